@@ -1,0 +1,506 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/libs/log"
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/gas"
+	"github.com/vsys/vsys/app/genesis"
+	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/token"
+)
+
+// FeeCollector is the account that receives fees until the billing module
+// distributes them: the billing module's reserved address.
+var FeeCollector = address.Module(3)
+
+// Keys of the app's own records in the tree. Contracts live under 'c'.
+var (
+	keyParams  = []byte("pparams")
+	keyChainID = []byte("pchain_id")
+	keyNative  = []byte("pnative")
+)
+
+func accountKey(a address.Address) []byte {
+	return append([]byte{'a'}, a[:]...)
+}
+
+// Options are node-local settings. They never change what the state
+// machine computes (IAVL #598 is the cautionary tale), only how fast.
+type Options struct {
+	Logger       log.Logger
+	Metrics      *Metrics // nil: no metrics
+	TxCacheSize  int      // decoded, signature-checked txs kept between CheckTx and FinalizeBlock
+	KeepVersions int64    // 0 keeps every version; N keeps the last N
+}
+
+// chainInfo is what genesis fixes. It is written once, at InitChain or at
+// load, and read by RPC goroutines, hence the lock.
+type chainInfo struct {
+	chainID string
+	native  string
+	params  genesis.Params
+}
+
+// App is the ABCI application.
+type App struct {
+	abci.BaseApplication
+
+	store  *state.Store
+	router *router.Router
+	opts   Options
+	log    log.Logger
+
+	mu    sync.RWMutex
+	chain chainInfo
+
+	// Only the ABCI goroutine touches these (the local client serialises
+	// ABCI calls).
+	check   *state.Cache // CheckTx's view: last commit plus accepted mempool txs
+	txCache *lru.Cache[[32]byte, *tx.Tx]
+	block   router.Block
+}
+
+// New returns an app over store. The router is built from the chain's
+// params, loaded from the store when it has state, else at InitChain.
+func New(store *state.Store, opts Options) (*App, error) {
+	if opts.Logger == nil {
+		opts.Logger = log.NewNopLogger()
+	}
+	if opts.TxCacheSize <= 0 {
+		opts.TxCacheSize = 200_000
+	}
+	cache, err := lru.New[[32]byte, *tx.Tx](opts.TxCacheSize)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{store: store, opts: opts, log: opts.Logger, txCache: cache}
+	if store.Version() > 0 {
+		view, err := store.At(store.Version())
+		if err != nil {
+			return nil, err
+		}
+		ci, err := loadChainInfo(view)
+		if err != nil {
+			return nil, fmt.Errorf("load chain info at height %d: %w", store.Version(), err)
+		}
+		a.setChain(ci)
+		if err := a.resetCheck(); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func newRouter(p genesis.Params) *router.Router {
+	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes)})
+	r.Register("token", token.Address, token.New())
+	r.SetFundsMover(token.MoveFunds)
+	return r
+}
+
+func (a *App) setChain(ci chainInfo) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.chain = ci
+	a.router = newRouter(ci.params)
+}
+
+func (a *App) chainInfo() (chainInfo, *router.Router) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.chain, a.router
+}
+
+func loadChainInfo(kv state.KV) (chainInfo, error) {
+	var ci chainInfo
+	for _, f := range []struct {
+		key []byte
+		dst any
+	}{{keyParams, &ci.params}, {keyChainID, &ci.chainID}, {keyNative, &ci.native}} {
+		b, err := kv.Get(f.key)
+		if err != nil {
+			return ci, err
+		}
+		if b == nil {
+			return ci, fmt.Errorf("missing %q", f.key)
+		}
+		if err := codec.Unmarshal(b, f.dst); err != nil {
+			return ci, fmt.Errorf("decode %q: %w", f.key, err)
+		}
+	}
+	return ci, nil
+}
+
+// Store exposes the state store (for RPC proofs and tests).
+func (a *App) Store() *state.Store { return a.store }
+
+// Router returns the router (nil before InitChain on a fresh store).
+func (a *App) Router() *router.Router { _, r := a.chainInfo(); return r }
+
+// ChainID returns the chain id (empty before InitChain).
+func (a *App) ChainID() string { ci, _ := a.chainInfo(); return ci.chainID }
+
+// NativeToken returns the native coin's symbol.
+func (a *App) NativeToken() string { ci, _ := a.chainInfo(); return ci.native }
+
+// Params returns the chain parameters.
+func (a *App) Params() genesis.Params { ci, _ := a.chainInfo(); return ci.params }
+
+// Info implements abci.Application: CometBFT's handshake replays blocks
+// above the height reported here.
+func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
+	res := &abci.ResponseInfo{Data: "vsys", Version: Version, AppVersion: AppVersion, LastBlockHeight: a.store.Version()}
+	if res.LastBlockHeight > 0 {
+		res.LastBlockAppHash = a.store.Hash()
+	}
+	return res, nil
+}
+
+// Version is the software version reported in ABCI Info.
+const Version = "0.1.0"
+
+// AppVersion is the state machine's protocol version.
+const AppVersion = 1
+
+// InitChain writes the genesis state into the working tree; block 1 commits it.
+func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	gs, err := genesis.Parse(req.AppStateBytes)
+	if err != nil {
+		return nil, err
+	}
+	ci := chainInfo{chainID: req.ChainId, native: gs.NativeToken.Symbol, params: gs.Params}
+	kv := a.store.Working()
+	for _, f := range []struct {
+		key []byte
+		v   any
+	}{{keyParams, gs.Params}, {keyChainID, req.ChainId}, {keyNative, gs.NativeToken.Symbol}} {
+		b, err := codec.Marshal(f.v)
+		if err != nil {
+			return nil, err
+		}
+		if err := kv.Set(f.key, b); err != nil {
+			return nil, err
+		}
+	}
+	ledger := token.LedgerAt(kv)
+	if err := ledger.Create(token.Info{Symbol: gs.NativeToken.Symbol, Name: gs.NativeToken.Name,
+		Decimals: gs.NativeToken.Decimals, MaxSupply: codec.MaxU128}); err != nil {
+		return nil, fmt.Errorf("genesis native token: %w", err)
+	}
+	for _, acc := range gs.Accounts {
+		if acc.Balance.IsZero() {
+			continue
+		}
+		if err := ledger.Mint(acc.Address, gs.NativeToken.Symbol, acc.Balance); err != nil {
+			return nil, fmt.Errorf("genesis account %s: %w", acc.Address, err)
+		}
+	}
+	a.setChain(ci)
+	a.log.Info("genesis loaded", "chain_id", req.ChainId, "accounts", len(gs.Accounts))
+	return &abci.ResponseInitChain{AppHash: a.store.WorkingHash()}, nil
+}
+
+// decode returns the decoded, signature-checked tx for raw, from the cache
+// when CheckTx (or an earlier block) already did the work. Only txs whose
+// signature verified are cached, keyed by the hash of all their bytes, so
+// a hit is exactly as good as a fresh check.
+func (a *App) decode(raw []byte, maxBytes uint32) (*tx.Tx, error) {
+	if len(raw) > int(maxBytes) {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), maxBytes)
+	}
+	h := sha256.Sum256(raw)
+	if t, ok := a.txCache.Get(h); ok {
+		return t, nil
+	}
+	t, err := tx.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.VerifySignature(); err != nil {
+		return nil, err
+	}
+	a.txCache.Add(h, t)
+	return t, nil
+}
+
+// decodeBlock decodes a block's txs, verifying uncached signatures in
+// parallel: verification is a pure function, so parallelism cannot change
+// any result.
+func (a *App) decodeBlock(txs [][]byte, maxBytes uint32) ([]*tx.Tx, []error) {
+	out := make([]*tx.Tx, len(txs))
+	errs := make([]error, len(txs))
+	var missing []int
+	for i, raw := range txs {
+		if t, ok := a.txCache.Get(sha256.Sum256(raw)); ok {
+			out[i] = t
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) == 0 {
+		return out, errs
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(missing))
+	var wg sync.WaitGroup
+	next := make(chan int, len(missing))
+	for _, i := range missing {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = a.decode(txs[i], maxBytes)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errs
+}
+
+// ante checks what can be checked without running calls, and on success
+// bumps the nonce and takes the maximum fee (gas_limit × gas_price) from
+// the sender; deliver refunds what the tx did not use.
+func ante(kv state.KV, ci *chainInfo, t *tx.Tx) error {
+	b := &t.Body
+	p := &ci.params
+	if b.ChainID != ci.chainID {
+		return fmt.Errorf("%w: tx is for %q, this chain is %q", ErrWrongChain, b.ChainID, ci.chainID)
+	}
+	if b.GasPrice.Cmp(p.MinGasPrice) < 0 {
+		return fmt.Errorf("%w: %s < %s", ErrGasPriceTooLow, b.GasPrice, p.MinGasPrice)
+	}
+	intrinsic := IntrinsicGas(&p.Costs, len(t.Bytes()))
+	if b.GasLimit < intrinsic || b.GasLimit > p.MaxGasPerTx {
+		return fmt.Errorf("%w: gas limit %d, need at least %d (intrinsic) and at most %d", ErrGasLimit, b.GasLimit, intrinsic, p.MaxGasPerTx)
+	}
+	sender := t.Sender()
+	nonce, err := Nonce(kv, sender)
+	if err != nil {
+		return err
+	}
+	if b.Nonce != nonce {
+		return fmt.Errorf("%w: account %s expects nonce %d, tx has %d", ErrBadNonce, sender, nonce, b.Nonce)
+	}
+	maxFee, err := b.GasPrice.Mul64(b.GasLimit)
+	if err != nil {
+		return fmt.Errorf("%w: gas_limit × gas_price: %v", ErrInsufficientFee, err)
+	}
+	ledger := token.LedgerAt(kv)
+	if err := ledger.Transfer(sender, FeeCollector, ci.native, maxFee); err != nil {
+		return fmt.Errorf("%w: fee up to %s %s: %v", ErrInsufficientFee, maxFee, ci.native, err)
+	}
+	return setNonce(kv, sender, nonce+1)
+}
+
+// IntrinsicGas is what every tx pays before its first call: a base, its
+// bytes and one signature check. It depends only on the tx's length, so an
+// estimate made with a placeholder signature is exact.
+func IntrinsicGas(c *gas.Costs, txLen int) uint64 {
+	return c.TxBase + c.TxByte*uint64(txLen) + c.SigVerify
+}
+
+// Nonce returns the next nonce an account must use.
+func Nonce(kv state.KV, a address.Address) (uint64, error) {
+	b, err := kv.Get(accountKey(a))
+	if err != nil || b == nil {
+		return 0, err
+	}
+	if len(b) != 8 {
+		return 0, fmt.Errorf("account %s: corrupt nonce record", a)
+	}
+	return binary.LittleEndian.Uint64(b), nil
+}
+
+func setNonce(kv state.KV, a address.Address, n uint64) error {
+	return kv.Set(accountKey(a), binary.LittleEndian.AppendUint64(nil, n))
+}
+
+// Outcome is what executing one tx produced.
+type Outcome struct {
+	GasUsed uint64
+	Results [][]byte // one per call, when all succeeded
+	Events  []router.Event
+	Err     error
+}
+
+// execute runs an ante-checked tx on kv: calls on a cache that is kept
+// only if every call succeeds, then the refund of unused gas. The fee for
+// gas used stays with the fee collector whatever the calls did.
+func execute(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, block router.Block) Outcome {
+	b := &t.Body
+	meter := gas.NewMeter(b.GasLimit)
+	_ = meter.Consume(IntrinsicGas(r.Costs(), len(t.Bytes())), "intrinsic") // ante checked it fits
+	env := &router.Env{Block: block, Origin: t.Sender(), Gas: meter}
+	calls := state.NewCache(kv)
+	var out Outcome
+	for i, c := range b.Calls {
+		funds := make([]router.Coin, len(c.Funds))
+		for j, f := range c.Funds {
+			funds[j] = router.Coin{Token: f.Token, Amount: f.Amount}
+		}
+		res, err := r.Call(env, calls, t.Sender(), c.Contract, c.Method, c.Args, funds)
+		if err != nil {
+			out.Err = fmt.Errorf("call %d: %w", i, err)
+			break
+		}
+		out.Results = append(out.Results, res)
+	}
+	if out.Err == nil {
+		if err := calls.Write(); err != nil {
+			out.Err = fmt.Errorf("write state: %w", err)
+		}
+	}
+	if out.Err != nil {
+		calls.Discard()
+		out.Results = nil
+	} else {
+		out.Events = env.Events
+	}
+	out.GasUsed = meter.Used()
+	refund, _ := b.GasPrice.Mul64(b.GasLimit - meter.Used()) // ≤ max fee, which ante checked
+	if !refund.IsZero() {
+		if err := token.LedgerAt(kv).Transfer(FeeCollector, t.Sender(), ci.native, refund); err != nil && out.Err == nil {
+			out.Err = fmt.Errorf("refund: %w", err)
+		}
+	}
+	return out
+}
+
+// CheckTx admits a tx to the mempool if it decodes, verifies and passes
+// the ante checks against the last commit plus the txs already admitted,
+// so one sender can queue consecutive nonces.
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	ci, _ := a.chainInfo()
+	t, err := a.decode(req.Tx, ci.params.MaxTxBytes)
+	if err == nil {
+		c := state.NewCache(a.check)
+		if err = ante(c, &ci, t); err == nil {
+			err = c.Write()
+		}
+	}
+	if err != nil {
+		a.opts.Metrics.txRejected()
+		return &abci.ResponseCheckTx{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
+	}
+	return &abci.ResponseCheckTx{GasWanted: int64(t.Body.GasLimit)}, nil
+}
+
+// FinalizeBlock executes a decided block on the working tree.
+func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+	start := time.Now()
+	ci, r := a.chainInfo()
+	a.block = router.Block{Height: req.Height, Time: req.Time, ChainID: ci.chainID}
+	decoded, errs := a.decodeBlock(req.Txs, ci.params.MaxTxBytes)
+	kv := a.store.Working()
+	results := make([]*abci.ExecTxResult, len(req.Txs))
+	var gasUsed uint64
+	for i := range req.Txs {
+		res, err := a.deliver(r, &ci, kv, decoded[i], errs[i])
+		if err != nil { // a broken store: halting beats diverging
+			return nil, fmt.Errorf("height %d tx %d: %w", req.Height, i, err)
+		}
+		gasUsed += uint64(res.GasUsed)
+		results[i] = res
+	}
+	hash := a.store.WorkingHash()
+	a.opts.Metrics.blockDone(time.Since(start), len(req.Txs), gasUsed)
+	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: hash}, nil
+}
+
+// deliver executes one tx of a block. A tx that fails is a result, not an
+// error; the error return is for a store that cannot be written.
+func (a *App) deliver(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, decodeErr error) (*abci.ExecTxResult, error) {
+	if decodeErr != nil {
+		a.opts.Metrics.txDone(false)
+		return &abci.ExecTxResult{Code: CodeOf(decodeErr), Codespace: Codespace, Log: decodeErr.Error()}, nil
+	}
+	txc := state.NewCache(kv)
+	if err := ante(txc, ci, t); err != nil {
+		a.opts.Metrics.txDone(false)
+		return &abci.ExecTxResult{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
+	}
+	out := execute(r, ci, txc, t, a.block)
+	if err := txc.Write(); err != nil {
+		return nil, fmt.Errorf("write tx %x: %w", t.Hash(), err)
+	}
+	res := &abci.ExecTxResult{
+		GasWanted: int64(t.Body.GasLimit),
+		GasUsed:   int64(out.GasUsed),
+		Events:    abciEvents(r, kv, t, out.Events),
+	}
+	if out.Err != nil {
+		res.Code, res.Codespace, res.Log = CodeOf(out.Err), Codespace, out.Err.Error()
+	} else {
+		res.Data = EncodeResults(out.Results)
+	}
+	a.opts.Metrics.txDone(out.Err == nil)
+	return res, nil
+}
+
+// EncodeResults encodes call results as list<bytes>, the Data of a tx result.
+func EncodeResults(results [][]byte) []byte {
+	w := codec.NewWriter(0)
+	w.Len(len(results))
+	for _, r := range results {
+		w.Blob(r)
+	}
+	return w.Bytes()
+}
+
+// DecodeResults is the inverse of EncodeResults.
+func DecodeResults(b []byte) ([][]byte, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	r := codec.NewReader(b)
+	n := r.Len(4)
+	out := make([][]byte, 0, n)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		out = append(out, r.Blob())
+	}
+	return out, r.Finish()
+}
+
+// Commit saves the working tree as the next version and resets the
+// CheckTx view onto it.
+func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit, error) {
+	_, version, err := a.store.Commit()
+	if err != nil {
+		return nil, fmt.Errorf("commit height %d: %w", a.block.Height, err)
+	}
+	if err := a.resetCheck(); err != nil {
+		return nil, err
+	}
+	if keep := a.opts.KeepVersions; keep > 0 && version > keep {
+		if err := a.store.Prune(keep); err != nil {
+			a.log.Error("prune", "err", err)
+		}
+	}
+	return &abci.ResponseCommit{}, nil
+}
+
+func (a *App) resetCheck() error {
+	view, err := a.store.At(a.store.Version())
+	if err != nil {
+		return fmt.Errorf("open committed version %d: %w", a.store.Version(), err)
+	}
+	a.check = state.NewCache(view)
+	return nil
+}

@@ -1,0 +1,112 @@
+// Package config owns app.toml, the node-local settings of a vsys node:
+// where its JSON-RPC listens, how often it makes blocks, how it logs and
+// what it keeps. Nothing here may change what the state machine computes:
+// chain rules live in genesis.
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// FileName is the app config's file name under <home>/config.
+const FileName = "app.toml"
+
+// Config is app.toml.
+type Config struct {
+	RPC       RPC       `toml:"rpc" comment:"JSON-RPC 2.0 for dApps and the CLI"`
+	Consensus Consensus `toml:"consensus"`
+	State     State     `toml:"state"`
+	Log       Log       `toml:"log"`
+	Metrics   Metrics   `toml:"metrics"`
+}
+
+// RPC configures the JSON-RPC server.
+type RPC struct {
+	Address      string `toml:"address" comment:"host:port of the JSON-RPC server (HTTP POST, batches)"`
+	QueryGasCap  uint64 `toml:"query_gas_cap" comment:"gas ceiling of one read-only call (vsys_call)"`
+	MaxBodyBytes int64  `toml:"max_body_bytes" comment:"largest request body accepted"`
+}
+
+// Consensus holds node-local consensus timing.
+type Consensus struct {
+	BlockInterval string `toml:"block_interval" comment:"pause after each commit before the next block (CometBFT timeout_commit)"`
+}
+
+// State configures the state store.
+type State struct {
+	KeepVersions int64 `toml:"keep_versions" comment:"0 keeps every height (archive); N keeps the last N"`
+	TxCacheSize  int   `toml:"tx_cache_size" comment:"decoded, signature-checked txs remembered between CheckTx and FinalizeBlock"`
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string `toml:"level" comment:"debug, info or error; per module: \"consensus:info,*:error\""`
+	Format string `toml:"format" comment:"plain or json"`
+}
+
+// Metrics configures Prometheus.
+type Metrics struct {
+	Enabled bool   `toml:"enabled" comment:"serve CometBFT's and the app's metrics at /metrics"`
+	Address string `toml:"address" comment:"host:port of the Prometheus listener"`
+}
+
+// Default returns the defaults for a development node.
+func Default() Config {
+	return Config{
+		RPC:       RPC{Address: "127.0.0.1:8645", QueryGasCap: 50_000_000, MaxBodyBytes: 10 << 20},
+		Consensus: Consensus{BlockInterval: "1s"},
+		State:     State{KeepVersions: 0, TxCacheSize: 200_000},
+		Log:       Log{Level: "info", Format: "plain"},
+		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
+	}
+}
+
+// BlockInterval parses Consensus.BlockInterval.
+func (c Config) BlockInterval() (time.Duration, error) {
+	d, err := time.ParseDuration(c.Consensus.BlockInterval)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("consensus.block_interval %q: want a duration such as \"1s\" or \"200ms\"", c.Consensus.BlockInterval)
+	}
+	return d, nil
+}
+
+// Path returns <home>/config/app.toml.
+func Path(home string) string { return filepath.Join(home, "config", FileName) }
+
+// Load reads <home>/config/app.toml over the defaults: a key missing from
+// the file keeps its default, an unknown key is an error.
+func Load(home string) (Config, error) {
+	c := Default()
+	b, err := os.ReadFile(Path(home))
+	if err != nil {
+		return c, fmt.Errorf("read app config: %w", err)
+	}
+	d := toml.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&c); err != nil {
+		return c, fmt.Errorf("parse %s: %w", Path(home), err)
+	}
+	if _, err := c.BlockInterval(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// Save writes c to <home>/config/app.toml.
+func Save(home string, c Config) error {
+	b, err := toml.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(Path(home)), 0o755); err != nil {
+		return err
+	}
+	header := "# vsys node-local settings. Chain rules (gas costs, limits) are in genesis.json, not here.\n\n"
+	return os.WriteFile(Path(home), append([]byte(header), b...), 0o644)
+}

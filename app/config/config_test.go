@@ -1,0 +1,51 @@
+package config
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+func TestSaveLoad(t *testing.T) {
+	home := t.TempDir()
+	c := Default()
+	c.Consensus.BlockInterval = "250ms"
+	c.RPC.Address = "127.0.0.1:1"
+	if err := Save(home, c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != c {
+		t.Fatalf("round trip: %+v != %+v", got, c)
+	}
+	if d, _ := got.BlockInterval(); d != 250*time.Millisecond {
+		t.Fatalf("interval %v", d)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	cases := map[string]string{
+		"unknown key":  "[rpc]\naddres = \"x\"\n",
+		"bad interval": "[consensus]\nblock_interval = \"soon\"\n",
+		"not toml":     "{{{",
+	}
+	for name, body := range cases {
+		home := t.TempDir()
+		os.MkdirAll(home+"/config", 0o755)
+		os.WriteFile(Path(home), []byte(body), 0o644)
+		if _, err := Load(home); err == nil {
+			t.Errorf("%s: want an error", name)
+		}
+	}
+	// A file that sets one key keeps the other defaults.
+	home := t.TempDir()
+	os.MkdirAll(home+"/config", 0o755)
+	os.WriteFile(Path(home), []byte("[log]\nlevel = \"error\"\n"), 0o644)
+	c, err := Load(home)
+	if err != nil || c.Log.Level != "error" || c.RPC.Address != Default().RPC.Address {
+		t.Fatalf("partial file: %+v %v", c, err)
+	}
+}

@@ -1,0 +1,104 @@
+// Package genesis owns the app's part of a chain's genesis: the native
+// coin, the initial allocation and the chain parameters (gas costs and
+// limits). It is the "app_state" of CometBFT's genesis.json.
+package genesis
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/gas"
+)
+
+// ErrInvalid is wrapped by every validation error.
+var ErrInvalid = errors.New("invalid genesis")
+
+// Params are the chain parameters: part of state, hence of the app hash,
+// and the same on every node. Node-local settings live in app.toml.
+type Params struct {
+	Costs         gas.Costs  `json:"costs"`
+	MinGasPrice   codec.U128 `json:"min_gas_price"`   // in the native coin's smallest unit
+	MaxTxBytes    uint32     `json:"max_tx_bytes"`    // encoded tx
+	MaxGasPerTx   uint64     `json:"max_gas_per_tx"`  // gas_limit ceiling
+	MaxCallDepth  uint32     `json:"max_call_depth"`  // nested contract calls
+	MaxEventBytes uint32     `json:"max_event_bytes"` // data of one event
+}
+
+// DefaultParams are safe defaults for a new chain.
+func DefaultParams() Params {
+	return Params{
+		Costs:         gas.DefaultCosts(),
+		MinGasPrice:   codec.NewU128(1),
+		MaxTxBytes:    1 << 20,
+		MaxGasPerTx:   100_000_000,
+		MaxCallDepth:  100,
+		MaxEventBytes: 64 << 10,
+	}
+}
+
+// NativeToken describes the chain's coin.
+type NativeToken struct {
+	Symbol   string `json:"symbol"`
+	Name     string `json:"name"`
+	Decimals uint8  `json:"decimals"`
+}
+
+// Account is an initial balance of the native coin.
+type Account struct {
+	Address address.Address `json:"address"`
+	Balance codec.U128      `json:"balance"`
+}
+
+// State is the app_state of genesis.json.
+type State struct {
+	NativeToken NativeToken `json:"native_token"`
+	Accounts    []Account   `json:"accounts"`
+	Params      Params      `json:"params"`
+}
+
+// Default returns a genesis state with the default coin and params and
+// no accounts.
+func Default() State {
+	return State{
+		NativeToken: NativeToken{Symbol: "VSYS", Name: "V Systems", Decimals: 8},
+		Accounts:    []Account{},
+		Params:      DefaultParams(),
+	}
+}
+
+// Parse decodes and validates app_state JSON, rejecting unknown fields so
+// that a typo in a parameter name is an error rather than a default.
+func Parse(b []byte) (State, error) {
+	var s State
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("%w: app_state: %v", ErrInvalid, err)
+	}
+	return s, s.Validate()
+}
+
+// Validate checks the state is usable.
+func (s State) Validate() error {
+	seen := map[address.Address]bool{}
+	for i, a := range s.Accounts {
+		if seen[a.Address] {
+			return fmt.Errorf("%w: account %d (%s) listed twice", ErrInvalid, i, a.Address)
+		}
+		seen[a.Address] = true
+	}
+	p := s.Params
+	switch {
+	case s.NativeToken.Symbol == "":
+		return fmt.Errorf("%w: native_token.symbol is empty", ErrInvalid)
+	case p.MaxTxBytes == 0 || p.MaxGasPerTx == 0 || p.MaxCallDepth == 0 || p.MaxEventBytes == 0:
+		return fmt.Errorf("%w: params: limits must be positive", ErrInvalid)
+	case p.Costs.Version == 0:
+		return fmt.Errorf("%w: params.costs.version must be set", ErrInvalid)
+	}
+	return nil
+}

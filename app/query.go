@@ -1,0 +1,92 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/gas"
+	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/token"
+)
+
+// View opens committed state at height (0 = latest) for reading. Safe to
+// call from any goroutine, concurrently with block execution and commit.
+func (a *App) View(height int64) (state.KV, int64, error) {
+	latest := a.store.Version()
+	if height <= 0 {
+		height = latest
+	}
+	if height == 0 {
+		return nil, 0, fmt.Errorf("%w: the chain has no committed block yet", ErrBlockHeightNotYet)
+	}
+	if height > latest {
+		return nil, 0, fmt.Errorf("%w: height %d, latest is %d", ErrBlockHeightNotYet, height, latest)
+	}
+	kv, err := a.store.At(height)
+	return kv, height, err
+}
+
+// Call runs a read-only method at height (0 = latest) with a gas cap, and
+// returns its canonical result and the gas it used. Nothing is written.
+func (a *App) Call(height int64, contract address.Address, method string, args []byte, gasCap uint64) ([]byte, uint64, error) {
+	kv, h, err := a.View(height)
+	if err != nil {
+		return nil, 0, err
+	}
+	_, r := a.chainInfo()
+	env := &router.Env{Block: router.Block{Height: h, ChainID: a.ChainID()}, Gas: gas.NewMeter(gasCap), ReadOnly: true}
+	out, err := r.Call(env, state.NewReadOnly(kv), address.Zero, contract, method, args, nil)
+	return out, env.Gas.Used(), err
+}
+
+// Simulate executes a tx on a throwaway copy of the latest state, without
+// checking its signature (a placeholder of the right length gives the same
+// gas), and reports what it would do. The gas it reports is exact for the
+// same tx against the same state: gas depends on lengths, never on the
+// signature's bytes or the gas limit.
+func (a *App) Simulate(raw []byte) (Outcome, error) {
+	ci, r := a.chainInfo()
+	if len(raw) > int(ci.params.MaxTxBytes) {
+		return Outcome{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), ci.params.MaxTxBytes)
+	}
+	t, err := tx.Decode(raw)
+	if err != nil {
+		return Outcome{}, err
+	}
+	kv, h, err := a.View(0)
+	if err != nil {
+		return Outcome{}, err
+	}
+	c := state.NewCache(kv)
+	if err := ante(c, &ci, t); err != nil {
+		return Outcome{}, err
+	}
+	return execute(r, &ci, c, t, router.Block{Height: h + 1, ChainID: ci.chainID}), nil
+}
+
+// Account is an account's nonce and balances.
+type Account struct {
+	Address  address.Address `json:"address"`
+	Nonce    uint64          `json:"nonce"`
+	Balances []router.Coin   `json:"balances"`
+	Height   int64           `json:"height"`
+}
+
+// Account reads an account at height (0 = latest).
+func (a *App) Account(height int64, addr address.Address) (Account, error) {
+	kv, h, err := a.View(height)
+	if err != nil {
+		return Account{}, err
+	}
+	nonce, err := Nonce(kv, addr)
+	if err != nil {
+		return Account{}, err
+	}
+	bals, err := token.LedgerAt(kv).Balances(addr)
+	if err != nil {
+		return Account{}, err
+	}
+	return Account{Address: addr, Nonce: nonce, Balances: bals, Height: h}, nil
+}

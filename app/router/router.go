@@ -1,0 +1,255 @@
+package router
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vsys/vsys/app/abi"
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/gas"
+	"github.com/vsys/vsys/app/state"
+)
+
+// Sentinel errors callers test for.
+var (
+	ErrUnknownContract = errors.New("unknown contract")
+	ErrUnknownMethod   = errors.New("unknown method")
+	ErrBadArgs         = errors.New("bad arguments")
+	ErrReadOnlyCall    = errors.New("state-changing method in a read-only call")
+	ErrCallDepth       = errors.New("call depth exceeded")
+	ErrEventTooLarge   = errors.New("event too large")
+)
+
+// Contract is anything reachable by address: a native module or a WASM
+// contract. Call runs method with canonical args and returns the canonical
+// result; an error reverts everything the call wrote.
+type Contract interface {
+	ABI() *abi.Contract
+	Call(ctx *Context, method string, args []byte) ([]byte, error)
+}
+
+// Resolver finds contracts that are not registered natively (WASM
+// contracts, looked up in state).
+type Resolver func(kv state.KV, addr address.Address) (Contract, bool, error)
+
+// FundsMover moves attached funds from caller to callee before a call.
+// The token module provides it; kv is the root state of the call.
+type FundsMover func(kv state.KV, from, to address.Address, coins []Coin) error
+
+// Coin is an amount of a token.
+type Coin struct {
+	Token  string     `json:"token"`
+	Amount codec.U128 `json:"amount"`
+}
+
+// Block is what a call may know of the block it runs in. Time comes from
+// the header, never the wall clock.
+type Block struct {
+	Height  int64
+	Time    time.Time
+	ChainID string
+}
+
+// Event is what a contract emitted: a name from its ABI and the canonical
+// encoding of the event's struct.
+type Event struct {
+	Contract address.Address
+	Name     string
+	Data     []byte
+}
+
+// Limits bound every call; they are chain parameters.
+type Limits struct {
+	MaxCallDepth  int // nested calls, the tx's own call is depth 1
+	MaxEventBytes int // encoded data of one event
+}
+
+// Router holds the native contracts and resolves the rest.
+type Router struct {
+	native   map[address.Address]Contract
+	names    map[string]address.Address
+	resolver Resolver
+	funds    FundsMover
+	costs    gas.Costs
+	limits   Limits
+}
+
+// New returns a router charging costs and enforcing limits.
+func New(costs gas.Costs, limits Limits) *Router {
+	return &Router{
+		native: map[address.Address]Contract{},
+		names:  map[string]address.Address{},
+		costs:  costs,
+		limits: limits,
+	}
+}
+
+// Register installs a native contract at a reserved address under a name
+// ("token") that the CLI and JSON-RPC accept in place of the address.
+func (r *Router) Register(name string, addr address.Address, c Contract) {
+	r.native[addr] = c
+	r.names[name] = addr
+}
+
+// SetResolver installs the lookup for non-native contracts.
+func (r *Router) SetResolver(res Resolver) { r.resolver = res }
+
+// SetFundsMover installs the funds mover (the token module's).
+func (r *Router) SetFundsMover(f FundsMover) { r.funds = f }
+
+// Costs returns the gas schedule the router charges.
+func (r *Router) Costs() *gas.Costs { return &r.costs }
+
+// Lookup resolves a module name or a bech32 address.
+func (r *Router) Lookup(nameOrAddr string) (address.Address, error) {
+	if a, ok := r.names[nameOrAddr]; ok {
+		return a, nil
+	}
+	return address.Parse(nameOrAddr)
+}
+
+// Names returns the native modules by name.
+func (r *Router) Names() map[string]address.Address { return r.names }
+
+// Resolve finds the contract at addr.
+func (r *Router) Resolve(kv state.KV, addr address.Address) (Contract, error) {
+	if c, ok := r.native[addr]; ok {
+		return c, nil
+	}
+	if r.resolver != nil {
+		c, ok, err := r.resolver(kv, addr)
+		if err != nil {
+			return nil, fmt.Errorf("resolve %s: %w", addr, err)
+		}
+		if ok {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("%w %s", ErrUnknownContract, addr)
+}
+
+// StorePrefix is the key prefix of a contract's own storage in the tree.
+func StorePrefix(addr address.Address) []byte {
+	p := make([]byte, 0, 1+address.Len)
+	return append(append(p, 'c'), addr[:]...)
+}
+
+// Env is what one tx (or one read-only query) gives every call in it.
+type Env struct {
+	Block    Block
+	Origin   address.Address // the tx signer
+	Gas      *gas.Meter
+	ReadOnly bool
+	Events   []Event // events of calls that succeeded, in order
+}
+
+// Call runs one top-level call of a tx on kv (normally the tx's cache).
+// Writes reach kv only if the call succeeds.
+func (r *Router) Call(env *Env, kv state.KV, caller, contract address.Address, method string, args []byte, funds []Coin) ([]byte, error) {
+	return r.call(env, kv, caller, contract, method, args, funds, 1)
+}
+
+func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, method string, args []byte, funds []Coin, depth int) ([]byte, error) {
+	if depth > r.limits.MaxCallDepth {
+		return nil, fmt.Errorf("%w: depth %d, limit %d", ErrCallDepth, depth, r.limits.MaxCallDepth)
+	}
+	if err := env.Gas.Consume(r.costs.CallBase, "call"); err != nil {
+		return nil, err
+	}
+	c, err := r.Resolve(kv, contract)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := c.ABI().Method(method)
+	if !ok {
+		return nil, fmt.Errorf("%w %q on %s (%s)", ErrUnknownMethod, method, c.ABI().Name, contract)
+	}
+	if env.ReadOnly && !m.ReadOnly {
+		return nil, fmt.Errorf("%w: %s.%s", ErrReadOnlyCall, c.ABI().Name, method)
+	}
+	if err := m.Args.Validate(args); err != nil {
+		return nil, fmt.Errorf("%w for %s.%s (want %s): %v", ErrBadArgs, c.ABI().Name, method, m.Args, err)
+	}
+	cache := state.NewCache(kv)
+	if len(funds) > 0 {
+		if env.ReadOnly {
+			return nil, fmt.Errorf("%w: funds attached", ErrReadOnlyCall)
+		}
+		if r.funds == nil {
+			return nil, fmt.Errorf("funds attached but no token module")
+		}
+		if err := r.funds(state.NewGasKV(cache, env.Gas, &r.costs), caller, contract, funds); err != nil {
+			return nil, fmt.Errorf("attach funds: %w", err)
+		}
+	}
+	var store state.KV = state.NewGasKV(state.NewPrefix(cache, StorePrefix(contract)), env.Gas, &r.costs)
+	if env.ReadOnly {
+		store = state.NewReadOnly(store)
+	}
+	ctx := &Context{
+		Caller: caller, Self: contract, Funds: funds, Env: env,
+		store: store, root: cache, router: r, depth: depth,
+	}
+	nEvents := len(env.Events)
+	out, err := c.Call(ctx, method, args)
+	if err != nil {
+		env.Events = env.Events[:nEvents]
+		return nil, fmt.Errorf("%s.%s: %w", c.ABI().Name, method, err)
+	}
+	if err := cache.Write(); err != nil {
+		return nil, fmt.Errorf("%s.%s: write state: %w", c.ABI().Name, method, err)
+	}
+	return out, nil
+}
+
+// Context is what a contract sees during one call.
+type Context struct {
+	Caller address.Address // who called: the signer or a contract
+	Self   address.Address // the contract being run
+	Funds  []Coin          // already moved from Caller to Self
+	Env    *Env
+
+	store  state.KV
+	root   state.KV
+	router *Router
+	depth  int
+}
+
+// Store is the contract's own storage: prefixed, gas-metered, reverted if
+// the call fails.
+func (c *Context) Store() state.KV { return c.store }
+
+// Root is the whole state of this call, unprefixed and unmetered. Only
+// native modules that own cross-contract state (the token ledger moving
+// funds) may use it; WASM contracts never see it.
+func (c *Context) Root() state.KV { return c.root }
+
+// Router returns the router running this call.
+func (c *Context) Router() *Router { return c.router }
+
+// Depth is the nesting depth of this call (1 for a tx's own call).
+func (c *Context) Depth() int { return c.depth }
+
+// Emit records an event. Events are kept only if the whole tx succeeds.
+func (c *Context) Emit(name string, data []byte) error {
+	if c.Env.ReadOnly {
+		return nil
+	}
+	if len(data) > c.router.limits.MaxEventBytes {
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrEventTooLarge, len(data), c.router.limits.MaxEventBytes)
+	}
+	if err := c.Env.Gas.ConsumeBytes(c.router.costs.EventFlat, c.router.costs.EventByte, len(data)+len(name), "event"); err != nil {
+		return err
+	}
+	c.Env.Events = append(c.Env.Events, Event{Contract: c.Self, Name: name, Data: data})
+	return nil
+}
+
+// Call calls another contract on behalf of this one, through the same
+// path as a tx's call; its writes and events are kept only if both it and
+// this call succeed.
+func (c *Context) Call(contract address.Address, method string, args []byte, funds []Coin) ([]byte, error) {
+	return c.router.call(c.Env, c.root, c.Self, contract, method, args, funds, c.depth+1)
+}

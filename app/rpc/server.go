@@ -1,0 +1,425 @@
+package rpc
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	rpccore "github.com/cometbft/cometbft/rpc/core"
+	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/vsys/vsys/app"
+	"github.com/vsys/vsys/app/abi"
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/app/rpc/jsonrpc"
+	"github.com/vsys/vsys/app/tx"
+)
+
+// Backend is what the methods read: the app (nil for the kvstore
+// baseline, which gets only the chain-agnostic methods) and CometBFT's
+// in-process RPC environment.
+type Backend struct {
+	App         *app.App
+	Env         *rpccore.Environment
+	QueryGasCap uint64
+}
+
+// NewServer returns an http.Handler serving the vsys methods.
+func NewServer(b Backend, maxBody int64) http.Handler {
+	s := jsonrpc.NewServer()
+	if maxBody > 0 {
+		s.SetMaxBodyBytes(maxBody)
+	}
+	h := &handlers{b}
+	s.Register("vsys_chainId", h.chainID)
+	s.Register("vsys_blockNumber", h.blockNumber)
+	s.Register("vsys_getBlock", h.getBlock)
+	s.Register("vsys_sendRawTransaction", h.sendRawTransaction)
+	s.Register("vsys_getTransaction", h.getTransaction)
+	if b.App != nil {
+		s.Register("vsys_getAccount", h.getAccount)
+		s.Register("vsys_call", h.call)
+		s.Register("vsys_estimateGas", h.estimateGas)
+		s.Register("vsys_getABI", h.getABI)
+	}
+	return s
+}
+
+type handlers struct{ Backend }
+
+// appError turns an app error into a JSON-RPC application error: code
+// -32000 minus the vsys result code, data {code, codespace}, and the
+// error's own message, which says what was wrong.
+func appError(err error) error {
+	var je *jsonrpc.Error
+	if errors.As(err, &je) {
+		return je
+	}
+	code := app.CodeOf(err)
+	return &jsonrpc.Error{Code: -32000 - int(code), Message: err.Error(),
+		Data: map[string]any{"code": code, "codespace": app.Codespace}}
+}
+
+// params decodes positional params into dst in order; missing trailing
+// params keep their zero values if optional is the count of optional ones.
+func params(raw json.RawMessage, optional int, dst ...any) error {
+	var list []json.RawMessage
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return jsonrpc.InvalidParams("params must be an array: %v", err)
+		}
+	}
+	if len(list) > len(dst) || len(list) < len(dst)-optional {
+		return jsonrpc.InvalidParams("want %d to %d params, got %d", len(dst)-optional, len(dst), len(list))
+	}
+	for i, p := range list {
+		if err := json.Unmarshal(p, dst[i]); err != nil {
+			return jsonrpc.InvalidParams("param %d: %v", i+1, err)
+		}
+	}
+	return nil
+}
+
+// Height is a block height given as a number, a decimal or 0x-hex
+// string, or "latest" (0).
+type Height int64
+
+// UnmarshalJSON accepts 5, "5", "0x5" and "latest".
+func (h *Height) UnmarshalJSON(b []byte) error {
+	var s string
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	} else {
+		s = string(b)
+	}
+	if s == "latest" || s == "null" || s == "" {
+		*h = 0
+		return nil
+	}
+	v, err := strconv.ParseInt(s, 0, 64)
+	if err != nil || v < 0 {
+		return fmt.Errorf("height %q: want a non-negative integer or \"latest\"", s)
+	}
+	*h = Height(v)
+	return nil
+}
+
+// HexBytes is 0x-prefixed hex in JSON.
+type HexBytes []byte
+
+// MarshalJSON writes 0x-prefixed lower-case hex.
+func (b HexBytes) MarshalJSON() ([]byte, error) { return json.Marshal("0x" + hex.EncodeToString(b)) }
+
+// UnmarshalJSON accepts hex with or without 0x.
+func (b *HexBytes) UnmarshalJSON(data []byte) error {
+	var s string
+	if err := json.Unmarshal(data, &s); err != nil {
+		return fmt.Errorf("want a hex string: %v", err)
+	}
+	v, err := hex.DecodeString(strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X"))
+	if err != nil {
+		return fmt.Errorf("bad hex: %v", err)
+	}
+	*b = v
+	return nil
+}
+
+func (h *handlers) chainID(context.Context, json.RawMessage) (any, error) {
+	return h.Env.GenDoc.ChainID, nil
+}
+
+func (h *handlers) blockNumber(context.Context, json.RawMessage) (any, error) {
+	return h.Env.BlockStore.Height(), nil
+}
+
+// Block is vsys_getBlock's result.
+type Block struct {
+	Height   int64      `json:"height"`
+	Hash     HexBytes   `json:"hash"`
+	Time     time.Time  `json:"time"`
+	AppHash  HexBytes   `json:"app_hash"` // state after the previous block
+	Proposer HexBytes   `json:"proposer"`
+	NumTxs   int        `json:"num_txs"`
+	Txs      []HexBytes `json:"txs"` // tx hashes
+}
+
+func (h *handlers) getBlock(_ context.Context, raw json.RawMessage) (any, error) {
+	var height Height
+	if err := params(raw, 1, &height); err != nil {
+		return nil, err
+	}
+	hp := int64(height)
+	res, err := h.Env.Block(&rpctypes.Context{}, ptrOrNil(hp))
+	if err != nil {
+		return nil, appError(err)
+	}
+	b := res.Block
+	if b == nil {
+		return nil, nil
+	}
+	out := Block{Height: b.Height, Hash: HexBytes(res.BlockID.Hash), Time: b.Time, AppHash: HexBytes(b.AppHash),
+		Proposer: HexBytes(b.ProposerAddress), NumTxs: len(b.Txs), Txs: make([]HexBytes, len(b.Txs))}
+	for i, t := range b.Txs {
+		out.Txs[i] = HexBytes(t.Hash())
+	}
+	return out, nil
+}
+
+func ptrOrNil(h int64) *int64 {
+	if h <= 0 {
+		return nil
+	}
+	return &h
+}
+
+func (h *handlers) sendRawTransaction(_ context.Context, raw json.RawMessage) (any, error) {
+	var b HexBytes
+	if err := params(raw, 0, &b); err != nil {
+		return nil, err
+	}
+	res, err := h.Env.BroadcastTxSync(&rpctypes.Context{}, types.Tx(b))
+	if err != nil {
+		return nil, &jsonrpc.Error{Code: -32000, Message: fmt.Sprintf("broadcast: %v", err)}
+	}
+	if res.Code != 0 {
+		return nil, &jsonrpc.Error{Code: -32000 - int(res.Code), Message: res.Log,
+			Data: map[string]any{"code": res.Code, "codespace": res.Codespace}}
+	}
+	return HexBytes(res.Hash), nil
+}
+
+// TxCall is one call of a tx as JSON, its arguments decoded by the ABI
+// when the contract is known.
+type TxCall struct {
+	Contract address.Address `json:"contract"`
+	Method   string          `json:"method"`
+	Args     json.RawMessage `json:"args"`
+	Funds    []router.Coin   `json:"funds,omitempty"`
+}
+
+// Event is an event of a tx result.
+type Event struct {
+	Type       string            `json:"type"`
+	Attributes map[string]string `json:"attributes"`
+}
+
+// Transaction is vsys_getTransaction's result.
+type Transaction struct {
+	Hash      HexBytes          `json:"hash"`
+	Height    int64             `json:"height"`
+	Index     uint32            `json:"index"`
+	Status    string            `json:"status"` // "ok" or "failed"
+	Code      uint32            `json:"code"`
+	Log       string            `json:"log,omitempty"`
+	GasWanted int64             `json:"gas_wanted"`
+	GasUsed   int64             `json:"gas_used"`
+	Sender    string            `json:"sender,omitempty"`
+	Nonce     uint64            `json:"nonce"`
+	Calls     []TxCall          `json:"calls,omitempty"`
+	Results   []json.RawMessage `json:"results,omitempty"`
+	Events    []Event           `json:"events"`
+}
+
+func (h *handlers) getTransaction(_ context.Context, raw json.RawMessage) (any, error) {
+	var hash HexBytes
+	if err := params(raw, 0, &hash); err != nil {
+		return nil, err
+	}
+	if len(hash) != 32 {
+		return nil, jsonrpc.InvalidParams("tx hash must be 32 bytes, got %d", len(hash))
+	}
+	res, err := h.Env.Tx(&rpctypes.Context{}, hash, false)
+	if err != nil {
+		if strings.Contains(err.Error(), "not found") {
+			return nil, nil // unknown (or not yet committed): null, as Ethereum does
+		}
+		return nil, appError(err)
+	}
+	out := Transaction{Hash: hash, Height: res.Height, Index: res.Index, Code: res.TxResult.Code, Log: res.TxResult.Log,
+		GasWanted: res.TxResult.GasWanted, GasUsed: res.TxResult.GasUsed, Status: "ok", Events: []Event{}}
+	if out.Code != 0 {
+		out.Status = "failed"
+	}
+	for _, e := range res.TxResult.Events {
+		ev := Event{Type: e.Type, Attributes: map[string]string{}}
+		for _, a := range e.Attributes {
+			ev.Attributes[a.Key] = a.Value
+		}
+		out.Events = append(out.Events, ev)
+	}
+	t, err := tx.Decode(res.Tx)
+	if err != nil {
+		return out, nil // kept in a block but never valid: the code says why
+	}
+	out.Sender, out.Nonce = t.Sender().String(), t.Body.Nonce
+	results, _ := app.DecodeResults(res.TxResult.Data)
+	for i, c := range t.Body.Calls {
+		tc := TxCall{Contract: c.Contract, Method: c.Method, Args: json.RawMessage(strconv.Quote("0x" + hex.EncodeToString(c.Args)))}
+		for _, f := range c.Funds {
+			tc.Funds = append(tc.Funds, router.Coin{Token: f.Token, Amount: f.Amount})
+		}
+		m := h.method(c.Contract, c.Method)
+		if m != nil {
+			if js, err := codec.ToJSON(m.Args, c.Args); err == nil {
+				tc.Args = js
+			}
+		}
+		out.Calls = append(out.Calls, tc)
+		if i < len(results) {
+			out.Results = append(out.Results, renderResult(m, results[i]))
+		}
+	}
+	return out, nil
+}
+
+// method finds a method's ABI at the latest state, or nil.
+func (h *handlers) method(contract address.Address, name string) *abi.Method {
+	if h.App == nil {
+		return nil
+	}
+	kv, _, err := h.App.View(0)
+	if err != nil {
+		return nil
+	}
+	c, err := h.App.Router().Resolve(kv, contract)
+	if err != nil {
+		return nil
+	}
+	m, _ := c.ABI().Method(name)
+	return m
+}
+
+func renderResult(m *abi.Method, b []byte) json.RawMessage {
+	if m != nil {
+		if js, err := codec.ToJSON(m.Result, b); err == nil {
+			return js
+		}
+	}
+	return json.RawMessage(strconv.Quote("0x" + hex.EncodeToString(b)))
+}
+
+func (h *handlers) getAccount(_ context.Context, raw json.RawMessage) (any, error) {
+	var addr address.Address
+	var height Height
+	if err := params(raw, 1, &addr, &height); err != nil {
+		return nil, err
+	}
+	acc, err := h.App.Account(int64(height), addr)
+	if err != nil {
+		return nil, appError(err)
+	}
+	return acc, nil
+}
+
+// CallRequest is vsys_call's parameter.
+type CallRequest struct {
+	Contract string          `json:"contract"` // bech32 address or a module name such as "token"
+	Method   string          `json:"method"`
+	Args     json.RawMessage `json:"args"`    // JSON, encoded by the method's ABI
+	ArgsHex  HexBytes        `json:"argsHex"` // or canonical bytes
+	Height   Height          `json:"height"`
+}
+
+// CallResult is vsys_call's result.
+type CallResult struct {
+	Result  json.RawMessage `json:"result"`
+	GasUsed uint64          `json:"gas_used"`
+	Height  int64           `json:"height"`
+}
+
+func (h *handlers) call(_ context.Context, raw json.RawMessage) (any, error) {
+	var req CallRequest
+	if err := params(raw, 0, &req); err != nil {
+		return nil, err
+	}
+	r := h.App.Router()
+	contract, err := r.Lookup(req.Contract)
+	if err != nil {
+		return nil, jsonrpc.InvalidParams("contract: %v", err)
+	}
+	m := h.method(contract, req.Method)
+	args := []byte(req.ArgsHex)
+	if req.ArgsHex == nil {
+		if m == nil {
+			return nil, appError(fmt.Errorf("%w %q on %s", router.ErrUnknownMethod, req.Method, req.Contract))
+		}
+		js := req.Args
+		if len(js) == 0 {
+			js = json.RawMessage("{}")
+		}
+		if args, err = codec.FromJSON(m.Args, js); err != nil {
+			return nil, jsonrpc.InvalidParams("args for %s: %v", req.Method, err)
+		}
+	}
+	out, used, err := h.App.Call(int64(req.Height), contract, req.Method, args, h.QueryGasCap)
+	if err != nil {
+		return nil, appError(err)
+	}
+	height := int64(req.Height)
+	if height == 0 {
+		height = h.App.Store().Version()
+	}
+	return CallResult{Result: renderResult(m, out), GasUsed: used, Height: height}, nil
+}
+
+// Estimate is vsys_estimateGas's result: the exact gas the tx would use
+// against the latest state, and whether it would succeed.
+type Estimate struct {
+	GasUsed uint64            `json:"gas_used"`
+	OK      bool              `json:"ok"`
+	Code    uint32            `json:"code"`
+	Error   string            `json:"error,omitempty"`
+	Results []json.RawMessage `json:"results,omitempty"`
+}
+
+func (h *handlers) estimateGas(_ context.Context, raw json.RawMessage) (any, error) {
+	var b HexBytes
+	if err := params(raw, 0, &b); err != nil {
+		return nil, err
+	}
+	out, err := h.App.Simulate(b)
+	if err != nil { // the tx could not even start: ante failure or bad bytes
+		return nil, appError(err)
+	}
+	est := Estimate{GasUsed: out.GasUsed, OK: out.Err == nil, Code: app.CodeOf(out.Err)}
+	if out.Err != nil {
+		est.Error = out.Err.Error()
+	}
+	t, _ := tx.Decode(b)
+	for i, res := range out.Results {
+		c := t.Body.Calls[i]
+		est.Results = append(est.Results, renderResult(h.method(c.Contract, c.Method), res))
+	}
+	return est, nil
+}
+
+func (h *handlers) getABI(_ context.Context, raw json.RawMessage) (any, error) {
+	var name string
+	if err := params(raw, 0, &name); err != nil {
+		return nil, err
+	}
+	addr, err := h.App.Router().Lookup(name)
+	if err != nil {
+		return nil, jsonrpc.InvalidParams("contract: %v", err)
+	}
+	kv, _, err := h.App.View(0)
+	if err != nil {
+		return nil, appError(err)
+	}
+	c, err := h.App.Router().Resolve(kv, addr)
+	if err != nil {
+		return nil, appError(err)
+	}
+	return c.ABI(), nil
+}

@@ -1,0 +1,88 @@
+// Package native builds native contracts from typed Go functions: each
+// method's argument and result types become the contract's ABI, and
+// arguments and results are decoded and encoded with the canonical codec,
+// so a native module speaks exactly the ABI a WASM contract would.
+package native
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/vsys/vsys/app/abi"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/router"
+)
+
+type handler func(ctx *router.Context, args []byte) ([]byte, error)
+
+// Contract is a native contract assembled with Method and EventType.
+type Contract struct {
+	abi      abi.Contract
+	handlers map[string]handler
+}
+
+// New starts a native contract called name.
+func New(name string) *Contract {
+	return &Contract{abi: abi.Contract{Name: name}, handlers: map[string]handler{}}
+}
+
+// ABI implements router.Contract.
+func (c *Contract) ABI() *abi.Contract { return &c.abi }
+
+// Call implements router.Contract.
+func (c *Contract) Call(ctx *router.Context, method string, args []byte) ([]byte, error) {
+	h, ok := c.handlers[method]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", router.ErrUnknownMethod, method)
+	}
+	return h(ctx, args)
+}
+
+// Method adds a method whose args are the struct A and whose result is R.
+// It panics on a Go type outside the type system: that is a programming
+// error found at startup, never at run time.
+func Method[A, R any](c *Contract, name, doc string, readOnly bool, fn func(ctx *router.Context, args A) (R, error)) {
+	at := mustType[A](c.abi.Name, name)
+	if at.Kind != codec.KindStruct {
+		panic(fmt.Sprintf("native %s.%s: args must be a struct", c.abi.Name, name))
+	}
+	c.abi.Methods = append(c.abi.Methods, abi.Method{
+		Name: name, Args: at, Result: mustType[R](c.abi.Name, name), ReadOnly: readOnly, Doc: doc,
+	})
+	c.handlers[name] = func(ctx *router.Context, raw []byte) ([]byte, error) {
+		var a A
+		if err := codec.Unmarshal(raw, &a); err != nil {
+			return nil, fmt.Errorf("%w: %v", router.ErrBadArgs, err)
+		}
+		r, err := fn(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		return codec.Marshal(r)
+	}
+}
+
+// EventType declares an event whose data is the struct E.
+func EventType[E any](c *Contract, name string) {
+	c.abi.Events = append(c.abi.Events, abi.Event{Name: name, Type: mustType[E](c.abi.Name, name)})
+}
+
+// Emit encodes ev and emits it as event name.
+func Emit(ctx *router.Context, name string, ev any) error {
+	b, err := codec.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("emit %s: %w", name, err)
+	}
+	return ctx.Emit(name, b)
+}
+
+func mustType[T any](contract, what string) *codec.Type {
+	t, err := codec.TypeOfReflect(reflect.TypeOf((*T)(nil)).Elem())
+	if err != nil {
+		panic(fmt.Sprintf("native %s.%s: %v", contract, what, err))
+	}
+	return t
+}
+
+// Empty is the argument or result of a method that takes or returns nothing.
+type Empty struct{}
