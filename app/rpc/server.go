@@ -45,6 +45,7 @@ func NewServer(b Backend, maxBody int64) http.Handler {
 	s.Register("vsys_getBlock", h.getBlock)
 	s.Register("vsys_sendRawTransaction", h.sendRawTransaction)
 	s.Register("vsys_getTransaction", h.getTransaction)
+	s.Register("vsys_status", h.status)
 	if b.App != nil {
 		s.Register("vsys_getAccount", h.getAccount)
 		s.Register("vsys_call", h.call)
@@ -137,6 +138,37 @@ func (b *HexBytes) UnmarshalJSON(data []byte) error {
 
 func (h *handlers) chainID(context.Context, json.RawMessage) (any, error) {
 	return h.Env.GenDoc.ChainID, nil
+}
+
+// Status is vsys_status's result: who the node is, how far it is, and the
+// chain parameters a client needs to build a tx.
+type Status struct {
+	ChainID         string     `json:"chain_id"`
+	NodeID          string     `json:"node_id"`
+	Moniker         string     `json:"moniker"`
+	Version         string     `json:"version"`
+	LatestHeight    int64      `json:"latest_height"`
+	LatestBlockTime time.Time  `json:"latest_block_time"`
+	LatestAppHash   HexBytes   `json:"latest_app_hash"`
+	CatchingUp      bool       `json:"catching_up"`
+	NativeToken     string     `json:"native_token,omitempty"`
+	MinGasPrice     codec.U128 `json:"min_gas_price"`
+	MaxGasPerTx     uint64     `json:"max_gas_per_tx"`
+}
+
+func (h *handlers) status(context.Context, json.RawMessage) (any, error) {
+	st, err := h.Env.Status(&rpctypes.Context{})
+	if err != nil {
+		return nil, appError(err)
+	}
+	out := Status{ChainID: st.NodeInfo.Network, NodeID: string(st.NodeInfo.DefaultNodeID), Moniker: st.NodeInfo.Moniker,
+		Version: app.Version, LatestHeight: st.SyncInfo.LatestBlockHeight, LatestBlockTime: st.SyncInfo.LatestBlockTime,
+		LatestAppHash: HexBytes(st.SyncInfo.LatestAppHash), CatchingUp: st.SyncInfo.CatchingUp}
+	if h.App != nil {
+		p := h.App.Params()
+		out.NativeToken, out.MinGasPrice, out.MaxGasPerTx = h.App.NativeToken(), p.MinGasPrice, p.MaxGasPerTx
+	}
+	return out, nil
 }
 
 func (h *handlers) blockNumber(context.Context, json.RawMessage) (any, error) {

@@ -1,13 +1,15 @@
+// Command vsysd is the vsys node and its command-line client: init and
+// start a chain, manage keys, send txs, query state, and load-test a node.
 package main
 
 import (
-	_ "github.com/cometbft/cometbft/node"
-	_ "github.com/cometbft/cometbft/abci/example/kvstore"
-	_ "github.com/cosmos/cosmos-db"
-	_ "github.com/cosmos/iavl"
-	_ "github.com/cosmos/ics23/go"
-	_ "github.com/spf13/cobra"
-	_ "github.com/tetratelabs/wazero"
+	"fmt"
+	"os"
 )
 
-func main() {}
+func main() {
+	if err := rootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		os.Exit(1)
+	}
+}

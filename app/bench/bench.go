@@ -1,0 +1,427 @@
+// Package bench is the load generator behind `vsysd bench`: it starts a
+// real node (vsysd start, as a child process) on a fresh home, signs a
+// batch of token transfers from many funded accounts, submits them over
+// JSON-RPC, and measures committed tx/s, commit latency and the node's
+// peak memory. The same load pattern runs against CometBFT's kvstore
+// example in the same node wiring, so vsys's figures come with a baseline
+// measured in the same run.
+package bench
+
+import (
+	"bufio"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/config"
+	"github.com/vsys/vsys/app/genesis"
+	"github.com/vsys/vsys/app/node"
+	"github.com/vsys/vsys/app/rpc"
+	"github.com/vsys/vsys/app/rpc/client"
+	"github.com/vsys/vsys/app/rpc/jsonrpc"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/token"
+)
+
+// Options configure one run.
+type Options struct {
+	Binary        string        // vsysd to run as the node
+	App           node.AppKind  // vsys or kvstore
+	Accounts      int           // funded senders
+	Txs           int           // transfers to submit
+	Workers       int           // concurrent submitters
+	Batch         int           // txs per JSON-RPC batch
+	BlockInterval time.Duration // node's pause between blocks
+	Timeout       time.Duration // give up waiting for commits after this
+	Log           io.Writer     // progress lines; nil: none
+	KeepHome      bool          // leave the node's home for inspection
+}
+
+// Result is what one run measured.
+type Result struct {
+	App        node.AppKind  `json:"app"`
+	Submitted  int           `json:"submitted"`
+	Rejected   int           `json:"rejected"`
+	Committed  int           `json:"committed"`
+	Failed     int           `json:"failed"` // committed with a non-zero code (vsys only)
+	Duration   time.Duration `json:"duration_ns"`
+	TPS        float64       `json:"committed_tps"`
+	P50        time.Duration `json:"latency_p50_ns"`
+	P99        time.Duration `json:"latency_p99_ns"`
+	PeakRSSKiB int64         `json:"peak_rss_kib"`
+	Blocks     int           `json:"blocks"`
+	MaxBlock   int           `json:"max_block_txs"`
+}
+
+func (o *Options) defaults() {
+	if o.Accounts <= 0 {
+		o.Accounts = 100
+	}
+	if o.Txs <= 0 {
+		o.Txs = 10_000
+	}
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
+	if o.Batch <= 0 {
+		o.Batch = 200
+	}
+	if o.BlockInterval == 0 {
+		o.BlockInterval = time.Second
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 5 * time.Minute
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+}
+
+// seedKey derives account i's key deterministically, so runs are repeatable.
+func seedKey(i int) ed25519.PrivateKey {
+	seed := sha256.Sum256(binary.BigEndian.AppendUint64([]byte("vsys-bench"), uint64(i)))
+	return ed25519.NewKeyFromSeed(seed[:])
+}
+
+// Run performs one benchmark run against a fresh node.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	o.defaults()
+	home, err := os.MkdirTemp("", "vsys-bench-"+string(o.App)+"-")
+	if err != nil {
+		return nil, err
+	}
+	if !o.KeepHome {
+		defer os.RemoveAll(home)
+	}
+	keys := make([]ed25519.PrivateKey, o.Accounts)
+	var accounts []genesis.Account
+	for i := range keys {
+		keys[i] = seedKey(i)
+		accounts = append(accounts, genesis.Account{
+			Address: address.FromPubKey(keys[i].Public().(ed25519.PublicKey)),
+			Balance: codec.NewU128(1 << 60),
+		})
+	}
+	ports, err := freePorts(4)
+	if err != nil {
+		return nil, err
+	}
+	ac := config.Default()
+	ac.RPC.Address = fmt.Sprintf("127.0.0.1:%d", ports[0])
+	ac.Consensus.BlockInterval = o.BlockInterval.String()
+	ac.Metrics.Address = fmt.Sprintf("127.0.0.1:%d", ports[3])
+	ac.Log.Level = "error"
+	if _, err := node.Init(home, node.InitOptions{
+		ChainID: "bench", Accounts: accounts, App: ac,
+		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", ports[1]),
+		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", ports[2]),
+	}); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(o.Log, "[%s] signing %d transfers from %d accounts\n", o.App, o.Txs, o.Accounts)
+	txs, err := makeTxs(o, keys)
+	if err != nil {
+		return nil, err
+	}
+
+	cmd := exec.CommandContext(ctx, o.Binary, "start", "--home", home, "--app", string(o.App))
+	logFile, err := os.Create(filepath.Join(home, "node.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	}()
+	c := client.New(ac.RPC.Address)
+	if err := waitHeight(ctx, c, 1, 60*time.Second); err != nil {
+		return nil, fmt.Errorf("node did not start (log: %s): %w", logFile.Name(), err)
+	}
+	res, err := load(ctx, o, c, txs)
+	if err != nil {
+		return nil, err
+	}
+	res.PeakRSSKiB = peakRSS(cmd.Process.Pid)
+	return res, nil
+}
+
+// makeTxs signs the load: tx i comes from account i mod N with that
+// account's next nonce and sends 1 unit to the next account.
+func makeTxs(o Options, keys []ed25519.PrivateKey) ([][]byte, error) {
+	out := make([][]byte, o.Txs)
+	if o.App == node.AppKVStore {
+		for i := range out {
+			out[i] = []byte(fmt.Sprintf("bench%09d=%09d", i, i))
+		}
+		return out, nil
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, o.Workers)
+	for w := 0; w < o.Workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < o.Txs; i += o.Workers {
+				from := i % len(keys)
+				to := address.FromPubKey(keys[(from+1)%len(keys)].Public().(ed25519.PublicKey))
+				args, err := codec.Marshal(token.SendArgs{Token: "VSYS", To: to, Amount: codec.NewU128(1)})
+				if err != nil {
+					errs <- err
+					return
+				}
+				t, err := tx.Sign(tx.Body{
+					ChainID: "bench", Nonce: uint64(i / len(keys)), GasLimit: 200_000, GasPrice: codec.NewU128(1),
+					Calls: []tx.Call{{Contract: token.Address, Method: "send", Args: args}},
+				}, keys[from])
+				if err != nil {
+					errs <- err
+					return
+				}
+				out[i] = t.Bytes()
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	return out, <-errs
+}
+
+type tracker struct {
+	mu        sync.Mutex
+	submitted map[[32]byte]time.Time
+	latencies []time.Duration
+	rejected  int
+	firstErr  error
+}
+
+// load submits txs and watches blocks until every accepted tx committed.
+func load(ctx context.Context, o Options, c *client.Client, txs [][]byte) (*Result, error) {
+	tr := &tracker{submitted: make(map[[32]byte]time.Time, len(txs))}
+	res := &Result{App: o.App}
+	start := time.Now()
+	startHeight, err := c.BlockNumber(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	// Each worker owns the txs of a fixed set of accounts and sends them
+	// in nonce order, so no tx reaches CheckTx before its predecessor.
+	var wg sync.WaitGroup
+	for w := 0; w < o.Workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var mine [][]byte
+			for i := range txs {
+				if (i%o.Accounts)%o.Workers == w {
+					mine = append(mine, txs[i])
+				}
+			}
+			for len(mine) > 0 && ctx.Err() == nil {
+				n := min(o.Batch, len(mine))
+				submitBatch(ctx, c, tr, mine[:n])
+				mine = mine[n:]
+			}
+		}(w)
+	}
+	submitDone := make(chan struct{})
+	go func() { wg.Wait(); close(submitDone) }()
+
+	deadline := time.Now().Add(o.Timeout)
+	height := startHeight
+	var lastCommit time.Time
+	submitting := true
+	for {
+		h, err := c.BlockNumber(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for height < h {
+			height++
+			b, err := c.GetBlock(ctx, height)
+			if err != nil {
+				return nil, err
+			}
+			now := time.Now()
+			res.Blocks++
+			res.MaxBlock = max(res.MaxBlock, b.NumTxs)
+			tr.mu.Lock()
+			for _, th := range b.Txs {
+				var k [32]byte
+				copy(k[:], th)
+				if t0, ok := tr.submitted[k]; ok {
+					tr.latencies = append(tr.latencies, now.Sub(t0))
+					delete(tr.submitted, k)
+					res.Committed++
+					lastCommit = now
+				}
+			}
+			tr.mu.Unlock()
+		}
+		if submitting {
+			select {
+			case <-submitDone:
+				submitting = false
+			default:
+			}
+		}
+		tr.mu.Lock()
+		pending := len(tr.submitted)
+		tr.mu.Unlock()
+		fmt.Fprintf(o.Log, "\r[%s] height %d  committed %d/%d  pending %d   ", o.App, height, res.Committed, len(txs), pending)
+		if !submitting && pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			fmt.Fprintln(o.Log)
+			return nil, fmt.Errorf("%d txs not committed after %s", pending, o.Timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	fmt.Fprintln(o.Log)
+	if tr.firstErr != nil && res.Committed == 0 {
+		return nil, tr.firstErr
+	}
+	res.Submitted, res.Rejected = len(txs)-tr.rejected, tr.rejected
+	res.Duration = lastCommit.Sub(start)
+	if res.Duration > 0 {
+		res.TPS = float64(res.Committed) / res.Duration.Seconds()
+	}
+	sort.Slice(tr.latencies, func(i, j int) bool { return tr.latencies[i] < tr.latencies[j] })
+	res.P50, res.P99 = percentile(tr.latencies, 0.50), percentile(tr.latencies, 0.99)
+	if o.App == node.AppVsys {
+		res.Failed = countFailed(ctx, c, startHeight+1, height)
+	}
+	return res, nil
+}
+
+func submitBatch(ctx context.Context, c *client.Client, tr *tracker, batch [][]byte) {
+	elems := make([]jsonrpc.BatchElem, len(batch))
+	hashes := make([][32]byte, len(batch))
+	results := make([]rpc.HexBytes, len(batch))
+	for i, b := range batch {
+		elems[i] = jsonrpc.BatchElem{Method: "vsys_sendRawTransaction", Params: []any{rpc.HexBytes(b)}, Result: &results[i]}
+		hashes[i] = sha256.Sum256(b)
+	}
+	now := time.Now()
+	tr.mu.Lock()
+	for _, h := range hashes {
+		tr.submitted[h] = now
+	}
+	tr.mu.Unlock()
+	err := c.RPC().BatchCall(ctx, elems)
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	for i, e := range elems {
+		if err != nil || e.Error != nil {
+			if _, still := tr.submitted[hashes[i]]; still {
+				delete(tr.submitted, hashes[i])
+				tr.rejected++
+				if tr.firstErr == nil {
+					tr.firstErr = errors.Join(err, e.Error)
+				}
+			}
+		}
+	}
+}
+
+// countFailed counts committed txs with a non-zero code, by sampling each
+// block's first and last tx (a full scan would itself be a load test).
+func countFailed(ctx context.Context, c *client.Client, from, to int64) int {
+	failed := 0
+	for h := from; h <= to; h++ {
+		b, err := c.GetBlock(ctx, h)
+		if err != nil || b.NumTxs == 0 {
+			continue
+		}
+		for _, th := range []rpc.HexBytes{b.Txs[0], b.Txs[len(b.Txs)-1]} {
+			if t, err := c.GetTransaction(ctx, th); err == nil && t != nil && t.Code != 0 {
+				failed++
+			}
+		}
+	}
+	return failed
+}
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
+}
+
+func waitHeight(ctx context.Context, c *client.Client, h int64, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var last error
+	for time.Now().Before(deadline) {
+		got, err := c.BlockNumber(ctx)
+		if err == nil && got >= h {
+			return nil
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("height %d not reached in %s: %v", h, timeout, last)
+}
+
+func freePorts(n int) ([]int, error) {
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	ports := make([]int, n)
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+		ports[i] = l.Addr().(*net.TCPAddr).Port
+	}
+	return ports, nil
+}
+
+// peakRSS reads the high-water mark of a process's resident memory.
+func peakRSS(pid int) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if rest, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			v, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return v
+		}
+	}
+	return 0
+}

@@ -1,0 +1,229 @@
+// Package client is the Go client of a node's JSON-RPC: typed wrappers of
+// the vsys_* methods, plus the sign-estimate-send-wait flow the CLI and
+// the load generator use.
+package client
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/vsys/vsys/app"
+	"github.com/vsys/vsys/app/abi"
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/rpc"
+	"github.com/vsys/vsys/app/rpc/jsonrpc"
+	"github.com/vsys/vsys/app/tx"
+)
+
+// ErrTimeout is returned when a tx is not committed in time.
+var ErrTimeout = errors.New("timed out waiting for the tx to commit")
+
+// Client talks to one node.
+type Client struct {
+	rpc *jsonrpc.Client
+	URL string
+}
+
+// New returns a client for url ("http://127.0.0.1:8645"; a bare host:port
+// gets http://).
+func New(url string) *Client {
+	if !strings.Contains(url, "://") {
+		url = "http://" + url
+	}
+	return &Client{rpc: jsonrpc.NewClient(url, nil), URL: url}
+}
+
+// NewWithHTTP is New with a caller's http.Client.
+func NewWithHTTP(url string, hc *http.Client) *Client {
+	if !strings.Contains(url, "://") {
+		url = "http://" + url
+	}
+	return &Client{rpc: jsonrpc.NewClient(url, hc), URL: url}
+}
+
+// RPC exposes the raw JSON-RPC client (batches).
+func (c *Client) RPC() *jsonrpc.Client { return c.rpc }
+
+// ChainID returns the chain id.
+func (c *Client) ChainID(ctx context.Context) (string, error) {
+	var s string
+	return s, c.rpc.Call(ctx, "vsys_chainId", nil, &s)
+}
+
+// BlockNumber returns the latest committed height.
+func (c *Client) BlockNumber(ctx context.Context) (int64, error) {
+	var h int64
+	return h, c.rpc.Call(ctx, "vsys_blockNumber", nil, &h)
+}
+
+// GetBlock returns the block at height (0 = latest).
+func (c *Client) GetBlock(ctx context.Context, height int64) (*rpc.Block, error) {
+	var b *rpc.Block
+	var p any = "latest"
+	if height > 0 {
+		p = height
+	}
+	return b, c.rpc.Call(ctx, "vsys_getBlock", []any{p}, &b)
+}
+
+// SendRawTransaction submits tx bytes and returns the tx hash once the
+// node's mempool accepted it.
+func (c *Client) SendRawTransaction(ctx context.Context, raw []byte) ([]byte, error) {
+	var h rpc.HexBytes
+	return h, c.rpc.Call(ctx, "vsys_sendRawTransaction", []any{rpc.HexBytes(raw)}, &h)
+}
+
+// GetTransaction returns a committed tx, or nil if the node has none.
+func (c *Client) GetTransaction(ctx context.Context, hash []byte) (*rpc.Transaction, error) {
+	var t *rpc.Transaction
+	return t, c.rpc.Call(ctx, "vsys_getTransaction", []any{rpc.HexBytes(hash)}, &t)
+}
+
+// GetAccount returns an account at height (0 = latest).
+func (c *Client) GetAccount(ctx context.Context, addr address.Address, height int64) (*app.Account, error) {
+	var a app.Account
+	return &a, c.rpc.Call(ctx, "vsys_getAccount", []any{addr, height}, &a)
+}
+
+// Call runs a read-only method with JSON args.
+func (c *Client) Call(ctx context.Context, contract, method string, args any, height int64) (*rpc.CallResult, error) {
+	js, err := json.Marshal(args)
+	if err != nil {
+		return nil, err
+	}
+	var r rpc.CallResult
+	req := rpc.CallRequest{Contract: contract, Method: method, Args: js, Height: rpc.Height(height)}
+	return &r, c.rpc.Call(ctx, "vsys_call", []any{req}, &r)
+}
+
+// EstimateGas simulates a tx (its signature is not checked).
+func (c *Client) EstimateGas(ctx context.Context, raw []byte) (*rpc.Estimate, error) {
+	var e rpc.Estimate
+	return &e, c.rpc.Call(ctx, "vsys_estimateGas", []any{rpc.HexBytes(raw)}, &e)
+}
+
+// GetABI returns a contract's ABI by module name or address.
+func (c *Client) GetABI(ctx context.Context, contract string) (*abi.Contract, error) {
+	var a abi.Contract
+	return &a, c.rpc.Call(ctx, "vsys_getABI", []any{contract}, &a)
+}
+
+// WaitTx polls until the tx is committed or ctx ends.
+func (c *Client) WaitTx(ctx context.Context, hash []byte) (*rpc.Transaction, error) {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		t, err := c.GetTransaction(ctx, hash)
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			return t, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: %x", ErrTimeout, hash)
+		case <-tick.C:
+		}
+	}
+}
+
+// SendOptions tune Send.
+type SendOptions struct {
+	GasLimit uint64     // 0: estimate exactly
+	GasPrice codec.U128 // zero: the chain's minimum
+	Nonce    *uint64    // nil: the account's next nonce
+	NoWait   bool       // return after the mempool accepts it
+}
+
+// Sent is the outcome of Send.
+type Sent struct {
+	Hash     []byte
+	Estimate *rpc.Estimate
+	Tx       *rpc.Transaction // nil with NoWait
+}
+
+// Send builds, estimates, signs, submits and (unless NoWait) waits for a
+// tx making calls as key. With GasLimit 0 the gas limit is exactly the
+// estimate: a simulation against the latest state of the same tx, whose
+// gas does not depend on the limit or the signature's bytes.
+func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Call, o SendOptions) (*Sent, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	from := address.FromPubKey(pub)
+	acc, err := c.GetAccount(ctx, from, 0)
+	if err != nil {
+		return nil, err
+	}
+	body := tx.Body{ChainID: st.ChainID, PubKey: pub, Nonce: acc.Nonce, GasLimit: o.GasLimit, GasPrice: o.GasPrice, Calls: calls}
+	if o.Nonce != nil {
+		body.Nonce = *o.Nonce
+	}
+	if body.GasPrice.IsZero() {
+		body.GasPrice = st.MinGasPrice
+	}
+	out := &Sent{}
+	if body.GasLimit == 0 {
+		// Simulate with the most gas the balance can pay for, so the
+		// estimate is not cut short by the limit it is estimating.
+		body.GasLimit = affordableGas(acc, st, body.GasPrice)
+		probe, err := tx.WithSignature(body, make([]byte, tx.SignatureLen))
+		if err != nil {
+			return nil, err
+		}
+		est, err := c.EstimateGas(ctx, probe.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("estimate gas: %w", err)
+		}
+		if !est.OK {
+			return nil, fmt.Errorf("tx would fail (code %d): %s", est.Code, est.Error)
+		}
+		out.Estimate = est
+		body.GasLimit = est.GasUsed
+	}
+	signed, err := tx.Sign(body, key)
+	if err != nil {
+		return nil, err
+	}
+	if out.Hash, err = c.SendRawTransaction(ctx, signed.Bytes()); err != nil {
+		return nil, err
+	}
+	if o.NoWait {
+		return out, nil
+	}
+	out.Tx, err = c.WaitTx(ctx, out.Hash)
+	return out, err
+}
+
+// maxEstimateGas caps simulation gas: far above any real tx today, far
+// below what could stall a node.
+const maxEstimateGas = 50_000_000
+
+// affordableGas is the largest gas limit the account's native balance can
+// pay for at price, capped by the chain's and the client's ceilings.
+func affordableGas(acc *app.Account, st *rpc.Status, price codec.U128) uint64 {
+	limit := min(uint64(maxEstimateGas), st.MaxGasPerTx)
+	for _, b := range acc.Balances {
+		if b.Token != st.NativeToken || b.Amount.Hi > 0 || price.Hi > 0 {
+			continue
+		}
+		return min(limit, b.Amount.Lo/price.Lo)
+	}
+	return limit
+}
+
+// Status returns the node's view of the chain.
+func (c *Client) Status(ctx context.Context) (*rpc.Status, error) {
+	var s rpc.Status
+	return &s, c.rpc.Call(ctx, "vsys_status", nil, &s)
+}

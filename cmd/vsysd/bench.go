@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vsys/vsys/app/bench"
+	"github.com/vsys/vsys/app/node"
+)
+
+func benchCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "bench", Short: "Load-test a fresh node"}
+	var o bench.Options
+	var apps string
+	transfers := &cobra.Command{
+		Use:   "transfers",
+		Short: "Committed token transfers/s, commit latency and peak memory, vs CometBFT's kvstore",
+		Long: "Starts a fresh node (vsysd start, a child process), submits --txs signed transfers from\n" +
+			"--accounts funded accounts over JSON-RPC, and waits until every one is committed. With\n" +
+			"--app both (the default) it repeats the same load pattern on CometBFT's kvstore example\n" +
+			"in the same node wiring and prints vsys's rate as a ratio of that baseline.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			bin, err := os.Executable()
+			if err != nil {
+				return err
+			}
+			o.Binary, o.Log = bin, cmd.ErrOrStderr()
+			kinds := map[string][]node.AppKind{"both": {node.AppVsys, node.AppKVStore}, "vsys": {node.AppVsys}, "kvstore": {node.AppKVStore}}[apps]
+			if kinds == nil {
+				return fmt.Errorf("--app %q: want vsys, kvstore or both", apps)
+			}
+			var results []*bench.Result
+			for _, k := range kinds {
+				o.App = k
+				r, err := bench.Run(cmd.Context(), o)
+				if err != nil {
+					return fmt.Errorf("bench %s: %w", k, err)
+				}
+				results = append(results, r)
+			}
+			return emit(cmd, results, func() {
+				printf(cmd, "%-8s %8s %9s %8s %10s %9s %9s %7s %9s %10s\n", "app", "txs", "committed", "failed", "tx/s", "p50", "p99", "blocks", "max/blk", "peak RSS")
+				for _, r := range results {
+					printf(cmd, "%-8s %8d %9d %8d %10.0f %9s %9s %7d %9d %7d MiB\n", r.App, r.Submitted+r.Rejected, r.Committed, r.Failed,
+						r.TPS, r.P50.Round(time.Millisecond), r.P99.Round(time.Millisecond), r.Blocks, r.MaxBlock, r.PeakRSSKiB/1024)
+				}
+				if len(results) == 2 && results[1].TPS > 0 {
+					printf(cmd, "vsys / kvstore committed tx/s: %.2f\n", results[0].TPS/results[1].TPS)
+				}
+			})
+		},
+	}
+	f := transfers.Flags()
+	f.IntVar(&o.Accounts, "accounts", 100, "funded sender accounts")
+	f.IntVar(&o.Txs, "txs", 20_000, "transfers to submit")
+	f.IntVar(&o.Workers, "workers", 4, "concurrent submitters")
+	f.IntVar(&o.Batch, "batch", 200, "txs per JSON-RPC batch")
+	f.DurationVar(&o.BlockInterval, "block-interval", time.Second, "node's pause between blocks")
+	f.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "give up waiting for commits after this")
+	f.BoolVar(&o.KeepHome, "keep-home", false, "keep the node's temporary home (its node.log too)")
+	f.StringVar(&apps, "app", "both", "vsys, kvstore, or both (ratio against the baseline)")
+	cmd.AddCommand(transfers)
+	return cmd
+}

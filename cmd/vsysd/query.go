@@ -1,0 +1,191 @@
+package main
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func queryCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "query", Aliases: []string{"q"}, Short: "Read state, txs and blocks"}
+	var height int64
+	tok := &cobra.Command{Use: "token", Short: "Token balances and records"}
+	balance := &cobra.Command{
+		Use:   "balance ADDRESS [TOKEN]",
+		Short: "Balances of an address or key name (one token, or all)",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			addr, err := resolveAddress(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			c := rpcClient(cmd)
+			if len(args) == 2 {
+				res, err := c.Call(cmd.Context(), "token", "balance", map[string]any{"address": addr, "token": args[1]}, height)
+				if err != nil {
+					return err
+				}
+				return emit(cmd, map[string]any{"address": addr, "token": args[1], "amount": res.Result, "height": res.Height}, func() {
+					printf(cmd, "%s %s\n", strings.Trim(string(res.Result), `"`), args[1])
+				})
+			}
+			acc, err := c.GetAccount(cmd.Context(), addr, height)
+			if err != nil {
+				return err
+			}
+			return emit(cmd, acc, func() {
+				if len(acc.Balances) == 0 {
+					printf(cmd, "no balances (height %d)\n", acc.Height)
+				}
+				for _, b := range acc.Balances {
+					printf(cmd, "%s %s\n", b.Amount, b.Token)
+				}
+			})
+		},
+	}
+	addKeyringFlag(balance)
+	tok.AddCommand(balance, tokenRecordCmd("info", &height), tokenRecordCmd("supply", &height))
+
+	account := &cobra.Command{
+		Use:   "account ADDRESS",
+		Short: "Nonce and balances of an address or key name",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			addr, err := resolveAddress(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			acc, err := rpcClient(cmd).GetAccount(cmd.Context(), addr, height)
+			if err != nil {
+				return err
+			}
+			return emit(cmd, acc, func() {
+				printf(cmd, "address %s\nnonce   %d\nheight  %d\n", acc.Address, acc.Nonce, acc.Height)
+				for _, b := range acc.Balances {
+					printf(cmd, "balance %s %s\n", b.Amount, b.Token)
+				}
+			})
+		},
+	}
+	addKeyringFlag(account)
+
+	txq := &cobra.Command{
+		Use:   "tx HASH",
+		Short: "A committed transaction: status, gas, results, events",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			h, err := hex.DecodeString(strings.TrimPrefix(strings.ToLower(args[0]), "0x"))
+			if err != nil || len(h) != 32 {
+				return fmt.Errorf("HASH %q: want 32 bytes of hex", args[0])
+			}
+			t, err := rpcClient(cmd).GetTransaction(cmd.Context(), h)
+			if err != nil {
+				return err
+			}
+			if t == nil {
+				return fmt.Errorf("tx %s: %w (not committed, or unknown to this node)", args[0], errNotFound)
+			}
+			return emit(cmd, t, func() { printTx(cmd, t) })
+		},
+	}
+
+	call := &cobra.Command{
+		Use:   "call CONTRACT METHOD [JSON_ARGS]",
+		Short: "Run a read-only method (JSON args encoded by the contract's ABI)",
+		Args:  cobra.RangeArgs(2, 3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			js := "{}"
+			if len(args) == 3 {
+				js = args[2]
+			}
+			res, err := rpcClient(cmd).Call(cmd.Context(), args[0], args[1], rawJSON(js), height)
+			if err != nil {
+				return err
+			}
+			return emit(cmd, res, func() { printf(cmd, "%s\n", compact(res.Result)) })
+		},
+	}
+
+	block := &cobra.Command{
+		Use:   "block [HEIGHT]",
+		Short: "A block's header and tx hashes (default: latest)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var h int64
+			if len(args) == 1 {
+				if _, err := fmt.Sscanf(args[0], "%d", &h); err != nil {
+					return fmt.Errorf("HEIGHT %q: %w", args[0], err)
+				}
+			}
+			b, err := rpcClient(cmd).GetBlock(cmd.Context(), h)
+			if err != nil {
+				return err
+			}
+			if b == nil {
+				return fmt.Errorf("block %d: %w", h, errNotFound)
+			}
+			return emit(cmd, b, func() {
+				printf(cmd, "height   %d\nhash     0x%x\ntime     %s\napp hash 0x%x\ntxs      %d\n", b.Height, []byte(b.Hash), b.Time, []byte(b.AppHash), b.NumTxs)
+				for _, t := range b.Txs {
+					printf(cmd, "  0x%x\n", []byte(t))
+				}
+			})
+		},
+	}
+
+	abiq := &cobra.Command{
+		Use:   "abi CONTRACT",
+		Short: "A contract's methods and events",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := rpcClient(cmd).GetABI(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			return emit(cmd, a, func() {
+				printf(cmd, "contract %s\n", a.Name)
+				for _, m := range a.Methods {
+					ro := ""
+					if m.ReadOnly {
+						ro = " (read-only)"
+					}
+					printf(cmd, "  %s%s\n      args   %s\n      result %s\n", m.Name, ro, m.Args, m.Result)
+				}
+				for _, e := range a.Events {
+					printf(cmd, "  event %s %s\n", e.Name, e.Type)
+				}
+			})
+		},
+	}
+
+	for _, c := range []*cobra.Command{balance, account, call} {
+		c.Flags().Int64Var(&height, "height", 0, "read state at this height (0: latest)")
+	}
+	cmd.AddCommand(tok, account, txq, call, block, abiq)
+	return cmd
+}
+
+func tokenRecordCmd(method string, height *int64) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   method + " TOKEN",
+		Short: "A token's " + map[string]string{"info": "record", "supply": "current supply"}[method],
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := rpcClient(cmd).Call(cmd.Context(), "token", method, map[string]string{"token": args[0]}, *height)
+			if err != nil {
+				return err
+			}
+			return emit(cmd, res.Result, func() { printf(cmd, "%s\n", compact(res.Result)) })
+		},
+	}
+	cmd.Flags().Int64Var(height, "height", 0, "read state at this height (0: latest)")
+	return cmd
+}
+
+type rawJSON string
+
+// MarshalJSON passes the user's JSON through unchanged (the node reports
+// any error in it against the method's ABI).
+func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }

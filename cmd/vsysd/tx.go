@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/rpc"
+	"github.com/vsys/vsys/app/rpc/client"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/token"
+)
+
+func txCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "tx", Short: "Sign and send transactions (waits for commit)"}
+	tok := &cobra.Command{Use: "token", Short: "Native and issued tokens"}
+	tok.AddCommand(
+		txSubCmd("send TO AMOUNT", "Send AMOUNT (e.g. 100 or 100ABC) to TO (address or key name)", 2,
+			func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
+				to, err := resolveAddress(cmd, args[0])
+				if err != nil {
+					return nil, err
+				}
+				amt, sym, err := parseAmount(cmd, c, args[1])
+				if err != nil {
+					return nil, err
+				}
+				return tokenCall("send", token.SendArgs{Token: sym, To: to, Amount: amt})
+			}),
+		txSubCmd("create SYMBOL NAME DECIMALS MAX_SUPPLY", "Create a token; you become its issuer", 4,
+			func(cmd *cobra.Command, _ *client.Client, args []string) ([]tx.Call, error) {
+				var dec uint8
+				if _, err := fmt.Sscanf(args[2], "%d", &dec); err != nil {
+					return nil, fmt.Errorf("DECIMALS %q: %w", args[2], err)
+				}
+				max, err := codec.ParseU128(args[3])
+				if err != nil {
+					return nil, fmt.Errorf("MAX_SUPPLY: %w", err)
+				}
+				return tokenCall("create", token.CreateArgs{Symbol: args[0], Name: args[1], Decimals: dec, MaxSupply: max})
+			}),
+		txSubCmd("issue AMOUNT", "Issue AMOUNT (e.g. 1000ABC) of a token you created, to yourself", 1,
+			func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
+				amt, sym, err := parseAmount(cmd, c, args[0])
+				if err != nil {
+					return nil, err
+				}
+				return tokenCall("issue", token.IssueArgs{Token: sym, Amount: amt})
+			}),
+		txSubCmd("burn AMOUNT", "Destroy AMOUNT (e.g. 10ABC) of tokens you hold", 1,
+			func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
+				amt, sym, err := parseAmount(cmd, c, args[0])
+				if err != nil {
+					return nil, err
+				}
+				return tokenCall("burn", token.BurnArgs{Token: sym, Amount: amt})
+			}),
+	)
+	call := txSubCmd("call CONTRACT METHOD [JSON_ARGS]", "Call any contract method; JSON args are encoded by its ABI", 2,
+		func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
+			return genericCall(cmd, c, args)
+		})
+	call.Args = cobra.RangeArgs(2, 3)
+	call.Flags().String("funds", "", "coins to attach, e.g. 10VSYS,5ABC")
+	cmd.AddCommand(tok, call)
+	return cmd
+}
+
+type buildFunc func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error)
+
+// txSubCmd wires the flags every tx command shares around build.
+func txSubCmd(use, short string, nargs int, build buildFunc) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(nargs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c := rpcClient(cmd)
+			calls, err := build(cmd, c, args)
+			if err != nil {
+				return err
+			}
+			return sendAndReport(cmd, c, calls)
+		},
+	}
+	cmd.Flags().String("from", "", "key name that signs (required)")
+	cmd.Flags().Uint64("gas", 0, "gas limit (0: estimate exactly)")
+	cmd.Flags().String("gas-price", "", "gas price in the native coin's smallest unit (default: the chain minimum)")
+	cmd.Flags().Bool("no-wait", false, "return once the mempool accepts the tx")
+	cmd.Flags().Duration("timeout", 30*time.Second, "how long to wait for the commit")
+	_ = cmd.MarkFlagRequired("from")
+	addKeyringFlag(cmd)
+	return cmd
+}
+
+func tokenCall(method string, args any) ([]tx.Call, error) {
+	b, err := codec.Marshal(args)
+	if err != nil {
+		return nil, err
+	}
+	return []tx.Call{{Contract: token.Address, Method: method, Args: b}}, nil
+}
+
+func genericCall(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
+	abiDoc, err := c.GetABI(cmd.Context(), args[0])
+	if err != nil {
+		return nil, fmt.Errorf("ABI of %s: %w", args[0], err)
+	}
+	m, ok := abiDoc.Method(args[1])
+	if !ok {
+		return nil, fmt.Errorf("%s has no method %q", abiDoc.Name, args[1])
+	}
+	js := "{}"
+	if len(args) == 3 {
+		js = args[2]
+	}
+	enc, err := codec.FromJSON(m.Args, []byte(js))
+	if err != nil {
+		return nil, fmt.Errorf("args for %s.%s (%s): %w", abiDoc.Name, m.Name, m.Args, err)
+	}
+	contract, err := lookupContract(args[0])
+	if err != nil {
+		return nil, err
+	}
+	call := tx.Call{Contract: contract, Method: m.Name, Args: enc}
+	if f, _ := cmd.Flags().GetString("funds"); f != "" {
+		for _, part := range strings.Split(f, ",") {
+			amt, sym, err := parseAmount(cmd, c, strings.TrimSpace(part))
+			if err != nil {
+				return nil, fmt.Errorf("--funds: %w", err)
+			}
+			call.Funds = append(call.Funds, tx.Coin{Token: sym, Amount: amt})
+		}
+	}
+	return []tx.Call{call}, nil
+}
+
+// lookupContract accepts a module name or an address.
+func lookupContract(s string) (address.Address, error) {
+	switch s {
+	case "token":
+		return token.Address, nil
+	}
+	return address.Parse(s)
+}
+
+func sendAndReport(cmd *cobra.Command, c *client.Client, calls []tx.Call) error {
+	name, _ := cmd.Flags().GetString("from")
+	key, err := signer(cmd, name)
+	if err != nil {
+		return err
+	}
+	var o client.SendOptions
+	o.GasLimit, _ = cmd.Flags().GetUint64("gas")
+	o.NoWait, _ = cmd.Flags().GetBool("no-wait")
+	if p, _ := cmd.Flags().GetString("gas-price"); p != "" {
+		if o.GasPrice, err = codec.ParseU128(p); err != nil {
+			return fmt.Errorf("--gas-price: %w", err)
+		}
+	}
+	timeout, _ := cmd.Flags().GetDuration("timeout")
+	ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+	defer cancel()
+	sent, err := c.Send(ctx, key, calls, o)
+	if err != nil {
+		return err
+	}
+	if sent.Tx == nil {
+		return emit(cmd, map[string]any{"hash": rpc.HexBytes(sent.Hash)}, func() {
+			printf(cmd, "tx 0x%x accepted by the mempool\n", sent.Hash)
+		})
+	}
+	if err := emit(cmd, sent.Tx, func() { printTx(cmd, sent.Tx) }); err != nil {
+		return err
+	}
+	if sent.Tx.Status != "ok" {
+		return fmt.Errorf("tx failed (code %d): %s", sent.Tx.Code, sent.Tx.Log)
+	}
+	return nil
+}
+
+func signer(cmd *cobra.Command, name string) (ed25519.PrivateKey, error) {
+	kr, err := openKeyring(cmd)
+	if err != nil {
+		return nil, err
+	}
+	key, err := kr.Signer(name)
+	if err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+	return key, nil
+}
+
+// resolveAddress accepts a bech32 address or the name of a key in the keyring.
+func resolveAddress(cmd *cobra.Command, s string) (address.Address, error) {
+	a, perr := address.Parse(s)
+	if perr == nil {
+		return a, nil
+	}
+	kr, err := openKeyring(cmd)
+	if err != nil {
+		return a, perr
+	}
+	k, err := kr.Show(s)
+	if err != nil {
+		return a, fmt.Errorf("%q is neither an address (%v) nor a key name", s, perr)
+	}
+	return k.Address, nil
+}
+
+// parseAmount reads "100" (native coin) or "100ABC".
+func parseAmount(cmd *cobra.Command, c *client.Client, s string) (codec.U128, string, error) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	amt, err := codec.ParseU128(s[:i])
+	if err != nil {
+		return amt, "", fmt.Errorf("amount %q: want an integer in the smallest unit, optionally followed by a token symbol", s)
+	}
+	sym := strings.TrimSpace(s[i:])
+	if sym == "" {
+		st, err := c.Status(cmd.Context())
+		if err != nil {
+			return amt, "", err
+		}
+		sym = st.NativeToken
+	}
+	return amt, sym, nil
+}
+
+func printTx(cmd *cobra.Command, t *rpc.Transaction) {
+	printf(cmd, "tx     0x%x\nheight %d (index %d)\nstatus %s", []byte(t.Hash), t.Height, t.Index, t.Status)
+	if t.Code != 0 {
+		printf(cmd, " (code %d): %s", t.Code, t.Log)
+	}
+	printf(cmd, "\ngas    %d used of %d\n", t.GasUsed, t.GasWanted)
+	if t.Sender != "" {
+		printf(cmd, "sender %s (nonce %d)\n", t.Sender, t.Nonce)
+	}
+	for i, c := range t.Calls {
+		printf(cmd, "call   %s.%s %s\n", c.Contract, c.Method, compact(c.Args))
+		if i < len(t.Results) {
+			printf(cmd, "       -> %s\n", compact(t.Results[i]))
+		}
+	}
+	for _, e := range t.Events {
+		keys := make([]string, 0, len(e.Attributes))
+		for k := range e.Attributes {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "=" + e.Attributes[k]
+		}
+		printf(cmd, "event  %s %s\n", e.Type, strings.Join(parts, " "))
+	}
+}
+
+func compact(js json.RawMessage) string {
+	var v any
+	if err := json.Unmarshal(js, &v); err != nil {
+		return string(js)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+var errNotFound = errors.New("not found")
