@@ -1,0 +1,35 @@
+# vsys — the two commands a newcomer needs are `make run` and `make test`.
+GO        ?= go
+BIN       := bin/vsysd
+HOME_DIR  ?= $(CURDIR)/.vsys-dev
+CHAIN_ID  ?= vsys-dev
+PKGS      := ./...
+
+.PHONY: build run test test-short bench lint fuzz e2e clean
+
+build: ## build bin/vsysd
+	$(GO) build -o $(BIN) ./cmd/vsysd
+
+run: build ## build, initialise a dev chain in .vsys-dev if none exists, and start it
+	@scripts/run-dev.sh $(BIN) $(HOME_DIR) $(CHAIN_ID)
+
+test: ## every test, race detector on
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 12m $(PKGS)
+
+test-short: ## quick unit tests
+	$(GO) test -short -count=1 $(PKGS)
+
+lint: ## go vet and gofmt
+	$(GO) vet $(PKGS)
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+bench: build ## Go benchmarks, then end-to-end transfers vs CometBFT's kvstore
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(BIN) bench transfers --accounts 200 --txs 40000
+
+fuzz: ## every fuzz target for FUZZTIME each (default 30s)
+	@scripts/fuzz.sh $(or $(FUZZTIME),30s)
+
+clean:
+	rm -rf bin .vsys-dev
