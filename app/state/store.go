@@ -236,3 +236,15 @@ func (it lockedIterator) Next() {
 	defer it.nodes.RUnlock()
 	it.Iterator.Next()
 }
+
+// HashAt returns the root hash of a committed version.
+func (s *Store) HashAt(version int64) ([]byte, error) {
+	kv, err := s.At(version)
+	if err != nil {
+		return nil, err
+	}
+	m := kv.(immutableKV)
+	m.nodes.RLock()
+	defer m.nodes.RUnlock()
+	return m.t.Hash(), nil
+}

@@ -14,7 +14,7 @@ import (
 )
 
 func initCmd() *cobra.Command {
-	var chainID, moniker, devBalance, interval, rpcAddr string
+	var chainID, moniker, devBalance, interval, rpcAddr, cometRPC, p2pAddr, metricsAddr string
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Create a new single-validator chain in --home, with a funded dev key",
@@ -30,7 +30,11 @@ func initCmd() *cobra.Command {
 			if rpcAddr != "" {
 				ac.RPC.Address = rpcAddr
 			}
-			res, err := node.Init(home, node.InitOptions{ChainID: chainID, Moniker: moniker, DevBalance: bal, App: ac})
+			if metricsAddr != "" {
+				ac.Metrics.Address = metricsAddr
+			}
+			res, err := node.Init(home, node.InitOptions{ChainID: chainID, Moniker: moniker, DevBalance: bal, App: ac,
+				CometRPCAddr: cometRPC, P2PAddr: p2pAddr})
 			if err != nil {
 				return err
 			}
@@ -47,6 +51,9 @@ func initCmd() *cobra.Command {
 	cmd.Flags().StringVar(&devBalance, "dev-balance", "1000000000000000000", "native coin given to the dev account, smallest unit")
 	cmd.Flags().StringVar(&interval, "block-interval", "1s", "pause between blocks")
 	cmd.Flags().StringVar(&rpcAddr, "rpc-addr", "", "JSON-RPC listen address (default 127.0.0.1:8645)")
+	cmd.Flags().StringVar(&cometRPC, "comet-rpc-laddr", "", "CometBFT RPC listen address (default tcp://127.0.0.1:26657)")
+	cmd.Flags().StringVar(&p2pAddr, "p2p-laddr", "", "P2P listen address (default tcp://127.0.0.1:26656)")
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "Prometheus listen address (default 127.0.0.1:26660)")
 	_ = cmd.MarkFlagRequired("chain-id")
 	return cmd
 }

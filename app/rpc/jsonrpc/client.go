@@ -84,6 +84,9 @@ func (c *Client) Call(ctx context.Context, method string, params any, result any
 	}
 	var resp response
 	if len(bytes.TrimSpace(data)) == 0 {
+		if !success(status) {
+			return httpError(status, data)
+		}
 		return fmt.Errorf("jsonrpc: %s: empty response (HTTP %d)", method, status)
 	}
 	if err := json.Unmarshal(data, &resp); err != nil {
@@ -98,11 +101,12 @@ func (c *Client) Call(ctx context.Context, method string, params any, result any
 		}
 		return httpError(status, data)
 	}
-	if resp.Error != nil && isNull(resp.ID) {
-		return resp.Error // a Parse error or Invalid Request
-	}
-	if !idIs(resp.ID, id) {
+	if !idIs(resp.ID, id) && (resp.Error == nil || !isNull(resp.ID)) {
+		// Only a Parse error or an Invalid Request may have id null.
 		return fmt.Errorf("jsonrpc: %s: response id %s is not the request's %d", method, resp.ID, id)
+	}
+	if resp.Error != nil {
+		return resp.Error
 	}
 	if err := resp.decode(result); err != nil {
 		return fmt.Errorf("jsonrpc: %s: %w", method, err)

@@ -38,8 +38,11 @@ func (s *Server) SetWebSocketCheckOrigin(check func(r *http.Request) bool) {
 // (SetMaxBodyBytes) closes the connection with status 1009, and a binary
 // message closes it with status 1003.
 //
-// Handlers get a context that ends when the connection closes. Note that
-// http.Server.Shutdown does not close WebSocket connections.
+// Handlers get a context that ends once the connection is closed and the
+// message being served is done; the connection is not read while a
+// message is served. The server pings idle connections and drops those
+// that stop answering. Note that http.Server.Shutdown does not close
+// WebSocket connections.
 func (s *Server) WebSocketHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		up := websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096}

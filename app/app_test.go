@@ -1,0 +1,386 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/genesis"
+	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/token"
+)
+
+const chainID = "test-chain"
+
+func key(n byte) ed25519.PrivateKey {
+	seed := sha256.Sum256([]byte{n})
+	return ed25519.NewKeyFromSeed(seed[:])
+}
+
+func addr(k ed25519.PrivateKey) address.Address {
+	return address.FromPubKey(k.Public().(ed25519.PublicKey))
+}
+
+var alice, bob, carol = key(1), key(2), key(3)
+
+// harness drives an App through ABCI the way CometBFT does, on a real
+// IAVL tree in a temp dir.
+type harness struct {
+	t      *testing.T
+	app    *App
+	height int64
+	nonces map[address.Address]uint64
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	store, err := state.Open(t.TempDir(), state.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	a, err := New(store, Options{})
+	require.NoError(t, err)
+	gs := genesis.Default()
+	gs.Accounts = []genesis.Account{
+		{Address: addr(alice), Balance: codec.NewU128(10_000_000)},
+		{Address: addr(bob), Balance: codec.NewU128(1_000_000)},
+	}
+	appState, err := json.Marshal(gs)
+	require.NoError(t, err)
+	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState})
+	require.NoError(t, err)
+	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
+	h.block() // commit genesis at height 1
+	return h
+}
+
+// block finalizes and commits a block of raw txs.
+func (h *harness) block(txs ...[]byte) []*abci.ExecTxResult {
+	h.t.Helper()
+	h.height++
+	res, err := h.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{
+		Height: h.height, Time: time.Unix(1_700_000_000+h.height, 0), Txs: txs})
+	require.NoError(h.t, err)
+	_, err = h.app.Commit(context.Background(), &abci.RequestCommit{})
+	require.NoError(h.t, err)
+	require.Equal(h.t, res.AppHash, h.app.Store().Hash(), "FinalizeBlock's app hash must be what Commit saves")
+	return res.TxResults
+}
+
+func (h *harness) check(raw []byte) *abci.ResponseCheckTx {
+	res, err := h.app.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: raw})
+	require.NoError(h.t, err)
+	return res
+}
+
+func call(method string, args any) tx.Call {
+	b, err := codec.Marshal(args)
+	if err != nil {
+		panic(err)
+	}
+	return tx.Call{Contract: token.Address, Method: method, Args: b}
+}
+
+// sign builds a tx from k with its next nonce (tracked by the harness).
+func (h *harness) sign(k ed25519.PrivateKey, gasLimit uint64, calls ...tx.Call) []byte {
+	h.t.Helper()
+	a := addr(k)
+	t, err := tx.Sign(tx.Body{ChainID: chainID, Nonce: h.nonces[a], GasLimit: gasLimit, GasPrice: codec.NewU128(1), Calls: calls}, k)
+	require.NoError(h.t, err)
+	h.nonces[a]++
+	return t.Bytes()
+}
+
+func (h *harness) balance(a address.Address, sym string) codec.U128 {
+	acc, err := h.app.Account(0, a)
+	require.NoError(h.t, err)
+	for _, b := range acc.Balances {
+		if b.Token == sym {
+			return b.Amount
+		}
+	}
+	return codec.U128{}
+}
+
+func send(to address.Address, amount uint64) tx.Call {
+	return call("send", token.SendArgs{Token: "VSYS", To: to, Amount: codec.NewU128(amount)})
+}
+
+func TestTransferChargesGasAndBumpsNonce(t *testing.T) {
+	h := newHarness(t)
+	raw := h.sign(alice, 100_000, send(addr(carol), 1234))
+	require.Zero(t, h.check(raw).Code)
+	res := h.block(raw)
+	require.Zero(t, res[0].Code, res[0].Log)
+	used := uint64(res[0].GasUsed)
+	require.Equal(t, codec.NewU128(1234), h.balance(addr(carol), "VSYS"))
+	require.Equal(t, codec.NewU128(10_000_000-1234-used), h.balance(addr(alice), "VSYS"))
+	require.Equal(t, codec.NewU128(used), h.balance(FeeCollector, "VSYS"))
+	acc, _ := h.app.Account(0, addr(alice))
+	require.Equal(t, uint64(1), acc.Nonce)
+	// The transfer event names both parties.
+	var found bool
+	for _, e := range res[0].Events {
+		if e.Type == "transfer" {
+			found = true
+			attrs := map[string]string{}
+			for _, a := range e.Attributes {
+				attrs[a.Key] = a.Value
+			}
+			require.Equal(t, addr(carol).String(), attrs["to"])
+			require.Equal(t, "1234", attrs["amount"])
+		}
+	}
+	require.True(t, found, "transfer event")
+}
+
+// TestGoldenGas pins the gas of a native transfer: a change of costs or of
+// the token module's storage must show up here on purpose.
+func TestGoldenGas(t *testing.T) {
+	h := newHarness(t)
+	res := h.block(h.sign(alice, 100_000, send(addr(carol), 1)), h.sign(alice, 100_000, send(addr(carol), 1)))
+	require.Equal(t, int64(GOLDEN_GAS_FIRST), res[0].GasUsed, "first transfer to a new account")
+	require.Equal(t, int64(GOLDEN_GAS_SECOND), res[1].GasUsed, "transfer to an existing balance")
+}
+
+const (
+	GOLDEN_GAS_FIRST  = 0
+	GOLDEN_GAS_SECOND = 0
+)
+
+// TestBadInputChangesNothing: each bad tx gets a clear error at CheckTx,
+// and a block that includes it anyway leaves the app hash untouched.
+func TestBadInputChangesNothing(t *testing.T) {
+	h := newHarness(t)
+	good := func(mut func(b *tx.Body)) []byte {
+		b := tx.Body{ChainID: chainID, Nonce: 0, GasLimit: 100_000, GasPrice: codec.NewU128(1), Calls: []tx.Call{send(addr(carol), 5)}}
+		mut(&b)
+		signed, err := tx.Sign(b, alice)
+		require.NoError(t, err)
+		return signed.Bytes()
+	}
+	flipped := good(func(*tx.Body) {})
+	flipped = append([]byte(nil), flipped...)
+	flipped[len(flipped)-1] ^= 1
+	poor := func() []byte { // carol has nothing to pay fees with
+		s, err := tx.Sign(tx.Body{ChainID: chainID, GasLimit: 100_000, GasPrice: codec.NewU128(1), Calls: []tx.Call{send(addr(bob), 1)}}, carol)
+		require.NoError(t, err)
+		return s.Bytes()
+	}()
+	cases := []struct {
+		name string
+		raw  []byte
+		code uint32
+		msg  string
+	}{
+		{"malformed bytes", []byte{1, 2, 3}, CodeMalformed, "malformed"},
+		{"bad signature", flipped, CodeBadSignature, "signature"},
+		{"wrong chain id", good(func(b *tx.Body) { b.ChainID = "other-chain" }), CodeWrongChain, `"other-chain"`},
+		{"future nonce", good(func(b *tx.Body) { b.Nonce = 5 }), CodeBadNonce, "expects nonce 0, tx has 5"},
+		{"fee larger than balance", good(func(b *tx.Body) { b.GasPrice = codec.NewU128(1_000_000) }), CodeInsufficientFee, "fee"},
+		{"no balance for fee", poor, CodeInsufficientFee, "fee"},
+		{"gas price below minimum", good(func(b *tx.Body) { b.GasPrice = codec.U128{} }), CodeGasPriceTooLow, "minimum"},
+		{"gas limit below intrinsic", good(func(b *tx.Body) { b.GasLimit = 10 }), CodeGasLimit, "intrinsic"},
+		{"gas limit above max", good(func(b *tx.Body) { b.GasLimit = 1 << 62 }), CodeGasLimit, "at most"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := h.check(c.raw)
+			require.Equal(t, c.code, res.Code, res.Log)
+			require.Contains(t, res.Log, c.msg)
+			before := h.app.Store().Hash()
+			out := h.block(c.raw)
+			require.Equal(t, c.code, out[0].Code)
+			require.Zero(t, out[0].GasUsed)
+			require.Equal(t, before, h.app.Store().Hash(), "state changed")
+		})
+	}
+}
+
+func TestReplayedNonce(t *testing.T) {
+	h := newHarness(t)
+	raw := h.sign(alice, 100_000, send(addr(carol), 1))
+	require.Zero(t, h.block(raw)[0].Code)
+	res := h.check(raw)
+	require.Equal(t, CodeBadNonce, res.Code)
+	require.Contains(t, res.Log, "expects nonce 1, tx has 0")
+	before := h.app.Store().Hash()
+	require.Equal(t, CodeBadNonce, h.block(raw)[0].Code)
+	require.Equal(t, before, h.app.Store().Hash())
+}
+
+// TestMempoolQueuesNonces: CheckTx admits consecutive nonces of one sender
+// before any is committed, and rejects a gap.
+func TestMempoolQueuesNonces(t *testing.T) {
+	h := newHarness(t)
+	var raws [][]byte
+	for i := 0; i < 3; i++ {
+		raws = append(raws, h.sign(alice, 100_000, send(addr(carol), 1)))
+		require.Zero(t, h.check(raws[i]).Code)
+	}
+	h.nonces[addr(alice)]++ // skip nonce 3
+	require.Equal(t, CodeBadNonce, h.check(h.sign(alice, 100_000, send(addr(carol), 1))).Code)
+	for _, r := range h.block(raws...) {
+		require.Zero(t, r.Code, r.Log)
+	}
+}
+
+// TestFailedCallPaysGasRevertsWrites: a transfer over balance fails, the
+// sender pays for the gas used and its nonce moves, nothing else changes.
+func TestFailedCallPaysGasRevertsWrites(t *testing.T) {
+	h := newHarness(t)
+	raw := h.sign(bob, 100_000, send(addr(carol), 1), send(addr(carol), 5_000_000))
+	res := h.block(raw)[0]
+	require.Equal(t, CodeInsufficientFunds, res.Code)
+	require.Contains(t, res.Log, "call 1")
+	require.Positive(t, res.GasUsed)
+	require.True(t, h.balance(addr(carol), "VSYS").IsZero(), "the first call's transfer must be reverted too")
+	require.Equal(t, codec.NewU128(1_000_000-uint64(res.GasUsed)), h.balance(addr(bob), "VSYS"))
+	acc, _ := h.app.Account(0, addr(bob))
+	require.Equal(t, uint64(1), acc.Nonce)
+	for _, e := range res.Events {
+		require.NotEqual(t, "transfer", e.Type, "events of a failed tx must be dropped")
+	}
+}
+
+func TestOutOfGas(t *testing.T) {
+	h := newHarness(t)
+	limit := IntrinsicGas(&h.app.Params().Costs, len(h.sign(alice, 100_000, send(addr(carol), 1)))) + 10
+	h.nonces[addr(alice)] = 0
+	res := h.block(h.sign(alice, limit, send(addr(carol), 1)))[0]
+	require.Equal(t, CodeOutOfGas, res.Code, res.Log)
+	require.Equal(t, int64(limit), res.GasUsed, "out of gas uses the whole limit")
+	require.True(t, h.balance(addr(carol), "VSYS").IsZero())
+}
+
+func TestTokenLifecycleAndOverflow(t *testing.T) {
+	h := newHarness(t)
+	res := h.block(
+		h.sign(alice, 1_000_000, call("create", token.CreateArgs{Symbol: "ABC", Name: "Alpha", Decimals: 2, MaxSupply: codec.MaxU128})),
+		h.sign(alice, 1_000_000, call("issue", token.IssueArgs{Token: "ABC", Amount: codec.MaxU128})),
+		h.sign(alice, 1_000_000, call("send", token.SendArgs{Token: "ABC", To: addr(bob), Amount: codec.NewU128(10)})),
+		h.sign(bob, 1_000_000, call("burn", token.BurnArgs{Token: "ABC", Amount: codec.NewU128(4)})),
+	)
+	for i, r := range res {
+		require.Zero(t, r.Code, "tx %d: %s", i, r.Log)
+	}
+	require.Equal(t, codec.NewU128(6), h.balance(addr(bob), "ABC"))
+	before := h.app.Store().Hash()
+	// Supply is 2^128-5: issuing 5 more overflows u128... after the burn it fits exactly;
+	// issuing 6 overflows.
+	res = h.block(
+		h.sign(alice, 1_000_000, call("issue", token.IssueArgs{Token: "ABC", Amount: codec.NewU128(6)})),
+		h.sign(bob, 1_000_000, call("issue", token.IssueArgs{Token: "ABC", Amount: codec.NewU128(1)})),
+		h.sign(bob, 1_000_000, call("create", token.CreateArgs{Symbol: "ABC", Name: "Dup", MaxSupply: codec.NewU128(1)})),
+	)
+	require.Equal(t, CodeOverflow, res[0].Code, res[0].Log)
+	require.Contains(t, res[1].Log, "only the issuer")
+	require.Contains(t, res[2].Log, "already exists")
+	_ = before
+	info, _, err := h.app.Call(0, token.Address, "supply", mustMarshal(token.TokenArgs{Token: "ABC"}), 1_000_000)
+	require.NoError(t, err)
+	var supply codec.U128
+	require.NoError(t, codec.Unmarshal(info, &supply))
+	want, _ := codec.MaxU128.Sub(codec.NewU128(4))
+	require.Equal(t, want, supply)
+}
+
+func mustMarshal(v any) []byte {
+	b, err := codec.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func TestUnknownContractAndMethod(t *testing.T) {
+	h := newHarness(t)
+	res := h.block(
+		h.sign(alice, 100_000, tx.Call{Contract: address.Module(42), Method: "send", Args: nil}),
+		h.sign(alice, 100_000, tx.Call{Contract: token.Address, Method: "steal", Args: nil}),
+		h.sign(alice, 100_000, tx.Call{Contract: token.Address, Method: "send", Args: []byte{1, 2}}),
+	)
+	require.Equal(t, CodeUnknownContract, res[0].Code, res[0].Log)
+	require.Equal(t, CodeUnknownMethod, res[1].Code, res[1].Log)
+	require.Contains(t, res[1].Log, `"steal"`)
+	require.Equal(t, CodeBadArgs, res[2].Code, res[2].Log)
+}
+
+// TestEstimateIsExact: a tx sent with gas_limit = estimate succeeds and uses
+// exactly the estimate.
+func TestEstimateIsExact(t *testing.T) {
+	h := newHarness(t)
+	body := tx.Body{ChainID: chainID, PubKey: alice.Public().(ed25519.PublicKey), GasLimit: 5_000_000, GasPrice: codec.NewU128(1),
+		Calls: []tx.Call{send(addr(carol), 7), call("create", token.CreateArgs{Symbol: "EST", Name: "Estimate", MaxSupply: codec.NewU128(100)})}}
+	probe, err := tx.WithSignature(body, make([]byte, tx.SignatureLen))
+	require.NoError(t, err)
+	out, err := h.app.Simulate(probe.Bytes())
+	require.NoError(t, err)
+	require.NoError(t, out.Err)
+	body.GasLimit = out.GasUsed
+	signed, err := tx.Sign(body, alice)
+	require.NoError(t, err)
+	res := h.block(signed.Bytes())[0]
+	require.Zero(t, res.Code, res.Log)
+	require.Equal(t, int64(out.GasUsed), res.GasUsed)
+	body.Nonce, body.GasLimit = 1, out.GasUsed-1
+	signed, _ = tx.Sign(body, alice)
+	require.Equal(t, CodeOutOfGas, h.block(signed.Bytes())[0].Code, "one gas less must fail")
+}
+
+// TestSameBlocksSameHash: two apps fed the same blocks agree on every app
+// hash, and the final one is pinned.
+func TestSameBlocksSameHash(t *testing.T) {
+	h1, h2 := newHarness(t), newHarness(t)
+	for round := 0; round < 5; round++ {
+		var txs [][]byte
+		for i := 0; i < 20; i++ {
+			txs = append(txs, h1.sign(alice, 100_000, send(addr(key(byte(10+i))), uint64(round*100+i+1))))
+		}
+		txs = append(txs, h1.sign(bob, 100_000, send(addr(carol), 1_000_000_000))) // fails
+		h1.block(txs...)
+		h2.block(txs...)
+		require.Equal(t, h1.app.Store().Hash(), h2.app.Store().Hash(), "round %d", round)
+	}
+	require.Equal(t, "GOLDEN_APP_HASH", hex.EncodeToString(h1.app.Store().Hash()))
+}
+
+func TestRestartFromDisk(t *testing.T) {
+	dir := t.TempDir()
+	store, err := state.Open(dir, state.Options{})
+	require.NoError(t, err)
+	a, err := New(store, Options{})
+	require.NoError(t, err)
+	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
+	gs := genesis.Default()
+	gs.Accounts = []genesis.Account{{Address: addr(alice), Balance: codec.NewU128(10_000_000)}}
+	appState, _ := json.Marshal(gs)
+	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState})
+	require.NoError(t, err)
+	h.block(h.sign(alice, 100_000, send(addr(bob), 9)))
+	hash := store.Hash()
+	require.NoError(t, store.Close())
+
+	store2, err := state.Open(dir, state.Options{})
+	require.NoError(t, err)
+	defer store2.Close()
+	a2, err := New(store2, Options{})
+	require.NoError(t, err)
+	info, err := a2.Info(context.Background(), &abci.RequestInfo{})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), info.LastBlockHeight)
+	require.True(t, bytes.Equal(hash, info.LastBlockAppHash))
+	require.Equal(t, chainID, a2.ChainID())
+	h2 := &harness{t: t, app: a2, height: 1, nonces: h.nonces}
+	require.Zero(t, h2.block(h2.sign(alice, 100_000, send(addr(bob), 1)))[0].Code)
+}

@@ -1,0 +1,230 @@
+package main
+
+// End-to-end tests of the real vsysd binary: init, start as a child
+// process, drive it with the CLI and raw JSON-RPC, kill -9 it, restart it.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/keys"
+	"github.com/vsys/vsys/app/rpc/client"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/token"
+)
+
+var vsysdBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vsysd-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	vsysdBin = filepath.Join(dir, "vsysd")
+	if out, err := exec.Command("go", "build", "-o", vsysdBin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build vsysd: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func port(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// chain is a home initialised by `vsysd init`.
+type chain struct {
+	t    *testing.T
+	home string
+	rpc  string
+	proc *exec.Cmd
+	log  *bytes.Buffer
+}
+
+func newChain(t *testing.T) *chain {
+	t.Helper()
+	c := &chain{t: t, home: t.TempDir(), rpc: port(t)}
+	c.run("init", "--chain-id", "e2e-chain", "--block-interval", "200ms", "--rpc-addr", c.rpc,
+		"--comet-rpc-laddr", "tcp://"+port(t), "--p2p-laddr", "tcp://"+port(t), "--metrics-addr", port(t))
+	return c
+}
+
+// run executes a vsysd command against the chain and returns its stdout.
+func (c *chain) run(args ...string) string {
+	c.t.Helper()
+	out, err := c.try(args...)
+	require.NoError(c.t, err, "vsysd %s:\n%s", strings.Join(args, " "), out)
+	return out
+}
+
+func (c *chain) try(args ...string) (string, error) {
+	cmd := exec.Command(vsysdBin, append(args, "--home", c.home)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return stdout.String() + stderr.String(), err
+}
+
+func (c *chain) start() {
+	c.t.Helper()
+	c.log = &bytes.Buffer{}
+	c.proc = exec.Command(vsysdBin, "start", "--home", c.home)
+	c.proc.Stdout, c.proc.Stderr = c.log, c.log
+	require.NoError(c.t, c.proc.Start())
+	cl := client.New(c.rpc)
+	require.Eventually(c.t, func() bool {
+		h, err := cl.BlockNumber(context.Background())
+		return err == nil && h >= 1
+	}, 60*time.Second, 100*time.Millisecond, "node did not start:\n%s", c.log)
+}
+
+func (c *chain) stop(sig syscall.Signal) {
+	c.t.Helper()
+	if c.proc == nil {
+		return
+	}
+	require.NoError(c.t, c.proc.Process.Signal(sig))
+	_ = c.proc.Wait()
+	c.proc = nil
+}
+
+// TestCLITour is the README's tour: keys, a transfer, balances, a token,
+// JSON-RPC by hand.
+func TestCLITour(t *testing.T) {
+	c := newChain(t)
+	c.start()
+	defer c.stop(syscall.SIGTERM)
+
+	aliceAddr := strings.TrimSpace(c.run("keys", "add", "alice", "--keyring-backend", "test", "--output", "json"))
+	require.Contains(t, aliceAddr, "vsys1")
+	alice := strings.TrimSpace(c.run("keys", "show", "alice", "--address", "--keyring-backend", "test"))
+	require.True(t, strings.HasPrefix(alice, "vsys1"), alice)
+
+	out := c.run("tx", "token", "send", "alice", "1000", "--from", "dev", "--keyring-backend", "test")
+	require.Contains(t, out, "status ok")
+	require.Contains(t, out, "event  transfer")
+	require.Equal(t, "1000 VSYS\n", c.run("query", "token", "balance", alice, "VSYS"))
+
+	// alice creates a token, issues it, sends some back to dev.
+	c.run("tx", "token", "send", "alice", "5000000", "--from", "dev", "--keyring-backend", "test")
+	c.run("tx", "token", "create", "GEM", "Gemstone", "2", "1000000", "--from", "alice", "--keyring-backend", "test")
+	c.run("tx", "token", "issue", "5000GEM", "--from", "alice", "--keyring-backend", "test")
+	c.run("tx", "token", "send", "dev", "1500GEM", "--from", "alice", "--keyring-backend", "test")
+	require.Contains(t, c.run("query", "token", "balance", "dev", "--keyring-backend", "test"), "1500 GEM")
+	info := c.run("query", "token", "info", "GEM", "--output", "json")
+	require.Contains(t, info, `"supply": "5000"`)
+
+	// A failing tx: clear error, non-zero exit.
+	out, err := c.try("tx", "token", "send", "dev", "999999999GEM", "--from", "alice", "--keyring-backend", "test")
+	require.Error(t, err)
+	require.Contains(t, out, "insufficient funds")
+
+	// The tx query by hash.
+	js := c.run("tx", "token", "send", "alice", "1", "--from", "dev", "--keyring-backend", "test", "--output", "json")
+	var sent struct {
+		Hash   string `json:"hash"`
+		Height int64  `json:"height"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(js), &sent))
+	require.Contains(t, c.run("query", "tx", sent.Hash), fmt.Sprintf("height %d", sent.Height))
+	require.Contains(t, c.run("status"), "e2e-chain")
+
+	// JSON-RPC by hand, as curl would.
+	post := func(body string) map[string]any {
+		resp, err := http.Post("http://"+c.rpc, "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(b, &m), string(b))
+		return m
+	}
+	acc := post(`{"jsonrpc":"2.0","id":1,"method":"vsys_getAccount","params":["` + alice + `"]}`)
+	require.Contains(t, fmt.Sprint(acc["result"]), "GEM")
+	bad := post(`this is not json`)
+	require.Equal(t, float64(-32700), bad["error"].(map[string]any)["code"])
+	wrong := post(`{"jsonrpc":"2.0","id":2,"method":"vsys_getAccount","params":[12345]}`)
+	require.Equal(t, float64(-32602), wrong["error"].(map[string]any)["code"])
+	unknown := post(`{"jsonrpc":"2.0","id":3,"method":"vsys_nope"}`)
+	require.Equal(t, float64(-32601), unknown["error"].(map[string]any)["code"])
+	call := post(`{"jsonrpc":"2.0","id":4,"method":"vsys_call","params":[{"contract":"token","method":"balance","args":{"address":"` + alice + `","token":"GEM"}}]}`)
+	require.Equal(t, "3500", call["result"].(map[string]any)["result"])
+	rawBad := post(`{"jsonrpc":"2.0","id":5,"method":"vsys_sendRawTransaction","params":["0x0102"]}`)
+	e := rawBad["error"].(map[string]any)
+	require.Equal(t, float64(-32001), e["code"], "malformed tx is code 1")
+	require.Contains(t, e["message"], "malformed")
+}
+
+// TestKill9KeepsCommittedTxs kills the node with SIGKILL at random moments
+// under load; after each restart every tx seen committed is still there.
+func TestKill9KeepsCommittedTxs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills and restarts a node several times")
+	}
+	c := newChain(t)
+	kr, err := keys.Open(c.home, keys.BackendTest, nil)
+	require.NoError(t, err)
+	dev, err := kr.Signer("dev")
+	require.NoError(t, err)
+	rng := rand.New(rand.NewSource(7))
+	to := address.Derive("kill9", nil)
+	var committed [][]byte
+	var total uint64
+	for round := 0; round < 3; round++ {
+		c.start()
+		cl := client.New(c.rpc)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { // steady load until the kill
+			defer close(done)
+			for ctx.Err() == nil {
+				amount := uint64(rng.Intn(100) + 1)
+				args, _ := codec.Marshal(token.SendArgs{Token: "VSYS", To: to, Amount: codec.NewU128(amount)})
+				sent, err := cl.Send(ctx, dev, []tx.Call{{Contract: token.Address, Method: "send", Args: args}}, client.SendOptions{})
+				if err == nil && sent.Tx != nil && sent.Tx.Status == "ok" {
+					committed = append(committed, sent.Hash)
+					total += amount
+				}
+			}
+		}()
+		time.Sleep(time.Duration(1500+rng.Intn(1500)) * time.Millisecond)
+		c.stop(syscall.SIGKILL)
+		cancel()
+		<-done
+	}
+	c.start()
+	defer c.stop(syscall.SIGTERM)
+	cl := client.New(c.rpc)
+	require.NotEmpty(t, committed)
+	for _, h := range committed {
+		got, err := cl.GetTransaction(context.Background(), h)
+		require.NoError(t, err)
+		require.NotNil(t, got, "committed tx %x lost", h)
+	}
+	acc, err := cl.GetAccount(context.Background(), to, 0)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, acc.Balances[0].Amount.Cmp(codec.NewU128(total)), 0, "balance lost transfers")
+}
