@@ -255,7 +255,8 @@ func TestFailedCallPaysGasRevertsWrites(t *testing.T) {
 
 func TestOutOfGas(t *testing.T) {
 	h := newHarness(t)
-	limit := IntrinsicGas(&h.app.Params().Costs, len(h.sign(alice, 100_000, send(addr(carol), 1)))) + 10
+	costs := h.app.Params().Costs
+	limit := IntrinsicGas(&costs, len(h.sign(alice, 100_000, send(addr(carol), 1)))) + 10
 	h.nonces[addr(alice)] = 0
 	res := h.block(h.sign(alice, limit, send(addr(carol), 1)))[0]
 	require.Equal(t, CodeOutOfGas, res.Code, res.Log)

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vsys/vsys/app/keys"
+)
+
+const (
+	keyringPassphraseEnv = "VSYS_KEYRING_PASSPHRASE"
+	exportPassphraseEnv  = "VSYS_EXPORT_PASSPHRASE"
+)
+
+func keysCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "keys",
+		Short: "manage the local keyring of ed25519 signing keys",
+		Long: "Manage the local keyring in <home>/keyring-<backend>.\n\n" +
+			"The file backend encrypts each key with a passphrase, read from $" + keyringPassphraseEnv +
+			" or the terminal.\nThe test backend stores keys unencrypted and never prompts.",
+	}
+	addKeyringFlag(cmd)
+	cmd.AddCommand(keysAddCmd(), keysListCmd(), keysShowCmd(), keysDeleteCmd(), keysExportCmd(), keysImportCmd())
+	return cmd
+}
+
+// addKeyringFlag adds the persistent --keyring-backend flag to cmd unless it
+// already has it.
+func addKeyringFlag(cmd *cobra.Command) {
+	if cmd.Flags().Lookup("keyring-backend") != nil || cmd.PersistentFlags().Lookup("keyring-backend") != nil {
+		return
+	}
+	cmd.PersistentFlags().String("keyring-backend", string(keys.BackendFile),
+		"keyring backend: file (passphrase-protected) or test (unencrypted, no prompts)")
+}
+
+// openKeyring opens the keyring selected by --home and --keyring-backend.
+func openKeyring(cmd *cobra.Command) (*keys.Keyring, error) {
+	home, err := cmd.Flags().GetString("home")
+	if err != nil {
+		return nil, err
+	}
+	b := string(keys.BackendFile)
+	if cmd.Flags().Lookup("keyring-backend") != nil {
+		if b, err = cmd.Flags().GetString("keyring-backend"); err != nil {
+			return nil, err
+		}
+	}
+	backend, err := keys.ParseBackend(b)
+	if err != nil {
+		return nil, fmt.Errorf("--keyring-backend: %w", err)
+	}
+	return keys.Open(home, backend, keys.PassphraseFromEnvOrTerminal(keyringPassphraseEnv))
+}
+
+func keyErr(name string, err error) error {
+	return fmt.Errorf("key %q: %w", name, err)
+}
+
+func keysAddCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "add NAME",
+		Short: "create a new key from a random seed",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kr, err := openKeyring(cmd)
+			if err != nil {
+				return err
+			}
+			k, err := kr.Add(args[0])
+			if err != nil {
+				return keyErr(args[0], err)
+			}
+			return emit(cmd, k, func() { printf(cmd, "%s\t%s\n", k.Name, k.Address) })
+		},
+	}
+}
+
+func keysListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "list the keys in the keyring",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kr, err := openKeyring(cmd)
+			if err != nil {
+				return err
+			}
+			list, err := kr.List()
+			if err != nil {
+				return err
+			}
+			return emit(cmd, list, func() {
+				for _, k := range list {
+					printf(cmd, "%s\t%s\n", k.Name, k.Address)
+				}
+			})
+		},
+	}
+}
+
+func keysShowCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show NAME",
+		Short: "show a key's address and public key",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kr, err := openKeyring(cmd)
+			if err != nil {
+				return err
+			}
+			k, err := kr.Show(args[0])
+			if err != nil {
+				return keyErr(args[0], err)
+			}
+			if only, _ := cmd.Flags().GetBool("address"); only {
+				printf(cmd, "%s\n", k.Address)
+				return nil
+			}
+			return emit(cmd, k, func() {
+				printf(cmd, "name     %s\naddress  %s\npubkey   %x\n", k.Name, k.Address, []byte(k.PubKey))
+			})
+		},
+	}
+	cmd.Flags().Bool("address", false, "print only the bech32 address")
+	return cmd
+}
+
+func keysDeleteCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "delete a key (irreversible unless exported)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			kr, err := openKeyring(cmd)
+			if err != nil {
+				return err
+			}
+			if _, err := kr.Show(name); err != nil {
+				return keyErr(name, err)
+			}
+			if yes, _ := cmd.Flags().GetBool("yes"); !yes {
+				fmt.Fprintf(cmd.ErrOrStderr(), "delete key %s? [y/N] ", name)
+				line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+				if err != nil && err != io.EOF {
+					return fmt.Errorf("read confirmation: %w", err)
+				}
+				if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+					return fmt.Errorf("key %q: not deleted (aborted)", name)
+				}
+			}
+			if err := kr.Delete(name); err != nil {
+				return keyErr(name, err)
+			}
+			return emit(cmd, map[string]string{"deleted": name}, func() { printf(cmd, "deleted key %s\n", name) })
+		},
+	}
+	cmd.Flags().BoolP("yes", "y", false, "do not ask for confirmation")
+	return cmd
+}
+
+func keysExportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "export NAME",
+		Short: "print a key encrypted under an export passphrase",
+		Long: "Print the key as a JSON document whose seed is encrypted under an export passphrase,\n" +
+			"read from $" + exportPassphraseEnv + " or the terminal. Read it back with 'keys import'.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			kr, err := openKeyring(cmd)
+			if err != nil {
+				return err
+			}
+			if _, err := kr.Show(name); err != nil {
+				return keyErr(name, err)
+			}
+			pw, err := keys.PassphraseFromEnvOrTerminal(exportPassphraseEnv)(
+				fmt.Sprintf("Enter an export passphrase for key %q: ", name), true)
+			if err != nil {
+				return fmt.Errorf("export passphrase: %w", err)
+			}
+			armor, err := kr.Export(name, pw)
+			if err != nil {
+				return keyErr(name, err)
+			}
+			_, err = io.WriteString(cmd.OutOrStdout(), armor)
+			return err
+		},
+	}
+}
+
+func keysImportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "import NAME FILE",
+		Short: "import a key written by 'keys export' (FILE - reads stdin)",
+		Long: "Import a key written by 'keys export' from FILE, or stdin if FILE is -.\n" +
+			"The export passphrase is read from $" + exportPassphraseEnv + " or the terminal.",
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name, file := args[0], args[1]
+			var armor []byte
+			var err error
+			if file == "-" {
+				armor, err = io.ReadAll(cmd.InOrStdin())
+			} else {
+				armor, err = os.ReadFile(file)
+			}
+			if err != nil {
+				return fmt.Errorf("read exported key: %w", err)
+			}
+			kr, err := openKeyring(cmd)
+			if err != nil {
+				return err
+			}
+			pw, err := keys.PassphraseFromEnvOrTerminal(exportPassphraseEnv)(
+				fmt.Sprintf("Enter the export passphrase of %s: ", file), false)
+			if err != nil {
+				return fmt.Errorf("export passphrase: %w", err)
+			}
+			k, err := kr.Import(name, string(armor), pw)
+			if err != nil {
+				return keyErr(name, err)
+			}
+			return emit(cmd, k, func() { printf(cmd, "%s\t%s\n", k.Name, k.Address) })
+		},
+	}
+}
