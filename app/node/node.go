@@ -11,8 +11,9 @@ import (
 	"path/filepath"
 	"time"
 
-	abci "github.com/cometbft/cometbft/abci/types"
+	cmtdb "github.com/cometbft/cometbft-db"
 	"github.com/cometbft/cometbft/abci/example/kvstore"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtflags "github.com/cometbft/cometbft/libs/cli/flags"
 	"github.com/cometbft/cometbft/libs/log"
@@ -56,6 +57,18 @@ type Node struct {
 	store     *state.Store
 	kv        *kvstore.Application
 	rpcServer *http.Server
+	cometDBs  []cmtdb.DB
+}
+
+// trackDBs hands CometBFT its databases and remembers them: CometBFT 0.38
+// never closes the tx indexer's, so a node stopped and started in the same
+// process would find it still locked.
+func (n *Node) trackDBs(ctx *cmtcfg.DBContext) (cmtdb.DB, error) {
+	db, err := cmtcfg.DefaultDBProvider(ctx)
+	if err == nil {
+		n.cometDBs = append(n.cometDBs, db)
+	}
+	return db, err
 }
 
 // LoadCometConfig reads <home>/config/config.toml over CometBFT's defaults.
@@ -154,7 +167,7 @@ func Start(home string, o Options) (_ *Node, err error) {
 	}
 	pv := privval.LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
 	n.Comet, err = cmtnode.NewNode(cfg, pv, nodeKey, proxy.NewLocalClientCreator(abciApp),
-		cmtnode.DefaultGenesisDocProviderFunc(cfg), cmtcfg.DefaultDBProvider,
+		cmtnode.DefaultGenesisDocProviderFunc(cfg), n.trackDBs,
 		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), logger)
 	if err != nil {
 		return nil, fmt.Errorf("create CometBFT node: %w", err)
@@ -221,6 +234,11 @@ func (n *Node) Stop() error {
 
 func (n *Node) closeStores() error {
 	var errs []error
+	for _, db := range n.cometDBs {
+		// Most were closed by CometBFT already; a second Close only reports that.
+		_ = db.Close()
+	}
+	n.cometDBs = nil
 	if n.store != nil {
 		errs = append(errs, n.store.Close())
 		n.store = nil

@@ -63,6 +63,8 @@ func start(t *testing.T, home string) *Node {
 	t.Helper()
 	n, err := Start(home, Options{LogOutput: io.Discard})
 	require.NoError(t, err)
+	// Genesis state is readable once block 1 commits it.
+	waitHeight(t, client.New(n.RPCAddr), 1)
 	return n
 }
 

@@ -202,7 +202,7 @@ func TestClientBatchCall(t *testing.T) {
 		{Method: "fail"},
 		{Method: "sum", Params: []int{1, 2, 3}, Result: &sum},
 		{Method: "nope", Result: &raw},
-		{Method: "echo", Params: 5},        // refused before sending
+		{Method: "echo", Params: 5},         // refused before sending
 		{Method: "get_data", Result: &data}, // after the refused one
 		{Method: "rpcerr"},
 		{Method: "get_data", Result: new(int)}, // does not decode
