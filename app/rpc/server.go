@@ -359,7 +359,7 @@ type CallRequest struct {
 	Contract string          `json:"contract"` // bech32 address or a module name such as "token"
 	Method   string          `json:"method"`
 	Args     json.RawMessage `json:"args"`    // JSON, encoded by the method's ABI
-	ArgsHex  HexBytes        `json:"argsHex"` // or canonical bytes
+	ArgsHex  HexBytes        `json:"argsHex,omitempty"` // or canonical bytes
 	Height   Height          `json:"height"`
 }
 

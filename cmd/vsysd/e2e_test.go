@@ -197,11 +197,13 @@ func TestKill9KeepsCommittedTxs(t *testing.T) {
 		c.start()
 		cl := client.New(c.rpc)
 		ctx, cancel := context.WithCancel(context.Background())
+		pause := time.Duration(1500+rng.Intn(1500)) * time.Millisecond
+		load := rand.New(rand.NewSource(int64(round)))
 		done := make(chan struct{})
 		go func() { // steady load until the kill
 			defer close(done)
 			for ctx.Err() == nil {
-				amount := uint64(rng.Intn(100) + 1)
+				amount := uint64(load.Intn(100) + 1)
 				args, _ := codec.Marshal(token.SendArgs{Token: "VSYS", To: to, Amount: codec.NewU128(amount)})
 				sent, err := cl.Send(ctx, dev, []tx.Call{{Contract: token.Address, Method: "send", Args: args}}, client.SendOptions{})
 				if err == nil && sent.Tx != nil && sent.Tx.Status == "ok" {
@@ -210,7 +212,7 @@ func TestKill9KeepsCommittedTxs(t *testing.T) {
 				}
 			}
 		}()
-		time.Sleep(time.Duration(1500+rng.Intn(1500)) * time.Millisecond)
+		time.Sleep(pause)
 		c.stop(syscall.SIGKILL)
 		cancel()
 		<-done
