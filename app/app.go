@@ -237,6 +237,19 @@ func (a *App) decode(raw []byte, maxBytes uint32) (*tx.Tx, error) {
 	return t, nil
 }
 
+// Precheck decodes raw and verifies its signature outside ABCI's lock, and
+// caches the result so that CheckTx and FinalizeBlock skip both. The
+// JSON-RPC server calls it on every submitted tx: its HTTP goroutines
+// verify in parallel while CometBFT serialises CheckTx calls.
+func (a *App) Precheck(raw []byte) error {
+	ci, _ := a.chainInfo()
+	if ci.chainID == "" { // before genesis: CheckTx will answer
+		return nil
+	}
+	_, err := a.decode(raw, ci.params.MaxTxBytes)
+	return err
+}
+
 // decodeBlock decodes a block's txs, verifying uncached signatures in
 // parallel: verification is a pure function, so parallelism cannot change
 // any result.

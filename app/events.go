@@ -1,8 +1,6 @@
 package app
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -24,25 +22,11 @@ func EventFields(r *router.Router, kv state.KV, e router.Event) ([][2]string, er
 	if !ok {
 		return nil, fmt.Errorf("event %q is not in %s's ABI", e.Name, c.ABI().Name)
 	}
-	js, err := codec.ToJSON(et.Type, e.Data)
+	fields, err := codec.StructFields(et.Type, e.Data)
 	if err != nil {
 		return nil, fmt.Errorf("event %s: %w", e.Name, err)
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(js, &fields); err != nil {
-		return nil, err
-	}
-	out := make([][2]string, 0, len(et.Type.Fields))
-	for _, f := range et.Type.Fields {
-		v := fields[f.Name]
-		var s string
-		if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &s) == nil {
-			out = append(out, [2]string{f.Name, s})
-		} else {
-			out = append(out, [2]string{f.Name, string(bytes.TrimSpace(v))})
-		}
-	}
-	return out, nil
+	return fields, nil
 }
 
 // abciEvents turns a tx's events into CometBFT events. The tx's sender and

@@ -88,6 +88,25 @@ func TestGolden(t *testing.T) {
 	require.Equal(t, b, enc)
 }
 
+func TestStructFields(t *testing.T) {
+	typ, _ := ParseType(goldenType)
+	b, _ := hex.DecodeString(goldenHex)
+	fields, err := StructFields(typ, b)
+	require.NoError(t, err)
+	require.Equal(t, [][2]string{
+		{"small", "7"}, {"port", "4660"}, {"count", "3735928559"}, {"nonce", "1099511627776"}, {"delta", "-2"},
+		{"amount", "18446744073709551618"}, {"name", "vsys"}, {"data", "0xcafe"},
+		{"owner", "vsys1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5kqrcqq"}, {"items", "[1,2]"}, {"memo", `"hi"`},
+		{"inner", `{"flag":true,"tag":null}`}, {"other", "9"},
+	}, fields)
+	for n := 0; n < len(b); n++ {
+		_, err := StructFields(typ, b[:n])
+		require.ErrorIs(t, err, ErrMalformed, "truncated at %d", n)
+	}
+	_, err = StructFields(Scalar(KindU8), []byte{1})
+	require.ErrorIs(t, err, ErrType)
+}
+
 func TestParseTypeRoundTrip(t *testing.T) {
 	for _, s := range []string{
 		"bool", "u8", "u128", "address", "list<list<bytes>>", "option<struct{}>",

@@ -300,3 +300,38 @@ func decodeJSON(r *Reader, t *Type, out *bytes.Buffer) {
 		r.Fail("unknown kind %d", t.Kind)
 	}
 }
+
+// StructFields renders a struct value field by field, in type order, for
+// indexers and logs: strings, addresses, bytes and 64/128-bit integers as
+// their bare text ("vsys1…", "0xcafe", "1000"), everything else as its
+// JSON. It is ToJSON without building and re-parsing one JSON object.
+func StructFields(t *Type, b []byte) ([][2]string, error) {
+	if t.Kind != KindStruct {
+		return nil, fmt.Errorf("%w: %s is not a struct", ErrType, t)
+	}
+	r := NewReader(b)
+	out := make([][2]string, len(t.Fields))
+	var buf bytes.Buffer
+	for i, f := range t.Fields {
+		out[i][0] = f.Name
+		if f.Type.Kind == KindString {
+			out[i][1] = r.String()
+			continue
+		}
+		buf.Reset()
+		decodeJSON(r, f.Type, &buf)
+		if r.Err() != nil {
+			return nil, r.Err()
+		}
+		v := buf.Bytes()
+		switch f.Type.Kind {
+		case KindAddress, KindBytes, KindU64, KindI64, KindU128: // quoted, never escaped
+			v = v[1 : len(v)-1]
+		}
+		out[i][1] = string(v)
+	}
+	if err := r.Finish(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -220,6 +220,11 @@ func (h *handlers) sendRawTransaction(_ context.Context, raw json.RawMessage) (a
 	if err := params(raw, 0, &b); err != nil {
 		return nil, err
 	}
+	if h.App != nil {
+		if err := h.App.Precheck(b); err != nil {
+			return nil, appError(err)
+		}
+	}
 	res, err := h.Env.BroadcastTxSync(&rpctypes.Context{}, types.Tx(b))
 	if err != nil {
 		return nil, &jsonrpc.Error{Code: -32000, Message: fmt.Sprintf("broadcast: %v", err)}

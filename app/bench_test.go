@@ -1,0 +1,128 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/genesis"
+	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/app/tx"
+)
+
+// benchChain is an app at height 1 with senders funded, on IAVL on disk.
+func benchChain(b *testing.B, senders int) (*App, []*harnessKey) {
+	b.Helper()
+	store, err := state.Open(b.TempDir(), state.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	a, err := New(store, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	gs := genesis.Default()
+	keys := make([]*harnessKey, senders)
+	for i := range keys {
+		k := key(byte(i)) // distinct seeds for i < 256
+		keys[i] = &harnessKey{priv: k, addr: addr(k)}
+		gs.Accounts = append(gs.Accounts, genesis.Account{Address: keys[i].addr, Balance: codec.NewU128(1 << 60)})
+	}
+	appState, _ := json.Marshal(gs)
+	if _, err := a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState}); err != nil {
+		b.Fatal(err)
+	}
+	commitBlock(b, a, 1, nil)
+	return a, keys
+}
+
+type harnessKey struct {
+	priv  []byte
+	addr  address.Address
+	nonce uint64
+}
+
+func commitBlock(b *testing.B, a *App, height int64, txs [][]byte) {
+	res, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: height, Time: time.Unix(height, 0), Txs: txs})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, r := range res.TxResults {
+		if r.Code != 0 {
+			b.Fatalf("tx %d: %s", i, r.Log)
+		}
+	}
+	if _, err := a.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func signTransfers(b *testing.B, keys []*harnessKey, n int) [][]byte {
+	txs := make([][]byte, n)
+	for i := range txs {
+		k := keys[i%len(keys)]
+		t, err := tx.Sign(tx.Body{ChainID: chainID, Nonce: k.nonce, GasLimit: 100_000, GasPrice: codec.NewU128(1),
+			Calls: []tx.Call{send(address.Derive("bench", []byte{byte(i), byte(i >> 8)}), 1)}}, k.priv)
+		if err != nil {
+			b.Fatal(err)
+		}
+		k.nonce++
+		txs[i] = t.Bytes()
+	}
+	return txs
+}
+
+// BenchmarkCheckTx is mempool admission of a fresh transfer: decode,
+// signature, nonce and fee checks.
+func BenchmarkCheckTx(b *testing.B) {
+	a, keys := benchChain(b, 100)
+	txs := signTransfers(b, keys, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, _ := a.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: txs[i]})
+		if res.Code != 0 {
+			b.Fatal(res.Log)
+		}
+	}
+}
+
+// BenchmarkBlock5k executes and commits blocks of 5,000 transfers whose
+// signatures CheckTx already verified (the normal path); ns/op is per tx.
+func BenchmarkBlock5k(b *testing.B) {
+	benchBlock(b, true)
+}
+
+// BenchmarkBlock5kUncached is the same with signatures verified in
+// FinalizeBlock (a node that did not see the txs in its mempool).
+func BenchmarkBlock5kUncached(b *testing.B) {
+	benchBlock(b, false)
+}
+
+func benchBlock(b *testing.B, cached bool) {
+	const perBlock = 5000
+	a, keys := benchChain(b, 100)
+	blocks := (b.N + perBlock - 1) / perBlock
+	all := make([][][]byte, blocks)
+	for i := range all {
+		all[i] = signTransfers(b, keys, perBlock)
+	}
+	b.ResetTimer()
+	for i, txs := range all {
+		if cached {
+			b.StopTimer()
+			for _, raw := range txs {
+				_, _ = a.decode(raw, 1<<20)
+			}
+			b.StartTimer()
+		}
+		commitBlock(b, a, int64(i+2), txs)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(blocks*perBlock)/b.Elapsed().Seconds(), "tx/s")
+}
