@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net"
 	"os"
 	"os/exec"
@@ -50,6 +51,8 @@ type Options struct {
 	Timeout       time.Duration // give up waiting for commits after this
 	Log           io.Writer     // progress lines; nil: none
 	KeepHome      bool          // leave the node's home for inspection
+	CPUProfile    string        // write the node's CPU profile under load here
+	Live          bool          // Log is a terminal: redraw progress in place
 }
 
 // Result is what one run measured.
@@ -117,7 +120,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			Balance: codec.NewU128(1 << 60),
 		})
 	}
-	ports, err := freePorts(4)
+	ports, err := freePorts(5)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +133,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		ChainID: "bench", Accounts: accounts, App: ac,
 		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", ports[1]),
 		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", ports[2]),
+		PprofAddr:    pprofAddr(o, ports[4]),
 	}); err != nil {
 		return nil, err
 	}
@@ -163,9 +167,19 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := waitHeight(ctx, c, 1, 60*time.Second); err != nil {
 		return nil, fmt.Errorf("node did not start (log: %s): %w", logFile.Name(), err)
 	}
+	var profiled chan error
+	if o.CPUProfile != "" {
+		profiled = make(chan error, 1)
+		go func() { profiled <- saveProfile(ctx, pprofAddr(o, ports[4]), o.CPUProfile) }()
+	}
 	res, err := load(ctx, o, c, txs)
 	if err != nil {
 		return nil, err
+	}
+	if profiled != nil {
+		if err := <-profiled; err != nil {
+			return nil, fmt.Errorf("cpu profile: %w", err)
+		}
 	}
 	res.PeakRSSKiB = peakRSS(cmd.Process.Pid)
 	return res, nil
@@ -255,6 +269,7 @@ func load(ctx context.Context, o Options, c *client.Client, txs [][]byte) (*Resu
 
 	deadline := time.Now().Add(o.Timeout)
 	height := startHeight
+	printed := int64(-1)
 	var lastCommit time.Time
 	submitting := true
 	for {
@@ -294,7 +309,13 @@ func load(ctx context.Context, o Options, c *client.Client, txs [][]byte) (*Resu
 		tr.mu.Lock()
 		pending := len(tr.submitted)
 		tr.mu.Unlock()
-		fmt.Fprintf(o.Log, "\r[%s] height %d  committed %d/%d  pending %d   ", o.App, height, res.Committed, len(txs), pending)
+		switch {
+		case o.Live:
+			fmt.Fprintf(o.Log, "\r[%s] height %d  committed %d/%d  pending %d   ", o.App, height, res.Committed, len(txs), pending)
+		case height != printed:
+			printed = height
+			fmt.Fprintf(o.Log, "[%s] height %d  committed %d/%d  pending %d\n", o.App, height, res.Committed, len(txs), pending)
+		}
 		if !submitting && pending == 0 {
 			break
 		}
@@ -424,4 +445,37 @@ func peakRSS(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+func pprofAddr(o Options, port int) string {
+	if o.CPUProfile == "" {
+		return ""
+	}
+	return fmt.Sprintf("127.0.0.1:%d", port)
+}
+
+// saveProfile records the node's CPU for as long as the load usually
+// lasts (5 s) through CometBFT's pprof endpoint.
+func saveProfile(ctx context.Context, addr, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/debug/pprof/profile?seconds=5", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("pprof: %s", resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

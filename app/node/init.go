@@ -39,6 +39,7 @@ type InitOptions struct {
 	// P2P 127.0.0.1:26656).
 	CometRPCAddr string
 	P2PAddr      string
+	PprofAddr    string // Go's /debug/pprof on this address; empty: off
 }
 
 // InitResult says what Init made.
@@ -75,6 +76,7 @@ func Init(home string, o InitOptions) (InitResult, error) {
 		cfg.RPC.ListenAddress = o.CometRPCAddr
 	}
 	cfg.P2P.ListenAddress = "tcp://127.0.0.1:26656"
+	cfg.RPC.PprofListenAddress = o.PprofAddr
 	if o.P2PAddr != "" {
 		cfg.P2P.ListenAddress = o.P2PAddr
 	}

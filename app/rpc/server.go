@@ -363,7 +363,7 @@ func (h *handlers) getAccount(_ context.Context, raw json.RawMessage) (any, erro
 type CallRequest struct {
 	Contract string          `json:"contract"` // bech32 address or a module name such as "token"
 	Method   string          `json:"method"`
-	Args     json.RawMessage `json:"args"`    // JSON, encoded by the method's ABI
+	Args     json.RawMessage `json:"args"`              // JSON, encoded by the method's ABI
 	ArgsHex  HexBytes        `json:"argsHex,omitempty"` // or canonical bytes
 	Height   Height          `json:"height"`
 }

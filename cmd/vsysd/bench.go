@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/vsys/vsys/app/bench"
 	"github.com/vsys/vsys/app/node"
@@ -29,6 +30,9 @@ func benchCmd() *cobra.Command {
 				return err
 			}
 			o.Binary, o.Log = bin, cmd.ErrOrStderr()
+			if f, ok := o.Log.(*os.File); ok {
+				o.Live = term.IsTerminal(int(f.Fd()))
+			}
 			kinds := map[string][]node.AppKind{"both": {node.AppVsys, node.AppKVStore}, "vsys": {node.AppVsys}, "kvstore": {node.AppKVStore}}[apps]
 			if kinds == nil {
 				return fmt.Errorf("--app %q: want vsys, kvstore or both", apps)
@@ -62,6 +66,7 @@ func benchCmd() *cobra.Command {
 	f.DurationVar(&o.BlockInterval, "block-interval", time.Second, "node's pause between blocks")
 	f.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "give up waiting for commits after this")
 	f.BoolVar(&o.KeepHome, "keep-home", false, "keep the node's temporary home (its node.log too)")
+	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a 5 s CPU profile of the node under load to this file (go tool pprof)")
 	f.StringVar(&apps, "app", "both", "vsys, kvstore, or both (ratio against the baseline)")
 	cmd.AddCommand(transfers)
 	return cmd
