@@ -72,6 +72,9 @@ type App struct {
 	check   *state.Cache // CheckTx's view: last commit plus accepted mempool txs
 	txCache *lru.Cache[[32]byte, *tx.Tx]
 	block   router.Block
+	// What the last FinalizeBlock did, for Commit's log line.
+	blockTxs int
+	blockGas uint64
 }
 
 // New returns an app over store. The router is built from the chain's
@@ -433,6 +436,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		results[i] = res
 	}
 	hash := a.store.WorkingHash()
+	a.blockTxs, a.blockGas = len(req.Txs), gasUsed
 	a.opts.Metrics.blockDone(time.Since(start), len(req.Txs), gasUsed)
 	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: hash}, nil
 }
@@ -494,10 +498,11 @@ func DecodeResults(b []byte) ([][]byte, error) {
 // Commit saves the working tree as the next version and resets the
 // CheckTx view onto it.
 func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit, error) {
-	_, version, err := a.store.Commit()
+	hash, version, err := a.store.Commit()
 	if err != nil {
 		return nil, fmt.Errorf("commit height %d: %w", a.block.Height, err)
 	}
+	a.log.Info("committed block", "height", version, "txs", a.blockTxs, "gas", a.blockGas, "app_hash", fmt.Sprintf("%X", hash))
 	if err := a.resetCheck(); err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func Default() Config {
 		RPC:       RPC{Address: "127.0.0.1:8645", QueryGasCap: 50_000_000, MaxBodyBytes: 10 << 20},
 		Consensus: Consensus{BlockInterval: "1s"},
 		State:     State{KeepVersions: 0, TxCacheSize: 200_000},
-		Log:       Log{Level: "info", Format: "plain"},
+		Log:       Log{Level: "vsys:info,*:error", Format: "plain"},
 		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
 	}
 }

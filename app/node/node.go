@@ -180,7 +180,7 @@ func Start(home string, o Options) (_ *Node, err error) {
 		n.Comet.Wait()
 		return nil, err
 	}
-	logger.Info("vsys node started", "home", home, "app", o.App, "json_rpc", n.RPCAddr,
+	logger.With("module", "vsys").Info("node started", "home", home, "app", o.App, "json_rpc", n.RPCAddr,
 		"metrics", metricsAddr(appCfg), "height", n.Comet.BlockStore().Height())
 	return n, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -267,13 +268,13 @@ func printTx(cmd *cobra.Command, t *rpc.Transaction) {
 	}
 }
 
+// compact prints JSON on one line, keeping the ABI's field order.
 func compact(js json.RawMessage) string {
-	var v any
-	if err := json.Unmarshal(js, &v); err != nil {
+	var b bytes.Buffer
+	if err := json.Compact(&b, js); err != nil {
 		return string(js)
 	}
-	b, _ := json.Marshal(v)
-	return string(b)
+	return b.String()
 }
 
 var errNotFound = errors.New("not found")
