@@ -84,10 +84,32 @@ func params(raw json.RawMessage, optional int, dst ...any) error {
 	}
 	for i, p := range list {
 		if err := json.Unmarshal(p, dst[i]); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				return jsonrpc.InvalidParams("param %d: want %s, got a JSON %s", i+1, describeParam(dst[i]), te.Value)
+			}
 			return jsonrpc.InvalidParams("param %d: %v", i+1, err)
 		}
 	}
 	return nil
+}
+
+// describeParam names what a param should look like, in the words of
+// docs/rpc.md rather than Go's type names.
+func describeParam(dst any) string {
+	switch dst.(type) {
+	case *address.Address:
+		return "a bech32 address string"
+	case *HexBytes:
+		return "a 0x-hex string"
+	case *Height:
+		return `a height (number, string or "latest")`
+	case *CallRequest:
+		return "an object {contract, method, args, height}"
+	case *string:
+		return "a string"
+	}
+	return "another type"
 }
 
 // Height is a block height given as a number, a decimal or 0x-hex

@@ -168,6 +168,9 @@ func TestCLITour(t *testing.T) {
 	require.Equal(t, float64(-32700), bad["error"].(map[string]any)["code"])
 	wrong := post(`{"jsonrpc":"2.0","id":2,"method":"vsys_getAccount","params":[12345]}`)
 	require.Equal(t, float64(-32602), wrong["error"].(map[string]any)["code"])
+	require.Contains(t, wrong["error"].(map[string]any)["message"], "param 1: want a bech32 address string, got a JSON number")
+	batch := postRaw(t, c.rpc, `[{"jsonrpc":"2.0","id":1,"method":"vsys_chainId"},{"jsonrpc":"2.0","id":2,"method":"vsys_nope"}]`)
+	require.JSONEq(t, `[{"jsonrpc":"2.0","result":"e2e-chain","id":1},{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found: \"vsys_nope\""},"id":2}]`, batch)
 	unknown := post(`{"jsonrpc":"2.0","id":3,"method":"vsys_nope"}`)
 	require.Equal(t, float64(-32601), unknown["error"].(map[string]any)["code"])
 	call := post(`{"jsonrpc":"2.0","id":4,"method":"vsys_call","params":[{"contract":"token","method":"balance","args":{"address":"` + alice + `","token":"GEM"}}]}`)
@@ -176,6 +179,16 @@ func TestCLITour(t *testing.T) {
 	e := rawBad["error"].(map[string]any)
 	require.Equal(t, float64(-32001), e["code"], "malformed tx is code 1")
 	require.Contains(t, e["message"], "malformed")
+}
+
+func postRaw(t *testing.T, addr, body string) string {
+	t.Helper()
+	resp, err := http.Post("http://"+addr, "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return string(b)
 }
 
 // TestKill9KeepsCommittedTxs kills the node with SIGKILL at random moments
