@@ -57,18 +57,19 @@ func port(t *testing.T) string {
 
 // chain is a home initialised by `vsysd init`.
 type chain struct {
-	t    *testing.T
-	home string
-	rpc  string
-	proc *exec.Cmd
-	log  *bytes.Buffer
+	t       *testing.T
+	home    string
+	rpc     string
+	metrics string
+	proc    *exec.Cmd
+	log     *bytes.Buffer
 }
 
 func newChain(t *testing.T) *chain {
 	t.Helper()
-	c := &chain{t: t, home: t.TempDir(), rpc: port(t)}
+	c := &chain{t: t, home: t.TempDir(), rpc: port(t), metrics: port(t)}
 	c.run("init", "--chain-id", "e2e-chain", "--block-interval", "200ms", "--rpc-addr", c.rpc,
-		"--comet-rpc-laddr", "tcp://"+port(t), "--p2p-laddr", "tcp://"+port(t), "--metrics-addr", port(t))
+		"--comet-rpc-laddr", "tcp://"+port(t), "--p2p-laddr", "tcp://"+port(t), "--metrics-addr", c.metrics)
 	return c
 }
 
@@ -175,6 +176,15 @@ func TestCLITour(t *testing.T) {
 	require.Equal(t, float64(-32601), unknown["error"].(map[string]any)["code"])
 	call := post(`{"jsonrpc":"2.0","id":4,"method":"vsys_call","params":[{"contract":"token","method":"balance","args":{"address":"` + alice + `","token":"GEM"}}]}`)
 	require.Equal(t, "3500", call["result"].(map[string]any)["result"])
+	// Prometheus: CometBFT's metrics and the app's, on one port.
+	resp, err := http.Get("http://" + c.metrics + "/metrics")
+	require.NoError(t, err)
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, m := range []string{`vsys_txs_total{result="ok"}`, "vsys_gas_used_total", "vsys_block_execution_seconds_count", "cometbft_consensus_height"} {
+		require.True(t, strings.Contains(string(metrics), m), "metric %s missing", m)
+	}
+
 	rawBad := post(`{"jsonrpc":"2.0","id":5,"method":"vsys_sendRawTransaction","params":["0x0102"]}`)
 	e := rawBad["error"].(map[string]any)
 	require.Equal(t, float64(-32001), e["code"], "malformed tx is code 1")
