@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -146,6 +147,20 @@ func (b HexBytes) MarshalJSON() ([]byte, error) { return json.Marshal("0x" + hex
 
 // UnmarshalJSON accepts hex with or without 0x.
 func (b *HexBytes) UnmarshalJSON(data []byte) error {
+	// Fast path for the common case, a plain quoted string: every submitted
+	// tx comes through here, so skip the generic string decoder.
+	if n := len(data); n >= 2 && data[0] == '"' && data[n-1] == '"' && bytes.IndexByte(data[1:n-1], '\\') < 0 {
+		h := data[1 : n-1]
+		if len(h) >= 2 && h[0] == '0' && (h[1] == 'x' || h[1] == 'X') {
+			h = h[2:]
+		}
+		v := make([]byte, hex.DecodedLen(len(h)))
+		if _, err := hex.Decode(v, h); err != nil {
+			return fmt.Errorf("bad hex: %v", err)
+		}
+		*b = v
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
 		return fmt.Errorf("want a hex string: %v", err)
