@@ -148,10 +148,13 @@ type Env struct {
 // Call runs one top-level call of a tx on kv (normally the tx's cache).
 // Writes reach kv only if the call succeeds.
 func (r *Router) Call(env *Env, kv state.KV, caller, contract address.Address, method string, args []byte, funds []Coin) ([]byte, error) {
-	return r.call(env, kv, caller, contract, method, args, funds, 1)
+	return r.call(env, kv, caller, contract, method, args, funds, 1, env.ReadOnly)
 }
 
-func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, method string, args []byte, funds []Coin, depth int) ([]byte, error) {
+// call runs one call. readOnly holds for the whole query (env.ReadOnly) and
+// for everything a read-only method runs, nested calls included: a method
+// declared read-only can never change state, whoever calls it.
+func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, method string, args []byte, funds []Coin, depth int, readOnly bool) ([]byte, error) {
 	if depth > r.limits.MaxCallDepth {
 		return nil, fmt.Errorf("%w: depth %d, limit %d", ErrCallDepth, depth, r.limits.MaxCallDepth)
 	}
@@ -166,15 +169,16 @@ func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, m
 	if !ok {
 		return nil, fmt.Errorf("%w %q on %s (%s)", ErrUnknownMethod, method, c.ABI().Name, contract)
 	}
-	if env.ReadOnly && !m.ReadOnly {
+	if readOnly && !m.ReadOnly {
 		return nil, fmt.Errorf("%w: %s.%s", ErrReadOnlyCall, c.ABI().Name, method)
 	}
+	readOnly = readOnly || m.ReadOnly
 	if err := m.Args.Validate(args); err != nil {
 		return nil, fmt.Errorf("%w for %s.%s (want %s): %v", ErrBadArgs, c.ABI().Name, method, m.Args, err)
 	}
 	cache := state.NewCache(kv)
 	if len(funds) > 0 {
-		if env.ReadOnly {
+		if readOnly {
 			return nil, fmt.Errorf("%w: funds attached", ErrReadOnlyCall)
 		}
 		if r.funds == nil {
@@ -184,13 +188,14 @@ func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, m
 			return nil, fmt.Errorf("attach funds: %w", err)
 		}
 	}
-	var store state.KV = state.NewGasKV(state.NewPrefix(cache, StorePrefix(contract)), env.Gas, &r.costs)
-	if env.ReadOnly {
-		store = state.NewReadOnly(store)
+	var root state.KV = cache
+	if readOnly {
+		root = state.NewReadOnly(cache)
 	}
+	store := state.NewGasKV(state.NewPrefix(root, StorePrefix(contract)), env.Gas, &r.costs)
 	ctx := &Context{
 		Caller: caller, Self: contract, Funds: funds, Env: env,
-		store: store, root: cache, router: r, depth: depth,
+		store: store, root: root, router: r, depth: depth, readOnly: readOnly,
 	}
 	nEvents := len(env.Events)
 	out, err := c.Call(ctx, method, args)
@@ -199,6 +204,7 @@ func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, m
 		return nil, fmt.Errorf("%s.%s: %w", c.ABI().Name, method, err)
 	}
 	if err := cache.Write(); err != nil {
+		env.Events = env.Events[:nEvents]
 		return nil, fmt.Errorf("%s.%s: write state: %w", c.ABI().Name, method, err)
 	}
 	return out, nil
@@ -211,10 +217,11 @@ type Context struct {
 	Funds  []Coin          // already moved from Caller to Self
 	Env    *Env
 
-	store  state.KV
-	root   state.KV
-	router *Router
-	depth  int
+	store    state.KV
+	root     state.KV
+	router   *Router
+	depth    int
+	readOnly bool
 }
 
 // Store is the contract's own storage: prefixed, gas-metered, reverted if
@@ -234,7 +241,7 @@ func (c *Context) Depth() int { return c.depth }
 
 // Emit records an event. Events are kept only if the whole tx succeeds.
 func (c *Context) Emit(name string, data []byte) error {
-	if c.Env.ReadOnly {
+	if c.readOnly {
 		return nil
 	}
 	if len(data) > c.router.limits.MaxEventBytes {
@@ -251,5 +258,5 @@ func (c *Context) Emit(name string, data []byte) error {
 // path as a tx's call; its writes and events are kept only if both it and
 // this call succeed.
 func (c *Context) Call(contract address.Address, method string, args []byte, funds []Coin) ([]byte, error) {
-	return c.router.call(c.Env, c.root, c.Self, contract, method, args, funds, c.depth+1)
+	return c.router.call(c.Env, c.root, c.Self, contract, method, args, funds, c.depth+1, c.readOnly)
 }

@@ -81,7 +81,7 @@ func probe() router.Contract {
 		})
 	native.Method(c, "sneak", "A read-only method that tries to write.", true,
 		func(ctx *router.Context, a KV) (native.Empty, error) { return native.Empty{}, put(ctx, a) })
-	native.Method(c, "seen", "Report the call's context.", true,
+	native.Method(c, "seen", "Report the call's context.", false,
 		func(ctx *router.Context, _ native.Empty) (Seen, error) {
 			return Seen{Caller: ctx.Caller, Self: ctx.Self, Origin: ctx.Env.Origin, Depth: uint64(ctx.Depth()),
 				Funds: ctx.Funds, Height: ctx.Env.Block.Height}, nil
@@ -427,42 +427,50 @@ func TestCallDepth(t *testing.T) {
 	}
 }
 
+// TestReadOnlyCalls: a read-only method cannot change state or receive
+// funds, whether the whole call is a query or the method runs inside a tx;
+// a query cannot call a state-changing method at all.
 func TestReadOnlyCalls(t *testing.T) {
-	kvArgs := func(t *testing.T) []byte { return mustMarshal(t, KV{"k", "v"}) }
 	tests := []struct {
-		name    string
-		method  string
-		funds   []router.Coin
-		wantErr error
+		name      string
+		method    string
+		funds     []router.Coin
+		wantErr   error
+		queryOnly bool
 	}{
-		{"read-only method", "get", nil, nil},
-		{"state-changing method", "put", nil, router.ErrReadOnlyCall},
-		{"read-only method that writes", "sneak", nil, state.ErrReadOnly},
-		{"funds attached", "get", []router.Coin{{Token: coin, Amount: codec.NewU128(1)}}, router.ErrReadOnlyCall},
-		{"token query", "", nil, nil},
+		{"read-only method", "get", nil, nil, false},
+		{"state-changing method", "put", nil, router.ErrReadOnlyCall, true},
+		{"read-only method that writes", "sneak", nil, state.ErrReadOnly, false},
+		{"funds attached", "get", []router.Coin{{Token: coin, Amount: codec.NewU128(1)}}, router.ErrReadOnlyCall, false},
+		{"token query", "", nil, nil, false},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t, testLims)
-			require.NoError(t, f.kv.Set(append(router.StorePrefix(probeAt), 'k'), []byte("old")))
-			before := dump(t, f.kv)
-			env := txEnv()
-			env.ReadOnly = true
-			contract, method, args := probeAt, tc.method, kvArgs(t)
-			switch method {
-			case "get":
-				args = mustMarshal(t, KeyArgs{"k"})
-			case "":
-				contract, method, args = token.Address, "balance", mustMarshal(t, token.BalanceArgs{Address: alice, Token: coin})
+	for _, query := range []bool{true, false} {
+		for _, tc := range tests {
+			if tc.queryOnly && !query {
+				continue
 			}
-			out, err := f.r.Call(env, f.kv, address.Zero, contract, method, args, tc.funds)
-			require.ErrorIs(t, err, tc.wantErr)
-			require.Equal(t, before, dump(t, f.kv))
-			require.Empty(t, env.Events)
-			if tc.wantErr == nil {
-				require.NotEmpty(t, out)
-			}
-		})
+			t.Run(fmt.Sprintf("%s/query=%v", tc.name, query), func(t *testing.T) {
+				f := newFixture(t, testLims)
+				require.NoError(t, f.kv.Set(append(router.StorePrefix(probeAt), 'k'), []byte("old")))
+				before := dump(t, f.kv)
+				env := txEnv()
+				env.ReadOnly = query
+				contract, method, args := probeAt, tc.method, mustMarshal(t, KV{"k", "v"})
+				switch method {
+				case "get":
+					args = mustMarshal(t, KeyArgs{"k"})
+				case "":
+					contract, method, args = token.Address, "balance", mustMarshal(t, token.BalanceArgs{Address: alice, Token: coin})
+				}
+				out, err := f.r.Call(env, f.kv, address.Zero, contract, method, args, tc.funds)
+				require.ErrorIs(t, err, tc.wantErr)
+				require.Equal(t, before, dump(t, f.kv))
+				require.Empty(t, env.Events)
+				if tc.wantErr == nil {
+					require.NotEmpty(t, out)
+				}
+			})
+		}
 	}
 }
 
@@ -635,4 +643,14 @@ func TestProbeABI(t *testing.T) {
 	m, ok := a.Method("put")
 	require.True(t, ok)
 	require.Equal(t, "struct{key:string,value:string}", m.Args.String())
+}
+
+// A call whose writes cannot be flushed to kv fails, and so its events
+// must be dropped like those of any failed call.
+func TestEventsDroppedWhenWriteFails(t *testing.T) {
+	f := newFixture(t, testLims)
+	env := txEnv()
+	_, err := f.r.Call(env, state.NewReadOnly(f.kv), alice, probeAt, "put", mustMarshal(t, KV{"k", "v"}), nil)
+	require.ErrorIs(t, err, state.ErrReadOnly)
+	require.Empty(t, env.Events)
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	voi "github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
+
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
 )
@@ -83,9 +85,15 @@ func signBytes(body []byte) []byte {
 	return append(append(b, signDomain...), body...)
 }
 
+// verifyOpts gives Go's crypto/ed25519 acceptance rules (cofactorless,
+// canonical S, RFC 8032), so which signatures are valid is exactly what the
+// standard library says; curve25519-voi checks them about 1.7 times as fast
+// (BenchmarkDecodeVerify). FuzzVerifyMatchesStdlib holds the two together.
+var verifyOpts = &voi.Options{Verify: voi.VerifyOptionsStdLib}
+
 // VerifySignature checks the ed25519 signature over SignBytes.
 func (t *Tx) VerifySignature() error {
-	if !ed25519.Verify(t.Body.PubKey, t.SignBytes(), t.Signature) {
+	if len(t.Body.PubKey) != PubKeyLen || !voi.VerifyWithOptions(voi.PublicKey(t.Body.PubKey), t.SignBytes(), t.Signature, verifyOpts) {
 		return fmt.Errorf("%w: does not verify under pubkey %x", ErrBadSignature, []byte(t.Body.PubKey))
 	}
 	return nil

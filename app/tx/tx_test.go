@@ -167,3 +167,72 @@ func BenchmarkDecodeVerify(b *testing.B) {
 		}
 	}
 }
+
+// stdlibAgrees checks VerifySignature against crypto/ed25519 for one
+// (pubkey, body bytes, signature).
+func stdlibAgrees(t *testing.T, pub, msg, sig []byte) {
+	t.Helper()
+	tx := &Tx{Body: Body{PubKey: pub}, Signature: sig, raw: msg, bodyLen: len(msg)}
+	std := len(pub) == ed25519.PublicKeySize && ed25519.Verify(pub, tx.SignBytes(), sig)
+	ours := tx.VerifySignature() == nil
+	if std != ours {
+		t.Fatalf("stdlib says %v, vsys says %v\npub %x\nsig %x", std, ours, pub, sig)
+	}
+}
+
+// TestVerifyEdgeCases: signatures the two libraries are known to treat
+// specially (non-canonical S, small-order and non-canonical keys, the
+// identity point) get the standard library's verdict.
+func TestVerifyEdgeCases(t *testing.T) {
+	key := testKey(9)
+	msg := []byte("edge")
+	good := ed25519.Sign(key, append([]byte(signDomain), msg...))
+	pub := []byte(key.Public().(ed25519.PublicKey))
+	l := []byte{0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10} // the group order, little-endian
+	sPlusL := append([]byte(nil), good...)
+	var carry uint16
+	for i := 0; i < 32; i++ {
+		v := uint16(sPlusL[32+i]) + uint16(l[i]) + carry
+		sPlusL[32+i], carry = byte(v), v>>8
+	}
+	identity := make([]byte, 32)
+	identity[0] = 1
+	smallOrder, _ := hex.DecodeString("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa") // order 8
+	nonCanonicalY, _ := hex.DecodeString("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")
+	zeroSig := make([]byte, 64)
+	for name, c := range map[string][2][]byte{
+		"good":             {pub, good},
+		"s + L":            {pub, sPlusL},
+		"identity key":     {identity, zeroSig},
+		"small-order key":  {smallOrder, zeroSig},
+		"non-canonical y":  {nonCanonicalY, good},
+		"zero key":         {make([]byte, 32), good},
+		"short pubkey":     {pub[:31], good},
+		"identity R, S=0":  {identity, append(append([]byte(nil), identity...), make([]byte, 32)...)},
+		"flipped sig byte": {pub, append(append([]byte(nil), good[:10]...), append([]byte{good[10] ^ 1}, good[11:]...)...)},
+	} {
+		t.Run(name, func(t *testing.T) { stdlibAgrees(t, c[0], msg, c[1]) })
+	}
+	verdict := func(pub, sig []byte) bool {
+		return (&Tx{Body: Body{PubKey: pub}, Signature: sig, raw: msg, bodyLen: len(msg)}).VerifySignature() == nil
+	}
+	if !verdict(pub, good) || verdict(pub, sPlusL) {
+		t.Fatal("a good signature must verify and its s+L twin must not")
+	}
+}
+
+// FuzzVerifyMatchesStdlib: for any pubkey, message and signature, vsys
+// accepts exactly what crypto/ed25519 accepts. A difference would let a
+// tx be valid on one node and invalid on another built differently.
+func FuzzVerifyMatchesStdlib(f *testing.F) {
+	key := testKey(10)
+	msg := []byte("fuzz")
+	f.Add([]byte(key.Public().(ed25519.PublicKey)), msg, ed25519.Sign(key, append([]byte(signDomain), msg...)))
+	f.Fuzz(func(t *testing.T, pub, msg, sig []byte) {
+		if len(pub) != ed25519.PublicKeySize || len(sig) != ed25519.SignatureSize {
+			return
+		}
+		stdlibAgrees(t, pub, msg, sig)
+	})
+}

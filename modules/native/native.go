@@ -1,7 +1,3 @@
-// Package native builds native contracts from typed Go functions: each
-// method's argument and result types become the contract's ABI, and
-// arguments and results are decoded and encoded with the canonical codec,
-// so a native module speaks exactly the ABI a WASM contract would.
 package native
 
 import (
@@ -42,6 +38,9 @@ func (c *Contract) Call(ctx *router.Context, method string, args []byte) ([]byte
 // It panics on a Go type outside the type system: that is a programming
 // error found at startup, never at run time.
 func Method[A, R any](c *Contract, name, doc string, readOnly bool, fn func(ctx *router.Context, args A) (R, error)) {
+	if _, dup := c.handlers[name]; dup {
+		panic(fmt.Sprintf("native %s: method %q defined twice", c.abi.Name, name))
+	}
 	at := mustType[A](c.abi.Name, name)
 	if at.Kind != codec.KindStruct {
 		panic(fmt.Sprintf("native %s.%s: args must be a struct", c.abi.Name, name))

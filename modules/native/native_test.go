@@ -213,8 +213,6 @@ func panicValue(f func()) (v any) {
 // validate, and the router would check args against the first method
 // while running the second's handler.
 func TestDuplicateMethod(t *testing.T) {
-	t.Skip("BUG: native.Method accepts a duplicate method name: the ABI gets two entries " +
-		"(abi.Validate fails, router checks args against the first) while the handler map keeps the second")
 	c := native.New("dup")
 	native.Method(c, "m", "", false, func(*router.Context, Pair) (uint64, error) { return 0, nil })
 	require.Panics(t, func() {

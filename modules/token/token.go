@@ -120,11 +120,9 @@ func (l Ledger) Balances(a address.Address) ([]router.Coin, error) {
 
 // Transfer moves amount of symbol from one account to another.
 func (l Ledger) Transfer(from, to address.Address, symbol string, amount codec.U128) error {
-	if amount.IsZero() || from == to {
-		if _, err := l.Info(symbol); err != nil {
-			return err
-		}
-		return nil
+	if amount.IsZero() {
+		_, err := l.Info(symbol)
+		return err
 	}
 	fromBal, err := l.Balance(from, symbol)
 	if err != nil {
@@ -135,6 +133,9 @@ func (l Ledger) Transfer(from, to address.Address, symbol string, amount codec.U
 			return err
 		}
 		return fmt.Errorf("%w: %s has %s %s, needs %s", ErrInsufficientFunds, from, fromBal, symbol, amount)
+	}
+	if from == to { // nothing moves, but only a sender who could pay may say so
+		return nil
 	}
 	toBal, err := l.Balance(to, symbol)
 	if err != nil {
