@@ -82,11 +82,16 @@ func Parse(b []byte) (State, error) {
 // Validate checks the state is usable.
 func (s State) Validate() error {
 	seen := map[address.Address]bool{}
+	var total codec.U128
 	for i, a := range s.Accounts {
 		if seen[a.Address] {
 			return fmt.Errorf("%w: account %d (%s) listed twice", ErrInvalid, i, a.Address)
 		}
 		seen[a.Address] = true
+		var err error
+		if total, err = total.Add(a.Balance); err != nil {
+			return fmt.Errorf("%w: balances up to account %d exceed the u128 supply: %v", ErrInvalid, i, err)
+		}
 	}
 	p := s.Params
 	switch {

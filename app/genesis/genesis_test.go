@@ -1,0 +1,44 @@
+package genesis
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+)
+
+func TestDefaultRoundTrips(t *testing.T) {
+	d := Default()
+	d.Accounts = []Account{{Address: address.Derive("g", []byte{1}), Balance: codec.NewU128(5)}}
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	back, err := Parse(b)
+	require.NoError(t, err)
+	require.Equal(t, d, back)
+}
+
+func TestParseRejects(t *testing.T) {
+	a := address.Derive("g", []byte{1})
+	mutate := func(f func(*State)) []byte {
+		s := Default()
+		f(&s)
+		b, err := json.Marshal(s)
+		require.NoError(t, err)
+		return b
+	}
+	for name, b := range map[string][]byte{
+		"not json":        []byte(`{`),
+		"unknown field":   []byte(`{"native_token":{"symbol":"X"},"acounts":[]}`),
+		"duplicate":       mutate(func(s *State) { s.Accounts = []Account{{Address: a}, {Address: a}} }),
+		"supply overflow": mutate(func(s *State) { s.Accounts = []Account{{a, codec.MaxU128}, {address.Derive("g", []byte{2}), codec.NewU128(1)}} }),
+		"no symbol":       mutate(func(s *State) { s.NativeToken.Symbol = "" }),
+		"zero limit":      mutate(func(s *State) { s.Params.MaxTxBytes = 0 }),
+		"no cost version": mutate(func(s *State) { s.Params.Costs.Version = 0 }),
+	} {
+		_, err := Parse(b)
+		require.ErrorIs(t, err, ErrInvalid, name)
+	}
+}
