@@ -30,10 +30,12 @@ func TestParseRejects(t *testing.T) {
 		return b
 	}
 	for name, b := range map[string][]byte{
-		"not json":        []byte(`{`),
-		"unknown field":   []byte(`{"native_token":{"symbol":"X"},"acounts":[]}`),
-		"duplicate":       mutate(func(s *State) { s.Accounts = []Account{{Address: a}, {Address: a}} }),
-		"supply overflow": mutate(func(s *State) { s.Accounts = []Account{{a, codec.MaxU128}, {address.Derive("g", []byte{2}), codec.NewU128(1)}} }),
+		"not json":      []byte(`{`),
+		"unknown field": []byte(`{"native_token":{"symbol":"X"},"acounts":[]}`),
+		"duplicate":     mutate(func(s *State) { s.Accounts = []Account{{Address: a}, {Address: a}} }),
+		"supply overflow": mutate(func(s *State) {
+			s.Accounts = []Account{{a, codec.MaxU128}, {address.Derive("g", []byte{2}), codec.NewU128(1)}}
+		}),
 		"no symbol":       mutate(func(s *State) { s.NativeToken.Symbol = "" }),
 		"zero limit":      mutate(func(s *State) { s.Params.MaxTxBytes = 0 }),
 		"no cost version": mutate(func(s *State) { s.Params.Costs.Version = 0 }),
