@@ -20,6 +20,7 @@ var (
 	ErrReadOnlyCall    = errors.New("state-changing method in a read-only call")
 	ErrCallDepth       = errors.New("call depth exceeded")
 	ErrEventTooLarge   = errors.New("event too large")
+	ErrReentrancy      = errors.New("reentrant call")
 )
 
 // Contract is anything reachable by address: a native module or a WASM
@@ -143,6 +144,8 @@ type Env struct {
 	Gas      *gas.Meter
 	ReadOnly bool
 	Events   []Event // events of calls that succeeded, in order
+
+	running []address.Address // contracts on the call stack, outermost first
 }
 
 // Call runs one top-level call of a tx on kv (normally the tx's cache).
@@ -172,40 +175,75 @@ func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, m
 	if readOnly && !m.ReadOnly {
 		return nil, fmt.Errorf("%w: %s.%s", ErrReadOnlyCall, c.ABI().Name, method)
 	}
-	readOnly = readOnly || m.ReadOnly
 	if err := m.Args.Validate(args); err != nil {
 		return nil, fmt.Errorf("%w for %s.%s (want %s): %v", ErrBadArgs, c.ABI().Name, method, m.Args, err)
 	}
-	cache := state.NewCache(kv)
-	if len(funds) > 0 {
-		if readOnly {
+	f := frame{env: env, kv: kv, caller: caller, contract: contract, funds: funds, depth: depth, readOnly: readOnly || m.ReadOnly}
+	return r.enter(f, func(ctx *Context) ([]byte, error) {
+		out, err := c.Call(ctx, method, args)
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s: %w", c.ABI().Name, method, err)
+		}
+		return out, nil
+	})
+}
+
+// frame is one contract's turn on the call stack.
+type frame struct {
+	env      *Env
+	kv       state.KV
+	caller   address.Address
+	contract address.Address
+	funds    []Coin
+	depth    int
+	readOnly bool
+}
+
+// enter runs fn as contract on a cache of kv: attached funds move first,
+// the contract sees its own prefixed, gas-metered store, and fn's writes
+// and events are kept only if it succeeds. A contract already on the call
+// stack cannot be entered again: it would see its state change under it.
+func (r *Router) enter(f frame, fn func(*Context) ([]byte, error)) ([]byte, error) {
+	env := f.env
+	for _, a := range env.running {
+		if a == f.contract {
+			return nil, fmt.Errorf("%w: %s is already running", ErrReentrancy, f.contract)
+		}
+	}
+	env.running = append(env.running, f.contract)
+	defer func() { env.running = env.running[:len(env.running)-1] }()
+
+	cache := state.NewCache(f.kv)
+	if len(f.funds) > 0 {
+		if f.readOnly {
 			return nil, fmt.Errorf("%w: funds attached", ErrReadOnlyCall)
 		}
 		if r.funds == nil {
 			return nil, fmt.Errorf("funds attached but no token module")
 		}
-		if err := r.funds(state.NewGasKV(cache, env.Gas, &r.costs), caller, contract, funds); err != nil {
+		if err := r.funds(state.NewGasKV(cache, env.Gas, &r.costs), f.caller, f.contract, f.funds); err != nil {
 			return nil, fmt.Errorf("attach funds: %w", err)
 		}
 	}
 	var root state.KV = cache
-	if readOnly {
+	if f.readOnly {
 		root = state.NewReadOnly(cache)
 	}
-	store := state.NewGasKV(state.NewPrefix(root, StorePrefix(contract)), env.Gas, &r.costs)
 	ctx := &Context{
-		Caller: caller, Self: contract, Funds: funds, Env: env,
-		store: store, root: root, router: r, depth: depth, readOnly: readOnly,
+		Caller: f.caller, Self: f.contract, Funds: f.funds, Env: env,
+		store: state.NewGasKV(state.NewPrefix(root, StorePrefix(f.contract)), env.Gas, &r.costs),
+		root:  root, router: r, depth: f.depth, readOnly: f.readOnly,
 	}
 	nEvents := len(env.Events)
-	out, err := c.Call(ctx, method, args)
+	out, err := fn(ctx)
+	if err == nil {
+		if err = cache.Write(); err != nil {
+			err = fmt.Errorf("%s: write state: %w", f.contract, err)
+		}
+	}
 	if err != nil {
 		env.Events = env.Events[:nEvents]
-		return nil, fmt.Errorf("%s.%s: %w", c.ABI().Name, method, err)
-	}
-	if err := cache.Write(); err != nil {
-		env.Events = env.Events[:nEvents]
-		return nil, fmt.Errorf("%s.%s: write state: %w", c.ABI().Name, method, err)
+		return nil, err
 	}
 	return out, nil
 }
@@ -253,6 +291,20 @@ func (c *Context) Emit(name string, data []byte) error {
 	c.Env.Events = append(c.Env.Events, Event{Contract: c.Self, Name: name, Data: data})
 	return nil
 }
+
+// Enter runs fn as contract, called by this contract, with the same
+// guarantees as a call (own store, revert on error, depth and reentrancy
+// rules) but without an ABI method: the WASM module uses it to run a
+// contract's init and migrate entry points.
+func (c *Context) Enter(contract address.Address, fn func(*Context) ([]byte, error)) ([]byte, error) {
+	if c.depth+1 > c.router.limits.MaxCallDepth {
+		return nil, fmt.Errorf("%w: depth %d, limit %d", ErrCallDepth, c.depth+1, c.router.limits.MaxCallDepth)
+	}
+	return c.router.enter(frame{env: c.Env, kv: c.root, caller: c.Self, contract: contract, depth: c.depth + 1, readOnly: c.readOnly}, fn)
+}
+
+// ReadOnly reports whether this call may not change state.
+func (c *Context) ReadOnly() bool { return c.readOnly }
 
 // Call calls another contract on behalf of this one, through the same
 // path as a tx's call; its writes and events are kept only if both it and

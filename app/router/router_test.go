@@ -86,7 +86,15 @@ func probe() router.Contract {
 			return Seen{Caller: ctx.Caller, Self: ctx.Self, Origin: ctx.Env.Origin, Depth: uint64(ctx.Depth()),
 				Funds: ctx.Funds, Height: ctx.Env.Block.Height}, nil
 		})
-	native.Method(c, "recurse", "Write the depth, then call itself Levels more times.", false,
+	native.Method(c, "reenter", "Call itself: refused, a running contract cannot be entered again.", false,
+		func(ctx *router.Context, _ native.Empty) (native.Empty, error) {
+			if err := put(ctx, KV{Key: "reenter", Value: "x"}); err != nil {
+				return native.Empty{}, err
+			}
+			_, err := ctx.Call(ctx.Self, "get", mustMarshalPlain(KeyArgs{"k"}), nil)
+			return native.Empty{}, err
+		})
+	native.Method(c, "recurse", "Write the depth, then call the probe of the next level Levels more times.", false,
 		func(ctx *router.Context, a Levels) (uint64, error) {
 			if err := put(ctx, KV{Key: fmt.Sprintf("depth%d", ctx.Depth()), Value: "x"}); err != nil {
 				return 0, err
@@ -98,7 +106,7 @@ func probe() router.Contract {
 			if err != nil {
 				return 0, err
 			}
-			out, err := ctx.Call(ctx.Self, "recurse", args, nil)
+			out, err := ctx.Call(probeLevel(ctx.Depth()+1), "recurse", args, nil)
 			if err != nil {
 				return 0, err
 			}
@@ -114,7 +122,7 @@ func probe() router.Contract {
 			if err != nil {
 				return native.Empty{}, err
 			}
-			if _, err := ctx.Call(ctx.Self, a.Method, args, nil); err != nil && !a.Ignore {
+			if _, err := ctx.Call(probeLevel(ctx.Depth()+1), a.Method, args, nil); err != nil && !a.Ignore {
 				return native.Empty{}, err
 			}
 			if a.Fail {
@@ -146,6 +154,9 @@ func newFixture(t *testing.T, lims router.Limits) *fixture {
 	r := router.New(gas.DefaultCosts(), lims)
 	r.Register("token", token.Address, token.New())
 	r.Register("probe", probeAt, probe())
+	for d := 2; d <= 8; d++ { // one probe per level: a contract cannot call itself
+		r.Register(fmt.Sprintf("probe%d", d), probeLevel(d), probe())
+	}
 	r.SetFundsMover(token.MoveFunds)
 	kv := store.Working()
 	l := token.LedgerAt(kv)
@@ -179,9 +190,30 @@ func dump(t *testing.T, kv state.KV) map[string]string {
 	return m
 }
 
+// probeLevel is the probe that runs at call depth d (probeAt at 1).
+func probeLevel(d int) address.Address {
+	if d <= 1 {
+		return probeAt
+	}
+	return address.Derive("router-test", []byte("probe"), []byte{byte(d)})
+}
+
+func mustMarshalPlain(v any) []byte {
+	b, err := codec.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
 func (f *fixture) get(t *testing.T, key string) string {
 	t.Helper()
-	v, err := f.kv.Get(append(router.StorePrefix(probeAt), key...))
+	return f.getAt(t, probeAt, key)
+}
+
+func (f *fixture) getAt(t *testing.T, a address.Address, key string) string {
+	t.Helper()
+	v, err := f.kv.Get(append(router.StorePrefix(a), key...))
 	require.NoError(t, err)
 	return string(v)
 }
@@ -361,10 +393,10 @@ func TestNestedCalls(t *testing.T) {
 				require.NoError(t, err)
 			}
 			require.Equal(t, tc.wantOuter, f.get(t, "outer"))
-			require.Equal(t, tc.wantInner, f.get(t, "inner"))
+			require.Equal(t, tc.wantInner, f.getAt(t, probeLevel(2), "inner"))
 			var keys []string
 			for _, ev := range env.Events {
-				require.Equal(t, probeAt, ev.Contract)
+				require.Contains(t, []address.Address{probeAt, probeLevel(2)}, ev.Contract)
 				var pe PutEvent
 				require.NoError(t, codec.Unmarshal(ev.Data, &pe))
 				keys = append(keys, pe.Key)
@@ -420,7 +452,7 @@ func TestCallDepth(t *testing.T) {
 			require.NoError(t, codec.Unmarshal(out, &deepest))
 			require.Equal(t, tc.levels+1, deepest)
 			for d := uint64(1); d <= deepest; d++ {
-				require.Equal(t, "x", f.get(t, fmt.Sprintf("depth%d", d)))
+				require.Equal(t, "x", f.getAt(t, probeLevel(int(d)), fmt.Sprintf("depth%d", d)))
 			}
 			require.Len(t, env.Events, int(deepest))
 		})
@@ -585,6 +617,15 @@ func TestGas(t *testing.T) {
 	})
 }
 
+func TestReentrancyRefused(t *testing.T) {
+	f := newFixture(t, testLims)
+	before := dump(t, f.kv)
+	env := txEnv()
+	_, err := f.r.Call(env, f.kv, alice, probeAt, "reenter", mustMarshal(t, native.Empty{}), nil)
+	require.ErrorIs(t, err, router.ErrReentrancy)
+	require.Equal(t, before, dump(t, f.kv))
+}
+
 func TestFunds(t *testing.T) {
 	amt := func(n uint64) []router.Coin { return []router.Coin{{Token: coin, Amount: codec.NewU128(n)}} }
 	tests := []struct {
@@ -622,6 +663,9 @@ func TestFunds(t *testing.T) {
 		f := newFixture(t, testLims)
 		r := router.New(gas.DefaultCosts(), testLims)
 		r.Register("probe", probeAt, probe())
+	for d := 2; d <= 8; d++ { // one probe per level: a contract cannot call itself
+		r.Register(fmt.Sprintf("probe%d", d), probeLevel(d), probe())
+	}
 		_, err := r.Call(txEnv(), f.kv, alice, probeAt, "put", mustMarshal(t, KV{"k", "v"}), amt(1))
 		require.ErrorContains(t, err, "no token module")
 		require.Equal(t, uint64(1000), f.balance(t, alice))

@@ -1,0 +1,61 @@
+//! vsys-sdk: write vsys WebAssembly contracts in Rust.
+//!
+//! * [`encoding`]: the chain's canonical binary encoding (docs/encoding.md),
+//!   [`Encode`]/[`Decode`] and the [`vsys_struct!`] macro.
+//! * the host API of docs/vm.md as safe functions ([`input`], [`caller`],
+//!   [`funds`], [`emit`], [`call`], [`storage`], [`sha256`], ...), backed by
+//!   the real `vsys` imports on wasm32 and by a thread-local mock host
+//!   ([`testing`]) everywhere else, so contracts are unit-tested natively;
+//! * typed storage: [`Item`] and [`Map`];
+//! * [`entry!`] turns a function into an exported entry point and [`abi!`]
+//!   writes the contract's ABI JSON into the `vsys_abi` custom section;
+//! * on wasm32: a panic handler that aborts with the panic message and a bump
+//!   allocator (an instance lives for one call, so nothing is ever freed).
+//!
+//! Building for wasm32 needs `RUSTC_BOOTSTRAP=1` (the allocator error handler
+//! and the panic message are unstable on Rust 1.63); contracts themselves
+//! need no feature gates.
+#![no_std]
+#![cfg_attr(target_arch = "wasm32", feature(alloc_error_handler, panic_info_message))]
+
+extern crate alloc;
+#[cfg(not(target_arch = "wasm32"))]
+extern crate std;
+
+pub mod address;
+pub mod api;
+pub mod encoding;
+mod macros;
+pub mod storage;
+mod sys;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod testing;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm_rt;
+
+pub use address::Address;
+pub use api::*;
+pub use encoding::{decode_all, encode_to_vec, AbiType, Bytes, Decode, Encode, Reader, Writer};
+pub use storage::{Item, Map};
+
+/// Re-exports for the macros; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use alloc::string::String;
+    pub use alloc::vec::Vec;
+    pub use core;
+}
+
+/// The coin type of `funds` and of `call`'s funds: `struct{token:string,amount:u128}`.
+pub mod coin {
+    crate::vsys_struct! {
+        /// An amount of one native token attached to a call.
+        pub struct Coin {
+            pub token: alloc::string::String,
+            pub amount: u128,
+        }
+    }
+}
+pub use coin::Coin;
