@@ -253,7 +253,11 @@ func TestLookup(t *testing.T) {
 			require.Equal(t, tc.want, got)
 		})
 	}
-	require.Equal(t, map[string]address.Address{"token": token.Address, "probe": probeAt}, f.r.Names())
+	names := map[string]address.Address{"token": token.Address, "probe": probeAt}
+	for d := 2; d <= 8; d++ {
+		names[fmt.Sprintf("probe%d", d)] = probeLevel(d)
+	}
+	require.Equal(t, names, f.r.Names())
 }
 
 func TestResolve(t *testing.T) {
