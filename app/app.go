@@ -20,7 +20,9 @@ import (
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/code"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/vm"
 )
 
 // FeeCollector is the account that receives fees until the billing module
@@ -45,6 +47,8 @@ type Options struct {
 	Metrics      *Metrics // nil: no metrics
 	TxCacheSize  int      // decoded, signature-checked txs kept between CheckTx and FinalizeBlock
 	KeepVersions int64    // 0 keeps every version; N keeps the last N
+	VMCacheDir   string   // wazero's on-disk compilation cache; empty: memory only
+	VMCacheSize  int      // compiled contracts kept in memory
 }
 
 // chainInfo is what genesis fixes. It is written once, at InitChain or at
@@ -61,6 +65,7 @@ type App struct {
 
 	store  *state.Store
 	router *router.Router
+	vm     *vm.VM
 	opts   Options
 	log    log.Logger
 
@@ -100,7 +105,9 @@ func New(store *state.Store, opts Options) (*App, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load chain info at height %d: %w", store.Version(), err)
 		}
-		a.setChain(ci)
+		if err := a.setChain(ci); err != nil {
+			return nil, err
+		}
 		if err := a.resetCheck(); err != nil {
 			return nil, err
 		}
@@ -108,18 +115,43 @@ func New(store *state.Store, opts Options) (*App, error) {
 	return a, nil
 }
 
-func newRouter(p genesis.Params) *router.Router {
+func newRouter(p genesis.Params, v *vm.VM) *router.Router {
 	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes)})
 	r.Register("token", token.Address, token.New())
 	r.SetFundsMover(token.MoveFunds)
+	wasmModule := code.New(v)
+	r.Register(code.Name, code.Address, wasmModule)
+	r.SetResolver(wasmModule.Resolve)
 	return r
 }
 
-func (a *App) setChain(ci chainInfo) {
+// setChain installs the chain's params: the router, and a VM metering
+// with the params' schedule.
+func (a *App) setChain(ci chainInfo) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.vm == nil {
+		v, err := vm.New(context.Background(), vm.Config{Schedule: ci.params.WASM, CacheDir: a.opts.VMCacheDir, CacheSize: a.opts.VMCacheSize})
+		if err != nil {
+			return err
+		}
+		a.vm = v
+	}
 	a.chain = ci
-	a.router = newRouter(ci.params)
+	a.router = newRouter(ci.params, a.vm)
+	return nil
+}
+
+// Close releases the VM. The store is the caller's to close.
+func (a *App) Close() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.vm == nil {
+		return nil
+	}
+	err := a.vm.Close(context.Background())
+	a.vm = nil
+	return err
 }
 
 func (a *App) chainInfo() (chainInfo, *router.Router) {
@@ -212,7 +244,9 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 			return nil, fmt.Errorf("genesis account %s: %w", acc.Address, err)
 		}
 	}
-	a.setChain(ci)
+	if err := a.setChain(ci); err != nil {
+		return nil, err
+	}
 	a.log.Info("genesis loaded", "chain_id", req.ChainId, "accounts", len(gs.Accounts))
 	return &abci.ResponseInitChain{AppHash: a.store.WorkingHash()}, nil
 }

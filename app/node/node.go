@@ -152,6 +152,7 @@ func Start(home string, o Options) (_ *Node, err error) {
 		n.App, err = app.New(n.store, app.Options{
 			Logger: logger.With("module", "vsys"), Metrics: metrics,
 			TxCacheSize: appCfg.State.TxCacheSize, KeepVersions: appCfg.State.KeepVersions,
+			VMCacheDir: filepath.Join(home, "data", "wasm-cache"),
 		})
 		if err != nil {
 			return nil, err
@@ -239,6 +240,9 @@ func (n *Node) closeStores() error {
 		_ = db.Close()
 	}
 	n.cometDBs = nil
+	if n.App != nil {
+		errs = append(errs, n.App.Close())
+	}
 	if n.store != nil {
 		errs = append(errs, n.store.Close())
 		n.store = nil

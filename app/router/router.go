@@ -292,15 +292,16 @@ func (c *Context) Emit(name string, data []byte) error {
 	return nil
 }
 
-// Enter runs fn as contract, called by this contract, with the same
-// guarantees as a call (own store, revert on error, depth and reentrancy
-// rules) but without an ABI method: the WASM module uses it to run a
-// contract's init and migrate entry points.
+// Enter runs fn as contract with the same guarantees as a call (own
+// store, revert on error, depth and reentrancy rules) but without an ABI
+// method, and with this call's caller as fn's caller: the WASM module uses
+// it to run a contract's init and migrate entry points for whoever
+// instantiates or migrates it. Native modules only; contracts never get it.
 func (c *Context) Enter(contract address.Address, fn func(*Context) ([]byte, error)) ([]byte, error) {
 	if c.depth+1 > c.router.limits.MaxCallDepth {
 		return nil, fmt.Errorf("%w: depth %d, limit %d", ErrCallDepth, c.depth+1, c.router.limits.MaxCallDepth)
 	}
-	return c.router.enter(frame{env: c.Env, kv: c.root, caller: c.Self, contract: contract, depth: c.depth + 1, readOnly: c.readOnly}, fn)
+	return c.router.enter(frame{env: c.Env, kv: c.root, caller: c.Caller, contract: contract, depth: c.depth + 1, readOnly: c.readOnly}, fn)
 }
 
 // ReadOnly reports whether this call may not change state.

@@ -667,9 +667,9 @@ func TestFunds(t *testing.T) {
 		f := newFixture(t, testLims)
 		r := router.New(gas.DefaultCosts(), testLims)
 		r.Register("probe", probeAt, probe())
-	for d := 2; d <= 8; d++ { // one probe per level: a contract cannot call itself
-		r.Register(fmt.Sprintf("probe%d", d), probeLevel(d), probe())
-	}
+		for d := 2; d <= 8; d++ { // one probe per level: a contract cannot call itself
+			r.Register(fmt.Sprintf("probe%d", d), probeLevel(d), probe())
+		}
 		_, err := r.Call(txEnv(), f.kv, alice, probeAt, "put", mustMarshal(t, KV{"k", "v"}), amt(1))
 		require.ErrorContains(t, err, "no token module")
 		require.Equal(t, uint64(1000), f.balance(t, alice))

@@ -91,9 +91,16 @@ func signBytes(body []byte) []byte {
 // (BenchmarkDecodeVerify). FuzzVerifyMatchesStdlib holds the two together.
 var verifyOpts = &voi.Options{Verify: voi.VerifyOptionsStdLib}
 
+// VerifyEd25519 reports whether sig is pub's signature of msg under the
+// chain's ed25519 rules (those of crypto/ed25519). Contracts get the same
+// function through the VM, so one rule holds everywhere.
+func VerifyEd25519(pub, msg, sig []byte) bool {
+	return len(pub) == PubKeyLen && len(sig) == SignatureLen && voi.VerifyWithOptions(voi.PublicKey(pub), msg, sig, verifyOpts)
+}
+
 // VerifySignature checks the ed25519 signature over SignBytes.
 func (t *Tx) VerifySignature() error {
-	if len(t.Body.PubKey) != PubKeyLen || !voi.VerifyWithOptions(voi.PublicKey(t.Body.PubKey), t.SignBytes(), t.Signature, verifyOpts) {
+	if !VerifyEd25519(t.Body.PubKey, t.SignBytes(), t.Signature) {
 		return fmt.Errorf("%w: does not verify under pubkey %x", ErrBadSignature, []byte(t.Body.PubKey))
 	}
 	return nil

@@ -25,7 +25,9 @@ extern crate std;
 pub mod address;
 pub mod api;
 pub mod encoding;
+#[macro_use]
 mod macros;
+pub use macros::__abi_bytes;
 pub mod storage;
 mod sys;
 

@@ -1,0 +1,192 @@
+//! The host API as safe functions. On wasm32 they call the `vsys` imports;
+//! natively they talk to the mock host of [`crate::testing`].
+
+use crate::encoding::{decode_all, encode_to_vec, Decode, Encode};
+use crate::{sys, Address, Coin};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The argument bytes of the current call.
+pub fn input() -> Vec<u8> {
+    sys::host_input()
+}
+
+/// Sets the result bytes of the current call (last call wins).
+pub fn set_output(data: &[u8]) {
+    sys::host_output(data)
+}
+
+/// Stops the call; the transaction fails with `msg`. Natively this panics
+/// with `msg`, which the mock host catches (or `#[should_panic]` matches).
+pub fn abort(msg: &str) -> ! {
+    sys::host_abort(msg)
+}
+
+/// The address that called this contract (an account or a contract).
+pub fn caller() -> Address {
+    Address(sys::host_caller())
+}
+
+/// This contract's address.
+pub fn self_address() -> Address {
+    Address(sys::host_self_address())
+}
+
+/// The coins attached to this call (already credited to this contract).
+pub fn funds() -> Vec<Coin> {
+    let raw = sys::host_funds();
+    match decode_all::<Vec<Coin>>(&raw) {
+        Ok(v) => v,
+        Err(_) => abort("host returned malformed funds"),
+    }
+}
+
+/// Height of the block being executed.
+pub fn block_height() -> u64 {
+    sys::host_block_height() as u64
+}
+
+/// Block time from the header, Unix nanoseconds.
+pub fn block_time() -> i64 {
+    sys::host_block_time()
+}
+
+/// The chain id.
+pub fn chain_id() -> String {
+    String::from_utf8(sys::host_chain_id()).unwrap_or_default()
+}
+
+/// Gas left in this call.
+pub fn gas_left() -> i64 {
+    sys::host_gas_left()
+}
+
+/// Emits an event; `name` must be an event of the ABI and `data` encode its type.
+pub fn emit<T: Encode + ?Sized>(name: &str, data: &T) {
+    sys::host_emit(name, &encode_to_vec(data))
+}
+
+/// Calls `method` of the contract (native module or WASM) at `addr` with
+/// encoded `args` and attached `funds`. A failed call is a value: its writes
+/// are reverted and the error message comes back as `Err`.
+pub fn call(addr: &Address, method: &str, args: &[u8], funds: &[Coin]) -> Result<Vec<u8>, String> {
+    let f = if funds.is_empty() { Vec::new() } else { encode_to_vec(funds) };
+    sys::host_call(&addr.0, method, args, &f).map_err(|e| String::from_utf8_lossy(&e).into_owned())
+}
+
+/// [`call`] with typed arguments and result.
+pub fn call_with<A: Encode + ?Sized, R: Decode>(addr: &Address, method: &str, args: &A, funds: &[Coin]) -> Result<R, String> {
+    let out = call(addr, method, &encode_to_vec(args), funds)?;
+    decode_all::<R>(&out).map_err(|e| alloc::format!("bad result of {}: {}", method, e))
+}
+
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    sys::host_sha256(data)
+}
+
+/// Ethereum's Keccak-256.
+pub fn keccak256(data: &[u8]) -> [u8; 32] {
+    sys::host_keccak256(data)
+}
+
+/// Verifies an ed25519 signature (Go's crypto/ed25519 rules on chain; see
+/// [`crate::testing`] for the mock's scheme).
+pub fn ed25519_verify(pubkey: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
+    sys::host_ed25519_verify(pubkey, msg, sig)
+}
+
+/// Raw access to this contract's key-value store. Keys are private to the
+/// contract; iteration is in byte order of the keys.
+pub mod storage {
+    use crate::sys;
+    use alloc::vec::Vec;
+
+    pub fn get(key: &[u8]) -> Option<Vec<u8>> {
+        sys::host_storage_get(key)
+    }
+    /// Fails the call if it is read-only.
+    pub fn set(key: &[u8], value: &[u8]) {
+        sys::host_storage_set(key, value)
+    }
+    pub fn remove(key: &[u8]) {
+        sys::host_storage_remove(key)
+    }
+    /// Entries with keys in [start, end) (an empty end: no upper bound), in
+    /// ascending key order or descending if `reverse`.
+    pub fn iter(start: &[u8], end: &[u8], reverse: bool) -> Iter {
+        Iter { id: sys::host_storage_iter(start, end, reverse), done: false }
+    }
+
+    /// The smallest key greater than every key starting with `prefix`, or
+    /// empty (no bound) if there is none.
+    pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+        let mut end = prefix.to_vec();
+        while let Some(last) = end.pop() {
+            if last < 0xff {
+                end.push(last + 1);
+                return end;
+            }
+        }
+        Vec::new()
+    }
+
+    /// Entries whose key starts with `prefix`.
+    pub fn iter_prefix(prefix: &[u8], reverse: bool) -> Iter {
+        iter(prefix, &prefix_end(prefix), reverse)
+    }
+
+    /// A storage iterator: yields (key, value).
+    pub struct Iter {
+        id: i32,
+        done: bool,
+    }
+
+    impl Iterator for Iter {
+        type Item = (Vec<u8>, Vec<u8>);
+        fn next(&mut self) -> Option<Self::Item> {
+            if self.done {
+                return None;
+            }
+            match sys::host_storage_next(self.id) {
+                None => {
+                    self.done = true;
+                    None
+                }
+                Some(entry) => {
+                    if entry.len() < 4 {
+                        crate::abort("host returned a malformed storage entry");
+                    }
+                    let klen = u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]) as usize;
+                    if klen > entry.len() - 4 {
+                        crate::abort("host returned a malformed storage entry");
+                    }
+                    let key = entry[4..4 + klen].to_vec();
+                    let value = entry[4 + klen..].to_vec();
+                    Some((key, value))
+                }
+            }
+        }
+    }
+}
+
+/// Runs an entry point: decodes the input as `A` (aborting with
+/// "bad args: …"), runs `f`, writes the encoded `Ok` value as the output or
+/// aborts with the `Err` message. Used by [`entry!`](crate::entry).
+#[doc(hidden)]
+pub fn __run_entry<A: Decode, R: Encode, E: core::fmt::Display>(f: fn(A) -> Result<R, E>) {
+    let raw = input();
+    let args = match decode_all::<A>(&raw) {
+        Ok(a) => a,
+        Err(e) => abort(&alloc::format!("bad args: {}", e)),
+    };
+    drop(raw);
+    match f(args) {
+        Ok(r) => {
+            let out = encode_to_vec(&r);
+            if !out.is_empty() {
+                set_output(&out);
+            }
+        }
+        Err(e) => abort(&alloc::format!("{}", e)),
+    }
+}

@@ -1,0 +1,221 @@
+package vm
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/vsys/vsys/app/abi"
+	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/vm/wasm"
+)
+
+// Errors a call can end with; each is wrapped with detail.
+var (
+	ErrStackDepth = errors.New("wasm stack depth exceeded")
+	ErrAborted    = errors.New("contract aborted")
+	ErrTrap       = errors.New("wasm trap")
+	ErrBadResult  = errors.New("result does not match the ABI")
+	ErrBadABI     = errors.New("invalid contract ABI")
+	ErrHost       = errors.New("bad host call")
+)
+
+// Config configures a VM. Nothing in it may change results: the schedule
+// comes from chain params, the rest is node-local.
+type Config struct {
+	Schedule  wasm.Schedule
+	CacheDir  string // wazero's on-disk compilation cache; empty: memory only
+	CacheSize int    // compiled modules kept in memory (default 256)
+}
+
+// VM compiles and runs contracts. It is safe for concurrent use: queries
+// run beside block execution.
+type VM struct {
+	rt        wazero.Runtime
+	sched     wasm.Schedule
+	schedHash [32]byte
+	cache     *lru.Cache[cacheKey, *Code]
+	mu        sync.Mutex // serialises compiles of the same code
+}
+
+// cacheKey names compiled code: the code and the schedule it was
+// instrumented with, so new prices can never run with old metering.
+type cacheKey struct{ code, sched [32]byte }
+
+// Code is a compiled, instrumented contract ready to instantiate.
+type Code struct {
+	Hash     [32]byte
+	ABI      *abi.Contract
+	Size     int
+	compiled wazero.CompiledModule
+	exports  map[string]bool
+}
+
+// HasEntry reports whether the code exports the entry point (init, migrate).
+func (c *Code) HasEntry(name string) bool { return c.exports[name] }
+
+// New starts a VM on wazero's compiler engine, the only engine vsys uses
+// for consensus.
+func New(ctx context.Context, cfg Config) (*VM, error) {
+	if err := cfg.Schedule.Validate(); err != nil {
+		return nil, fmt.Errorf("vm schedule: %w", err)
+	}
+	rc := wazero.NewRuntimeConfigCompiler().
+		WithMemoryLimitPages(cfg.Schedule.MaxMemoryPages).
+		WithCloseOnContextDone(true).
+		WithCustomSections(true).
+		WithCoreFeatures(api.CoreFeaturesV2)
+	if cfg.CacheDir != "" {
+		if err := os.MkdirAll(cfg.CacheDir, 0o755); err != nil {
+			return nil, fmt.Errorf("vm cache dir: %w", err)
+		}
+		cc, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("vm cache: %w", err)
+		}
+		rc = rc.WithCompilationCache(cc)
+	}
+	if cfg.CacheSize <= 0 {
+		cfg.CacheSize = 256
+	}
+	v := &VM{rt: wazero.NewRuntimeWithConfig(ctx, rc), sched: cfg.Schedule, schedHash: cfg.Schedule.Hash()}
+	var err error
+	v.cache, err = lru.NewWithEvict(cfg.CacheSize, func(_ cacheKey, c *Code) { _ = c.compiled.Close(context.Background()) })
+	if err != nil {
+		return nil, err
+	}
+	if err := v.instantiateHost(ctx); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Close releases the runtime and every compiled module.
+func (v *VM) Close(ctx context.Context) error { return v.rt.Close(ctx) }
+
+// Schedule returns the cost and limits table the VM meters with.
+func (v *VM) Schedule() *wasm.Schedule { return &v.sched }
+
+// Check validates and compiles code as an upload would, without caching.
+func (v *VM) Check(ctx context.Context, code []byte) (*Code, error) {
+	return v.compile(ctx, sha256.Sum256(code), code)
+}
+
+// Load returns the compiled code for hash, compiling original on a miss.
+// original is read lazily: it is only called when the code is not cached.
+func (v *VM) Load(ctx context.Context, hash [32]byte, original func() ([]byte, error)) (*Code, error) {
+	key := cacheKey{hash, v.schedHash}
+	if c, ok := v.cache.Get(key); ok {
+		return c, nil
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if c, ok := v.cache.Get(key); ok {
+		return c, nil
+	}
+	b, err := original()
+	if err != nil {
+		return nil, fmt.Errorf("load code %x: %w", hash[:8], err)
+	}
+	c, err := v.compile(ctx, hash, b)
+	if err != nil {
+		return nil, err
+	}
+	v.cache.Add(key, c)
+	return c, nil
+}
+
+func (v *VM) compile(ctx context.Context, hash [32]byte, code []byte) (*Code, error) {
+	inst, mod, err := wasm.Instrument(code, &v.sched)
+	if err != nil {
+		return nil, err
+	}
+	var a abi.Contract
+	if err := json.Unmarshal(mod.ABI, &a); err != nil {
+		return nil, fmt.Errorf("%w: vsys_abi section: %v", ErrBadABI, err)
+	}
+	if err := a.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadABI, err)
+	}
+	exports := map[string]bool{}
+	for _, e := range mod.Exports {
+		exports[e] = true
+	}
+	for _, m := range a.Methods {
+		if !exports[m.Name] {
+			return nil, fmt.Errorf("%w: method %q has no exported function", ErrBadABI, m.Name)
+		}
+		if m.Name == "init" || m.Name == "migrate" {
+			return nil, fmt.Errorf("%w: %q is an entry point, not a method", ErrBadABI, m.Name)
+		}
+	}
+	compiled, err := v.rt.CompileModule(ctx, inst)
+	if err != nil {
+		return nil, fmt.Errorf("%w: compile: %v", wasm.ErrInvalid, err)
+	}
+	return &Code{Hash: hash, ABI: &a, Size: len(code), compiled: compiled, exports: exports}, nil
+}
+
+// Run calls export entry of code as the contract in ctx with input, and
+// returns its output. Gas comes from and goes back to ctx.Env.Gas; a trap
+// charges what was used (all of it when gas ran out).
+func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry string, input []byte) ([]byte, error) {
+	if !code.exports[entry] {
+		return nil, fmt.Errorf("%w: no entry point %q", router.ErrUnknownMethod, entry)
+	}
+	if len(input) > int(v.sched.MaxIOBytes) {
+		return nil, fmt.Errorf("%w: input of %d bytes, limit %d", ErrHost, len(input), v.sched.MaxIOBytes)
+	}
+	st := &call{vm: v, ctx: ctx, code: code, input: input}
+	goCtx = context.WithValue(goCtx, callKey{}, st)
+	mod, err := v.rt.InstantiateModule(goCtx, code.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	if err != nil {
+		return nil, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
+	}
+	defer mod.Close(goCtx)
+	st.gas = mod.ExportedGlobal(wasm.ExportGas).(api.MutableGlobal)
+	st.trap = mod.ExportedGlobal(wasm.ExportTrap)
+	st.setGas()
+
+	_, callErr := mod.ExportedFunction(entry).Call(goCtx)
+	st.closeIters()
+	if err := st.syncGas(); err != nil {
+		return nil, err
+	}
+	if callErr != nil {
+		return nil, st.classify(callErr)
+	}
+	return st.output, nil
+}
+
+// classify turns whatever stopped an instance into one of the VM's errors.
+// wazero's message (with its stack trace) never reaches a tx result: it is
+// not part of the contract's behaviour on every node.
+func (st *call) classify(err error) error {
+	switch st.trap.Get() {
+	case wasm.TrapOutOfGas:
+		g := st.ctx.Env.Gas
+		return g.Consume(g.Remaining()+1, "wasm execution")
+	case wasm.TrapStackDepth:
+		return fmt.Errorf("%w: more than %d nested wasm calls", ErrStackDepth, st.vm.sched.MaxStackDepth)
+	}
+	if st.hostErr != nil {
+		return st.hostErr
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return err // a node fault (deadline), never a contract's result
+	}
+	return fmt.Errorf("%w: %s", ErrTrap, trapReason(err))
+}
+
+// CodeHash returns the hex of a code hash, for messages and JSON.
+func CodeHash(h [32]byte) string { return hex.EncodeToString(h[:]) }

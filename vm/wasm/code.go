@@ -1,0 +1,269 @@
+package wasm
+
+// frame is one open control construct of a function body.
+type frame struct {
+	op      byte // opBlock, opLoop, opIf, or 0 for the function itself
+	hasElse bool
+}
+
+// addSat adds without wrapping past the maximum.
+func addSat(a, b uint64) uint64 {
+	if c := a + b; c >= a {
+		return c
+	}
+	return ^uint64(0)
+}
+
+// parseBody validates one function body (r spans exactly the body after
+// its size) and records its metered blocks and calls.
+func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (body, error) {
+	b := body{start: r.pos, end: r.end}
+	typ := m.types[m.funcs[fn]]
+	nlocals := uint64(len(typ.Params))
+	groups, err := r.count(2)
+	if err != nil {
+		return b, err
+	}
+	for range groups {
+		off := r.pos
+		n, err := r.u32()
+		if err != nil {
+			return b, err
+		}
+		if _, err := r.valType(); err != nil {
+			return b, err
+		}
+		nlocals += uint64(n)
+		if nlocals > uint64(s.MaxLocals) {
+			return b, r.errAt(off, "more than max_locals %d locals", s.MaxLocals)
+		}
+	}
+	b.instrs = r.pos
+
+	ctrl := make([]frame, 1, 8)
+	var (
+		blockStart = r.pos
+		cost       uint64
+		count      uint64
+	)
+	for {
+		if r.pos >= r.end {
+			return b, r.errAt(r.pos, "function body ends before its final end")
+		}
+		at := r.pos
+		op, _ := r.byte()
+		count++
+		if count > uint64(s.MaxFunctionInstrs) && !opt.instrumented {
+			return b, r.errAt(at, "more than max_function_instrs %d instructions", s.MaxFunctionInstrs)
+		}
+		c := s.Instr
+		boundary := false
+		if isFloatOp(op) {
+			return b, r.errAt(at, "float instruction %s", opName(op))
+		}
+		switch {
+		case op == opUnreachable || op == opReturn:
+			boundary = true
+		case op == 0x01, op == 0x1A, op == 0x1B: // nop, drop, select
+		case op == opBlock || op == opLoop || op == opIf:
+			if err := m.blockType(r); err != nil {
+				return b, err
+			}
+			ctrl = append(ctrl, frame{op: op})
+			boundary = true
+		case op == opElse:
+			top := &ctrl[len(ctrl)-1]
+			if top.op != opIf || top.hasElse {
+				return b, r.errAt(at, "else without if")
+			}
+			top.hasElse = true
+			boundary = true
+		case op == opEnd:
+			ctrl = ctrl[:len(ctrl)-1]
+			boundary = true
+		case op == opBr || op == opBrIf:
+			if err := label(r, len(ctrl)); err != nil {
+				return b, err
+			}
+			boundary = true
+		case op == opBrTable:
+			n, err := r.count(1)
+			if err != nil {
+				return b, err
+			}
+			for range n + 1 {
+				if err := label(r, len(ctrl)); err != nil {
+					return b, err
+				}
+			}
+			boundary = true
+		case op == opCall:
+			off := r.pos
+			f, err := r.u32()
+			if err != nil {
+				return b, err
+			}
+			if int(f) >= len(m.funcs) {
+				return b, r.errAt(off, "function index %d out of range", f)
+			}
+			c = addSat(c, s.Call)
+			b.calls = append(b.calls, span{at, r.pos})
+		case op == opCallIndirect:
+			if _, err := m.typeIndex(r); err != nil {
+				return b, err
+			}
+			off := r.pos
+			t, err := r.u32()
+			if err != nil {
+				return b, err
+			}
+			if t != 0 || !m.hasTable {
+				return b, r.errAt(off, "table index %d out of range", t)
+			}
+			c = addSat(c, s.Call)
+			b.calls = append(b.calls, span{at, r.pos})
+		case op >= 0x20 && op <= 0x22:
+			off := r.pos
+			i, err := r.u32()
+			if err != nil {
+				return b, err
+			}
+			if uint64(i) >= nlocals {
+				return b, r.errAt(off, "local index %d out of range", i)
+			}
+		case op == opGlobalGet || op == opGlobalSet:
+			off := r.pos
+			i, err := r.u32()
+			if err != nil {
+				return b, err
+			}
+			if int(i) >= len(m.globalMut) {
+				return b, r.errAt(off, "global index %d out of range", i)
+			}
+			if op == opGlobalSet && !m.globalMut[i] {
+				return b, r.errAt(at, "global.set of immutable global %d", i)
+			}
+		case op >= 0x28 && op <= 0x3E:
+			off := r.pos
+			align, err := r.u32()
+			if err != nil {
+				return b, err
+			}
+			if align > naturalAlign[op] {
+				return b, r.errAt(off, "%s alignment 2**%d larger than natural", opName(op), align)
+			}
+			if _, err := r.u32(); err != nil {
+				return b, err
+			}
+		case op == 0x3F || op == 0x40:
+			if err := zeroByte(r); err != nil {
+				return b, err
+			}
+			if op == 0x40 {
+				c = addSat(c, s.Grow)
+			}
+		case op == opI32Const:
+			if _, err := r.sleb(32); err != nil {
+				return b, err
+			}
+		case op == opI64Const:
+			if _, err := r.sleb(64); err != nil {
+				return b, err
+			}
+		case op >= 0x45 && op <= 0x5A, op >= 0x67 && op <= 0x8A,
+			op == 0xA7, op == 0xAC, op == 0xAD, op >= 0xC0 && op <= 0xC4:
+		case op == opMisc:
+			sub, err := r.u32()
+			if err != nil {
+				return b, err
+			}
+			switch sub {
+			case 10: // memory.copy dst src
+				if err := zeroByte(r); err != nil {
+					return b, err
+				}
+				if err := zeroByte(r); err != nil {
+					return b, err
+				}
+			case 11: // memory.fill
+				if err := zeroByte(r); err != nil {
+					return b, err
+				}
+			default:
+				name, ok := miscNames[sub]
+				if !ok {
+					return b, r.errAt(at, "unsupported instruction 0xfc %d", sub)
+				}
+				if sub <= 7 {
+					return b, r.errAt(at, "float instruction %s", name)
+				}
+				return b, r.errAt(at, "unsupported instruction %s", name)
+			}
+			c = addSat(c, s.Bulk)
+		default:
+			return b, r.errAt(at, "unsupported instruction %s", opName(op))
+		}
+		cost = addSat(cost, c)
+		if boundary {
+			if cost != 0 {
+				b.charges = append(b.charges, charge{pos: blockStart, cost: cost})
+			}
+			blockStart, cost = r.pos, 0
+		}
+		if len(ctrl) == 0 {
+			if r.pos != r.end {
+				return b, r.errAt(r.pos, "%d bytes after the function's final end", r.end-r.pos)
+			}
+			return b, nil
+		}
+	}
+}
+
+// blockType reads a block type: empty, one value type or a type index.
+func (m *module) blockType(r *reader) error {
+	off := r.pos
+	if r.pos >= r.end {
+		return r.eofErr()
+	}
+	c := r.b[r.pos]
+	switch {
+	case c == blockEmpty:
+		r.pos++
+		return nil
+	case c >= 0x40 && c < 0x80: // a negative single byte: a value type
+		_, err := r.valType()
+		return err
+	}
+	idx, err := r.sleb(33)
+	if err != nil {
+		return err
+	}
+	if idx < 0 || idx >= int64(len(m.types)) {
+		return r.errAt(off, "block type index %d out of range", idx)
+	}
+	return nil
+}
+
+func label(r *reader, depth int) error {
+	off := r.pos
+	l, err := r.u32()
+	if err != nil {
+		return err
+	}
+	if uint64(l) >= uint64(depth) {
+		return r.errAt(off, "branch depth %d out of range", l)
+	}
+	return nil
+}
+
+func zeroByte(r *reader) error {
+	off := r.pos
+	c, err := r.byte()
+	if err != nil {
+		return err
+	}
+	if c != 0 {
+		return r.errAt(off, "memory index byte must be 0")
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package wasm
+
+import "slices"
+
+// Names of the exports the instrumenter adds, and the values of the trap
+// global.
+const (
+	// ExportGas is the exported i64 global holding the gas left. The host
+	// sets it before a call and reads it after.
+	ExportGas = "__vsys_gas"
+	// ExportDepth is the exported i32 global holding the current call depth.
+	ExportDepth = "__vsys_depth"
+	// ExportTrap is the exported i32 global saying why the instance trapped:
+	// 0 none, TrapOutOfGas or TrapStackDepth.
+	ExportTrap = "__vsys_trap"
+	// TrapOutOfGas is the trap global's value when gas ran out.
+	TrapOutOfGas = 1
+	// TrapStackDepth is the trap global's value when a call would have
+	// exceeded MaxStackDepth.
+	TrapStackDepth = 2
+)
+
+// Module is what validation found in an uploaded module.
+type Module struct {
+	// ABI is the contents of the "vsys_abi" custom section (raw JSON, not
+	// parsed here).
+	ABI []byte
+	// Exports are the exported function names, sorted.
+	Exports []string
+	// Imports are the imported host function names, sorted, without
+	// duplicates.
+	Imports []string
+	// Functions is the number of functions defined in the module (imports
+	// not counted).
+	Functions int
+	// MemoryPages is the memory's initial size in 64 KiB pages.
+	MemoryPages uint32
+}
+
+// Validate checks code against the module rules of docs/vm.md and the
+// limits of s. A bad schedule returns an error wrapping ErrSchedule; every
+// rejection of the module wraps ErrInvalid (as an *Error).
+func Validate(code []byte, s *Schedule) (*Module, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	m, err := parse(code, s, parseOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return m.result(), nil
+}
+
+// Instrument validates code against s and returns the instrumented module
+// bytes plus what it found. The output is a pure function of code and s.
+func Instrument(code []byte, s *Schedule) ([]byte, *Module, error) {
+	if err := s.Validate(); err != nil {
+		return nil, nil, err
+	}
+	m, err := parse(code, s, parseOptions{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return m.instrument(s), m.result(), nil
+}
+
+func appendU32(b []byte, v uint32) []byte {
+	for {
+		c := byte(v & 0x7F)
+		v >>= 7
+		if v == 0 {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
+
+func appendS64(b []byte, v int64) []byte {
+	for {
+		c := byte(v & 0x7F)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
+
+// appendSection appends a section with the given id and payload.
+func appendSection(out []byte, id byte, payload []byte) []byte {
+	out = append(out, id)
+	out = appendU32(out, uint32(len(payload)))
+	return append(out, payload...)
+}
+
+// instrumenter holds the indices and constants of the injected code.
+type instrumenter struct {
+	gas, depth, trap uint32
+	maxDepth         uint32
+	pre, post        []byte // call wrapper
+}
+
+func (in *instrumenter) appendCharge(b []byte, cost uint64) []byte {
+	b = append(b, opGlobalGet)
+	b = appendU32(b, in.gas)
+	b = append(b, opI64Const)
+	b = appendS64(b, int64(cost))
+	b = append(b, opI64LtU, opIf, blockEmpty, opI32Const, TrapOutOfGas, opGlobalSet)
+	b = appendU32(b, in.trap)
+	b = append(b, opUnreachable, opEnd, opGlobalGet)
+	b = appendU32(b, in.gas)
+	b = append(b, opI64Const)
+	b = appendS64(b, int64(cost))
+	b = append(b, opI64Sub, opGlobalSet)
+	return appendU32(b, in.gas)
+}
+
+func newInstrumenter(globals int, s *Schedule) *instrumenter {
+	in := &instrumenter{gas: uint32(globals), depth: uint32(globals + 1), trap: uint32(globals + 2), maxDepth: s.MaxStackDepth}
+	b := []byte{opGlobalGet}
+	b = appendU32(b, in.depth)
+	b = append(b, opI32Const, 1, opI32Add, opGlobalSet)
+	b = appendU32(b, in.depth)
+	b = append(b, opGlobalGet)
+	b = appendU32(b, in.depth)
+	b = append(b, opI32Const)
+	b = appendS64(b, int64(int32(in.maxDepth)))
+	b = append(b, opI32GtU, opIf, blockEmpty, opI32Const, TrapStackDepth, opGlobalSet)
+	b = appendU32(b, in.trap)
+	in.pre = append(b, opUnreachable, opEnd)
+	p := []byte{opGlobalGet}
+	p = appendU32(p, in.depth)
+	p = append(p, opI32Const, 1, opI32Sub, opGlobalSet)
+	in.post = appendU32(p, in.depth)
+	return in
+}
+
+// body rewrites one function body (without its size prefix).
+func (in *instrumenter) body(out []byte, code []byte, b *body) []byte {
+	out = append(out, code[b.start:b.instrs]...)
+	cur := b.instrs
+	ci := 0
+	for _, c := range b.charges {
+		for ci < len(b.calls) && b.calls[ci].start < c.pos {
+			out = in.call(out, code, cur, b.calls[ci])
+			cur = b.calls[ci].end
+			ci++
+		}
+		out = append(out, code[cur:c.pos]...)
+		out = in.appendCharge(out, c.cost)
+		cur = c.pos
+	}
+	for ; ci < len(b.calls); ci++ {
+		out = in.call(out, code, cur, b.calls[ci])
+		cur = b.calls[ci].end
+	}
+	return append(out, code[cur:b.end]...)
+}
+
+func (in *instrumenter) call(out, code []byte, cur int, c span) []byte {
+	out = append(out, code[cur:c.start]...)
+	out = append(out, in.pre...)
+	out = append(out, code[c.start:c.end]...)
+	return append(out, in.post...)
+}
+
+// instrument re-encodes the parsed module with metering.
+func (m *module) instrument(s *Schedule) []byte {
+	code := m.code
+	in := newInstrumenter(len(m.globalMut), s)
+	out := make([]byte, 0, len(code)+len(code)/2+256)
+	out = append(out, code[:8]...)
+
+	newGlobals := []byte{byte(I64), 1, opI64Const, 0, opEnd, byte(I32), 1, opI32Const, 0, opEnd, byte(I32), 1, opI32Const, 0, opEnd}
+	globalsDone := false
+	globalSection := func() []byte {
+		p := appendU32(nil, uint32(len(m.globalMut)+3))
+		if i := slices.IndexFunc(m.sections, func(s section) bool { return s.id == secGlobal }); i >= 0 {
+			r := &reader{b: code, pos: m.sections[i].payload, end: m.sections[i].end}
+			_, _ = r.u32()
+			p = append(p, code[r.pos:r.end]...)
+		}
+		return append(p, newGlobals...)
+	}
+	for _, sec := range m.sections {
+		if !globalsDone && sec.id != secCustom && sectionOrder[sec.id] >= sectionOrder[secGlobal] {
+			out = appendSection(out, secGlobal, globalSection())
+			globalsDone = true
+			if sec.id == secGlobal {
+				continue
+			}
+		}
+		switch sec.id {
+		case secExport:
+			r := &reader{b: code, pos: sec.payload, end: sec.end}
+			n, _ := r.u32()
+			p := appendU32(nil, n+3)
+			p = append(p, code[r.pos:r.end]...)
+			for i, name := range []string{ExportGas, ExportDepth, ExportTrap} {
+				p = appendU32(p, uint32(len(name)))
+				p = append(p, name...)
+				p = append(p, 3)
+				p = appendU32(p, in.gas+uint32(i))
+			}
+			out = appendSection(out, secExport, p)
+		case secCode:
+			p := appendU32(nil, uint32(len(m.bodies)))
+			var fb []byte
+			for i := range m.bodies {
+				fb = in.body(fb[:0], code, &m.bodies[i])
+				p = appendU32(p, uint32(len(fb)))
+				p = append(p, fb...)
+			}
+			out = appendSection(out, secCode, p)
+		default:
+			out = append(out, code[sec.start:sec.end]...)
+		}
+	}
+	if !globalsDone {
+		// No section after the global section's place: append it last.
+		out = appendSection(out, secGlobal, globalSection())
+	}
+	return out
+}
