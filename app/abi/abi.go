@@ -11,6 +11,11 @@ type Contract struct {
 	Name    string   `json:"name"`
 	Methods []Method `json:"methods"`
 	Events  []Event  `json:"events"`
+	// Init and Migrate are the argument types of a WASM contract's entry
+	// points, when it has them; callers encode instantiate and migrate
+	// args with them.
+	Init    *codec.Type `json:"init,omitempty"`
+	Migrate *codec.Type `json:"migrate,omitempty"`
 }
 
 // Method is one callable entry point. Args is always a struct type, so

@@ -23,6 +23,7 @@ import (
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/rpc/jsonrpc"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/code"
 )
 
 // Backend is what the methods read: the app (nil for the kvstore
@@ -52,6 +53,8 @@ func NewServer(b Backend, maxBody int64) http.Handler {
 		s.Register("vsys_call", h.call)
 		s.Register("vsys_estimateGas", h.estimateGas)
 		s.Register("vsys_getABI", h.getABI)
+		s.Register("vsys_getCode", h.getCode)
+		s.Register("vsys_getContract", h.getContract)
 	}
 	return s
 }
@@ -496,4 +499,69 @@ func (h *handlers) getABI(_ context.Context, raw json.RawMessage) (any, error) {
 		return nil, appError(err)
 	}
 	return c.ABI(), nil
+}
+
+// CodeInfo is vsys_getCode's result.
+type CodeInfo struct {
+	Hash    HexBytes        `json:"hash"`
+	Creator address.Address `json:"creator"`
+	Size    uint32          `json:"size"`
+	Height  uint64          `json:"height"`
+	ABI     *abi.Contract   `json:"abi"`
+}
+
+// ContractInfo is vsys_getContract's result.
+type ContractInfo struct {
+	Address  address.Address  `json:"address"`
+	CodeHash HexBytes         `json:"code_hash"`
+	Admin    *address.Address `json:"admin"`
+	Label    string           `json:"label"`
+	Creator  address.Address  `json:"creator"`
+	Created  uint64           `json:"created"`
+	ABI      *abi.Contract    `json:"abi"`
+}
+
+// wasmQuery runs a read-only method of the wasm module.
+func (h *handlers) wasmQuery(method string, args, result any) error {
+	b, err := codec.Marshal(args)
+	if err != nil {
+		return err
+	}
+	out, _, err := h.App.Call(0, code.Address, method, b, h.QueryGasCap)
+	if err != nil {
+		return appError(err)
+	}
+	return codec.Unmarshal(out, result)
+}
+
+func (h *handlers) getCode(_ context.Context, raw json.RawMessage) (any, error) {
+	var hash HexBytes
+	if err := params(raw, 0, &hash); err != nil {
+		return nil, err
+	}
+	var v code.CodeView
+	if err := h.wasmQuery("code_info", code.CodeArgs{CodeHash: hash}, &v); err != nil {
+		return nil, err
+	}
+	var a abi.Contract
+	if err := json.Unmarshal([]byte(v.ABI), &a); err != nil {
+		return nil, err
+	}
+	return CodeInfo{Hash: v.Info.Hash, Creator: v.Info.Creator, Size: v.Info.Size, Height: v.Info.Height, ABI: &a}, nil
+}
+
+func (h *handlers) getContract(ctx context.Context, raw json.RawMessage) (any, error) {
+	var addr address.Address
+	if err := params(raw, 0, &addr); err != nil {
+		return nil, err
+	}
+	var info code.ContractInfo
+	if err := h.wasmQuery("contract_info", code.ContractArgs{Contract: addr}, &info); err != nil {
+		return nil, err
+	}
+	out := ContractInfo{Address: info.Address, CodeHash: info.CodeHash, Admin: info.Admin, Label: info.Label, Creator: info.Creator, Created: info.Created}
+	if a, err := h.getABI(ctx, json.RawMessage(`["`+addr.String()+`"]`)); err == nil {
+		out.ABI = a.(*abi.Contract)
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/hex"
 	"fmt"
+	"github.com/vsys/vsys/app/abi"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -144,26 +145,15 @@ func queryCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return emit(cmd, a, func() {
-				printf(cmd, "contract %s\n", a.Name)
-				for _, m := range a.Methods {
-					ro := ""
-					if m.ReadOnly {
-						ro = " (read-only)"
-					}
-					printf(cmd, "  %s%s\n      args   %s\n      result %s\n", m.Name, ro, m.Args, m.Result)
-				}
-				for _, e := range a.Events {
-					printf(cmd, "  event %s %s\n", e.Name, e.Type)
-				}
-			})
+			return emit(cmd, a, func() { printABI(cmd, a) })
 		},
 	}
 
-	for _, c := range []*cobra.Command{balance, account, call} {
+	wasmq := wasmQueryCmd(&height)
+	for _, c := range append([]*cobra.Command{balance, account, call}, wasmq.Commands()...) {
 		c.Flags().Int64Var(&height, "height", 0, "read state at this height (0: latest)")
 	}
-	cmd.AddCommand(tok, account, txq, call, block, abiq)
+	cmd.AddCommand(tok, account, txq, call, block, abiq, wasmq)
 	return cmd
 }
 
@@ -189,3 +179,26 @@ type rawJSON string
 // MarshalJSON passes the user's JSON through unchanged (the node reports
 // any error in it against the method's ABI).
 func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
+
+func printABI(cmd *cobra.Command, a *abi.Contract) {
+	if a == nil {
+		return
+	}
+	printf(cmd, "contract %s\n", a.Name)
+	if a.Init != nil {
+		printf(cmd, "  init args    %s\n", a.Init)
+	}
+	if a.Migrate != nil {
+		printf(cmd, "  migrate args %s\n", a.Migrate)
+	}
+	for _, m := range a.Methods {
+		ro := ""
+		if m.ReadOnly {
+			ro = " (read-only)"
+		}
+		printf(cmd, "  %s%s\n      args   %s\n      result %s\n", m.Name, ro, m.Args, m.Result)
+	}
+	for _, e := range a.Events {
+		printf(cmd, "  event %s %s\n", e.Name, e.Type)
+	}
+}

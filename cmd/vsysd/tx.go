@@ -18,6 +18,7 @@ import (
 	"github.com/vsys/vsys/app/rpc"
 	"github.com/vsys/vsys/app/rpc/client"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/code"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -72,7 +73,7 @@ func txCmd() *cobra.Command {
 		})
 	call.Args = cobra.RangeArgs(2, 3)
 	call.Flags().String("funds", "", "coins to attach, e.g. 10VSYS,5ABC")
-	cmd.AddCommand(tok, call)
+	cmd.AddCommand(tok, call, wasmTxCmd())
 	return cmd
 }
 
@@ -80,6 +81,12 @@ type buildFunc func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.C
 
 // txSubCmd wires the flags every tx command shares around build.
 func txSubCmd(use, short string, nargs int, build buildFunc) *cobra.Command {
+	return txSubCmdThen(use, short, nargs, build, nil)
+}
+
+// txSubCmdThen is txSubCmd with then run on the committed, successful tx
+// (to print what it made: a code hash, a contract address).
+func txSubCmdThen(use, short string, nargs int, build buildFunc, then func(*cobra.Command, *rpc.Transaction)) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
@@ -90,7 +97,11 @@ func txSubCmd(use, short string, nargs int, build buildFunc) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return sendAndReport(cmd, c, calls)
+			t, err := sendAndReport(cmd, c, calls)
+			if err == nil && t != nil && then != nil && !jsonOutput(cmd) {
+				then(cmd, t)
+			}
+			return err
 		},
 	}
 	cmd.Flags().String("from", "", "key name that signs (required)")
@@ -150,22 +161,26 @@ func lookupContract(s string) (address.Address, error) {
 	switch s {
 	case "token":
 		return token.Address, nil
+	case code.Name:
+		return code.Address, nil
 	}
 	return address.Parse(s)
 }
 
-func sendAndReport(cmd *cobra.Command, c *client.Client, calls []tx.Call) error {
+// sendAndReport signs, sends and prints; the committed tx comes back
+// (nil with --no-wait).
+func sendAndReport(cmd *cobra.Command, c *client.Client, calls []tx.Call) (*rpc.Transaction, error) {
 	name, _ := cmd.Flags().GetString("from")
 	key, err := signer(cmd, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var o client.SendOptions
 	o.GasLimit, _ = cmd.Flags().GetUint64("gas")
 	o.NoWait, _ = cmd.Flags().GetBool("no-wait")
 	if p, _ := cmd.Flags().GetString("gas-price"); p != "" {
 		if o.GasPrice, err = codec.ParseU128(p); err != nil {
-			return fmt.Errorf("--gas-price: %w", err)
+			return nil, fmt.Errorf("--gas-price: %w", err)
 		}
 	}
 	timeout, _ := cmd.Flags().GetDuration("timeout")
@@ -173,20 +188,20 @@ func sendAndReport(cmd *cobra.Command, c *client.Client, calls []tx.Call) error 
 	defer cancel()
 	sent, err := c.Send(ctx, key, calls, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if sent.Tx == nil {
-		return emit(cmd, map[string]any{"hash": rpc.HexBytes(sent.Hash)}, func() {
+		return nil, emit(cmd, map[string]any{"hash": rpc.HexBytes(sent.Hash)}, func() {
 			printf(cmd, "tx 0x%x accepted by the mempool\n", sent.Hash)
 		})
 	}
 	if err := emit(cmd, sent.Tx, func() { printTx(cmd, sent.Tx) }); err != nil {
-		return err
+		return nil, err
 	}
 	if sent.Tx.Status != "ok" {
-		return fmt.Errorf("tx failed (code %d): %s", sent.Tx.Code, sent.Tx.Log)
+		return nil, fmt.Errorf("tx failed (code %d): %s", sent.Tx.Code, sent.Tx.Log)
 	}
-	return nil
+	return sent.Tx, nil
 }
 
 func signer(cmd *cobra.Command, name string) (ed25519.PrivateKey, error) {

@@ -28,7 +28,7 @@ pub mod encoding;
 #[macro_use]
 mod macros;
 pub use macros::__abi_bytes;
-pub mod storage;
+pub mod typed;
 mod sys;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -40,7 +40,7 @@ mod wasm_rt;
 pub use address::Address;
 pub use api::*;
 pub use encoding::{decode_all, encode_to_vec, AbiType, Bytes, Decode, Encode, Reader, Writer};
-pub use storage::{Item, Map};
+pub use typed::{Item, Map, MapIter};
 
 /// Re-exports for the macros; not part of the API.
 #[doc(hidden)]

@@ -45,10 +45,11 @@ macro_rules! vsys_struct {
         }
 
         impl $crate::encoding::AbiType for $name {
+            #[allow(unused_assignments)]
             fn abi_type() -> $crate::__private::String {
                 #[allow(unused_mut)]
                 let mut s = $crate::__private::String::from("struct{");
-                #[allow(unused_mut, unused_variables)]
+                #[allow(unused_mut, unused_variables, unused_assignments)]
                 let mut first = true;
                 $(
                     if !first { s.push(','); }

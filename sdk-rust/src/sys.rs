@@ -11,7 +11,7 @@ pub(crate) use self::wasm::*;
 mod wasm {
     use alloc::vec::Vec;
 
-    /// The host API of docs/vm.md. Pointers and lengths are i32 offsets.
+    // The host API of docs/vm.md. Pointers and lengths are i32 offsets.
     #[link(wasm_import_module = "vsys")]
     extern "C" {
         fn input_len() -> i32;

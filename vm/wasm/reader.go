@@ -84,7 +84,7 @@ func (r *reader) sleb(bits uint) (int64, error) {
 			if c&0x80 != 0 {
 				return 0, r.errAt(start, "integer too long")
 			}
-			used := bits - shift // value bits taken from this byte (1..7)
+			used := bits - shift       // value bits taken from this byte (1..7)
 			hi := int8(c<<1) >> (used) // sign-extended bits from position used-1 up to 6
 			if hi != 0 && hi != -1 {
 				return 0, r.errAt(start, "integer out of range")

@@ -224,3 +224,15 @@ func (c *Client) Status(ctx context.Context) (*rpc.Status, error) {
 	var s rpc.Status
 	return &s, c.rpc.Call(ctx, "vsys_status", nil, &s)
 }
+
+// GetCode returns uploaded code's record and ABI; hash is hex.
+func (c *Client) GetCode(ctx context.Context, hash string) (*rpc.CodeInfo, error) {
+	var info rpc.CodeInfo
+	return &info, c.rpc.Call(ctx, "vsys_getCode", []any{hash}, &info)
+}
+
+// GetContract returns a WASM contract's record and ABI.
+func (c *Client) GetContract(ctx context.Context, addr string) (*rpc.ContractInfo, error) {
+	var info rpc.ContractInfo
+	return &info, c.rpc.Call(ctx, "vsys_getContract", []any{addr}, &info)
+}

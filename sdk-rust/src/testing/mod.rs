@@ -578,6 +578,15 @@ pub fn assert_abi_method(abi_json: &str, method: &str, args: &str, result: &str,
     assert_eq!(m.readonly, readonly, "readonly of {}", method);
 }
 
+/// The `init` or `migrate` argument type of an ABI JSON, if declared.
+pub fn abi_entry_type(abi_json: &str, entry: &str) -> Option<String> {
+    json::parse_json(abi_json)
+        .unwrap_or_else(|e| panic!("ABI JSON: {}", e))
+        .get(entry)
+        .and_then(Json::as_str)
+        .map(|s| s.to_string())
+}
+
 /// Checks that `abi_json` declares event `name` with type `ty`.
 pub fn assert_abi_event(abi_json: &str, name: &str, ty: &str) {
     assert_eq!(abi_event(abi_json, name).as_deref(), Some(ty), "event {}", name);

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vsys/vsys/app/abi"
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/rpc"
+	"github.com/vsys/vsys/app/rpc/client"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/code"
+)
+
+// wasmTxCmd is `vsysd tx wasm ...`: the contract lifecycle.
+func wasmTxCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "wasm", Short: "Upload, instantiate, execute and migrate WASM contracts"}
+	upload := txSubCmdThen("upload FILE", "Upload a .wasm file; prints its code hash", 1,
+		func(cmd *cobra.Command, _ *client.Client, args []string) ([]tx.Call, error) {
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return nil, err
+			}
+			return wasmCall("upload", code.UploadArgs{Code: b})
+		}, func(cmd *cobra.Command, t *rpc.Transaction) { printResult(cmd, "code_hash", t) })
+
+	instantiate := txSubCmdThen("instantiate CODE_HASH LABEL [JSON_INIT_ARGS]", "Create a contract from uploaded code; prints its address", 2,
+		func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
+			hash, err := parseCodeHash(args[0])
+			if err != nil {
+				return nil, err
+			}
+			contractABI, err := codeABI(cmd, c, hash)
+			if err != nil {
+				return nil, err
+			}
+			initArgs, err := entryArgs(contractABI.Init, "init", args[2:])
+			if err != nil {
+				return nil, err
+			}
+			a := code.InstantiateArgs{CodeHash: hash, Label: args[1], Args: initArgs}
+			if noAdmin, _ := cmd.Flags().GetBool("no-admin"); !noAdmin {
+				who, _ := cmd.Flags().GetString("admin")
+				if who == "" {
+					who, _ = cmd.Flags().GetString("from")
+				}
+				admin, err := resolveAddress(cmd, who)
+				if err != nil {
+					return nil, fmt.Errorf("--admin: %w", err)
+				}
+				a.Admin = &admin
+			}
+			return wasmCall("instantiate", a)
+		}, func(cmd *cobra.Command, t *rpc.Transaction) { printResult(cmd, "contract", t) })
+	instantiate.Args = cobra.RangeArgs(2, 3)
+	instantiate.Flags().String("admin", "", "who may migrate it (address or key name; default: the signer)")
+	instantiate.Flags().Bool("no-admin", false, "no admin: the contract can never be migrated")
+
+	execute := txSubCmd("execute CONTRACT METHOD [JSON_ARGS]", "Call a contract method (same as `tx call`)", 2,
+		func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
+			return genericCall(cmd, c, args)
+		})
+	execute.Args = cobra.RangeArgs(2, 3)
+	execute.Flags().String("funds", "", "coins to attach, e.g. 10VSYS,5ABC")
+
+	migrate := txSubCmd("migrate CONTRACT CODE_HASH [JSON_MIGRATE_ARGS]", "Move a contract to new code (admin only)", 2,
+		func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
+			contract, err := address.Parse(args[0])
+			if err != nil {
+				return nil, err
+			}
+			hash, err := parseCodeHash(args[1])
+			if err != nil {
+				return nil, err
+			}
+			contractABI, err := codeABI(cmd, c, hash)
+			if err != nil {
+				return nil, err
+			}
+			margs, err := entryArgs(contractABI.Migrate, "migrate", args[2:])
+			if err != nil {
+				return nil, err
+			}
+			return wasmCall("migrate", code.MigrateArgs{Contract: contract, CodeHash: hash, Args: margs})
+		})
+	migrate.Args = cobra.RangeArgs(2, 3)
+
+	updateAdmin := txSubCmd("update-admin CONTRACT NEW_ADMIN|none", "Change a contract's admin (admin only)", 2,
+		func(cmd *cobra.Command, _ *client.Client, args []string) ([]tx.Call, error) {
+			contract, err := address.Parse(args[0])
+			if err != nil {
+				return nil, err
+			}
+			a := code.UpdateAdminArgs{Contract: contract}
+			if args[1] != "none" {
+				admin, err := resolveAddress(cmd, args[1])
+				if err != nil {
+					return nil, err
+				}
+				a.Admin = &admin
+			}
+			return wasmCall("update_admin", a)
+		})
+	cmd.AddCommand(upload, instantiate, execute, migrate, updateAdmin)
+	return cmd
+}
+
+// wasmQueryCmd is `vsysd query wasm ...`.
+func wasmQueryCmd(height *int64) *cobra.Command {
+	cmd := &cobra.Command{Use: "wasm", Short: "WASM contracts: call read-only methods, show code and contracts"}
+	callCmd := &cobra.Command{
+		Use:   "call CONTRACT METHOD [JSON_ARGS]",
+		Short: "Run a read-only method at the latest (or --height) state",
+		Args:  cobra.RangeArgs(2, 3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			js := json.RawMessage("{}")
+			if len(args) == 3 {
+				js = json.RawMessage(args[2])
+			}
+			res, err := rpcClient(cmd).Call(cmd.Context(), args[0], args[1], js, *height)
+			if err != nil {
+				return err
+			}
+			return emit(cmd, res, func() { printf(cmd, "%s\n", compact(res.Result)) })
+		},
+	}
+	codeCmd := &cobra.Command{
+		Use:   "code CODE_HASH",
+		Short: "Uploaded code: creator, size, ABI",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			info, err := rpcClient(cmd).GetCode(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			return emit(cmd, info, func() {
+				printf(cmd, "code     %s\ncreator  %s\nsize     %d bytes\nheight   %d\n", info.Hash, info.Creator, info.Size, info.Height)
+				printABI(cmd, info.ABI)
+			})
+		},
+	}
+	contractCmd := &cobra.Command{
+		Use:   "contract ADDRESS",
+		Short: "A contract: code, admin, label, creator",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			info, err := rpcClient(cmd).GetContract(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			return emit(cmd, info, func() {
+				admin := "none"
+				if info.Admin != nil {
+					admin = info.Admin.String()
+				}
+				printf(cmd, "contract %s\nlabel    %s\ncode     %s\nadmin    %s\ncreator  %s\ncreated  %d\n",
+					info.Address, info.Label, info.CodeHash, admin, info.Creator, info.Created)
+			})
+		},
+	}
+	cmd.AddCommand(callCmd, codeCmd, contractCmd)
+	return cmd
+}
+
+func wasmCall(method string, args any) ([]tx.Call, error) {
+	b, err := codec.Marshal(args)
+	if err != nil {
+		return nil, err
+	}
+	return []tx.Call{{Contract: code.Address, Method: method, Args: b}}, nil
+}
+
+func parseCodeHash(s string) ([]byte, error) {
+	h, err := hex.DecodeString(strings.TrimPrefix(strings.ToLower(s), "0x"))
+	if err != nil || len(h) != 32 {
+		return nil, fmt.Errorf("code hash %q: want 32 bytes of hex", s)
+	}
+	return h, nil
+}
+
+func codeABI(cmd *cobra.Command, c *client.Client, hash []byte) (*abi.Contract, error) {
+	info, err := c.GetCode(cmd.Context(), hex.EncodeToString(hash))
+	if err != nil {
+		return nil, fmt.Errorf("code %x: %w", hash, err)
+	}
+	return info.ABI, nil
+}
+
+// entryArgs encodes the JSON args of an init or migrate entry point.
+func entryArgs(t *codec.Type, entry string, args []string) ([]byte, error) {
+	if t == nil {
+		if len(args) > 0 {
+			return nil, fmt.Errorf("the code has no %s entry point taking arguments", entry)
+		}
+		return nil, nil
+	}
+	js := "{}"
+	if len(args) > 0 {
+		js = args[0]
+	}
+	b, err := codec.FromJSON(t, []byte(js))
+	if err != nil {
+		return nil, fmt.Errorf("%s args (%s): %w", entry, t, err)
+	}
+	return b, nil
+}
+
+// printResult prints the first call's result bare, for scripts:
+// `vsysd tx wasm upload f.wasm ... | awk '/^code_hash/{print $2}'`.
+func printResult(cmd *cobra.Command, label string, t *rpc.Transaction) {
+	if len(t.Results) == 0 {
+		return
+	}
+	var s string
+	if json.Unmarshal(t.Results[0], &s) != nil {
+		s = string(t.Results[0])
+	}
+	printf(cmd, "%s %s\n", label, s)
+}
