@@ -105,9 +105,10 @@ func (v *VM) Close(ctx context.Context) error { return v.rt.Close(ctx) }
 // Schedule returns the cost and limits table the VM meters with.
 func (v *VM) Schedule() *wasm.Schedule { return &v.sched }
 
-// Check validates and compiles code as an upload would, without caching.
+// Check validates and compiles code as an upload does, and caches the
+// result: the code's first call will not compile it again.
 func (v *VM) Check(ctx context.Context, code []byte) (*Code, error) {
-	return v.compile(ctx, sha256.Sum256(code), code)
+	return v.Load(ctx, sha256.Sum256(code), func() ([]byte, error) { return code, nil })
 }
 
 // Load returns the compiled code for hash, compiling original on a miss.

@@ -491,3 +491,32 @@ func TestLEB(t *testing.T) {
 		require.Equal(t, v, got)
 	}
 }
+
+// Custom sections anywhere are copied byte for byte and keep their places;
+// a created global section goes right before the export section.
+func TestCustomSectionsPreserved(t *testing.T) {
+	s := DefaultSchedule()
+	var secs []rawSection
+	custom := func(name string) rawSection {
+		p := appendU32(nil, uint32(len(name)))
+		return rawSection{secCustom, append(append(p, name...), 1, 2, 3)}
+	}
+	for _, sec := range splitSections(t, fixture(t, "meter")) {
+		secs = append(secs, custom("before"), sec)
+	}
+	code := joinSections(secs)
+	out, _, err := Instrument(code, &s)
+	require.NoError(t, err)
+	got := splitSections(t, out)
+	var ids []byte
+	for _, sec := range got {
+		ids = append(ids, sec.id)
+	}
+	require.Equal(t, []byte{0, secType, 0, secFunction, 0, secMemory, 0, secGlobal, secExport, 0, secCode, 0, secCustom}, ids)
+	for i, sec := range got {
+		if sec.id == secCustom {
+			require.Contains(t, secs, sec, "section %d", i)
+		}
+	}
+	reparse(t, out, &s)
+}
