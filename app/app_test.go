@@ -45,11 +45,17 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessWith(t, Options{})
+}
+
+func newHarnessWith(t *testing.T, opts Options) *harness {
+	t.Helper()
 	store, err := state.Open(t.TempDir(), state.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { store.Close() })
-	a, err := New(store, Options{})
+	a, err := New(store, opts)
 	require.NoError(t, err)
+	t.Cleanup(func() { a.Close() })
 	gs := genesis.Default()
 	gs.Accounts = []genesis.Account{
 		{Address: addr(alice), Balance: codec.NewU128(10_000_000)},

@@ -124,3 +124,72 @@ func TestCounterLifecycle(t *testing.T) {
 	require.NotZero(t, res.Code)
 	require.Contains(t, res.Log, "reentrant")
 }
+
+type tokenInit struct {
+	Name      string
+	Symbol    string
+	Decimals  uint8
+	MaxSupply codec.U128
+}
+type tokenAmount struct{ Amount codec.U128 }
+type tokenSend struct {
+	To     address.Address
+	Amount codec.U128
+}
+type tokenBalance struct{ Address address.Address }
+
+// exampleCalls runs one call of each kind on the example contracts and
+// returns the gas each used.
+func exampleCalls(t *testing.T, h *harness) []int64 {
+	t.Helper()
+	var gas []int64
+	run := func(k ed25519.PrivateKey, limit uint64, c tx.Call) []byte {
+		res := h.ok(k, limit, c)
+		gas = append(gas, res.GasUsed)
+		return res.Data
+	}
+	var hash []byte
+	require.NoError(t, codec.Unmarshal(run(alice, 5_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "counter")})), &hash))
+	var c1, c2 address.Address
+	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "a", Args: mustMarshal(counterInit{1})})), &c1))
+	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "b", Args: mustMarshal(counterInit{2})})), &c2))
+	run(bob, 300_000, contractCall(c1, "increment", counterBy{By: 3}))
+	run(bob, 300_000, contractCall(c1, "call_other", counterOther{Other: c2, By: 4}))
+
+	require.NoError(t, codec.Unmarshal(run(alice, 5_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "token")})), &hash))
+	var tok address.Address
+	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "tok",
+		Args: mustMarshal(tokenInit{Name: "Gem", Symbol: "GEM", Decimals: 2, MaxSupply: codec.NewU128(1_000_000)})})), &tok))
+	run(alice, 300_000, contractCall(tok, "issue", tokenAmount{codec.NewU128(5000)}))
+	run(alice, 300_000, contractCall(tok, "send", tokenSend{To: addr(bob), Amount: codec.NewU128(1500)}))
+	run(bob, 300_000, contractCall(tok, "send", tokenSend{To: addr(carol), Amount: codec.NewU128(500)}))
+	run(bob, 300_000, contractCall(tok, "destroy", tokenAmount{codec.NewU128(100)}))
+	var bal codec.U128
+	h.query(tok, "balance", tokenBalance{addr(bob)}, &bal)
+	require.Equal(t, codec.NewU128(900), bal)
+	return gas
+}
+
+// TestWasmGasGolden pins the gas of every example call: a change of costs,
+// of instrumentation or of the contracts shows up here, on purpose. Two
+// fresh VMs agree to the unit, and so does a VM that loads the compiled
+// code from the disk cache instead of compiling it.
+func TestWasmGasGolden(t *testing.T) {
+	cacheDir := t.TempDir()
+	fresh := exampleCalls(t, newHarnessWith(t, Options{VMCacheDir: cacheDir}))
+	require.Equal(t, goldenWasmGas, fresh, "golden gas of the example contracts")
+	again := exampleCalls(t, newHarnessWith(t, Options{}))
+	require.Equal(t, fresh, again, "a second fresh VM")
+	cached := exampleCalls(t, newHarnessWith(t, Options{VMCacheDir: cacheDir}))
+	require.Equal(t, fresh, cached, "compiled code from the disk cache")
+	entries, err := os.ReadDir(cacheDir)
+	require.NoError(t, err)
+	require.NotEmpty(t, entries, "wazero wrote its compilation cache")
+}
+
+var goldenWasmGas = []int64{
+	1066242, 30763, 30763, // upload counter, instantiate twice
+	24599, 32789, // increment, call_other (WASM to WASM)
+	1355562, 38484, // upload token, instantiate
+	46543, 39250, 39250, 47589, // issue, send, send, destroy
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Builds every contract of this workspace for wasm32 and writes the finished
+# modules to contracts/artifacts/NAME.wasm. Used by `make contracts`.
+#
+# Deterministic: release profile with lto, codegen-units = 1, strip, no
+# debug info, and source paths remapped to /vsys so the checkout location
+# never reaches the bytes (scripts/contracts-sha256.sh checks two clean
+# builds are identical).
+set -eu
+cd "$(dirname "$0")"
+ROOT=$(cd .. && pwd)
+CARGO=${CARGO:-/usr/bin/cargo}
+export RUSTC="${VSYS_RUSTC:-/usr/bin/rustc}"
+export RUSTDOC="${VSYS_RUSTDOC:-/usr/bin/rustdoc}"
+# The SDK uses #![feature(alloc_error_handler, panic_info_message)] on wasm32.
+export RUSTC_BOOTSTRAP=1
+CONTRACTS="counter token nft lock payment_channel adversarial"
+
+# Post-link tool (host target): drops the __heap_base/__data_end exports
+# and checks each module against docs/vm.md.
+env -u RUSTFLAGS "$CARGO" build --offline --quiet --release \
+	--manifest-path tools/wasm-finish/Cargo.toml --target-dir target/tools
+
+RUSTFLAGS="--remap-path-prefix=$ROOT=/vsys" "$CARGO" build --offline --release \
+	--target wasm32-unknown-unknown
+
+mkdir -p artifacts
+for c in $CONTRACTS; do
+	target/tools/release/wasm-finish "target/wasm32-unknown-unknown/release/$c.wasm" "artifacts/$c.wasm"
+done
+for c in $CONTRACTS; do
+	printf '%-22s %7d bytes\n' "artifacts/$c.wasm" "$(wc -c <"artifacts/$c.wasm")"
+done

@@ -1,0 +1,200 @@
+//! lock: locks native coins attached to a call until a block height and/or
+//! a block time, then pays them back through the native token module
+//! (its address is the init argument: `vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqp8hmvun`,
+//! `Address::module(1)`, on a standard chain).
+#![no_std]
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+use alloc::format;
+use alloc::string::String;
+use vsys_sdk::{block_height, block_time, call_with, caller, emit, entry, funds, vsys_struct, Address, Item, Map};
+
+vsys_sdk::abi!(include_str!("../abi.json"));
+
+vsys_struct! {
+    pub struct InitArgs { pub token_module: Address }
+    pub struct LockArgs { pub until_height: u64, pub until_time: i64 }
+    pub struct OwnerArgs { pub owner: Address }
+    pub struct Lock { pub amount: u128, pub token: String, pub until_height: u64, pub until_time: i64 }
+    /// The token module's `send` arguments.
+    pub struct TokenSend { pub token: String, pub to: Address, pub amount: u128 }
+    pub struct LockedEvent {
+        pub owner: Address,
+        pub token: String,
+        pub amount: u128,
+        pub total: u128,
+        pub until_height: u64,
+        pub until_time: i64,
+    }
+    pub struct WithdrawnEvent { pub owner: Address, pub token: String, pub amount: u128 }
+}
+
+static TOKEN_MODULE: Item<Address> = Item::new(b"token_module");
+/// "l:" ‖ owner → lock.
+static LOCKS: Map<Address, Lock> = Map::new(b"l:");
+
+entry! {
+    fn init(a: InitArgs) -> Result<(), String> {
+        if TOKEN_MODULE.exists() {
+            return Err(String::from("already initialised"));
+        }
+        TOKEN_MODULE.set(&a.token_module);
+        Ok(())
+    }
+
+    fn lock(a: LockArgs) -> Result<(), String> {
+        let mut coins = funds();
+        if coins.is_empty() {
+            return Err(String::from("no funds attached"));
+        }
+        if coins.len() != 1 {
+            return Err(String::from("attach exactly one coin"));
+        }
+        let coin = coins.remove(0);
+        if coin.amount == 0 {
+            return Err(String::from("no funds attached"));
+        }
+        let owner = caller();
+        let l = match LOCKS.get(&owner) {
+            None => Lock { amount: coin.amount, token: coin.token.clone(), until_height: a.until_height, until_time: a.until_time },
+            Some(old) => {
+                if old.token != coin.token {
+                    return Err(format!("already locking {}; withdraw first", old.token));
+                }
+                Lock {
+                    amount: old.amount.checked_add(coin.amount).ok_or("amount overflow")?,
+                    token: old.token,
+                    until_height: old.until_height.max(a.until_height),
+                    until_time: old.until_time.max(a.until_time),
+                }
+            }
+        };
+        LOCKS.set(&owner, &l);
+        emit(
+            "locked",
+            &LockedEvent {
+                owner,
+                token: coin.token,
+                amount: coin.amount,
+                total: l.amount,
+                until_height: l.until_height,
+                until_time: l.until_time,
+            },
+        );
+        Ok(())
+    }
+
+    fn withdraw() -> Result<u128, String> {
+        let owner = caller();
+        let l = LOCKS.get(&owner).ok_or("nothing locked")?;
+        let (h, t) = (block_height(), block_time());
+        if h < l.until_height || t < l.until_time {
+            return Err(format!(
+                "locked until height {} and time {} (now height {}, time {})",
+                l.until_height, l.until_time, h, t
+            ));
+        }
+        LOCKS.remove(&owner);
+        let module = TOKEN_MODULE.load("token module");
+        let send = TokenSend { token: l.token.clone(), to: owner, amount: l.amount };
+        call_with::<_, ()>(&module, "send", &send, &[]).map_err(|e| format!("payout failed: {}", e))?;
+        emit("withdrawn", &WithdrawnEvent { owner, token: l.token, amount: l.amount });
+        Ok(l.amount)
+    }
+
+    fn info(a: OwnerArgs) -> Result<Option<Lock>, String> {
+        Ok(LOCKS.get(&a.owner))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vsys_sdk::testing::{self, addr, coin};
+    use vsys_sdk::AbiType;
+
+    const VSYS: &str = "VSYS";
+
+    fn setup() -> Address {
+        testing::reset();
+        let module = Address::module(1);
+        testing::install_token_module(module);
+        testing::exec::<_, ()>(init, &InitArgs { token_module: module }).unwrap();
+        let alice = addr("alice");
+        testing::set_balance(alice, VSYS, 1_000);
+        testing::set_caller(alice);
+        testing::set_block(10, 1_000);
+        alice
+    }
+
+    #[test]
+    fn abi_matches_types() {
+        testing::assert_abi_method(ABI_JSON, "lock", &LockArgs::abi_type(), "struct{}", false);
+        testing::assert_abi_method(ABI_JSON, "withdraw", "struct{}", "u128", false);
+        testing::assert_abi_method(ABI_JSON, "info", &OwnerArgs::abi_type(), &Option::<Lock>::abi_type(), true);
+        testing::assert_abi_event(ABI_JSON, "locked", &LockedEvent::abi_type());
+        testing::assert_abi_event(ABI_JSON, "withdrawn", &WithdrawnEvent::abi_type());
+        assert_eq!(testing::abi_entry_type(ABI_JSON, "init"), Some(InitArgs::abi_type()));
+        assert_eq!(Address::module(1).to_bech32(), "vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqp8hmvun");
+    }
+
+    #[test]
+    fn lock_then_withdraw_after_deadline() {
+        let alice = setup();
+        let me = testing::contract();
+        testing::exec_with_funds::<_, ()>(lock, &LockArgs { until_height: 20, until_time: 5_000 }, &[coin(VSYS, 300)]).unwrap();
+        assert_eq!(testing::balance(alice, VSYS), 700);
+        assert_eq!(testing::balance(me, VSYS), 300);
+        let l: Option<Lock> = testing::query(info, &OwnerArgs { owner: alice }).unwrap();
+        assert_eq!(l, Some(Lock { amount: 300, token: VSYS.into(), until_height: 20, until_time: 5_000 }));
+
+        let e = testing::exec::<_, u128>(withdraw, &()).unwrap_err();
+        assert_eq!(e, "locked until height 20 and time 5000 (now height 10, time 1000)");
+        testing::set_block(20, 4_999);
+        assert!(testing::exec::<_, u128>(withdraw, &()).is_err(), "time not reached");
+        testing::set_block(20, 5_000);
+        assert_eq!(testing::exec::<_, u128>(withdraw, &()), Ok(300));
+        assert_eq!(testing::balance(alice, VSYS), 1_000);
+        assert_eq!(testing::balance(me, VSYS), 0);
+        assert_eq!(testing::query::<_, Option<Lock>>(info, &OwnerArgs { owner: alice }), Ok(None));
+        assert_eq!(testing::exec::<_, u128>(withdraw, &()), Err("nothing locked".into()));
+        let ev = testing::events();
+        assert_eq!(ev.last().unwrap().decode::<WithdrawnEvent>(), WithdrawnEvent { owner: alice, token: VSYS.into(), amount: 300 });
+    }
+
+    #[test]
+    fn top_up_keeps_later_deadline() {
+        let alice = setup();
+        testing::exec_with_funds::<_, ()>(lock, &LockArgs { until_height: 50, until_time: 0 }, &[coin(VSYS, 100)]).unwrap();
+        testing::exec_with_funds::<_, ()>(lock, &LockArgs { until_height: 30, until_time: 7 }, &[coin(VSYS, 50)]).unwrap();
+        let l: Option<Lock> = testing::query(info, &OwnerArgs { owner: alice }).unwrap();
+        assert_eq!(l, Some(Lock { amount: 150, token: VSYS.into(), until_height: 50, until_time: 7 }));
+        testing::set_balance(alice, "GOLD", 5);
+        let e = testing::exec_with_funds::<_, ()>(lock, &LockArgs { until_height: 1, until_time: 0 }, &[coin("GOLD", 5)]);
+        assert_eq!(e, Err("already locking VSYS; withdraw first".into()));
+        assert_eq!(testing::balance(alice, "GOLD"), 5, "funds of a failed call go back");
+    }
+
+    #[test]
+    fn rejects_bad_funds() {
+        let alice = setup();
+        assert_eq!(testing::exec::<_, ()>(lock, &LockArgs { until_height: 1, until_time: 0 }), Err("no funds attached".into()));
+        testing::set_balance(alice, "GOLD", 5);
+        let e = testing::exec_with_funds::<_, ()>(lock, &LockArgs { until_height: 1, until_time: 0 }, &[coin(VSYS, 1), coin("GOLD", 1)]);
+        assert_eq!(e, Err("attach exactly one coin".into()));
+        assert_eq!(testing::balance(alice, VSYS), 1_000);
+    }
+
+    #[test]
+    fn failed_payout_keeps_the_lock() {
+        let alice = setup();
+        testing::exec_with_funds::<_, ()>(lock, &LockArgs { until_height: 0, until_time: 0 }, &[coin(VSYS, 10)]).unwrap();
+        // a token module that refuses: the withdraw fails and the lock stays
+        testing::register_native(Address::module(1), |_| Err("token module down".into()));
+        let e = testing::exec::<_, u128>(withdraw, &()).unwrap_err();
+        assert_eq!(e, "payout failed: token module down");
+        assert!(testing::query::<_, Option<Lock>>(info, &OwnerArgs { owner: alice }).unwrap().is_some());
+    }
+}
