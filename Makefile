@@ -5,7 +5,7 @@ HOME_DIR  ?= $(CURDIR)/.vsys-dev
 CHAIN_ID  ?= vsys-dev
 PKGS      := ./...
 
-.PHONY: build run test test-short bench lint fuzz e2e clean
+.PHONY: build run test test-short bench lint fuzz e2e clean contracts contracts-test
 
 build: ## build bin/vsysd
 	$(GO) build -o $(BIN) ./cmd/vsysd
@@ -30,6 +30,15 @@ bench: build ## Go benchmarks, then end-to-end transfers vs CometBFT's kvstore
 
 fuzz: ## every fuzz target for FUZZTIME each (default 30s)
 	@scripts/fuzz.sh $(or $(FUZZTIME),30s)
+
+contracts: ## build the Rust example contracts to contracts/artifacts/*.wasm (installs Debian's rustc/cargo/wasm32 std if missing)
+	@scripts/install-rust.sh
+	@contracts/build.sh
+
+contracts-test: ## native tests of sdk-rust and the example contracts against the SDK's mock host
+	@scripts/install-rust.sh
+	cd sdk-rust && RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo test --offline
+	cd contracts && RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo test --offline
 
 clean:
 	rm -rf bin .vsys-dev

@@ -45,6 +45,7 @@ type VM struct {
 	schedHash [32]byte
 	cache     *lru.Cache[cacheKey, *Code]
 	mu        sync.Mutex // serialises compiles of the same code
+	unmetered bool       // benchmarks only: run code as uploaded, no gas
 }
 
 // cacheKey names compiled code: the code and the schedule it was
@@ -140,6 +141,14 @@ func (v *VM) compile(ctx context.Context, hash [32]byte, code []byte) (*Code, er
 	if err != nil {
 		return nil, err
 	}
+	// Metering grows code; a module made of little else than branches
+	// could grow many times over and make compiling it the attack.
+	if limit := 4 * int(v.sched.MaxCodeBytes); len(inst) > limit {
+		return nil, fmt.Errorf("%w: instrumented code is %d bytes, limit %d (4x max_code_bytes)", wasm.ErrInvalid, len(inst), limit)
+	}
+	if v.unmetered {
+		inst = code
+	}
 	var a abi.Contract
 	if err := json.Unmarshal(mod.ABI, &a); err != nil {
 		return nil, fmt.Errorf("%w: vsys_abi section: %v", ErrBadABI, err)
@@ -183,8 +192,10 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 		return nil, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
 	}
 	defer mod.Close(goCtx)
-	st.gas = mod.ExportedGlobal(wasm.ExportGas).(api.MutableGlobal)
-	st.trap = mod.ExportedGlobal(wasm.ExportTrap)
+	if !v.unmetered {
+		st.gas = mod.ExportedGlobal(wasm.ExportGas).(api.MutableGlobal)
+		st.trap = mod.ExportedGlobal(wasm.ExportTrap)
+	}
 	st.setGas()
 
 	_, callErr := mod.ExportedFunction(entry).Call(goCtx)
@@ -202,7 +213,11 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 // wazero's message (with its stack trace) never reaches a tx result: it is
 // not part of the contract's behaviour on every node.
 func (st *call) classify(err error) error {
-	switch st.trap.Get() {
+	var trap uint64
+	if st.trap != nil {
+		trap = st.trap.Get()
+	}
+	switch trap {
 	case wasm.TrapOutOfGas:
 		g := st.ctx.Env.Gas
 		return g.Consume(g.Remaining()+1, "wasm execution")

@@ -19,6 +19,12 @@
 // sections, custom sections included, are copied byte for byte, so no
 // existing index moves.
 //
+// Validation checks structure, indices, branch depths, alignments, limits
+// and the feature set, but not operand-stack typing: the VM compiles every
+// accepted module with wazero, whose validator refuses ill-typed code.
+// Instrumentation preserves typing (injected sequences are stack-neutral), so
+// the instrumented module compiles whenever the original does.
+//
 // Parsing never trusts a count or a size in the input further than the
 // bytes that remain: nothing is allocated in proportion to an untrusted
 // number larger than the input itself.

@@ -9,6 +9,8 @@ const (
 	// sets it before a call and reads it after.
 	ExportGas = "__vsys_gas"
 	// ExportDepth is the exported i32 global holding the current call depth.
+	// A trap leaves it (and ExportTrap) as they were at the trap: the host
+	// must reset both before each entry-point call.
 	ExportDepth = "__vsys_depth"
 	// ExportTrap is the exported i32 global saying why the instance trapped:
 	// 0 none, TrapOutOfGas or TrapStackDepth.

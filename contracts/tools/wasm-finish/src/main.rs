@@ -362,10 +362,44 @@ fn run(wasm: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+fn custom_section<'a>(wasm: &'a [u8], want: &str) -> Option<&'a [u8]> {
+    let mut r = R { b: wasm, i: 8 };
+    while !r.done() {
+        let id = r.byte().ok()?;
+        let size = r.u32().ok()? as usize;
+        let body = r.bytes(size).ok()?;
+        if id == 0 {
+            let mut s = R { b: body, i: 0 };
+            if s.name().ok()? == want {
+                return Some(&body[s.i..]);
+            }
+        }
+    }
+    None
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.len() == 3 && args[1] == "--abi" {
+        // print the vsys_abi custom section exactly
+        let wasm = std::fs::read(&args[2]).unwrap_or_else(|e| {
+            eprintln!("{}: {}", args[2], e);
+            exit(1)
+        });
+        match custom_section(&wasm, "vsys_abi") {
+            Some(b) => {
+                use std::io::Write;
+                std::io::stdout().write_all(b).unwrap();
+                return;
+            }
+            None => {
+                eprintln!("{}: no vsys_abi section", args[2]);
+                exit(1)
+            }
+        }
+    }
     if args.len() != 3 {
-        eprintln!("usage: wasm-finish IN.wasm OUT.wasm");
+        eprintln!("usage: wasm-finish IN.wasm OUT.wasm | wasm-finish --abi IN.wasm");
         exit(2);
     }
     let wasm = std::fs::read(&args[1]).unwrap_or_else(|e| {
