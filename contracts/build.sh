@@ -3,8 +3,8 @@
 # modules to contracts/artifacts/NAME.wasm. Used by `make contracts`.
 #
 # Deterministic: release profile with lto, codegen-units = 1, strip, no
-# debug info, and source paths remapped to /vsys so the checkout location
-# never reaches the bytes (scripts/contracts-sha256.sh checks two clean
+# debug info, and source paths remapped to /vsys (tools/rustc-remap.sh) so
+# the checkout location never reaches the bytes (scripts/contracts-sha256.sh checks two clean
 # builds are identical).
 set -eu
 cd "$(dirname "$0")"
@@ -21,8 +21,8 @@ CONTRACTS="counter token nft lock payment_channel adversarial"
 env -u RUSTFLAGS "$CARGO" build --offline --quiet --release \
 	--manifest-path tools/wasm-finish/Cargo.toml --target-dir target/tools
 
-RUSTFLAGS="--remap-path-prefix=$ROOT=/vsys" "$CARGO" build --offline --release \
-	--target wasm32-unknown-unknown
+VSYS_ROOT=$ROOT RUSTC_WRAPPER="$PWD/tools/rustc-remap.sh" env -u RUSTFLAGS \
+	"$CARGO" build --offline --release --target wasm32-unknown-unknown
 
 mkdir -p artifacts
 for c in $CONTRACTS; do

@@ -187,7 +187,7 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 	}
 	st := &call{vm: v, ctx: ctx, code: code, input: input}
 	goCtx = context.WithValue(goCtx, callKey{}, st)
-	mod, err := v.rt.InstantiateModule(goCtx, code.compiled, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	mod, err := v.rt.InstantiateModule(goCtx, code.compiled, moduleConfig)
 	if err != nil {
 		return nil, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
 	}
@@ -231,6 +231,19 @@ func (st *call) classify(err error) error {
 		return err // a node fault (deadline), never a contract's result
 	}
 	return fmt.Errorf("%w: %s", ErrTrap, trapReason(err))
+}
+
+// moduleConfig is every instance's configuration: anonymous (many
+// instances of one code coexist), no start function, and a constant
+// random source: contracts have no access to randomness, and wazero would
+// otherwise seed a math/rand source per instance (a fifth of a transfer).
+var moduleConfig = wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(zeroReader{})
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
 
 // CodeHash returns the hex of a code hash, for messages and JSON.
