@@ -48,7 +48,19 @@ func newHarness(t *testing.T) *harness {
 	return newHarnessWith(t, Options{})
 }
 
+// newRichHarness funds alice and bob for uploads and long-running calls.
+func newRichHarness(t *testing.T) *harness {
+	t.Helper()
+	return newHarnessFunded(t, Options{}, 1_000_000_000_000)
+}
+
 func newHarnessWith(t *testing.T, opts Options) *harness {
+	t.Helper()
+	return newHarnessFunded(t, opts, 0)
+}
+
+// newHarnessFunded gives alice and bob rich (0: the usual 10M and 1M).
+func newHarnessFunded(t *testing.T, opts Options, rich uint64) *harness {
 	t.Helper()
 	store, err := state.Open(t.TempDir(), state.Options{})
 	require.NoError(t, err)
@@ -60,6 +72,9 @@ func newHarnessWith(t *testing.T, opts Options) *harness {
 	gs.Accounts = []genesis.Account{
 		{Address: addr(alice), Balance: codec.NewU128(10_000_000)},
 		{Address: addr(bob), Balance: codec.NewU128(1_000_000)},
+	}
+	if rich > 0 {
+		gs.Accounts[0].Balance, gs.Accounts[1].Balance = codec.NewU128(rich), codec.NewU128(rich)
 	}
 	appState, err := json.Marshal(gs)
 	require.NoError(t, err)

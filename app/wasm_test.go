@@ -188,8 +188,8 @@ func TestWasmGasGolden(t *testing.T) {
 }
 
 var goldenWasmGas = []int64{
-	1066242, 30763, 30763, // upload counter, instantiate twice
+	1065762, 30763, 30763, // upload counter, instantiate twice
 	24599, 32789, // increment, call_other (WASM to WASM)
-	1355562, 38484, // upload token, instantiate
+	1355082, 38484, // upload token, instantiate
 	46543, 39250, 39250, 47589, // issue, send, send, destroy
 }

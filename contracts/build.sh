@@ -15,6 +15,9 @@ export RUSTDOC="${VSYS_RUSTDOC:-/usr/bin/rustdoc}"
 # The SDK uses #![feature(alloc_error_handler, panic_info_message)] on wasm32.
 export RUSTC_BOOTSTRAP=1
 CONTRACTS="counter token nft lock payment_channel adversarial"
+export CARGO_TARGET_DIR="$PWD/target"
+# .cargo/config.toml sets wasm32 rustflags (64 KiB stack); RUSTFLAGS would
+# replace them, so it is cleared below.
 
 # Post-link tool (host target): drops the __heap_base/__data_end exports
 # and checks each module against docs/vm.md.

@@ -15,6 +15,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/vsys/vsys/app/abi"
+	"github.com/vsys/vsys/app/gas"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/vm/wasm"
 )
@@ -220,7 +221,8 @@ func (st *call) classify(err error) error {
 	switch trap {
 	case wasm.TrapOutOfGas:
 		g := st.ctx.Env.Gas
-		return g.Consume(g.Remaining()+1, "wasm execution")
+		_ = g.Consume(g.Remaining()+1, "wasm execution") // the whole limit is paid
+		return fmt.Errorf("%w: the contract used all %d gas of the tx", gas.ErrOutOfGas, g.Limit())
 	case wasm.TrapStackDepth:
 		return fmt.Errorf("%w: more than %d nested wasm calls", ErrStackDepth, st.vm.sched.MaxStackDepth)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/vsys/vsys/app/rpc/client"
 	"github.com/vsys/vsys/app/rpc/jsonrpc"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/code"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -45,6 +46,7 @@ type Options struct {
 	Log           io.Writer     // progress lines; nil: none
 	KeepHome      bool          // leave the node's home for inspection
 	CPUProfile    string        // write the node's CPU profile under load here
+	WasmToken     string        // with App vsys: send through this token contract (.wasm) instead of the native module
 	Live          bool          // Log is a terminal: redraw progress in place
 }
 
@@ -105,7 +107,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		defer os.RemoveAll(home)
 	}
 	keys := make([]ed25519.PrivateKey, o.Accounts)
-	var accounts []genesis.Account
+	deployer := seedKey(-1)
+	accounts := []genesis.Account{{Address: address.FromPubKey(deployer.Public().(ed25519.PublicKey)), Balance: codec.NewU128(1 << 60)}}
 	for i := range keys {
 		keys[i] = seedKey(i)
 		accounts = append(accounts, genesis.Account{
@@ -130,12 +133,6 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(o.Log, "[%s] signing %d transfers from %d accounts\n", o.App, o.Txs, o.Accounts)
-	txs, err := makeTxs(o, keys)
-	if err != nil {
-		return nil, err
-	}
-
 	cmd := exec.CommandContext(ctx, o.Binary, "start", "--home", home, "--app", string(o.App))
 	logFile, err := os.Create(filepath.Join(home, "node.log"))
 	if err != nil {
@@ -160,6 +157,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := waitHeight(ctx, c, 1, 60*time.Second); err != nil {
 		return nil, fmt.Errorf("node did not start (log: %s): %w", logFile.Name(), err)
 	}
+	var tok *address.Address
+	if o.WasmToken != "" {
+		fmt.Fprintf(o.Log, "[%s] deploying %s and funding %d accounts\n", o.label(), o.WasmToken, o.Accounts)
+		a, err := deployToken(ctx, c, deployer, keys, o.WasmToken)
+		if err != nil {
+			return nil, fmt.Errorf("deploy %s: %w", o.WasmToken, err)
+		}
+		tok = &a
+	}
+	fmt.Fprintf(o.Log, "[%s] signing %d transfers from %d accounts\n", o.label(), o.Txs, o.Accounts)
+	txs, err := makeTxs(o, keys, tok)
+	if err != nil {
+		return nil, err
+	}
 	var profiled chan error
 	if o.CPUProfile != "" {
 		profiled = make(chan error, 1)
@@ -180,7 +191,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 // makeTxs signs the load: tx i comes from account i mod N with that
 // account's next nonce and sends 1 unit to the next account.
-func makeTxs(o Options, keys []ed25519.PrivateKey) ([][]byte, error) {
+func makeTxs(o Options, keys []ed25519.PrivateKey, wasmToken *address.Address) ([][]byte, error) {
 	out := make([][]byte, o.Txs)
 	if o.App == node.AppKVStore {
 		for i := range out {
@@ -197,14 +208,14 @@ func makeTxs(o Options, keys []ed25519.PrivateKey) ([][]byte, error) {
 			for i := w; i < o.Txs; i += o.Workers {
 				from := i % len(keys)
 				to := address.FromPubKey(keys[(from+1)%len(keys)].Public().(ed25519.PublicKey))
-				args, err := codec.Marshal(token.SendArgs{Token: "VSYS", To: to, Amount: codec.NewU128(1)})
+				call, err := transferCall(to, wasmToken)
 				if err != nil {
 					errs <- err
 					return
 				}
 				t, err := tx.Sign(tx.Body{
-					ChainID: "bench", Nonce: uint64(i / len(keys)), GasLimit: 200_000, GasPrice: codec.NewU128(1),
-					Calls: []tx.Call{{Contract: token.Address, Method: "send", Args: args}},
+					ChainID: "bench", Nonce: uint64(i / len(keys)), GasLimit: 500_000, GasPrice: codec.NewU128(1),
+					Calls: []tx.Call{call},
 				}, keys[from])
 				if err != nil {
 					errs <- err
@@ -230,7 +241,7 @@ type tracker struct {
 // load submits txs and watches blocks until every accepted tx committed.
 func load(ctx context.Context, o Options, c *client.Client, txs [][]byte) (*Result, error) {
 	tr := &tracker{submitted: make(map[[32]byte]time.Time, len(txs))}
-	res := &Result{App: o.App}
+	res := &Result{App: node.AppKind(o.label())}
 	start := time.Now()
 	startHeight, err := c.BlockNumber(ctx)
 	if err != nil {
@@ -304,10 +315,10 @@ func load(ctx context.Context, o Options, c *client.Client, txs [][]byte) (*Resu
 		tr.mu.Unlock()
 		switch {
 		case o.Live:
-			fmt.Fprintf(o.Log, "\r[%s] height %d  committed %d/%d  pending %d   ", o.App, height, res.Committed, len(txs), pending)
+			fmt.Fprintf(o.Log, "\r[%s] height %d  committed %d/%d  pending %d   ", o.label(), height, res.Committed, len(txs), pending)
 		case height != printed:
 			printed = height
-			fmt.Fprintf(o.Log, "[%s] height %d  committed %d/%d  pending %d\n", o.App, height, res.Committed, len(txs), pending)
+			fmt.Fprintf(o.Log, "[%s] height %d  committed %d/%d  pending %d\n", o.label(), height, res.Committed, len(txs), pending)
 		}
 		if !submitting && pending == 0 {
 			break
@@ -471,4 +482,93 @@ func saveProfile(ctx context.Context, addr, path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// label names a run in reports: vsys, wasm (vsys through a token
+// contract) or kvstore.
+func (o *Options) label() string {
+	if o.WasmToken != "" {
+		return "wasm"
+	}
+	return string(o.App)
+}
+
+// transferCall sends 1 unit to to: through the native token module, or
+// through the token contract at wasmToken.
+func transferCall(to address.Address, wasmToken *address.Address) (tx.Call, error) {
+	if wasmToken != nil {
+		args, err := codec.Marshal(struct {
+			To     address.Address
+			Amount codec.U128
+		}{to, codec.NewU128(1)})
+		return tx.Call{Contract: *wasmToken, Method: "send", Args: args}, err
+	}
+	args, err := codec.Marshal(token.SendArgs{Token: "VSYS", To: to, Amount: codec.NewU128(1)})
+	return tx.Call{Contract: token.Address, Method: "send", Args: args}, err
+}
+
+// deployToken uploads the token contract at path, instantiates it, issues
+// its supply to the deployer and gives every bench account a balance.
+func deployToken(ctx context.Context, c *client.Client, deployer ed25519.PrivateKey, keys []ed25519.PrivateKey, path string) (address.Address, error) {
+	var zero address.Address
+	wasmCode, err := os.ReadFile(path)
+	if err != nil {
+		return zero, err
+	}
+	mk := func(method string, args any) (tx.Call, error) {
+		b, err := codec.Marshal(args)
+		return tx.Call{Contract: code.Address, Method: method, Args: b}, err
+	}
+	up, err := mk("upload", code.UploadArgs{Code: wasmCode})
+	if err != nil {
+		return zero, err
+	}
+	if err := sendOK(ctx, c, deployer, []tx.Call{up}); err != nil {
+		return zero, fmt.Errorf("upload: %w", err)
+	}
+	hash := sha256.Sum256(wasmCode)
+	initArgs, err := codec.Marshal(struct {
+		Name, Symbol string
+		Decimals     uint8
+		MaxSupply    codec.U128
+	}{"Bench", "BEN", 0, codec.MaxU128})
+	if err != nil {
+		return zero, err
+	}
+	inst, err := mk("instantiate", code.InstantiateArgs{CodeHash: hash[:], Label: "bench", Args: initArgs})
+	if err != nil {
+		return zero, err
+	}
+	me := address.FromPubKey(deployer.Public().(ed25519.PublicKey))
+	tokAddr := address.Derive("wasm/contract", me[:], hash[:], []byte("bench"))
+	issueArgs, _ := codec.Marshal(struct{ Amount codec.U128 }{codec.NewU128(1 << 62)})
+	calls := []tx.Call{inst, {Contract: tokAddr, Method: "issue", Args: issueArgs}}
+	if err := sendOK(ctx, c, deployer, calls); err != nil {
+		return zero, fmt.Errorf("instantiate: %w", err)
+	}
+	for i := 0; i < len(keys); i += tx.MaxCalls {
+		var calls []tx.Call
+		for _, k := range keys[i:min(i+tx.MaxCalls, len(keys))] {
+			args, _ := codec.Marshal(struct {
+				To     address.Address
+				Amount codec.U128
+			}{address.FromPubKey(k.Public().(ed25519.PublicKey)), codec.NewU128(1 << 40)})
+			calls = append(calls, tx.Call{Contract: tokAddr, Method: "send", Args: args})
+		}
+		if err := sendOK(ctx, c, deployer, calls); err != nil {
+			return zero, fmt.Errorf("fund accounts: %w", err)
+		}
+	}
+	return tokAddr, nil
+}
+
+func sendOK(ctx context.Context, c *client.Client, key ed25519.PrivateKey, calls []tx.Call) error {
+	sent, err := c.Send(ctx, key, calls, client.SendOptions{})
+	if err != nil {
+		return err
+	}
+	if sent.Tx != nil && sent.Tx.Status != "ok" {
+		return fmt.Errorf("%s", sent.Tx.Log)
+	}
+	return nil
 }

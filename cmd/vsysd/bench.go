@@ -15,7 +15,7 @@ import (
 func benchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Load-test a fresh node"}
 	var o bench.Options
-	var apps string
+	var apps, wasmToken string
 	transfers := &cobra.Command{
 		Use:   "transfers",
 		Short: "Committed token transfers/s, commit latency and peak memory, vs CometBFT's kvstore",
@@ -33,14 +33,19 @@ func benchCmd() *cobra.Command {
 			if f, ok := o.Log.(*os.File); ok {
 				o.Live = term.IsTerminal(int(f.Fd()))
 			}
-			kinds := map[string][]node.AppKind{"both": {node.AppVsys, node.AppKVStore}, "vsys": {node.AppVsys}, "kvstore": {node.AppKVStore}}[apps]
+			kinds := map[string][]string{"both": {"vsys", "kvstore"}, "all": {"vsys", "wasm", "kvstore"},
+				"vsys": {"vsys"}, "wasm": {"wasm"}, "kvstore": {"kvstore"}}[apps]
 			if kinds == nil {
-				return fmt.Errorf("--app %q: want vsys, kvstore or both", apps)
+				return fmt.Errorf("--app %q: want vsys, wasm, kvstore, both (vsys and kvstore) or all", apps)
 			}
 			var results []*bench.Result
 			for _, k := range kinds {
-				o.App = k
-				r, err := bench.Run(cmd.Context(), o)
+				run := o
+				run.App = node.AppKind(k)
+				if k == "wasm" {
+					run.App, run.WasmToken = node.AppVsys, wasmToken
+				}
+				r, err := bench.Run(cmd.Context(), run)
 				if err != nil {
 					return fmt.Errorf("bench %s: %w", k, err)
 				}
@@ -52,8 +57,11 @@ func benchCmd() *cobra.Command {
 					printf(cmd, "%-8s %8d %9d %8d %10.0f %9s %9s %7d %9d %7d MiB\n", r.App, r.Submitted+r.Rejected, r.Committed, r.Failed,
 						r.TPS, r.P50.Round(time.Millisecond), r.P99.Round(time.Millisecond), r.Blocks, r.MaxBlock, r.PeakRSSKiB/1024)
 				}
-				if len(results) == 2 && results[1].TPS > 0 {
-					printf(cmd, "vsys / kvstore committed tx/s: %.2f\n", results[0].TPS/results[1].TPS)
+				base := results[len(results)-1]
+				if base.App == node.AppKVStore && base.TPS > 0 {
+					for _, r := range results[:len(results)-1] {
+						printf(cmd, "%s / kvstore committed tx/s: %.2f\n", r.App, r.TPS/base.TPS)
+					}
 				}
 			})
 		},
@@ -67,7 +75,8 @@ func benchCmd() *cobra.Command {
 	f.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "give up waiting for commits after this")
 	f.BoolVar(&o.KeepHome, "keep-home", false, "keep the node's temporary home (its node.log too)")
 	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a 5 s CPU profile of the node under load to this file (go tool pprof)")
-	f.StringVar(&apps, "app", "both", "vsys, kvstore, or both (ratio against the baseline)")
+	f.StringVar(&apps, "app", "both", "vsys (native token), wasm (token contract), kvstore, both (vsys and kvstore) or all")
+	f.StringVar(&wasmToken, "wasm-token", "contracts/artifacts/token.wasm", "token contract for --app wasm (make contracts builds it)")
 	cmd.AddCommand(transfers)
 	return cmd
 }
