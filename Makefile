@@ -13,7 +13,7 @@ build: ## build bin/vsysd
 run: build ## build, initialise a dev chain in .vsys-dev if none exists, and start it
 	@scripts/run-dev.sh $(BIN) $(HOME_DIR) $(CHAIN_ID)
 
-test: ## every test, race detector on
+test: contracts contracts-test ## every test: the contracts built from source and tested natively, then Go (race detector on) against them
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
@@ -24,9 +24,9 @@ lint: ## go vet and gofmt
 	$(GO) vet $(PKGS)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-bench: build ## Go benchmarks, then end-to-end transfers vs CometBFT's kvstore
+bench: build contracts ## Go benchmarks, then end-to-end transfers (native and WASM token) vs CometBFT's kvstore
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
-	$(BIN) bench transfers --accounts 200 --txs 40000
+	$(BIN) bench transfers --app all --accounts 200 --txs 40000
 
 fuzz: ## every fuzz target for FUZZTIME each (default 30s)
 	@scripts/fuzz.sh $(or $(FUZZTIME),30s)
@@ -41,4 +41,4 @@ contracts-test: ## native tests of sdk-rust and the example contracts against th
 	cd contracts && RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo test --offline
 
 clean:
-	rm -rf bin .vsys-dev
+	rm -rf bin .vsys-dev contracts/artifacts contracts/target sdk-rust/target
