@@ -201,6 +201,48 @@ func postRaw(t *testing.T, addr, body string) string {
 	return string(b)
 }
 
+// TestWasmTour is the README's contract tour: upload the token contract
+// built from contracts/, instantiate it, issue, send, query — with the CLI.
+func TestWasmTour(t *testing.T) {
+	wasmFile, err := filepath.Abs(filepath.Join("..", "..", "contracts", "artifacts", "token.wasm"))
+	require.NoError(t, err)
+	_, err = os.Stat(wasmFile)
+	require.NoError(t, err, "build the contracts first: make contracts")
+	c := newChain(t)
+	c.start()
+	defer c.stop(syscall.SIGTERM)
+	kt := []string{"--from", "dev", "--keyring-backend", "test"}
+	field := func(out, label string) string {
+		for _, line := range strings.Split(out, "\n") {
+			if f := strings.Fields(line); len(f) == 2 && f[0] == label {
+				return f[1]
+			}
+		}
+		t.Fatalf("no %q line in:\n%s", label, out)
+		return ""
+	}
+	hash := field(c.run(append([]string{"tx", "wasm", "upload", wasmFile}, kt...)...), "code_hash")
+	require.Contains(t, c.run("query", "wasm", "code", hash), "init args    struct{name:string,symbol:string,decimals:u8,max_supply:u128}")
+	tok := field(c.run(append([]string{"tx", "wasm", "instantiate", hash, "gem", `{"name":"Gem","symbol":"GEM","decimals":2,"max_supply":"1000000"}`}, kt...)...), "contract")
+	c.run(append([]string{"tx", "wasm", "execute", tok, "issue", `{"amount":"5000"}`}, kt...)...)
+	c.run("keys", "add", "alice", "--keyring-backend", "test")
+	alice := strings.TrimSpace(c.run("keys", "show", "alice", "--address", "--keyring-backend", "test"))
+	out := c.run(append([]string{"tx", "wasm", "execute", tok, "send", `{"to":"` + alice + `","amount":"1500"}`}, kt...)...)
+	require.Contains(t, out, "event  transfer amount=1500")
+	require.Equal(t, "\"1500\"\n", c.run("query", "wasm", "call", tok, "balance", `{"address":"`+alice+`"}`))
+	require.Contains(t, c.run("query", "wasm", "contract", tok), "label    gem")
+
+	// Errors are clear and change nothing: over-balance, non-admin migrate.
+	out, err = c.try(append([]string{"tx", "wasm", "execute", tok, "send", `{"to":"` + alice + `","amount":"999999"}`}, kt...)...)
+	require.Error(t, err)
+	require.Contains(t, out, "insufficient")
+	c.run("tx", "token", "send", "alice", "1000000", "--from", "dev", "--keyring-backend", "test")
+	out, err = c.try("tx", "wasm", "migrate", tok, hash, "--from", "alice", "--keyring-backend", "test")
+	require.Error(t, err)
+	require.Contains(t, out, "only the admin")
+	require.Equal(t, "\"1500\"\n", c.run("query", "wasm", "call", tok, "balance", `{"address":"`+alice+`"}`))
+}
+
 // TestKill9KeepsCommittedTxs kills the node with SIGKILL at random moments
 // under load; after each restart every tx seen committed is still there.
 func TestKill9KeepsCommittedTxs(t *testing.T) {

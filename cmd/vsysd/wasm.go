@@ -140,7 +140,7 @@ func wasmQueryCmd(height *int64) *cobra.Command {
 				return err
 			}
 			return emit(cmd, info, func() {
-				printf(cmd, "code     %s\ncreator  %s\nsize     %d bytes\nheight   %d\n", info.Hash, info.Creator, info.Size, info.Height)
+				printf(cmd, "code     0x%x\ncreator  %s\nsize     %d bytes\nheight   %d\n", []byte(info.Hash), info.Creator, info.Size, info.Height)
 				printABI(cmd, info.ABI)
 			})
 		},
@@ -159,8 +159,8 @@ func wasmQueryCmd(height *int64) *cobra.Command {
 				if info.Admin != nil {
 					admin = info.Admin.String()
 				}
-				printf(cmd, "contract %s\nlabel    %s\ncode     %s\nadmin    %s\ncreator  %s\ncreated  %d\n",
-					info.Address, info.Label, info.CodeHash, admin, info.Creator, info.Created)
+				printf(cmd, "contract %s\nlabel    %s\ncode     0x%x\nadmin    %s\ncreator  %s\ncreated  %d\n",
+					info.Address, info.Label, []byte(info.CodeHash), admin, info.Creator, info.Created)
 			})
 		},
 	}
