@@ -5,7 +5,7 @@ HOME_DIR  ?= $(CURDIR)/.vsys-dev
 CHAIN_ID  ?= vsys-dev
 PKGS      := ./...
 
-.PHONY: build run test test-short bench lint fuzz e2e clean contracts contracts-test
+.PHONY: build run test test-short bench lint fuzz e2e clean contracts contracts-repro contracts-test
 
 build: ## build bin/vsysd
 	$(GO) build -o $(BIN) ./cmd/vsysd
@@ -13,7 +13,7 @@ build: ## build bin/vsysd
 run: build ## build, initialise a dev chain in .vsys-dev if none exists, and start it
 	@scripts/run-dev.sh $(BIN) $(HOME_DIR) $(CHAIN_ID)
 
-test: contracts contracts-test ## every test: the contracts built from source and tested natively, then Go (race detector on) against them
+test: contracts-repro contracts-test ## every test: the contracts built from source (twice: byte-identical) and tested natively, then Go (race detector on) against them
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 12m $(PKGS)
 
@@ -34,6 +34,10 @@ fuzz: ## every fuzz target for FUZZTIME each (default 30s)
 contracts: ## build the Rust example contracts to contracts/artifacts/*.wasm (installs Debian's rustc/cargo/wasm32 std if missing)
 	@scripts/install-rust.sh
 	@contracts/build.sh
+
+contracts-repro: ## build the contracts twice from clean and require byte-identical artifacts (leaves them in contracts/artifacts)
+	@scripts/install-rust.sh
+	@scripts/contracts-sha256.sh
 
 contracts-test: ## native tests of sdk-rust and the example contracts against the SDK's mock host
 	@scripts/install-rust.sh
