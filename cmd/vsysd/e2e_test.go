@@ -241,6 +241,24 @@ func TestWasmTour(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, out, "only the admin")
 	require.Equal(t, "\"1500\"\n", c.run("query", "wasm", "call", tok, "balance", `{"address":"`+alice+`"}`))
+
+	// An infinite loop on a real node: out of gas, the gas is paid, and the
+	// chain keeps making blocks.
+	advFile, err := filepath.Abs(filepath.Join("..", "..", "contracts", "artifacts", "adversarial.wasm"))
+	require.NoError(t, err)
+	advHash := field(c.run(append([]string{"tx", "wasm", "upload", advFile}, kt...)...), "code_hash")
+	adv := field(c.run(append([]string{"tx", "wasm", "instantiate", advHash, "adv"}, kt...)...), "contract")
+	out, err = c.try(append([]string{"tx", "wasm", "execute", adv, "loop_forever", "--gas", "2000000"}, kt...)...)
+	require.Error(t, err)
+	require.Contains(t, out, "out of gas")
+	require.Contains(t, out, "gas    2000000 used of 2000000")
+	cl := client.New(c.rpc)
+	h0, err := cl.BlockNumber(context.Background())
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		h, err := cl.BlockNumber(context.Background())
+		return err == nil && h >= h0+2
+	}, 30*time.Second, 100*time.Millisecond, "the chain must keep producing blocks")
 }
 
 // TestKill9KeepsCommittedTxs kills the node with SIGKILL at random moments
