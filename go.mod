@@ -10,7 +10,7 @@ require (
 	github.com/tetratelabs/wazero v1.12.0
 )
 
-require github.com/cosmos/ics23/go v0.10.0 // indirect
+require github.com/cosmos/ics23/go v0.10.0
 
 require (
 	github.com/DataDog/zstd v1.4.5 // indirect

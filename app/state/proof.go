@@ -1,0 +1,52 @@
+package state
+
+import (
+	"errors"
+	"fmt"
+
+	ics23 "github.com/cosmos/ics23/go"
+)
+
+// ErrProof is returned when a proof does not verify.
+var ErrProof = errors.New("proof does not verify")
+
+// Prove returns the value under key at version and an ICS23 proof of it
+// against that version's root hash (the app hash of that height):
+// membership if the key exists, non-membership if it does not.
+func (s *Store) Prove(version int64, key []byte) (value []byte, proof *ics23.CommitmentProof, err error) {
+	kv, err := s.At(version)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := kv.(immutableKV)
+	m.nodes.RLock()
+	defer m.nodes.RUnlock()
+	if value, err = m.t.Get(key); err != nil {
+		return nil, nil, err
+	}
+	if value != nil {
+		proof, err = m.t.GetMembershipProof(key)
+	} else {
+		proof, err = m.t.GetNonMembershipProof(key)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("prove %x at %d: %w", key, version, err)
+	}
+	return value, proof, nil
+}
+
+// VerifyProof checks proof against root: that key holds value, or with a
+// nil value that key is absent. It needs nothing but the root, so a client
+// that trusts an app hash can check any value a node sends it.
+func VerifyProof(root []byte, proof *ics23.CommitmentProof, key, value []byte) error {
+	ok := false
+	if value != nil {
+		ok = ics23.VerifyMembership(ics23.IavlSpec, root, proof, key, value)
+	} else {
+		ok = ics23.VerifyNonMembership(ics23.IavlSpec, root, proof, key)
+	}
+	if !ok {
+		return fmt.Errorf("%w: key %x against root %x", ErrProof, key, root)
+	}
+	return nil
+}
