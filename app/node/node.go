@@ -204,7 +204,10 @@ func (n *Node) serveRPC() error {
 		return fmt.Errorf("JSON-RPC listen on %s: %w", n.Config.RPC.Address, err)
 	}
 	n.RPCAddr = ln.Addr().String()
-	n.rpcServer = &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle("/", srv)
+	mux.Handle("/ws", srv.WebSocketHandler()) // the same methods over one WebSocket
+	n.rpcServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := n.rpcServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			n.Logger.Error("JSON-RPC server stopped", "err", err)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -35,8 +34,9 @@ type Backend struct {
 	QueryGasCap uint64
 }
 
-// NewServer returns an http.Handler serving the vsys methods.
-func NewServer(b Backend, maxBody int64) http.Handler {
+// NewServer returns the JSON-RPC server of the vsys methods: serve it over
+// HTTP POST (it is an http.Handler) and over WebSocket (WebSocketHandler).
+func NewServer(b Backend, maxBody int64) *jsonrpc.Server {
 	s := jsonrpc.NewServer()
 	if maxBody > 0 {
 		s.SetMaxBodyBytes(maxBody)

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/app/address"
@@ -184,6 +185,15 @@ func TestCLITour(t *testing.T) {
 	for _, m := range []string{`vsys_txs_total{result="ok"}`, "vsys_gas_used_total", "vsys_block_execution_seconds_count", "cometbft_consensus_height"} {
 		require.True(t, strings.Contains(string(metrics), m), "metric %s missing", m)
 	}
+
+	// The same methods over a WebSocket.
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+c.rpc+"/ws", nil)
+	require.NoError(t, err)
+	require.NoError(t, ws.WriteJSON(map[string]any{"jsonrpc": "2.0", "id": 9, "method": "vsys_chainId"}))
+	var wsResp map[string]any
+	require.NoError(t, ws.ReadJSON(&wsResp))
+	require.Equal(t, "e2e-chain", wsResp["result"])
+	ws.Close()
 
 	rawBad := post(`{"jsonrpc":"2.0","id":5,"method":"vsys_sendRawTransaction","params":["0x0102"]}`)
 	e := rawBad["error"].(map[string]any)
