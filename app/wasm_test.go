@@ -193,3 +193,46 @@ var goldenWasmGas = []int64{
 	1355082, 38484, // upload token, instantiate
 	46543, 39250, 39250, 47589, // issue, send, send, destroy
 }
+
+// TestLifecycleErrors: instantiate refuses unknown code and a reused
+// label; update_admin hands over or drops the admin; code_info carries the
+// ABI. A refused call still pays its fee.
+func TestLifecycleErrors(t *testing.T) {
+	h := newRichHarness(t)
+	hash := h.upload(alice, artifact(t, "counter"))
+	admin := addr(alice)
+	c := h.instantiate(alice, hash, "x", &admin, counterInit{1})
+
+	for name, call := range map[string]tx.Call{
+		"unknown code": wasmTx("instantiate", code.InstantiateArgs{CodeHash: make([]byte, 32), Label: "y", Args: mustMarshal(counterInit{1})}),
+		"label reused": wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "x", Args: mustMarshal(counterInit{1})}),
+		"bad init":     wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "z", Args: []byte{1}}),
+		"not admin":    wasmTx("update_admin", code.UpdateAdminArgs{Contract: c}),
+	} {
+		signer := alice
+		if name == "not admin" {
+			signer = bob
+		}
+		before := h.app.Store().Hash()
+		res := h.block(h.sign(signer, 2_000_000, call))[0]
+		require.NotZero(t, res.Code, name)
+		after := h.app.Store().Hash()
+		require.NotEqual(t, before, after, "%s: the fee is still paid", name)
+	}
+
+	bobAddr := addr(bob)
+	h.ok(alice, 300_000, wasmTx("update_admin", code.UpdateAdminArgs{Contract: c, Admin: &bobAddr}))
+	h.ok(bob, 300_000, wasmTx("migrate", code.MigrateArgs{Contract: c, CodeHash: hash, Args: mustMarshal(struct{}{})}))
+	h.ok(bob, 300_000, wasmTx("update_admin", code.UpdateAdminArgs{Contract: c}))
+	res := h.block(h.sign(bob, 300_000, wasmTx("migrate", code.MigrateArgs{Contract: c, CodeHash: hash, Args: mustMarshal(struct{}{})})))[0]
+	require.Contains(t, res.Log, "only the admin", "no admin: immutable")
+
+	var view code.CodeView
+	h.query(code.Address, "code_info", code.CodeArgs{CodeHash: hash}, &view)
+	require.Equal(t, uint32(len(artifact(t, "counter"))), view.Info.Size)
+	require.Contains(t, view.ABI, `"name":"counter"`)
+	var info code.ContractInfo
+	h.query(code.Address, "contract_info", code.ContractArgs{Contract: c}, &info)
+	require.Nil(t, info.Admin)
+	require.Equal(t, "x", info.Label)
+}
