@@ -6,7 +6,7 @@
 # `vsys_abi` custom section holding exactly NAME/abi.json.
 set -eu
 cd "$(dirname "$0")"
-CONTRACTS="counter token nft lock payment_channel adversarial"
+CONTRACTS="counter token nft lock payment_channel adversarial registry"
 for t in wasm-validate wasm-objdump; do
 	command -v $t >/dev/null || { echo "check: $t not found (apt-get install wabt)" >&2; exit 1; }
 done

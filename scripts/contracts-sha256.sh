@@ -4,7 +4,7 @@
 # Usage: scripts/contracts-sha256.sh   (after scripts/install-rust.sh)
 set -eu
 cd "$(dirname "$0")/.."
-sums() { (cd contracts/artifacts && sha256sum counter.wasm token.wasm nft.wasm lock.wasm payment_channel.wasm adversarial.wasm); }
+sums() { (cd contracts/artifacts && sha256sum counter.wasm token.wasm nft.wasm lock.wasm payment_channel.wasm adversarial.wasm registry.wasm); }
 rm -rf contracts/target contracts/artifacts
 contracts/build.sh >/dev/null
 first=$(sums)

@@ -351,6 +351,28 @@ impl AbiType for () {
     }
 }
 
+/// Tuples encode as a struct of their elements in order (e.g. a multi-column
+/// primary key of a [`table!`](crate::table)). They have no [`AbiType`]
+/// (a struct type needs field names).
+macro_rules! tuple_impl {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t: Encode),+> Encode for ($($t,)+) {
+            fn encode(&self, w: &mut Writer) {
+                $( self.$i.encode(w); )+
+            }
+        }
+        impl<$($t: Decode),+> Decode for ($($t,)+) {
+            const MIN_SIZE: usize = 0 $( + $t::MIN_SIZE )+;
+            fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+                Ok(($($t::decode(r)?,)+))
+            }
+        }
+    };
+}
+tuple_impl!(A 0, B 1);
+tuple_impl!(A 0, B 1, C 2);
+tuple_impl!(A 0, B 1, C 2, D 3);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 //!   the real `vsys` imports on wasm32 and by a thread-local mock host
 //!   ([`testing`]) everywhere else, so contracts are unit-tested natively;
 //! * typed storage: [`Item`] and [`Map`];
+//! * tables of the native database module: [`db`] and the [`table!`] macro;
 //! * [`entry!`] turns a function into an exported entry point and [`abi!`]
 //!   writes the contract's ABI JSON into the `vsys_abi` custom section;
 //! * on wasm32: a panic handler that aborts with the panic message and a bump
@@ -24,6 +25,7 @@ extern crate std;
 
 pub mod address;
 pub mod api;
+pub mod db;
 pub mod encoding;
 #[macro_use]
 mod macros;

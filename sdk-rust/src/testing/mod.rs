@@ -7,7 +7,10 @@
 //! functions registered with [`register_contract`] (they run with their own
 //! storage, like a deployed instance of the code) and native modules
 //! registered as closures with [`register_native`] ([`install_token_module`]
-//! provides the token module's `send` and `balance`).
+//! provides the token module's `send` and `balance`). The database module
+//! of [`crate::db`] is built in at `Address::module(3)`: an in-memory table
+//! engine whose state reverts with the rest ([`install_db_module`] puts it at
+//! another address as well, [`table_rows`] inspects a table).
 //!
 //! Entry points run under `catch_unwind`: an `abort` (or any panic) becomes
 //! `Err(message)` and every write, balance move and event of that call is
@@ -28,9 +31,11 @@
 
 mod hash;
 mod json;
+mod tables;
 
 pub use self::hash::{keccak256, sha256};
 pub use self::json::{parse_json, AbiMethod, Json};
+pub use self::tables::table_rows;
 
 use crate::encoding::{decode_all, encode_to_vec, Decode, Encode};
 use crate::{Address, Coin};
@@ -83,6 +88,7 @@ struct State {
     storage: BTreeMap<Address, BTreeMap<Vec<u8>, Vec<u8>>>,
     balances: BTreeMap<(Address, String), u128>,
     events: Vec<Event>,
+    db: tables::Db,
 }
 
 struct Frame {
@@ -110,10 +116,12 @@ struct Host {
 
 impl Host {
     fn new() -> Host {
+        let mut contracts = BTreeMap::new();
+        contracts.insert(crate::db::MODULE, Handler::Native(Rc::new(tables::handle)));
         Host {
             state: State::default(),
             frames: Vec::new(),
-            contracts: BTreeMap::new(),
+            contracts,
             caller: addr("caller"),
             contract: addr("contract"),
             height: 1,
@@ -222,6 +230,12 @@ pub fn register_contract(addr: Address, methods: &[(&str, Entry)]) {
 /// [`emit_event`], storage through the SDK as `addr`).
 pub fn register_native(addr: Address, f: impl Fn(&NativeCall<'_>) -> Result<Vec<u8>, String> + 'static) {
     with(|h| h.contracts.insert(addr, Handler::Native(Rc::new(f))));
+}
+
+/// Makes the mock database module (built in at `Address::module(3)`)
+/// reachable at `addr` too. Tables are shared by every address it is at.
+pub fn install_db_module(addr: Address) {
+    register_native(addr, tables::handle);
 }
 
 crate::vsys_struct! {

@@ -39,19 +39,8 @@ crate::entry! {
     }
 }
 
-// (Address, Address) is not Encode: use a struct instead.
-impl Encode for (Address, Address) {
-    fn encode(&self, w: &mut crate::Writer) {
-        self.0.encode(w);
-        self.1.encode(w);
-    }
-}
-impl Decode for (Address, Address) {
-    const MIN_SIZE: usize = 40;
-    fn decode(r: &mut crate::Reader<'_>) -> Result<Self, crate::encoding::Error> {
-        Ok((Address::decode(r)?, Address::decode(r)?))
-    }
-}
+// (Address, Address) encodes as struct{a:address,b:address} (tuples are
+// Encode/Decode as their fields in order).
 
 #[test]
 fn entry_roundtrip_and_storage() {
