@@ -21,13 +21,14 @@ import (
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/app/tx"
 	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/vm"
 )
 
 // FeeCollector is the account that receives fees until the billing module
-// distributes them: the billing module's reserved address.
-var FeeCollector = address.Module(3)
+// distributes them (address.Module(0xF0), reserved for the chain itself).
+var FeeCollector = address.Module(0xF0)
 
 // Keys of the app's own records in the tree. Contracts live under 'c'.
 var (
@@ -119,6 +120,7 @@ func newRouter(p genesis.Params, v *vm.VM) *router.Router {
 	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes)})
 	r.Register("token", token.Address, token.New())
 	r.SetFundsMover(token.MoveFunds)
+	r.Register(database.Name, database.Address, database.New())
 	wasmModule := code.New(v)
 	r.Register(code.Name, code.Address, wasmModule)
 	r.SetResolver(wasmModule.Resolve)

@@ -188,10 +188,10 @@ func TestWasmGasGolden(t *testing.T) {
 }
 
 var goldenWasmGas = []int64{
-	1065762, 30763, 30763, // upload counter, instantiate twice
-	24599, 32789, // increment, call_other (WASM to WASM)
+	1058162, 30763, 30763, // upload counter, instantiate twice
+	24599, 32787, // increment, call_other (WASM to WASM)
 	1355082, 38484, // upload token, instantiate
-	46543, 39250, 39250, 47589, // issue, send, send, destroy
+	46543, 39251, 39251, 47589, // issue, send, send, destroy
 }
 
 // TestLifecycleErrors: instantiate refuses unknown code and a reused

@@ -48,7 +48,8 @@ func Derive(tag string, data ...[]byte) Address {
 }
 
 // Module returns the reserved address of the native module with index n
-// (1 = token, 2 = wasm, 3 = database, ...): nineteen zero bytes followed by n.
+// (1 = token, 2 = wasm, 3 = database; 0xF0 = the fee collector): nineteen
+// zero bytes followed by n.
 func Module(n byte) Address {
 	var a Address
 	a[Len-1] = n

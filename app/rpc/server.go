@@ -55,6 +55,10 @@ func NewServer(b Backend, maxBody int64) *jsonrpc.Server {
 		s.Register("vsys_getABI", h.getABI)
 		s.Register("vsys_getCode", h.getCode)
 		s.Register("vsys_getContract", h.getContract)
+		s.Register("vsys_getSchema", h.getSchema)
+		s.Register("vsys_listTables", h.listTables)
+		s.Register("vsys_getRow", h.getRow)
+		s.Register("vsys_queryTable", h.queryTable)
 	}
 	return s
 }

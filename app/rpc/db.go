@@ -1,0 +1,295 @@
+package rpc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	ics23 "github.com/cosmos/ics23/go"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/rpc/jsonrpc"
+	"github.com/vsys/vsys/modules/database"
+)
+
+// TableRef names a table at a height (0: latest).
+type TableRef struct {
+	Owner  address.Address `json:"owner"`
+	Table  string          `json:"table"`
+	Height Height          `json:"height"`
+}
+
+// SchemaResult is vsys_getSchema's result.
+type SchemaResult struct {
+	Owner   address.Address `json:"owner"`
+	Table   string          `json:"table"`
+	Schema  database.Schema `json:"schema"`
+	RowType *codec.Type     `json:"row_type"`
+	KeyType *codec.Type     `json:"key_type"`
+	Height  int64           `json:"height"`
+}
+
+// RowRequest is vsys_getRow's parameter: the primary key as JSON, by the
+// table's key type (an object of the key columns).
+type RowRequest struct {
+	TableRef
+	Key   json.RawMessage `json:"key"`
+	Prove bool            `json:"prove"`
+}
+
+// RowResult is vsys_getRow's result. Row is null when absent; with prove,
+// Proof shows the row's presence (or absence) under AppHash, the app hash
+// after block Height, which block Height+1's header carries.
+type RowResult struct {
+	Row     json.RawMessage `json:"row"`
+	Height  int64           `json:"height"`
+	Proof   *RowProof       `json:"proof,omitempty"`
+	AppHash HexBytes        `json:"app_hash,omitempty"`
+}
+
+// RowProof is an ICS23 proof of one IAVL key: the row's storage key, its
+// canonical value (empty when absent) and the protobuf-encoded proof.
+type RowProof struct {
+	Key   HexBytes `json:"key"`
+	Value HexBytes `json:"value"`
+	Proof HexBytes `json:"proof"`
+}
+
+// QueryRequest is vsys_queryTable's parameter, in JSON terms: Prefix gives
+// values of the index's leading columns (an object), Lower/Upper bound the
+// next column, filter values are JSON by their column's type.
+type QueryRequest struct {
+	TableRef
+	Index   string            `json:"index"`
+	Prefix  map[string]any    `json:"prefix"`
+	Lower   json.RawMessage   `json:"lower"`
+	Upper   json.RawMessage   `json:"upper"`
+	Reverse bool              `json:"reverse"`
+	Filters []QueryFilterJSON `json:"filters"`
+	Limit   uint32            `json:"limit"`
+	Cursor  HexBytes          `json:"cursor"`
+}
+
+// QueryFilterJSON is one filter: column op value.
+type QueryFilterJSON struct {
+	Column string          `json:"column"`
+	Op     string          `json:"op"`
+	Value  json.RawMessage `json:"value"`
+}
+
+// QueryResult is vsys_queryTable's result: a page of rows and the cursor
+// of the next page (empty when there is none).
+type QueryResult struct {
+	Rows   []json.RawMessage `json:"rows"`
+	Cursor HexBytes          `json:"cursor"`
+	Height int64             `json:"height"`
+}
+
+func (h *handlers) dbReader(height Height) (*database.Reader, int64, error) {
+	kv, hgt, err := h.App.View(int64(height))
+	if err != nil {
+		return nil, 0, appError(err)
+	}
+	return database.NewReader(kv), hgt, nil
+}
+
+func (h *handlers) getSchema(_ context.Context, raw json.RawMessage) (any, error) {
+	var ref TableRef
+	if err := params(raw, 0, &ref); err != nil {
+		return nil, err
+	}
+	r, hgt, err := h.dbReader(ref.Height)
+	if err != nil {
+		return nil, err
+	}
+	s, rowT, keyT, err := r.Schema(ref.Owner, ref.Table)
+	if err != nil {
+		return nil, appError(err)
+	}
+	return SchemaResult{Owner: ref.Owner, Table: ref.Table, Schema: *s, RowType: rowT, KeyType: keyT, Height: hgt}, nil
+}
+
+func (h *handlers) listTables(_ context.Context, raw json.RawMessage) (any, error) {
+	var owner address.Address
+	var height Height
+	if err := params(raw, 1, &owner, &height); err != nil {
+		return nil, err
+	}
+	r, _, err := h.dbReader(height)
+	if err != nil {
+		return nil, err
+	}
+	names, err := r.Tables(owner)
+	if err != nil {
+		return nil, appError(err)
+	}
+	if names == nil {
+		names = []string{}
+	}
+	return names, nil
+}
+
+func (h *handlers) getRow(_ context.Context, raw json.RawMessage) (any, error) {
+	var req RowRequest
+	if err := params(raw, 0, &req); err != nil {
+		return nil, err
+	}
+	r, hgt, err := h.dbReader(req.Height)
+	if err != nil {
+		return nil, err
+	}
+	_, rowT, keyT, err := r.Schema(req.Owner, req.Table)
+	if err != nil {
+		return nil, appError(err)
+	}
+	key, err := codec.FromJSON(keyT, req.Key)
+	if err != nil {
+		return nil, jsonrpc.InvalidParams("key (%s): %v", keyT, err)
+	}
+	row, storeKey, err := r.Get(req.Owner, req.Table, key)
+	if err != nil {
+		return nil, appError(err)
+	}
+	out := RowResult{Row: json.RawMessage("null"), Height: hgt}
+	if row != nil {
+		if out.Row, err = codec.ToJSON(rowT, row); err != nil {
+			return nil, appError(err)
+		}
+	}
+	if req.Prove {
+		value, proof, err := h.App.Store().Prove(hgt, storeKey)
+		if err != nil {
+			return nil, appError(err)
+		}
+		pb, err := proof.Marshal()
+		if err != nil {
+			return nil, appError(err)
+		}
+		root, err := h.App.Store().HashAt(hgt)
+		if err != nil {
+			return nil, appError(err)
+		}
+		out.Proof = &RowProof{Key: storeKey, Value: value, Proof: pb}
+		out.AppHash = root
+	}
+	return out, nil
+}
+
+// DecodeProof parses a RowProof's protobuf proof.
+func DecodeProof(p *RowProof) (*ics23.CommitmentProof, error) {
+	var cp ics23.CommitmentProof
+	if err := cp.Unmarshal(p.Proof); err != nil {
+		return nil, fmt.Errorf("proof: %w", err)
+	}
+	return &cp, nil
+}
+
+func (h *handlers) queryTable(_ context.Context, raw json.RawMessage) (any, error) {
+	var req QueryRequest
+	if err := params(raw, 0, &req); err != nil {
+		return nil, err
+	}
+	r, hgt, err := h.dbReader(req.Height)
+	if err != nil {
+		return nil, err
+	}
+	s, rowT, _, err := r.Schema(req.Owner, req.Table)
+	if err != nil {
+		return nil, appError(err)
+	}
+	q, err := encodeQuery(s, rowT, &req)
+	if err != nil {
+		return nil, jsonrpc.InvalidParams("%v", err)
+	}
+	res, err := r.Query(req.Owner, req.Table, q)
+	if err != nil {
+		return nil, appError(err)
+	}
+	out := QueryResult{Rows: make([]json.RawMessage, 0, len(res.Rows)), Cursor: res.Cursor, Height: hgt}
+	for _, row := range res.Rows {
+		js, err := codec.ToJSON(rowT, row)
+		if err != nil {
+			return nil, appError(err)
+		}
+		out.Rows = append(out.Rows, js)
+	}
+	return out, nil
+}
+
+// encodeQuery turns a JSON query into the module's canonical one.
+func encodeQuery(s *database.Schema, rowT *codec.Type, req *QueryRequest) (database.QueryArgs, error) {
+	q := database.QueryArgs{Index: req.Index, Reverse: req.Reverse, Limit: req.Limit, Cursor: req.Cursor}
+	cols := s.PrimaryKey
+	if req.Index != "" {
+		found := false
+		for _, ix := range s.Indexes {
+			if ix.Name == req.Index {
+				cols, found = ix.Columns, true
+			}
+		}
+		if !found {
+			return q, fmt.Errorf("table %s has no index %q", req.Table, req.Index)
+		}
+	}
+	colType := func(name string) (*codec.Type, error) {
+		for _, f := range rowT.Fields {
+			if f.Name == name {
+				return f.Type, nil
+			}
+		}
+		return nil, fmt.Errorf("table %s has no column %q", req.Table, name)
+	}
+	k := 0
+	for ; k < len(cols); k++ {
+		v, ok := req.Prefix[cols[k]]
+		if !ok {
+			break
+		}
+		t, err := colType(cols[k])
+		if err != nil {
+			return q, err
+		}
+		js, _ := json.Marshal(v)
+		b, err := codec.FromJSON(t, js)
+		if err != nil {
+			return q, fmt.Errorf("prefix %s: %v", cols[k], err)
+		}
+		q.Prefix = append(q.Prefix, b...)
+	}
+	if k != len(req.Prefix) {
+		return q, fmt.Errorf("prefix must give leading columns of %v in order", cols)
+	}
+	for _, bound := range []struct {
+		js  json.RawMessage
+		dst **[]byte
+	}{{req.Lower, &q.Lower}, {req.Upper, &q.Upper}} {
+		if len(bound.js) == 0 || string(bound.js) == "null" {
+			continue
+		}
+		if k >= len(cols) {
+			return q, fmt.Errorf("lower/upper bound column %d, but the index has %d columns", k+1, len(cols))
+		}
+		t, err := colType(cols[k])
+		if err != nil {
+			return q, err
+		}
+		b, err := codec.FromJSON(t, bound.js)
+		if err != nil {
+			return q, fmt.Errorf("bound on %s: %v", cols[k], err)
+		}
+		*bound.dst = &b
+	}
+	for _, f := range req.Filters {
+		t, err := colType(f.Column)
+		if err != nil {
+			return q, err
+		}
+		b, err := codec.FromJSON(t, f.Value)
+		if err != nil {
+			return q, fmt.Errorf("filter %s: %v", f.Column, err)
+		}
+		q.Filters = append(q.Filters, database.Filter{Column: f.Column, Op: f.Op, Value: b})
+	}
+	return q, nil
+}
