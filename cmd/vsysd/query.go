@@ -149,11 +149,11 @@ func queryCmd() *cobra.Command {
 		},
 	}
 
-	wasmq := wasmQueryCmd(&height)
-	for _, c := range append([]*cobra.Command{balance, account, call}, wasmq.Commands()...) {
+	wasmq, dbq := wasmQueryCmd(&height), dbQueryCmd(&height)
+	for _, c := range append(append([]*cobra.Command{balance, account, call}, wasmq.Commands()...), dbq.Commands()...) {
 		c.Flags().Int64Var(&height, "height", 0, "read state at this height (0: latest)")
 	}
-	cmd.AddCommand(tok, account, txq, call, block, abiq, wasmq)
+	cmd.AddCommand(tok, account, txq, call, block, abiq, wasmq, dbq)
 	return cmd
 }
 

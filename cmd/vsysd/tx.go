@@ -73,7 +73,7 @@ func txCmd() *cobra.Command {
 		})
 	call.Args = cobra.RangeArgs(2, 3)
 	call.Flags().String("funds", "", "coins to attach, e.g. 10VSYS,5ABC")
-	cmd.AddCommand(tok, call, wasmTxCmd())
+	cmd.AddCommand(tok, call, wasmTxCmd(), dbTxCmd())
 	return cmd
 }
 

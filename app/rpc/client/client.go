@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -16,7 +17,9 @@ import (
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/rpc"
 	"github.com/vsys/vsys/app/rpc/jsonrpc"
+	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/database"
 )
 
 // ErrTimeout is returned when a tx is not committed in time.
@@ -235,4 +238,91 @@ func (c *Client) GetCode(ctx context.Context, hash string) (*rpc.CodeInfo, error
 func (c *Client) GetContract(ctx context.Context, addr string) (*rpc.ContractInfo, error) {
 	var info rpc.ContractInfo
 	return &info, c.rpc.Call(ctx, "vsys_getContract", []any{addr}, &info)
+}
+
+// GetSchema returns a table's schema and its row and key types.
+func (c *Client) GetSchema(ctx context.Context, owner address.Address, table string, height int64) (*rpc.SchemaResult, error) {
+	var s rpc.SchemaResult
+	return &s, c.rpc.Call(ctx, "vsys_getSchema", []any{rpc.TableRef{Owner: owner, Table: table, Height: rpc.Height(height)}}, &s)
+}
+
+// ListTables returns the names of owner's tables.
+func (c *Client) ListTables(ctx context.Context, owner address.Address, height int64) ([]string, error) {
+	var names []string
+	return names, c.rpc.Call(ctx, "vsys_listTables", []any{owner, rpc.Height(height)}, &names)
+}
+
+// GetRow reads one row by primary key (JSON by the table's key type).
+func (c *Client) GetRow(ctx context.Context, req rpc.RowRequest) (*rpc.RowResult, error) {
+	var r rpc.RowResult
+	return &r, c.rpc.Call(ctx, "vsys_getRow", []any{req}, &r)
+}
+
+// QueryTable reads one page of a table scan.
+func (c *Client) QueryTable(ctx context.Context, req rpc.QueryRequest) (*rpc.QueryResult, error) {
+	var r rpc.QueryResult
+	return &r, c.rpc.Call(ctx, "vsys_queryTable", []any{req}, &r)
+}
+
+// VerifyRow checks a proven vsys_getRow result without trusting the node's
+// word for the state: the app hash comes from the header of block
+// Height+1 (CometBFT headers carry the app hash of the state before them;
+// it waits for that block if it is not committed yet), the ICS23 proof must
+// prove the row's storage key against it, and the row it returned must be
+// the value the proof proves (nothing, for a null row).
+func (c *Client) VerifyRow(ctx context.Context, res *rpc.RowResult, rowType *codec.Type, schema *database.Schema) error {
+	if res.Proof == nil {
+		return fmt.Errorf("no proof: ask with prove")
+	}
+	if err := waitBlock(ctx, c, res.Height+1); err != nil {
+		return err
+	}
+	b, err := c.GetBlock(ctx, res.Height+1)
+	if err != nil {
+		return err
+	}
+	proof, err := rpc.DecodeProof(res.Proof)
+	if err != nil {
+		return err
+	}
+	var value []byte
+	if string(res.Row) != "null" {
+		value = res.Proof.Value
+		norm, err := database.NormalizeRow(schema, value)
+		if err != nil {
+			return fmt.Errorf("proven value: %w", err)
+		}
+		js, err := codec.ToJSON(rowType, norm)
+		if err != nil {
+			return fmt.Errorf("proven value: %w", err)
+		}
+		if !bytes.Equal(compactJSON(js), compactJSON(res.Row)) {
+			return fmt.Errorf("%w: the row returned is not the value proven", state.ErrProof)
+		}
+	}
+	return state.VerifyProof(b.AppHash, proof, res.Proof.Key, value)
+}
+
+func compactJSON(b []byte) []byte {
+	var out bytes.Buffer
+	if json.Compact(&out, b) != nil {
+		return b
+	}
+	return out.Bytes()
+}
+
+func waitBlock(ctx context.Context, c *Client, height int64) error {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		h, err := c.BlockNumber(ctx)
+		if err == nil && h >= height {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for block %d: %w", height, ctx.Err())
+		case <-tick.C:
+		}
+	}
 }
