@@ -15,6 +15,7 @@ import (
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/app/tx"
 	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/modules/database"
 )
 
 // benchChain is an app at height 1 with senders funded, on IAVL on disk.
@@ -207,4 +208,73 @@ func deployBenchToken(b *testing.B, a *App, keys []*harnessKey, height *int64) a
 	commitBlock(b, a, *height, txs)
 	*height++
 	return tok
+}
+
+type benchRow struct {
+	ID      uint64
+	Owner   address.Address
+	Payload []byte
+}
+
+// BenchmarkInsertRows executes and commits blocks of txs that each insert
+// 50 rows of about 100 bytes (u64 key, address, 60-byte payload) into the
+// sender's table, which has one secondary index. ns/op is per row.
+func BenchmarkInsertRows(b *testing.B) {
+	const rowsPerTx, txsPerBlock = 50, 100
+	a, keys := benchChain(b, 20)
+	height := int64(2)
+	schema := database.Schema{
+		Columns:    []database.Column{{Name: "id", Type: "u64"}, {Name: "owner", Type: "address"}, {Name: "payload", Type: "bytes"}},
+		PrimaryKey: []string{"id"},
+		Indexes:    []database.Index{{Name: "by_owner", Columns: []string{"owner"}}},
+	}
+	sign := func(k *harnessKey, calls []tx.Call) []byte {
+		t, err := tx.Sign(tx.Body{ChainID: chainID, Nonce: k.nonce, GasLimit: 50_000_000, GasPrice: codec.NewU128(1), Calls: calls}, k.priv)
+		if err != nil {
+			b.Fatal(err)
+		}
+		k.nonce++
+		raw := t.Bytes()
+		_, _ = a.decode(raw, 1<<20)
+		return raw
+	}
+	var setup [][]byte
+	for _, k := range keys {
+		setup = append(setup, sign(k, []tx.Call{dbCall(b, "create_table", database.CreateTableArgs{Name: "t", Schema: schema})}))
+	}
+	commitBlock(b, a, height, setup)
+	height++
+	perBlock := rowsPerTx * txsPerBlock
+	blocks := (b.N + perBlock - 1) / perBlock
+	all := make([][][]byte, blocks)
+	next := make([]uint64, len(keys))
+	payload := make([]byte, 60)
+	for i := range all {
+		for j := 0; j < txsPerBlock; j++ {
+			k := keys[j%len(keys)]
+			calls := make([]tx.Call, rowsPerTx)
+			for r := range calls {
+				id := next[j%len(keys)]
+				next[j%len(keys)]++
+				row := mustMarshal(benchRow{ID: id, Owner: address.Derive("owner", []byte{byte(id % 16)}), Payload: payload})
+				calls[r] = dbCall(b, "insert", database.RowArgs{Owner: k.addr, Table: "t", Row: row})
+			}
+			all[i] = append(all[i], sign(k, calls))
+		}
+	}
+	b.ResetTimer()
+	for _, txs := range all {
+		commitBlock(b, a, height, txs)
+		height++
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(blocks*perBlock)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func dbCall(b *testing.B, method string, args any) tx.Call {
+	enc, err := codec.Marshal(args)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tx.Call{Contract: database.Address, Method: method, Args: enc}
 }
