@@ -13,6 +13,7 @@ import (
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/tx"
 	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/modules/database"
 )
 
 // artifact reads a contract built from contracts/ by `make contracts`
@@ -235,4 +236,12 @@ func TestLifecycleErrors(t *testing.T) {
 	h.query(code.Address, "contract_info", code.ContractArgs{Contract: c}, &info)
 	require.Nil(t, info.Admin)
 	require.Equal(t, "x", info.Label)
+}
+
+func dbTx(method string, args any) tx.Call {
+	b, err := codec.Marshal(args)
+	if err != nil {
+		panic(err)
+	}
+	return tx.Call{Contract: database.Address, Method: method, Args: b}
 }
