@@ -30,6 +30,7 @@ import (
 	"github.com/vsys/vsys/app/rpc/jsonrpc"
 	"github.com/vsys/vsys/app/tx"
 	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -47,6 +48,7 @@ type Options struct {
 	KeepHome      bool          // leave the node's home for inspection
 	CPUProfile    string        // write the node's CPU profile under load here
 	WasmToken     string        // with App vsys: send through this token contract (.wasm) instead of the native module
+	Rows          int           // with App vsys: each tx inserts this many ~100-byte rows into its sender's table, not a transfer
 	Live          bool          // Log is a terminal: redraw progress in place
 }
 
@@ -64,6 +66,12 @@ type Result struct {
 	PeakRSSKiB int64         `json:"peak_rss_kib"`
 	Blocks     int           `json:"blocks"`
 	MaxBlock   int           `json:"max_block_txs"`
+	// Rows mode: rows committed per second, and the latency of
+	// vsys_queryTable (100 rows by index) sampled while the writes ran.
+	RowsPerSec float64       `json:"rows_per_sec,omitempty"`
+	Queries    int           `json:"queries,omitempty"`
+	QueryP50   time.Duration `json:"query_p50_ns,omitempty"`
+	QueryP99   time.Duration `json:"query_p99_ns,omitempty"`
 }
 
 func (o *Options) defaults() {
@@ -157,6 +165,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := waitHeight(ctx, c, 1, 60*time.Second); err != nil {
 		return nil, fmt.Errorf("node did not start (log: %s): %w", logFile.Name(), err)
 	}
+	if o.Rows > 0 {
+		fmt.Fprintf(o.Log, "[%s] creating a table for each of %d accounts\n", o.label(), o.Accounts)
+		if err := createTables(ctx, c, keys); err != nil {
+			return nil, fmt.Errorf("create tables: %w", err)
+		}
+	}
 	var tok *address.Address
 	if o.WasmToken != "" {
 		fmt.Fprintf(o.Log, "[%s] deploying %s and funding %d accounts\n", o.label(), o.WasmToken, o.Accounts)
@@ -208,14 +222,22 @@ func makeTxs(o Options, keys []ed25519.PrivateKey, wasmToken *address.Address) (
 			for i := w; i < o.Txs; i += o.Workers {
 				from := i % len(keys)
 				to := address.FromPubKey(keys[(from+1)%len(keys)].Public().(ed25519.PublicKey))
-				call, err := transferCall(to, wasmToken)
+				calls, nonce, err := []tx.Call(nil), uint64(i/len(keys)), error(nil)
+				if o.Rows > 0 {
+					calls, err = insertCalls(address.FromPubKey(keys[from].Public().(ed25519.PublicKey)), nonce, o.Rows)
+					nonce++ // create_table took nonce 0
+				} else {
+					var call tx.Call
+					call, err = transferCall(to, wasmToken)
+					calls = []tx.Call{call}
+				}
 				if err != nil {
 					errs <- err
 					return
 				}
 				t, err := tx.Sign(tx.Body{
-					ChainID: "bench", Nonce: uint64(i / len(keys)), GasLimit: 500_000, GasPrice: codec.NewU128(1),
-					Calls: []tx.Call{call},
+					ChainID: "bench", Nonce: nonce, GasLimit: 500_000 * uint64(len(calls)), GasPrice: codec.NewU128(1),
+					Calls: calls,
 				}, keys[from])
 				if err != nil {
 					errs <- err
@@ -270,6 +292,29 @@ func load(ctx context.Context, o Options, c *client.Client, txs [][]byte) (*Resu
 	}
 	submitDone := make(chan struct{})
 	go func() { wg.Wait(); close(submitDone) }()
+	var queryLat []time.Duration
+	sampled, stopSampling := make(chan struct{}), make(chan struct{})
+	if o.Rows > 0 {
+		go func() { // vsys_queryTable while the chain takes the writes
+			defer close(sampled)
+			owner := address.FromPubKey(seedKey(0).Public().(ed25519.PublicKey))
+			q := rpc.QueryRequest{TableRef: rpc.TableRef{Owner: owner, Table: "bench"}, Index: "by_owner",
+				Prefix: map[string]any{"owner": rowOwner(0).String()}, Limit: 100}
+			for {
+				select {
+				case <-stopSampling:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				t0 := time.Now()
+				if _, err := c.QueryTable(ctx, q); err == nil {
+					queryLat = append(queryLat, time.Since(t0))
+				}
+			}
+		}()
+	} else {
+		close(sampled)
+	}
 
 	deadline := time.Now().Add(o.Timeout)
 	height := startHeight
@@ -340,6 +385,16 @@ func load(ctx context.Context, o Options, c *client.Client, txs [][]byte) (*Resu
 	}
 	sort.Slice(tr.latencies, func(i, j int) bool { return tr.latencies[i] < tr.latencies[j] })
 	res.P50, res.P99 = percentile(tr.latencies, 0.50), percentile(tr.latencies, 0.99)
+	close(stopSampling)
+	<-sampled
+	if o.Rows > 0 {
+		if err := checkRows(ctx, c, o); err != nil {
+			return nil, err
+		}
+		res.RowsPerSec = res.TPS * float64(o.Rows)
+		sort.Slice(queryLat, func(i, j int) bool { return queryLat[i] < queryLat[j] })
+		res.Queries, res.QueryP50, res.QueryP99 = len(queryLat), percentile(queryLat, 0.50), percentile(queryLat, 0.99)
+	}
 	if o.App == node.AppVsys {
 		res.Failed = countFailed(ctx, c, startHeight+1, height)
 	}
@@ -487,8 +542,11 @@ func saveProfile(ctx context.Context, addr, path string) error {
 // label names a run in reports: vsys, wasm (vsys through a token
 // contract) or kvstore.
 func (o *Options) label() string {
-	if o.WasmToken != "" {
+	switch {
+	case o.WasmToken != "":
 		return "wasm"
+	case o.Rows > 0:
+		return "rows"
 	}
 	return string(o.App)
 }
@@ -569,6 +627,96 @@ func sendOK(ctx context.Context, c *client.Client, key ed25519.PrivateKey, calls
 	}
 	if sent.Tx != nil && sent.Tx.Status != "ok" {
 		return fmt.Errorf("%s", sent.Tx.Log)
+	}
+	return nil
+}
+
+// benchSchema is the rows mode's table: about 100 bytes a row (u64 id,
+// address, 60-byte payload) with one secondary index.
+var benchSchema = database.Schema{
+	Columns:    []database.Column{{Name: "id", Type: "u64"}, {Name: "owner", Type: "address"}, {Name: "payload", Type: "bytes"}},
+	PrimaryKey: []string{"id"},
+	Indexes:    []database.Index{{Name: "by_owner", Columns: []string{"owner"}}},
+}
+
+// rowOwner spreads rows over 16 owners, so an index page holds many rows.
+func rowOwner(id uint64) address.Address { return address.Derive("bench-owner", []byte{byte(id % 16)}) }
+
+// insertCalls inserts rows ids [n*rows, (n+1)*rows) into table bench of owner.
+func insertCalls(owner address.Address, n uint64, rows int) ([]tx.Call, error) {
+	payload := make([]byte, 60)
+	calls := make([]tx.Call, rows)
+	for r := range calls {
+		id := n*uint64(rows) + uint64(r)
+		row, err := codec.Marshal(struct {
+			ID      uint64
+			Owner   address.Address
+			Payload []byte
+		}{id, rowOwner(id), payload})
+		if err != nil {
+			return nil, err
+		}
+		args, err := codec.Marshal(database.RowArgs{Owner: owner, Table: "bench", Row: row})
+		if err != nil {
+			return nil, err
+		}
+		calls[r] = tx.Call{Contract: database.Address, Method: "insert", Args: args}
+	}
+	return calls, nil
+}
+
+// createTables has every account create its bench table (nonce 0), all in
+// flight at once, and waits for them to commit.
+func createTables(ctx context.Context, c *client.Client, keys []ed25519.PrivateKey) error {
+	args, err := codec.Marshal(database.CreateTableArgs{Name: "bench", Schema: benchSchema})
+	if err != nil {
+		return err
+	}
+	var hashes [][]byte
+	for _, k := range keys {
+		t, err := tx.Sign(tx.Body{ChainID: "bench", GasLimit: 2_000_000, GasPrice: codec.NewU128(1),
+			Calls: []tx.Call{{Contract: database.Address, Method: "create_table", Args: args}}}, k)
+		if err != nil {
+			return err
+		}
+		h, err := c.SendRawTransaction(ctx, t.Bytes())
+		if err != nil {
+			return err
+		}
+		hashes = append(hashes, h)
+	}
+	for _, h := range hashes {
+		t, err := c.WaitTx(ctx, h)
+		if err != nil {
+			return err
+		}
+		if t.Status != "ok" {
+			return fmt.Errorf("%s", t.Log)
+		}
+	}
+	return nil
+}
+
+// checkRows counts the first account's rows: the load is only a result if
+// every insert landed.
+func checkRows(ctx context.Context, c *client.Client, o Options) error {
+	owner := address.FromPubKey(seedKey(0).Public().(ed25519.PublicKey))
+	want := ((o.Txs + o.Accounts - 1) / o.Accounts) * o.Rows
+	q := rpc.QueryRequest{TableRef: rpc.TableRef{Owner: owner, Table: "bench"}, Limit: 1000}
+	got := 0
+	for {
+		res, err := c.QueryTable(ctx, q)
+		if err != nil {
+			return fmt.Errorf("count rows: %w", err)
+		}
+		got += len(res.Rows)
+		if len(res.Cursor) == 0 {
+			break
+		}
+		q.Cursor, q.Height = res.Cursor, rpc.Height(res.Height)
+	}
+	if got != want {
+		return fmt.Errorf("account 0's table has %d rows, want %d: inserts failed", got, want)
 	}
 	return nil
 }

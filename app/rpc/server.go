@@ -215,8 +215,16 @@ func (h *handlers) status(context.Context, json.RawMessage) (any, error) {
 	return out, nil
 }
 
+// blockNumber is the latest height whose state can be read. CometBFT
+// stores a block before the app commits it, so the block store can be one
+// ahead: a client that saw height H and then reads state "at latest" must
+// see H's writes.
 func (h *handlers) blockNumber(context.Context, json.RawMessage) (any, error) {
-	return h.Env.BlockStore.Height(), nil
+	stored := h.Env.BlockStore.Height()
+	if h.App != nil {
+		return min(stored, h.App.Store().Version()), nil
+	}
+	return stored, nil
 }
 
 // Block is vsys_getBlock's result.

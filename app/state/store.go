@@ -88,17 +88,19 @@ func (s *Store) Working() KV { return mutableKV{s} }
 // WorkingHash is the root hash the working tree would commit to.
 func (s *Store) WorkingHash() []byte { return s.tree.WorkingHash() }
 
-// Commit saves the working tree as the next version.
+// Commit saves the working tree as the next version. Readers are not
+// stopped while a large block is written: SaveVersion only touches nodes
+// the working tree created since the last commit, which no committed view
+// can reach, and the node database locks itself. The new version becomes
+// visible to At (and Version) only once it is wholly saved.
 func (s *Store) Commit() ([]byte, int64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.nodes.Lock()
-	defer s.nodes.Unlock()
 	hash, version, err := s.tree.SaveVersion()
 	if err != nil {
 		return nil, 0, fmt.Errorf("save version: %w", err)
 	}
+	s.mu.Lock()
 	s.version, s.hash = version, hash
+	s.mu.Unlock()
 	return hash, version, nil
 }
 
@@ -113,12 +115,13 @@ func (s *Store) Rollback() {
 // the latest. The view stays valid while the version is not pruned.
 func (s *Store) At(version int64) (KV, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
+	latest := s.version
+	s.mu.RUnlock()
 	if version <= 0 {
-		version = s.version
+		version = latest
 	}
-	if version == 0 || !s.tree.VersionExists(version) {
-		return nil, fmt.Errorf("%w: %d (latest %d, %s)", ErrVersionNotFound, version, s.version, s.versionRange())
+	if version == 0 || version > latest || !s.tree.VersionExists(version) {
+		return nil, fmt.Errorf("%w: %d (latest %d, %s)", ErrVersionNotFound, version, latest, s.versionRange())
 	}
 	s.nodes.RLock()
 	t, err := s.tree.GetImmutable(version)

@@ -34,16 +34,19 @@ func benchCmd() *cobra.Command {
 				o.Live = term.IsTerminal(int(f.Fd()))
 			}
 			kinds := map[string][]string{"both": {"vsys", "kvstore"}, "all": {"vsys", "wasm", "kvstore"},
-				"vsys": {"vsys"}, "wasm": {"wasm"}, "kvstore": {"kvstore"}}[apps]
+				"vsys": {"vsys"}, "wasm": {"wasm"}, "kvstore": {"kvstore"}, "rows": {"rows"}}[apps]
 			if kinds == nil {
 				return fmt.Errorf("--app %q: want vsys, wasm, kvstore, both (vsys and kvstore) or all", apps)
 			}
 			var results []*bench.Result
 			for _, k := range kinds {
 				run := o
-				run.App = node.AppKind(k)
-				if k == "wasm" {
+				run.App, run.Rows = node.AppKind(k), 0
+				switch k {
+				case "wasm":
 					run.App, run.WasmToken = node.AppVsys, wasmToken
+				case "rows":
+					run.App, run.Rows = node.AppVsys, o.Rows
 				}
 				r, err := bench.Run(cmd.Context(), run)
 				if err != nil {
@@ -56,6 +59,12 @@ func benchCmd() *cobra.Command {
 				for _, r := range results {
 					printf(cmd, "%-8s %8d %9d %8d %10.0f %9s %9s %7d %9d %7d MiB\n", r.App, r.Submitted+r.Rejected, r.Committed, r.Failed,
 						r.TPS, r.P50.Round(time.Millisecond), r.P99.Round(time.Millisecond), r.Blocks, r.MaxBlock, r.PeakRSSKiB/1024)
+				}
+				for _, r := range results {
+					if r.RowsPerSec > 0 {
+						printf(cmd, "rows: %.0f committed rows/s; vsys_queryTable (100 rows by index) while writing: %d queries, p50 %s, p99 %s\n",
+							r.RowsPerSec, r.Queries, r.QueryP50.Round(10*time.Microsecond), r.QueryP99.Round(10*time.Microsecond))
+					}
 				}
 				base := results[len(results)-1]
 				if base.App == node.AppKVStore && base.TPS > 0 {
@@ -75,7 +84,8 @@ func benchCmd() *cobra.Command {
 	f.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "give up waiting for commits after this")
 	f.BoolVar(&o.KeepHome, "keep-home", false, "keep the node's temporary home (its node.log too)")
 	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a 5 s CPU profile of the node under load to this file (go tool pprof)")
-	f.StringVar(&apps, "app", "both", "vsys (native token), wasm (token contract), kvstore, both (vsys and kvstore) or all")
+	f.StringVar(&apps, "app", "both", "vsys (native token), wasm (token contract), kvstore, both (vsys and kvstore), all, or rows (database inserts)")
+	f.IntVar(&o.Rows, "rows", 50, "with --app rows: rows each tx inserts")
 	f.StringVar(&wasmToken, "wasm-token", "contracts/artifacts/token.wasm", "token contract for --app wasm (make contracts builds it)")
 	cmd.AddCommand(transfers)
 	return cmd
