@@ -20,6 +20,7 @@ import (
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/code"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
@@ -116,11 +117,14 @@ func New(store *state.Store, opts Options) (*App, error) {
 	return a, nil
 }
 
-func newRouter(p genesis.Params, v *vm.VM) *router.Router {
+func newRouter(p genesis.Params, native string, v *vm.VM) *router.Router {
 	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes)})
 	r.Register("token", token.Address, token.New())
 	r.SetFundsMover(token.MoveFunds)
 	r.Register(database.Name, database.Address, database.New())
+	bill := billing.New(p.Billing, native)
+	r.Register(billing.Name, billing.Address, bill)
+	r.SetBiller(bill)
 	wasmModule := code.New(v)
 	r.Register(code.Name, code.Address, wasmModule)
 	r.SetResolver(wasmModule.Resolve)
@@ -140,7 +144,7 @@ func (a *App) setChain(ci chainInfo) error {
 		a.vm = v
 	}
 	a.chain = ci
-	a.router = newRouter(ci.params, a.vm)
+	a.router = newRouter(ci.params, ci.native, a.vm)
 	return nil
 }
 
@@ -431,6 +435,10 @@ func execute(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, block route
 		if err := token.LedgerAt(kv).Transfer(FeeCollector, t.Sender(), ci.native, refund); err != nil && out.Err == nil {
 			out.Err = fmt.Errorf("refund: %w", err)
 		}
+	}
+	fee, _ := b.GasPrice.Mul64(meter.Used())
+	if err := billing.RecordFee(kv, t.Sender(), fee, meter.Used()); err != nil && out.Err == nil {
+		out.Err = fmt.Errorf("bill: %w", err)
 	}
 	return out
 }

@@ -384,7 +384,7 @@ func TestSameBlocksSameHash(t *testing.T) {
 		h2.block(txs...)
 		require.Equal(t, h1.app.Store().Hash(), h2.app.Store().Hash(), "round %d", round)
 	}
-	require.Equal(t, "fdef249296c1dc195d01a8d3313dc8daaf084aea3be2b163a6bfd3e5b6473457", hex.EncodeToString(h1.app.Store().Hash()))
+	require.Equal(t, "9f339d1fdd2a18bf42445a3050b148cb6ed093af0e6a2971a493b03eda128dd0", hex.EncodeToString(h1.app.Store().Hash()))
 }
 
 func TestRestartFromDisk(t *testing.T) {

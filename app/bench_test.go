@@ -196,8 +196,8 @@ func deployBenchToken(b *testing.B, a *App, keys []*harnessKey, height *int64) a
 	*height++
 	tok := address.Derive("wasm/contract", issuer.addr[:], hash[:], []byte("bench"))
 	commitBlock(b, a, *height, [][]byte{
-		signed(issuer, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash[:], Label: "bench",
-			Args: mustMarshal(tokenInit{Name: "Bench", Symbol: "BEN", Decimals: 0, MaxSupply: codec.MaxU128})})),
+		signed(issuer, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash[:], Label: "bench",
+			Args: mustMarshal(tokenInit{Name: "Bench", Symbol: "BEN", Decimals: 0, MaxSupply: codec.MaxU128})}), 1<<40)),
 		signed(issuer, contractCall(tok, "issue", tokenAmount{codec.NewU128(1 << 40)})),
 	})
 	*height++

@@ -67,11 +67,16 @@ func (h *harness) instantiate(k ed25519.PrivateKey, hash []byte, label string, a
 	if initArgs != nil {
 		args = mustMarshal(initArgs)
 	}
-	res := h.ok(k, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: label, Admin: admin, Args: args}))
+	// The contract pays the deposit for its own storage: fund it.
+	res := h.ok(k, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: label, Admin: admin, Args: args}), contractFunds))
 	var a address.Address
 	require.NoError(h.t, codec.Unmarshal(res.Data, &a))
 	return a
 }
+
+// contractFunds is what tests give a contract at instantiate for its
+// storage deposits.
+const contractFunds = 1_000_000
 
 type counterInit struct{ Start uint64 }
 type counterBy struct{ By uint64 }
@@ -152,15 +157,15 @@ func exampleCalls(t *testing.T, h *harness) []int64 {
 	var hash []byte
 	require.NoError(t, codec.Unmarshal(run(alice, 5_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "counter")})), &hash))
 	var c1, c2 address.Address
-	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "a", Args: mustMarshal(counterInit{1})})), &c1))
-	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "b", Args: mustMarshal(counterInit{2})})), &c2))
+	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "a", Args: mustMarshal(counterInit{1})}), contractFunds)), &c1))
+	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "b", Args: mustMarshal(counterInit{2})}), contractFunds)), &c2))
 	run(bob, 300_000, contractCall(c1, "increment", counterBy{By: 3}))
 	run(bob, 300_000, contractCall(c1, "call_other", counterOther{Other: c2, By: 4}))
 
 	require.NoError(t, codec.Unmarshal(run(alice, 5_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "token")})), &hash))
 	var tok address.Address
-	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "tok",
-		Args: mustMarshal(tokenInit{Name: "Gem", Symbol: "GEM", Decimals: 2, MaxSupply: codec.NewU128(1_000_000)})})), &tok))
+	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "tok",
+		Args: mustMarshal(tokenInit{Name: "Gem", Symbol: "GEM", Decimals: 2, MaxSupply: codec.NewU128(1_000_000)})}), contractFunds)), &tok))
 	run(alice, 300_000, contractCall(tok, "issue", tokenAmount{codec.NewU128(5000)}))
 	run(alice, 300_000, contractCall(tok, "send", tokenSend{To: addr(bob), Amount: codec.NewU128(1500)}))
 	run(bob, 300_000, contractCall(tok, "send", tokenSend{To: addr(carol), Amount: codec.NewU128(500)}))
@@ -189,9 +194,9 @@ func TestWasmGasGolden(t *testing.T) {
 }
 
 var goldenWasmGas = []int64{
-	1058162, 30763, 30763, // upload counter, instantiate twice
+	1058162, 39247, 39247, // upload counter, instantiate twice (with funds)
 	24599, 32787, // increment, call_other (WASM to WASM)
-	1355082, 38484, // upload token, instantiate
+	1355082, 46968, // upload token, instantiate (with funds)
 	46543, 39251, 39251, 47589, // issue, send, send, destroy
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/gas"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/vm/wasm"
 )
 
@@ -18,13 +19,14 @@ var ErrInvalid = errors.New("invalid genesis")
 // Params are the chain parameters: part of state, hence of the app hash,
 // and the same on every node. Node-local settings live in app.toml.
 type Params struct {
-	Costs         gas.Costs     `json:"costs"`
-	MinGasPrice   codec.U128    `json:"min_gas_price"`   // in the native coin's smallest unit
-	MaxTxBytes    uint32        `json:"max_tx_bytes"`    // encoded tx
-	MaxGasPerTx   uint64        `json:"max_gas_per_tx"`  // gas_limit ceiling
-	MaxCallDepth  uint32        `json:"max_call_depth"`  // nested contract calls
-	MaxEventBytes uint32        `json:"max_event_bytes"` // data of one event
-	WASM          wasm.Schedule `json:"wasm"`            // WASM gas costs and limits
+	Costs         gas.Costs      `json:"costs"`
+	MinGasPrice   codec.U128     `json:"min_gas_price"`   // in the native coin's smallest unit
+	MaxTxBytes    uint32         `json:"max_tx_bytes"`    // encoded tx
+	MaxGasPerTx   uint64         `json:"max_gas_per_tx"`  // gas_limit ceiling
+	MaxCallDepth  uint32         `json:"max_call_depth"`  // nested contract calls
+	MaxEventBytes uint32         `json:"max_event_bytes"` // data of one event
+	WASM          wasm.Schedule  `json:"wasm"`            // WASM gas costs and limits
+	Billing       billing.Params `json:"billing"`         // storage deposits, fee distribution, quotas
 }
 
 // DefaultParams are safe defaults for a new chain.
@@ -32,6 +34,7 @@ func DefaultParams() Params {
 	return Params{
 		Costs:         gas.DefaultCosts(),
 		WASM:          wasm.DefaultSchedule(),
+		Billing:       billing.DefaultParams(),
 		MinGasPrice:   codec.NewU128(1),
 		MaxTxBytes:    1 << 20,
 		MaxGasPerTx:   100_000_000,
@@ -104,6 +107,9 @@ func (s State) Validate() error {
 		return fmt.Errorf("%w: params: limits must be positive", ErrInvalid)
 	case p.Costs.Version == 0:
 		return fmt.Errorf("%w: params.costs.version must be set", ErrInvalid)
+	}
+	if err := p.Billing.Validate(); err != nil {
+		return fmt.Errorf("%w: params.billing: %v", ErrInvalid, err)
 	}
 	if err := p.WASM.Validate(); err != nil {
 		return fmt.Errorf("%w: params.wasm: %v", ErrInvalid, err)

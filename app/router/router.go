@@ -75,6 +75,7 @@ type Router struct {
 	funds    FundsMover
 	costs    gas.Costs
 	limits   Limits
+	biller   Biller
 }
 
 // New returns a router charging costs and enforcing limits.
@@ -229,9 +230,15 @@ func (r *Router) enter(f frame, fn func(*Context) ([]byte, error)) ([]byte, erro
 	if f.readOnly {
 		root = state.NewReadOnly(cache)
 	}
+	// A contract's own storage is billed to the contract; native modules
+	// bill whoever they keep state for (BilledStore).
+	var own state.KV = state.NewPrefix(root, StorePrefix(f.contract))
+	if !f.contract.IsModule() {
+		own = r.billed(own, root, f.contract, CategoryStorage)
+	}
 	ctx := &Context{
 		Caller: f.caller, Self: f.contract, Funds: f.funds, Env: env,
-		store: state.NewGasKV(state.NewPrefix(root, StorePrefix(f.contract)), env.Gas, &r.costs),
+		store: state.NewGasKV(own, env.Gas, &r.costs),
 		root:  root, router: r, depth: f.depth, readOnly: f.readOnly,
 	}
 	nEvents := len(env.Events)

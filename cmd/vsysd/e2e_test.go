@@ -235,7 +235,7 @@ func TestWasmTour(t *testing.T) {
 	}
 	hash := field(c.run(append([]string{"tx", "wasm", "upload", wasmFile}, kt...)...), "code_hash")
 	require.Contains(t, c.run("query", "wasm", "code", hash), "init args    struct{name:string,symbol:string,decimals:u8,max_supply:u128}")
-	tok := field(c.run(append([]string{"tx", "wasm", "instantiate", hash, "gem", `{"name":"Gem","symbol":"GEM","decimals":2,"max_supply":"1000000"}`}, kt...)...), "contract")
+	tok := field(c.run(append([]string{"tx", "wasm", "instantiate", hash, "gem", `{"name":"Gem","symbol":"GEM","decimals":2,"max_supply":"1000000"}`, "--funds", "100000"}, kt...)...), "contract")
 	c.run(append([]string{"tx", "wasm", "execute", tok, "issue", `{"amount":"5000"}`}, kt...)...)
 	c.run("keys", "add", "alice", "--keyring-backend", "test")
 	alice := strings.TrimSpace(c.run("keys", "show", "alice", "--address", "--keyring-backend", "test"))

@@ -144,16 +144,26 @@ func genericCall(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call
 		return nil, err
 	}
 	call := tx.Call{Contract: contract, Method: m.Name, Args: enc}
-	if f, _ := cmd.Flags().GetString("funds"); f != "" {
-		for _, part := range strings.Split(f, ",") {
-			amt, sym, err := parseAmount(cmd, c, strings.TrimSpace(part))
-			if err != nil {
-				return nil, fmt.Errorf("--funds: %w", err)
-			}
-			call.Funds = append(call.Funds, tx.Coin{Token: sym, Amount: amt})
-		}
+	if err := attachFunds(cmd, c, &call); err != nil {
+		return nil, err
 	}
 	return []tx.Call{call}, nil
+}
+
+// attachFunds adds --funds (e.g. "10VSYS,5ABC") to call.
+func attachFunds(cmd *cobra.Command, c *client.Client, call *tx.Call) error {
+	f, _ := cmd.Flags().GetString("funds")
+	if f == "" {
+		return nil
+	}
+	for _, part := range strings.Split(f, ",") {
+		amt, sym, err := parseAmount(cmd, c, strings.TrimSpace(part))
+		if err != nil {
+			return fmt.Errorf("--funds: %w", err)
+		}
+		call.Funds = append(call.Funds, tx.Coin{Token: sym, Amount: amt})
+	}
+	return nil
 }
 
 // lookupContract accepts a module name or an address.

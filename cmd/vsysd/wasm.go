@@ -56,11 +56,16 @@ func wasmTxCmd() *cobra.Command {
 				}
 				a.Admin = &admin
 			}
-			return wasmCall("instantiate", a)
+			calls, err := wasmCall("instantiate", a)
+			if err != nil {
+				return nil, err
+			}
+			return calls, attachFunds(cmd, c, &calls[0])
 		}, func(cmd *cobra.Command, t *rpc.Transaction) { printResult(cmd, "contract", t) })
 	instantiate.Args = cobra.RangeArgs(2, 3)
 	instantiate.Flags().String("admin", "", "who may migrate it (address or key name; default: the signer)")
 	instantiate.Flags().Bool("no-admin", false, "no admin: the contract can never be migrated")
+	instantiate.Flags().String("funds", "", "coins to give the new contract, e.g. 100000 (it pays the storage deposit for its own state)")
 
 	execute := txSubCmd("execute CONTRACT METHOD [JSON_ARGS]", "Call a contract method (same as `tx call`)", 2,
 		func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {

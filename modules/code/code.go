@@ -13,6 +13,7 @@ import (
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/modules/native"
+	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/vm"
 )
 
@@ -233,6 +234,13 @@ func (m *Module) build() *native.Contract {
 			info := ContractInfo{Address: addr, CodeHash: a.CodeHash, Admin: a.Admin, Label: a.Label, Creator: ctx.Caller, Created: uint64(ctx.Env.Block.Height)}
 			if err := put(kv, key(prefixContract, addr[:]), info); err != nil {
 				return address.Address{}, err
+			}
+			// Coins attached to instantiate (moved to this module by the
+			// router) go on to the new contract: it pays its own storage.
+			for _, c := range ctx.Funds {
+				if err := token.LedgerAt(ctx.Root()).Transfer(Address, addr, c.Token, c.Amount); err != nil {
+					return address.Address{}, fmt.Errorf("fund the contract: %w", err)
+				}
 			}
 			if err := m.runEntry(ctx, addr, a.CodeHash, "init", a.Args); err != nil {
 				return address.Address{}, err

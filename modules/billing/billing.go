@@ -1,0 +1,326 @@
+package billing
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/bits"
+	"sort"
+
+	"github.com/vsys/vsys/app/abi"
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/modules/native"
+	"github.com/vsys/vsys/modules/token"
+)
+
+// Address holds every storage deposit; its store holds the bills.
+var Address = address.Module(4)
+
+// Name is the module's router name.
+const Name = "billing"
+
+// Sentinel errors.
+var (
+	ErrDeposit = errors.New("storage deposit not covered")
+	ErrQuota   = errors.New("storage quota exceeded")
+)
+
+// Params are the chain's economics, fixed in genesis.
+type Params struct {
+	// StoragePricePerByte is locked from the payer for each byte of key and
+	// value its writes add to state, and returned when they go. 0 turns
+	// deposits off (bytes are still counted).
+	StoragePricePerByte codec.U128 `json:"storage_price_per_byte"`
+	// ProposerPercent of a block's fees goes to its proposer; the rest is
+	// shared among the validators that signed the previous block, by voting
+	// power (rounding remainders go to the proposer too).
+	ProposerPercent uint32 `json:"proposer_percent"`
+	// QuotaBytes caps the bytes one payer may hold; 0 means no quota.
+	QuotaBytes uint64 `json:"quota_bytes"`
+}
+
+// DefaultParams: 1 unit of the native coin a byte, 20 % to the proposer.
+func DefaultParams() Params {
+	return Params{StoragePricePerByte: codec.NewU128(1), ProposerPercent: 20}
+}
+
+// Validate checks the params are usable.
+func (p Params) Validate() error {
+	if p.ProposerPercent > 100 {
+		return fmt.Errorf("billing: proposer_percent %d > 100", p.ProposerPercent)
+	}
+	return nil
+}
+
+// Bill is what an account or contract holds and has paid.
+type Bill struct {
+	Address    address.Address
+	Bytes      uint64     // bytes of state it pays for
+	Deposit    codec.U128 // native coin locked for them
+	FeesPaid   codec.U128 // fees of its txs
+	GasUsed    uint64     // gas of its txs
+	Categories []CategoryBytes
+}
+
+// CategoryBytes is the bytes held under one category: "storage" (a
+// contract's own), "code", "contracts", or "table/NAME".
+type CategoryBytes struct {
+	Category string
+	Bytes    uint64
+}
+
+type record struct {
+	Bytes    uint64
+	Deposit  codec.U128
+	FeesPaid codec.U128
+	GasUsed  uint64
+}
+
+// Module is the billing module: the router's Biller and the native
+// contract that answers bill and params.
+type Module struct {
+	params Params
+	native string
+	c      *native.Contract
+}
+
+// New builds the module for the native coin symbol.
+func New(p Params, nativeSymbol string) *Module {
+	m := &Module{params: p, native: nativeSymbol}
+	c := native.New(Name)
+	native.Method(c, "bill", "What an address holds in state and has paid: bytes by category, deposit locked, fees, gas.", true,
+		func(ctx *router.Context, a struct{ Address address.Address }) (Bill, error) {
+			return ReadBill(ctx.Root(), a.Address)
+		})
+	native.Method(c, "params", "The chain's billing parameters.", true,
+		func(*router.Context, native.Empty) (Params, error) { return m.params, nil })
+	m.c = c
+	return m
+}
+
+// ABI implements router.Contract.
+func (m *Module) ABI() *abi.Contract { return m.c.ABI() }
+
+// Call implements router.Contract.
+func (m *Module) Call(ctx *router.Context, method string, args []byte) ([]byte, error) {
+	return m.c.Call(ctx, method, args)
+}
+
+// Params returns the module's parameters.
+func (m *Module) Params() Params { return m.params }
+
+func store(root state.KV) state.KV { return state.NewPrefix(root, router.StorePrefix(Address)) }
+
+func recordKey(a address.Address) []byte { return append([]byte("b/"), a[:]...) }
+
+func categoryKey(a address.Address, category string) []byte {
+	return append(append([]byte("c/"), a[:]...), category...)
+}
+
+func load(kv state.KV, a address.Address) (record, error) {
+	var r record
+	b, err := kv.Get(recordKey(a))
+	if err != nil || b == nil {
+		return r, err
+	}
+	return r, codec.Unmarshal(b, &r)
+}
+
+func save(kv state.KV, a address.Address, r record) error {
+	if r == (record{}) {
+		return kv.Delete(recordKey(a))
+	}
+	b, err := codec.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return kv.Set(recordKey(a), b)
+}
+
+// Charge implements router.Biller: it moves the deposit for delta bytes
+// between payer and the module, and keeps the bill in step.
+func (m *Module) Charge(root state.KV, payer address.Address, category string, delta int64) error {
+	kv := store(root)
+	r, err := load(kv, payer)
+	if err != nil {
+		return err
+	}
+	ck := categoryKey(payer, category)
+	var cat uint64
+	if b, err := kv.Get(ck); err != nil {
+		return err
+	} else if len(b) == 8 {
+		cat = binary.BigEndian.Uint64(b)
+	}
+	ledger := token.LedgerAt(root)
+	if delta > 0 {
+		n := uint64(delta)
+		if q := m.params.QuotaBytes; q > 0 && r.Bytes+n > q {
+			return fmt.Errorf("%w: %s would hold %d bytes, quota %d", ErrQuota, payer, r.Bytes+n, q)
+		}
+		dep, err := m.params.StoragePricePerByte.Mul64(n)
+		if err != nil {
+			return err
+		}
+		if !dep.IsZero() {
+			if err := ledger.Transfer(payer, Address, m.native, dep); err != nil {
+				return fmt.Errorf("%w: %d new bytes need %s %s from %s: %v", ErrDeposit, n, dep, m.native, payer, err)
+			}
+			if r.Deposit, err = r.Deposit.Add(dep); err != nil {
+				return err
+			}
+		}
+		r.Bytes += n
+		cat += n
+	} else {
+		n := uint64(-delta)
+		if n > r.Bytes || n > cat {
+			return fmt.Errorf("billing: %s frees %d bytes of %s but holds %d", payer, n, category, cat)
+		}
+		// Return the deposit in proportion to the bytes freed, so that
+		// freeing everything returns exactly what was locked.
+		back := r.Deposit
+		if n < r.Bytes {
+			if back, err = m.params.StoragePricePerByte.Mul64(n); err != nil {
+				return err
+			}
+			if back.Cmp(r.Deposit) > 0 {
+				back = r.Deposit
+			}
+		}
+		if !back.IsZero() {
+			if err := ledger.Transfer(Address, payer, m.native, back); err != nil {
+				return fmt.Errorf("billing: return deposit: %w", err)
+			}
+			if r.Deposit, err = r.Deposit.Sub(back); err != nil {
+				return err
+			}
+		}
+		r.Bytes -= n
+		cat -= n
+	}
+	if cat == 0 {
+		err = kv.Delete(ck)
+	} else {
+		err = kv.Set(ck, binary.BigEndian.AppendUint64(nil, cat))
+	}
+	if err != nil {
+		return err
+	}
+	return save(kv, payer, r)
+}
+
+// RecordFee adds a tx's fee and gas to its sender's bill.
+func RecordFee(root state.KV, sender address.Address, fee codec.U128, gasUsed uint64) error {
+	kv := store(root)
+	r, err := load(kv, sender)
+	if err != nil {
+		return err
+	}
+	if r.FeesPaid, err = r.FeesPaid.Add(fee); err != nil {
+		return err
+	}
+	r.GasUsed += gasUsed
+	return save(kv, sender, r)
+}
+
+// ReadBill reads a bill from a root store (any committed view too).
+func ReadBill(root state.KV, a address.Address) (Bill, error) {
+	kv := store(root)
+	r, err := load(kv, a)
+	if err != nil {
+		return Bill{}, err
+	}
+	b := Bill{Address: a, Bytes: r.Bytes, Deposit: r.Deposit, FeesPaid: r.FeesPaid, GasUsed: r.GasUsed, Categories: []CategoryBytes{}}
+	p := categoryKey(a, "")
+	it, err := kv.Iterator(p, state.PrefixEnd(p), true)
+	if err != nil {
+		return b, err
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		b.Categories = append(b.Categories, CategoryBytes{Category: string(it.Key()[len(p):]), Bytes: binary.BigEndian.Uint64(it.Value())})
+	}
+	return b, it.Error()
+}
+
+// Validator is one signer of a block, by its CometBFT address (which is
+// its vsys address: both are the first 20 bytes of sha256(pubkey)).
+type Validator struct {
+	Address address.Address
+	Power   int64
+}
+
+// Distribute pays out everything the fee collector holds: ProposerPercent
+// to the proposer, the rest to the validators by power, and what rounding
+// leaves to the proposer. It returns what each got, for events and tests.
+func (m *Module) Distribute(root state.KV, collector, proposer address.Address, validators []Validator) (map[address.Address]codec.U128, error) {
+	ledger := token.LedgerAt(root)
+	total, err := ledger.Balance(collector, m.native)
+	if err != nil || total.IsZero() {
+		return nil, err
+	}
+	paid := map[address.Address]codec.U128{}
+	pay := func(to address.Address, amt codec.U128) error {
+		if amt.IsZero() {
+			return nil
+		}
+		if err := ledger.Transfer(collector, to, m.native, amt); err != nil {
+			return err
+		}
+		sum, err := paid[to].Add(amt)
+		paid[to] = sum
+		return err
+	}
+	var totalPower uint64
+	for _, v := range validators {
+		if v.Power > 0 {
+			totalPower += uint64(v.Power)
+		}
+	}
+	share := mulDiv(total, uint64(m.params.ProposerPercent), 100)
+	if totalPower == 0 {
+		share = total
+	}
+	rest, _ := total.Sub(share)
+	var given codec.U128
+	// In address order, so every node pays in the same order.
+	vs := append([]Validator(nil), validators...)
+	sort.Slice(vs, func(i, j int) bool { return string(vs[i].Address[:]) < string(vs[j].Address[:]) })
+	for _, v := range vs {
+		if v.Power <= 0 {
+			continue
+		}
+		amt := mulDiv(rest, uint64(v.Power), totalPower)
+		if err := pay(v.Address, amt); err != nil {
+			return nil, err
+		}
+		given, _ = given.Add(amt)
+	}
+	left, _ := total.Sub(given)
+	return paid, pay(proposer, left)
+}
+
+// mulDiv returns x*num/den for small num and den (both below 2^32 in
+// practice), exactly, without overflowing u128.
+func mulDiv(x codec.U128, num, den uint64) codec.U128 {
+	if den == 0 {
+		return codec.U128{}
+	}
+	q, r := divmod(x, den)
+	a, _ := q.Mul64(num)
+	rem, _ := codec.NewU128(r).Mul64(num)
+	b, _ := divmod(rem, den)
+	sum, _ := a.Add(b)
+	return sum
+}
+
+// divmod divides a u128 by a u64.
+func divmod(x codec.U128, d uint64) (codec.U128, uint64) {
+	qHi, rHi := x.Hi/d, x.Hi%d
+	qLo, r := bits.Div64(rHi, x.Lo, d)
+	return codec.U128{Hi: qHi, Lo: qLo}, r
+}
