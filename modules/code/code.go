@@ -201,7 +201,7 @@ func (m *Module) build() *native.Contract {
 	native.Method(c, "upload", "Store WASM code (validated and instrumented); returns its sha256.", false,
 		func(ctx *router.Context, a UploadArgs) ([]byte, error) {
 			hash := sha256.Sum256(a.Code)
-			kv := ctx.Store()
+			kv := ctx.BilledStore(ctx.Caller, "code") // the uploader pays for the bytes
 			if old, err := kv.Get(key(prefixCodeInfo, hash[:])); err != nil || old != nil {
 				return hash[:], err // identical code is stored once
 			}
@@ -224,7 +224,7 @@ func (m *Module) build() *native.Contract {
 				return address.Address{}, err
 			}
 			addr := address.Derive("wasm/contract", ctx.Caller[:], a.CodeHash, []byte(a.Label))
-			kv := ctx.Store()
+			kv := ctx.BilledStore(ctx.Caller, "contracts") // the creator pays for the record
 			if b, err := kv.Get(key(prefixContract, addr[:])); err != nil || b != nil {
 				if err == nil {
 					err = fmt.Errorf("%w: %s (creator, code and label %q already used)", ErrContractExists, addr, a.Label)

@@ -74,7 +74,17 @@ func indexEntry(id uint64, i int, ikey, pkKey []byte) []byte {
 // db is the database over one module store (prefixed by the module's
 // address): gas-metered ctx.Store() in calls, an unmetered view in RPC.
 // Every operation checks everything before it writes anything.
-type db struct{ kv state.KV }
+type db struct {
+	kv   state.KV // rows, indexes, table records, grants: billed to the table's owner
+	meta state.KV // the table id counter: the module's own, unbilled (nil: kv)
+}
+
+func (d db) counter() state.KV {
+	if d.meta != nil {
+		return d.meta
+	}
+	return d.kv
+}
 
 // table loads the table (owner, name).
 func (d db) table(owner address.Address, name string) (*table, error) {
@@ -127,13 +137,13 @@ func (d db) createTable(owner address.Address, name string, s Schema) (*table, e
 		return nil, fmt.Errorf("%w: %s already has %d tables, limit %d", ErrSchema, owner, len(names), MaxTables)
 	}
 	var last uint64
-	if b, err := d.kv.Get([]byte{tagCounter}); err != nil {
+	if b, err := d.counter().Get([]byte{tagCounter}); err != nil {
 		return nil, err
 	} else if len(b) == 8 {
 		last = binary.BigEndian.Uint64(b)
 	}
 	t.owner, t.name, t.id = owner, name, last+1
-	if err := d.kv.Set([]byte{tagCounter}, binary.BigEndian.AppendUint64(nil, t.id)); err != nil {
+	if err := d.counter().Set([]byte{tagCounter}, binary.BigEndian.AppendUint64(nil, t.id)); err != nil {
 		return nil, err
 	}
 	return t, d.putTable(t)

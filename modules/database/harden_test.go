@@ -244,7 +244,7 @@ func FuzzWriteRow(f *testing.F) {
 	f.Add(uint8(0), []byte{1, 2, 3})
 	f.Fuzz(func(t *testing.T, op uint8, b []byte) {
 		cache := state.NewCache(store.Working())
-		d := db{state.NewPrefix(cache, router.StorePrefix(Address))}
+		d := db{kv: state.NewPrefix(cache, router.StorePrefix(Address))}
 		var err error
 		switch op % 4 {
 		case 0:

@@ -121,14 +121,14 @@ func New() router.Contract {
 
 	native.Method(c, "create_table", "Create a table owned by the caller.", false,
 		func(ctx *router.Context, a CreateTableArgs) (native.Empty, error) {
-			if _, err := (db{ctx.Store()}).createTable(ctx.Caller, a.Name, a.Schema); err != nil {
+			if _, err := billedDB(ctx, ctx.Caller, a.Name).createTable(ctx.Caller, a.Name, a.Schema); err != nil {
 				return native.Empty{}, err
 			}
 			return native.Empty{}, native.Emit(ctx, EventTableCreated, TableEvent{Owner: ctx.Caller, Table: a.Name})
 		})
 	native.Method(c, "alter_table", "Append option columns and indexes to the caller's table; new indexes are built over existing rows.", false,
 		func(ctx *router.Context, a AlterTableArgs) (native.Empty, error) {
-			d := db{ctx.Store()}
+			d := billedDB(ctx, ctx.Caller, a.Name)
 			t, err := d.table(ctx.Caller, a.Name)
 			if err != nil {
 				return native.Empty{}, err
@@ -137,7 +137,7 @@ func New() router.Contract {
 		})
 	native.Method(c, "grant", "Grant (write=true) or revoke (write=false) an address's right to write the caller's table.", false,
 		func(ctx *router.Context, a GrantArgs) (native.Empty, error) {
-			d := db{ctx.Store()}
+			d := billedDB(ctx, ctx.Caller, a.Table)
 			t, err := d.table(ctx.Caller, a.Table)
 			if err != nil {
 				return native.Empty{}, err
@@ -147,7 +147,7 @@ func New() router.Contract {
 	rowMethod := func(name, doc string, op func(d db, t *table, row []byte) (*rowData, string, error)) {
 		native.Method(c, name, doc, false,
 			func(ctx *router.Context, a RowArgs) (native.Empty, error) {
-				d := db{ctx.Store()}
+				d := billedDB(ctx, a.Owner, a.Table)
 				t, err := d.writable(ctx.Caller, a.Owner, a.Table)
 				if err != nil {
 					return native.Empty{}, err
@@ -179,7 +179,7 @@ func New() router.Contract {
 		})
 	native.Method(c, "delete", "Delete the row with this primary key, which must exist.", false,
 		func(ctx *router.Context, a KeyArgs) (native.Empty, error) {
-			d := db{ctx.Store()}
+			d := billedDB(ctx, a.Owner, a.Table)
 			t, err := d.writable(ctx.Caller, a.Owner, a.Table)
 			if err != nil {
 				return native.Empty{}, err
@@ -226,7 +226,13 @@ func (d db) writable(caller, owner address.Address, name string) (*table, error)
 	return t, d.canWrite(t, caller)
 }
 
-func viewOf(ctx *router.Context) *Reader { return &Reader{d: db{ctx.Store()}} }
+func viewOf(ctx *router.Context) *Reader { return &Reader{d: db{kv: ctx.Store()}} }
+
+// billedDB writes table of owner: its bytes are billed to the owner (the
+// account or contract that created it), whoever writes them.
+func billedDB(ctx *router.Context, owner address.Address, table string) db {
+	return db{kv: ctx.BilledStore(owner, "table/"+table), meta: ctx.Store()}
+}
 
 // Reader reads tables. The JSON-RPC reads through it from a committed
 // view; the module's read methods read through it from ctx.Store().
@@ -237,7 +243,7 @@ type Reader struct {
 // NewReader reads tables from the whole-state view kv (the unprefixed
 // root, e.g. a committed version of the tree). It never writes.
 func NewReader(kv state.KV) *Reader {
-	return &Reader{d: db{state.NewPrefix(kv, router.StorePrefix(Address))}}
+	return &Reader{d: db{kv: state.NewPrefix(kv, router.StorePrefix(Address))}}
 }
 
 // Schema returns a table's schema, its row type and its key type.
