@@ -11,6 +11,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/vsys/vsys/app/address"
@@ -65,11 +66,12 @@ type chainInfo struct {
 type App struct {
 	abci.BaseApplication
 
-	store  *state.Store
-	router *router.Router
-	vm     *vm.VM
-	opts   Options
-	log    log.Logger
+	store   *state.Store
+	router  *router.Router
+	billing *billing.Module
+	vm      *vm.VM
+	opts    Options
+	log     log.Logger
 
 	mu    sync.RWMutex
 	chain chainInfo
@@ -117,7 +119,7 @@ func New(store *state.Store, opts Options) (*App, error) {
 	return a, nil
 }
 
-func newRouter(p genesis.Params, native string, v *vm.VM) *router.Router {
+func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *billing.Module) {
 	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes)})
 	r.Register("token", token.Address, token.New())
 	r.SetFundsMover(token.MoveFunds)
@@ -128,7 +130,7 @@ func newRouter(p genesis.Params, native string, v *vm.VM) *router.Router {
 	wasmModule := code.New(v)
 	r.Register(code.Name, code.Address, wasmModule)
 	r.SetResolver(wasmModule.Resolve)
-	return r
+	return r, bill
 }
 
 // setChain installs the chain's params: the router, and a VM metering
@@ -144,7 +146,7 @@ func (a *App) setChain(ci chainInfo) error {
 		a.vm = v
 	}
 	a.chain = ci
-	a.router = newRouter(ci.params, ci.native, a.vm)
+	a.router, a.billing = newRouter(ci.params, ci.native, a.vm)
 	return nil
 }
 
@@ -278,6 +280,30 @@ func (a *App) decode(raw []byte, maxBytes uint32) (*tx.Tx, error) {
 	}
 	a.txCache.Add(h, t)
 	return t, nil
+}
+
+// distributeFees pays the block's fees out of the fee collector to its
+// proposer and the validators that signed the previous block (billing's
+// rule). A block without a proposer (tests driving the app directly)
+// leaves them where they are.
+func (a *App) distributeFees(kv state.KV, req *abci.RequestFinalizeBlock) error {
+	if len(req.ProposerAddress) != address.Len {
+		return nil
+	}
+	proposer, _ := address.FromBytes(req.ProposerAddress)
+	var vals []billing.Validator
+	for _, v := range req.DecidedLastCommit.Votes {
+		if v.BlockIdFlag != cmtproto.BlockIDFlagCommit || len(v.Validator.Address) != address.Len {
+			continue
+		}
+		va, _ := address.FromBytes(v.Validator.Address)
+		vals = append(vals, billing.Validator{Address: va, Power: v.Validator.Power})
+	}
+	a.mu.RLock()
+	bill := a.billing
+	a.mu.RUnlock()
+	_, err := bill.Distribute(kv, FeeCollector, proposer, vals)
+	return err
 }
 
 // Precheck decodes raw and verifies its signature outside ABCI's lock, and
@@ -478,6 +504,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		}
 		gasUsed += uint64(res.GasUsed)
 		results[i] = res
+	}
+	if err := a.distributeFees(kv, req); err != nil {
+		return nil, fmt.Errorf("height %d: distribute fees: %w", req.Height, err)
 	}
 	hash := a.store.WorkingHash()
 	a.blockTxs, a.blockGas = len(req.Txs), gasUsed
