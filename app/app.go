@@ -420,6 +420,8 @@ type Outcome struct {
 	Results [][]byte // one per call, when all succeeded
 	Events  []router.Event
 	Err     error
+	// Net storage deposit the tx locks, or returns (Simulate only).
+	DepositLocked, DepositReturned codec.U128
 }
 
 // execute runs an ante-checked tx on kv: calls on a cache that is kept

@@ -4,10 +4,12 @@ import (
 	"fmt"
 
 	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/gas"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -63,7 +65,18 @@ func (a *App) Simulate(raw []byte) (Outcome, error) {
 	if err := ante(c, &ci, t); err != nil {
 		return Outcome{}, err
 	}
-	return execute(r, &ci, c, t, router.Block{Height: h + 1, ChainID: ci.chainID}), nil
+	held := func() codec.U128 {
+		b, _ := token.LedgerAt(c).Balance(billing.Address, ci.native)
+		return b
+	}
+	before := held()
+	out := execute(r, &ci, c, t, router.Block{Height: h + 1, ChainID: ci.chainID})
+	if after := held(); after.Cmp(before) >= 0 {
+		out.DepositLocked, _ = after.Sub(before)
+	} else {
+		out.DepositReturned, _ = before.Sub(after)
+	}
+	return out, nil
 }
 
 // Account is an account's nonce and balances.

@@ -22,6 +22,7 @@ import (
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/rpc/jsonrpc"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/code"
 )
 
@@ -59,6 +60,8 @@ func NewServer(b Backend, maxBody int64) *jsonrpc.Server {
 		s.Register("vsys_listTables", h.listTables)
 		s.Register("vsys_getRow", h.getRow)
 		s.Register("vsys_queryTable", h.queryTable)
+		s.Register("vsys_getBill", h.getBill)
+		s.Register("vsys_gasPrice", h.gasPrice)
 	}
 	return s
 }
@@ -470,6 +473,10 @@ type Estimate struct {
 	Code    uint32            `json:"code"`
 	Error   string            `json:"error,omitempty"`
 	Results []json.RawMessage `json:"results,omitempty"`
+	// The storage deposit the tx would lock (or return), in the native
+	// coin, over all payers (a contract pays for its own storage).
+	DepositLocked   codec.U128 `json:"storage_deposit"`
+	DepositReturned codec.U128 `json:"storage_deposit_returned"`
 }
 
 func (h *handlers) estimateGas(_ context.Context, raw json.RawMessage) (any, error) {
@@ -481,7 +488,8 @@ func (h *handlers) estimateGas(_ context.Context, raw json.RawMessage) (any, err
 	if err != nil { // the tx could not even start: ante failure or bad bytes
 		return nil, appError(err)
 	}
-	est := Estimate{GasUsed: out.GasUsed, OK: out.Err == nil, Code: app.CodeOf(out.Err)}
+	est := Estimate{GasUsed: out.GasUsed, OK: out.Err == nil, Code: app.CodeOf(out.Err),
+		DepositLocked: out.DepositLocked, DepositReturned: out.DepositReturned}
 	if out.Err != nil {
 		est.Error = out.Err.Error()
 	}
@@ -576,4 +584,40 @@ func (h *handlers) getContract(ctx context.Context, raw json.RawMessage) (any, e
 		out.ABI = a.(*abi.Contract)
 	}
 	return out, nil
+}
+
+// GasPrice is vsys_gasPrice's result: the minimum a tx may offer, and
+// the storage price, both in the native coin's smallest unit.
+type GasPrice struct {
+	MinGasPrice         codec.U128 `json:"min_gas_price"`
+	StoragePricePerByte codec.U128 `json:"storage_price_per_byte"`
+	NativeToken         string     `json:"native_token"`
+}
+
+func (h *handlers) gasPrice(context.Context, json.RawMessage) (any, error) {
+	p := h.App.Params()
+	return GasPrice{MinGasPrice: p.MinGasPrice, StoragePricePerByte: p.Billing.StoragePricePerByte, NativeToken: h.App.NativeToken()}, nil
+}
+
+// Bill is vsys_getBill's result.
+type Bill struct {
+	billing.Bill
+	Height int64 `json:"height"`
+}
+
+func (h *handlers) getBill(_ context.Context, raw json.RawMessage) (any, error) {
+	var addr address.Address
+	var height Height
+	if err := params(raw, 1, &addr, &height); err != nil {
+		return nil, err
+	}
+	kv, hgt, err := h.App.View(int64(height))
+	if err != nil {
+		return nil, appError(err)
+	}
+	b, err := billing.ReadBill(kv, addr)
+	if err != nil {
+		return nil, appError(err)
+	}
+	return Bill{Bill: b, Height: hgt}, nil
 }

@@ -6,6 +6,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -450,6 +452,45 @@ func TestDatabaseTour(t *testing.T) {
 	c.run(append([]string{"tx", "db", "grant", "items", "bob"}, kt...)...)
 	c.run(bobArgs...)
 	require.Contains(t, c.run("query", "db", "row", dev, "items", `{"id":"2000"}`), `"status":"new"`)
+
+	// Billing: the table's bytes are on dev's bill (bob wrote a row, dev
+	// pays for it), with their deposit; fees went to the validator.
+	bill, err := cl.GetBill(context.Background(), devAddr, 0)
+	require.NoError(t, err)
+	var tableBytes uint64
+	for _, cat := range bill.Categories {
+		if cat.Category == "table/items" {
+			tableBytes = cat.Bytes
+		}
+	}
+	require.Positive(t, tableBytes)
+	require.Equal(t, codec.NewU128(bill.Bytes), bill.Deposit, "1 unit a byte")
+	require.Contains(t, c.run("query", "billing", "bill", "dev", "--keyring-backend", "test"), "table/items")
+	var pv struct {
+		Address string `json:"address"`
+	}
+	raw, err := os.ReadFile(filepath.Join(c.home, "config", "priv_validator_key.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &pv))
+	vb, err := hex.DecodeString(pv.Address)
+	require.NoError(t, err)
+	validator, err := address.FromBytes(vb)
+	require.NoError(t, err)
+	acc, err := cl.GetAccount(context.Background(), validator, 0)
+	require.NoError(t, err)
+	require.NotEmpty(t, acc.Balances, "the validator earned the fees")
+	require.Positive(t, acc.Balances[0].Amount.Lo)
+	// The estimate reports the deposit a new row would lock.
+	b, _ := codec.Marshal(database.RowArgs{Owner: devAddr, Table: "items", Row: mustCodec(t, row{ID: 3000, Owner: devAddr, Status: "new"})})
+	devAcc, err := cl.GetAccount(context.Background(), devAddr, 0)
+	require.NoError(t, err)
+	probe, err := tx.WithSignature(tx.Body{ChainID: "e2e-chain", PubKey: devKey.Public().(ed25519.PublicKey), Nonce: devAcc.Nonce, GasLimit: 1_000_000, GasPrice: codec.NewU128(1),
+		Calls: []tx.Call{{Contract: database.Address, Method: "insert", Args: b}}}, make([]byte, tx.SignatureLen))
+	require.NoError(t, err)
+	est, err := cl.EstimateGas(context.Background(), probe.Bytes())
+	require.NoError(t, err)
+	require.True(t, est.OK, est.Error)
+	require.Positive(t, est.DepositLocked.Lo, "a new row locks a deposit")
 }
 
 func mustCodec(t *testing.T, v any) []byte {

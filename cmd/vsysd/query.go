@@ -149,11 +149,11 @@ func queryCmd() *cobra.Command {
 		},
 	}
 
-	wasmq, dbq := wasmQueryCmd(&height), dbQueryCmd(&height)
-	for _, c := range append(append([]*cobra.Command{balance, account, call}, wasmq.Commands()...), dbq.Commands()...) {
+	wasmq, dbq, billq := wasmQueryCmd(&height), dbQueryCmd(&height), billingQueryCmd(&height)
+	for _, c := range append(append(append([]*cobra.Command{balance, account, call}, wasmq.Commands()...), dbq.Commands()...), billq.Commands()[0]) {
 		c.Flags().Int64Var(&height, "height", 0, "read state at this height (0: latest)")
 	}
-	cmd.AddCommand(tok, account, txq, call, block, abiq, wasmq, dbq)
+	cmd.AddCommand(tok, account, txq, call, block, abiq, wasmq, dbq, billq)
 	return cmd
 }
 

@@ -57,19 +57,19 @@ func (p Params) Validate() error {
 
 // Bill is what an account or contract holds and has paid.
 type Bill struct {
-	Address    address.Address
-	Bytes      uint64     // bytes of state it pays for
-	Deposit    codec.U128 // native coin locked for them
-	FeesPaid   codec.U128 // fees of its txs
-	GasUsed    uint64     // gas of its txs
-	Categories []CategoryBytes
+	Address    address.Address `json:"address"`
+	Bytes      uint64          `json:"bytes"`     // bytes of state it pays for
+	Deposit    codec.U128      `json:"deposit"`   // native coin locked for them
+	FeesPaid   codec.U128      `json:"fees_paid"` // fees of its txs
+	GasUsed    uint64          `json:"gas_used"`  // gas of its txs
+	Categories []CategoryBytes `json:"categories"`
 }
 
 // CategoryBytes is the bytes held under one category: "storage" (a
 // contract's own), "code", "contracts", or "table/NAME".
 type CategoryBytes struct {
-	Category string
-	Bytes    uint64
+	Category string `json:"category"`
+	Bytes    uint64 `json:"bytes"`
 }
 
 type record struct {

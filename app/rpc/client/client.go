@@ -326,3 +326,15 @@ func waitBlock(ctx context.Context, c *Client, height int64) error {
 		}
 	}
 }
+
+// GetBill returns what an address holds in state and has paid.
+func (c *Client) GetBill(ctx context.Context, addr address.Address, height int64) (*rpc.Bill, error) {
+	var b rpc.Bill
+	return &b, c.rpc.Call(ctx, "vsys_getBill", []any{addr, rpc.Height(height)}, &b)
+}
+
+// GasPrice returns the minimum gas price and the storage price.
+func (c *Client) GasPrice(ctx context.Context) (*rpc.GasPrice, error) {
+	var p rpc.GasPrice
+	return &p, c.rpc.Call(ctx, "vsys_gasPrice", nil, &p)
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// billingQueryCmd is `vsysd query billing ...`.
+func billingQueryCmd(height *int64) *cobra.Command {
+	cmd := &cobra.Command{Use: "billing", Short: "Bills (state held, deposits, fees) and prices"}
+	bill := &cobra.Command{
+		Use: "bill ADDRESS", Short: "What an address holds in state and has paid", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			addr, err := resolveAddress(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			b, err := rpcClient(cmd).GetBill(cmd.Context(), addr, *height)
+			if err != nil {
+				return err
+			}
+			return emit(cmd, b, func() {
+				printf(cmd, "address   %s\nbytes     %d\ndeposit   %s\nfees paid %s\ngas used  %d\nheight    %d\n",
+					b.Address, b.Bytes, b.Deposit, b.FeesPaid, b.GasUsed, b.Height)
+				for _, c := range b.Categories {
+					printf(cmd, "  %-20s %d bytes\n", c.Category, c.Bytes)
+				}
+			})
+		},
+	}
+	params := &cobra.Command{
+		Use: "params", Short: "Minimum gas price and storage price", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := rpcClient(cmd).GasPrice(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return emit(cmd, p, func() {
+				printf(cmd, "min gas price          %s %s\nstorage price per byte %s %s\n", p.MinGasPrice, p.NativeToken, p.StoragePricePerByte, p.NativeToken)
+			})
+		},
+	}
+	addKeyringFlag(bill)
+	cmd.AddCommand(bill, params)
+	return cmd
+}
