@@ -21,6 +21,12 @@ import (
 // benchChain is an app at height 1 with senders funded, on IAVL on disk.
 func benchChain(b *testing.B, senders int) (*App, []*harnessKey) {
 	b.Helper()
+	return benchChainWith(b, senders, nil)
+}
+
+// benchChainWith is benchChain with genesis adjusted by edit.
+func benchChainWith(b *testing.B, senders int, edit func(*genesis.State)) (*App, []*harnessKey) {
+	b.Helper()
 	store, err := state.Open(b.TempDir(), state.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -36,6 +42,9 @@ func benchChain(b *testing.B, senders int) (*App, []*harnessKey) {
 		k := key(byte(i)) // distinct seeds for i < 256
 		keys[i] = &harnessKey{priv: k, addr: addr(k)}
 		gs.Accounts = append(gs.Accounts, genesis.Account{Address: keys[i].addr, Balance: codec.NewU128(1 << 60)})
+	}
+	if edit != nil {
+		edit(&gs)
 	}
 	appState, _ := json.Marshal(gs)
 	if _, err := a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState}); err != nil {
@@ -101,15 +110,23 @@ func BenchmarkBlock5k(b *testing.B) {
 	benchBlock(b, true)
 }
 
+// BenchmarkBlock5kNoDeposit is BenchmarkBlock5k with the storage price at
+// 0: what billing costs transfers (fee records and distribution stay on).
+func BenchmarkBlock5kNoDeposit(b *testing.B) {
+	benchBlockWith(b, true, func(gs *genesis.State) { gs.Params.Billing.StoragePricePerByte = codec.U128{} })
+}
+
 // BenchmarkBlock5kUncached is the same with signatures verified in
 // FinalizeBlock (a node that did not see the txs in its mempool).
 func BenchmarkBlock5kUncached(b *testing.B) {
 	benchBlock(b, false)
 }
 
-func benchBlock(b *testing.B, cached bool) {
+func benchBlock(b *testing.B, cached bool) { benchBlockWith(b, cached, nil) }
+
+func benchBlockWith(b *testing.B, cached bool, edit func(*genesis.State)) {
 	const perBlock = 5000
-	a, keys := benchChain(b, 100)
+	a, keys := benchChainWith(b, 100, edit)
 	blocks := (b.N + perBlock - 1) / perBlock
 	all := make([][][]byte, blocks)
 	for i := range all {
@@ -219,9 +236,19 @@ type benchRow struct {
 // BenchmarkInsertRows executes and commits blocks of txs that each insert
 // 50 rows of about 100 bytes (u64 key, address, 60-byte payload) into the
 // sender's table, which has one secondary index. ns/op is per row.
-func BenchmarkInsertRows(b *testing.B) {
+func BenchmarkInsertRows(b *testing.B) { benchInsertRows(b, true) }
+
+// BenchmarkInsertRowsNoDeposit is BenchmarkInsertRows with the storage
+// price at 0: the difference is what storage deposits cost.
+func BenchmarkInsertRowsNoDeposit(b *testing.B) { benchInsertRows(b, false) }
+
+func benchInsertRows(b *testing.B, deposit bool) {
 	const rowsPerTx, txsPerBlock = 50, 100
-	a, keys := benchChain(b, 20)
+	a, keys := benchChainWith(b, 20, func(gs *genesis.State) {
+		if !deposit {
+			gs.Params.Billing.StoragePricePerByte = codec.U128{}
+		}
+	})
 	height := int64(2)
 	schema := database.Schema{
 		Columns:    []database.Column{{Name: "id", Type: "u64"}, {Name: "owner", Type: "address"}, {Name: "payload", Type: "bytes"}},
