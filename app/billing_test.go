@@ -202,3 +202,25 @@ func TestFeesGoToValidators(t *testing.T) {
 	require.Equal(t, codec.NewU128(toV2), h.balance(v2, "VSYS"))
 	require.True(t, h.balance(FeeCollector, "VSYS").IsZero())
 }
+
+// TestContractReadsItsBill: a contract reads its own bill and balance
+// (sdk-rust's billing module) and sees what the chain charged it.
+func TestContractReadsItsBill(t *testing.T) {
+	h := newHarness(t)
+	c := h.instantiate(alice, h.upload(alice, artifact(t, "counter")), "c", nil, counterInit{7})
+	var got struct {
+		Bytes   uint64
+		Deposit codec.U128
+		Balance codec.U128
+	}
+	h.query(c, "storage_bill", struct{}{}, &got)
+	kv, _, err := h.app.View(0)
+	require.NoError(t, err)
+	bill, err := billing.ReadBill(kv, c)
+	require.NoError(t, err)
+	require.Positive(t, got.Bytes)
+	require.Equal(t, bill.Bytes, got.Bytes)
+	require.Equal(t, bill.Deposit, got.Deposit)
+	left, _ := codec.NewU128(contractFunds).Sub(got.Deposit)
+	require.Equal(t, left, got.Balance, "funded at instantiate, less the deposit for its state")
+}

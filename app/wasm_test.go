@@ -194,10 +194,10 @@ func TestWasmGasGolden(t *testing.T) {
 }
 
 var goldenWasmGas = []int64{
-	1058162, 39247, 39247, // upload counter, instantiate twice (with funds)
+	1370922, 39247, 39247, // upload counter, instantiate twice (with funds)
 	24599, 32787, // increment, call_other (WASM to WASM)
-	1355082, 46968, // upload token, instantiate (with funds)
-	46543, 39251, 39251, 47589, // issue, send, send, destroy
+	1351122, 46968, // upload token, instantiate (with funds)
+	46543, 39188, 39188, 47526, // issue, send, send, destroy
 }
 
 // TestLifecycleErrors: instantiate refuses unknown code and a reused

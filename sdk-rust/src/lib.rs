@@ -25,6 +25,7 @@ extern crate std;
 
 pub mod address;
 pub mod api;
+pub mod billing;
 pub mod db;
 pub mod encoding;
 #[macro_use]

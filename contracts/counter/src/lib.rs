@@ -15,6 +15,7 @@ vsys_struct! {
     pub struct IncrementArgs { pub by: u64 }
     pub struct CallOtherArgs { pub other: Address, pub by: u64 }
     pub struct Incremented { pub value: u64 }
+    pub struct StorageBill { pub bytes: u64, pub deposit: u128, pub balance: u128 }
 }
 
 static COUNT: Item<u64> = Item::new(b"count");
@@ -45,6 +46,12 @@ entry! {
 
     fn version() -> Result<u32, String> {
         Ok(VERSION.get_or(0))
+    }
+
+    fn storage_bill() -> Result<StorageBill, String> {
+        let bill = vsys_sdk::billing::my_bill()?;
+        let balance = vsys_sdk::billing::my_balance("VSYS")?;
+        Ok(StorageBill { bytes: bill.bytes, deposit: bill.deposit, balance })
     }
 
     fn migrate() -> Result<(), String> {
