@@ -1,0 +1,95 @@
+package billing
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/modules/token"
+)
+
+func newRoot(t *testing.T, payer address.Address, balance uint64) state.KV {
+	t.Helper()
+	s, err := state.Open(t.TempDir(), state.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	kv := s.Working()
+	l := token.LedgerAt(kv)
+	require.NoError(t, l.Create(token.Info{Symbol: "VSYS", Name: "V", Decimals: 8, MaxSupply: codec.MaxU128}))
+	require.NoError(t, l.Mint(payer, "VSYS", codec.NewU128(balance)))
+	return kv
+}
+
+func TestChargeAndRefund(t *testing.T) {
+	payer := address.Derive("billing-test", []byte("payer"))
+	kv := newRoot(t, payer, 1000)
+	m := New(Params{StoragePricePerByte: codec.NewU128(3), ProposerPercent: 20}, "VSYS")
+	require.NoError(t, m.Charge(kv, payer, "table/a", 100))
+	require.NoError(t, m.Charge(kv, payer, "storage", 50))
+	b, err := ReadBill(kv, payer)
+	require.NoError(t, err)
+	require.Equal(t, uint64(150), b.Bytes)
+	require.Equal(t, codec.NewU128(450), b.Deposit)
+	require.Equal(t, []CategoryBytes{{"storage", 50}, {"table/a", 100}}, b.Categories)
+	bal, _ := token.LedgerAt(kv).Balance(payer, "VSYS")
+	require.Equal(t, codec.NewU128(550), bal)
+
+	// Not enough left for 200 more bytes: refused, nothing moves.
+	err = m.Charge(kv, payer, "table/a", 200)
+	require.ErrorIs(t, err, ErrDeposit)
+	again, _ := ReadBill(kv, payer)
+	require.Equal(t, b, again)
+
+	// Freeing everything returns exactly what was locked.
+	require.NoError(t, m.Charge(kv, payer, "table/a", -100))
+	require.NoError(t, m.Charge(kv, payer, "storage", -50))
+	bal, _ = token.LedgerAt(kv).Balance(payer, "VSYS")
+	require.Equal(t, codec.NewU128(1000), bal)
+	b, _ = ReadBill(kv, payer)
+	require.Zero(t, b.Bytes)
+	require.True(t, b.Deposit.IsZero())
+	require.Empty(t, b.Categories)
+
+	// Freeing what was never held is a bug, not a refund.
+	require.Error(t, m.Charge(kv, payer, "storage", -1))
+}
+
+func TestQuota(t *testing.T) {
+	payer := address.Derive("billing-test", []byte("quota"))
+	kv := newRoot(t, payer, 1_000_000)
+	m := New(Params{StoragePricePerByte: codec.NewU128(1), QuotaBytes: 500}, "VSYS")
+	require.NoError(t, m.Charge(kv, payer, "storage", 500))
+	require.ErrorIs(t, m.Charge(kv, payer, "storage", 1), ErrQuota)
+	require.NoError(t, m.Charge(kv, payer, "storage", -10))
+	require.NoError(t, m.Charge(kv, payer, "storage", 10))
+}
+
+func TestDistributeSumsExactly(t *testing.T) {
+	collector := address.Derive("billing-test", []byte("fees"))
+	for _, total := range []uint64{0, 1, 7, 99, 1_000_003} {
+		kv := newRoot(t, collector, total)
+		m := New(Params{ProposerPercent: 20}, "VSYS")
+		vs := []Validator{{address.Derive("v", []byte{1}), 3}, {address.Derive("v", []byte{2}), 5}, {address.Derive("v", []byte{3}), 0}}
+		paid, err := m.Distribute(kv, collector, vs[0].Address, vs)
+		require.NoError(t, err)
+		var sum codec.U128
+		for _, amt := range paid {
+			sum, _ = sum.Add(amt)
+		}
+		require.Equal(t, codec.NewU128(total), sum, "total %d", total)
+		left, _ := token.LedgerAt(kv).Balance(collector, "VSYS")
+		require.True(t, left.IsZero())
+		require.Zero(t, paid[vs[2].Address].Lo, "no power, no share")
+	}
+}
+
+func TestMulDiv(t *testing.T) {
+	require.Equal(t, codec.NewU128(33), mulDiv(codec.NewU128(100), 1, 3))
+	big := codec.MaxU128
+	q := mulDiv(big, 1, 2)
+	require.Equal(t, codec.U128{Hi: 1<<63 - 1, Lo: ^uint64(0)}, q)
+	require.Equal(t, big, mulDiv(big, 7, 7))
+}
