@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/p2p"
@@ -130,6 +131,10 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		cfg.P2P.AllowDuplicateIP = true // all on 127.0.0.1
 		cfg.P2P.AddrBookStrict = false
 		cfg.P2P.PexReactor = false
+		// A dead proposer costs a round: keep it short on a local network.
+		cfg.Consensus.TimeoutPropose = time.Second
+		cfg.Consensus.TimeoutPrevote = 500 * time.Millisecond
+		cfg.Consensus.TimeoutPrecommit = 500 * time.Millisecond
 		cmtcfg.WriteConfigFile(filepath.Join(n.Home, "config", "config.toml"), cfg)
 	}
 	return nodes, nil

@@ -1,0 +1,101 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+var vsysdBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vsys-net-")
+	if err != nil {
+		panic(err)
+	}
+	vsysdBin = filepath.Join(dir, "vsysd")
+	if out, err := exec.Command("go", "build", "-o", vsysdBin, "../../cmd/vsysd").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build vsysd: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func startNetwork(t *testing.T, n int) (*Network, *Load) {
+	t.Helper()
+	nw, err := NewNetwork(vsysdBin, t.TempDir(), n, "300ms")
+	require.NoError(t, err)
+	for i := range nw.Nodes {
+		require.NoError(t, nw.Start(i))
+	}
+	t.Cleanup(nw.StopAll)
+	for i := range nw.Nodes {
+		require.NoError(t, nw.WaitHeight(context.Background(), i, 2, 60*time.Second))
+	}
+	load, err := nw.StartLoad()
+	require.NoError(t, err)
+	t.Cleanup(load.Stop)
+	return nw, load
+}
+
+// TestNetworkKillRestart is the short network test `make test` runs: four
+// validator processes under load, one killed with -9 and restarted; the
+// chain keeps committing on three, the node catches up, all four agree on
+// the app hash, and no committed transfer is lost.
+func TestNetworkKillRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts four nodes")
+	}
+	nw, load := startNetwork(t, 4)
+	time.Sleep(2 * time.Second)
+	rows, err := Run(context.Background(), nw, load, []Perturbation{KillRestart(3, 8*time.Second)}, testWriter{t})
+	require.NoError(t, err)
+	load.Stop()
+	r := rows[0]
+	require.Positive(t, r.Blocks, "three of four validators keep committing")
+	require.True(t, r.SameHash)
+	require.Zero(t, r.Lost)
+	require.NotZero(t, load.Total, "the load committed transfers")
+	PrintTable(testWriter{t}, rows)
+}
+
+// TestNetworkPerturbations is `make e2e`: every perturbation, one after the
+// other, on a loaded four-validator network, and the table of what
+// happened.
+func TestNetworkPerturbations(t *testing.T) {
+	if os.Getenv("VSYS_E2E") == "" {
+		t.Skip("set VSYS_E2E=1 (make e2e)")
+	}
+	nw, load := startNetwork(t, 4)
+	time.Sleep(2 * time.Second)
+	rows, err := Run(context.Background(), nw, load, []Perturbation{
+		KillRestart(1, 5*time.Second),
+		StopRestart(2, 30*time.Second),
+		Partition(3, 15*time.Second),
+		RollingRestart(2 * time.Second),
+		KillRestart(0, 3*time.Second),
+	}, os.Stdout)
+	load.Stop()
+	PrintTable(os.Stdout, rows)
+	require.NoError(t, err)
+	for _, r := range rows {
+		require.True(t, r.SameHash, r.Perturbation)
+		require.Zero(t, r.Lost, r.Perturbation)
+	}
+	fmt.Printf("load: %d transfers committed\n", load.Total)
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	return len(p), nil
+}

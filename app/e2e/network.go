@@ -1,0 +1,256 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/keys"
+	"github.com/vsys/vsys/app/node"
+	"github.com/vsys/vsys/app/rpc/client"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/token"
+)
+
+// Network is a local network of vsysd validator processes.
+type Network struct {
+	Bin   string
+	Dir   string
+	Nodes []node.TestnetNode
+	procs []*proc
+	mu    sync.Mutex
+}
+
+type proc struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited
+}
+
+// FreeBasePort finds a base port with n*10 free ports above it.
+func FreeBasePort(n int) (int, error) {
+	for attempt := 0; attempt < 50; attempt++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		base := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if base+10*n > 65000 {
+			continue
+		}
+		ok := true
+		for p := base; p < base+10*n && ok; p++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil {
+				ok = false
+				break
+			}
+			l.Close()
+		}
+		if ok {
+			return base, nil
+		}
+	}
+	return 0, fmt.Errorf("no free port range for %d nodes", n)
+}
+
+// NewNetwork writes an n-validator testnet into dir.
+func NewNetwork(bin, dir string, n int, blockInterval string) (*Network, error) {
+	base, err := FreeBasePort(n)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := node.InitTestnet(dir, node.TestnetOptions{ChainID: "e2e-net", Validators: n, BasePort: base,
+		BlockInterval: blockInterval, DevBalance: codec.NewU128(1 << 62)})
+	if err != nil {
+		return nil, err
+	}
+	return &Network{Bin: bin, Dir: dir, Nodes: nodes, procs: make([]*proc, n)}, nil
+}
+
+// Start starts node i.
+func (nw *Network) Start(i int) error {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	log, err := os.OpenFile(filepath.Join(nw.Nodes[i].Home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(nw.Bin, "start", "--home", nw.Nodes[i].Home)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	p := &proc{cmd: cmd, done: make(chan struct{})}
+	nw.procs[i] = p
+	go func() { _ = cmd.Wait(); log.Close(); close(p.done) }()
+	return nil
+}
+
+// Signal sends sig to node i (SIGKILL and SIGTERM also wait for it to exit).
+func (nw *Network) Signal(i int, sig syscall.Signal) error {
+	nw.mu.Lock()
+	p := nw.procs[i]
+	nw.mu.Unlock()
+	if p == nil {
+		return fmt.Errorf("node %d is not running", i)
+	}
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		return err
+	}
+	if sig == syscall.SIGKILL || sig == syscall.SIGTERM {
+		<-p.done
+		nw.mu.Lock()
+		nw.procs[i] = nil
+		nw.mu.Unlock()
+	}
+	return nil
+}
+
+// StopAll stops every running node.
+func (nw *Network) StopAll() {
+	for i := range nw.Nodes {
+		_ = nw.Signal(i, syscall.SIGTERM)
+	}
+}
+
+// Client is a JSON-RPC client of node i.
+func (nw *Network) Client(i int) *client.Client { return client.New(nw.Nodes[i].RPCAddr) }
+
+// Height is node i's latest readable height, or -1 if it does not answer.
+func (nw *Network) Height(ctx context.Context, i int) int64 {
+	c, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	h, err := nw.Client(i).BlockNumber(c)
+	if err != nil {
+		return -1
+	}
+	return h
+}
+
+// WaitHeight waits until node i reaches h.
+func (nw *Network) WaitHeight(ctx context.Context, i int, h int64, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if nw.Height(ctx, i) >= h {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("node %d did not reach height %d in %s (at %d)", i, h, timeout, nw.Height(ctx, i))
+}
+
+// SameAppHash checks that every node reports the same app hash for block
+// h (the state after h-1, as each node computed and agreed on it).
+func (nw *Network) SameAppHash(ctx context.Context, h int64) (bool, error) {
+	var first []byte
+	for i := range nw.Nodes {
+		b, err := nw.Client(i).GetBlock(ctx, h)
+		if err != nil {
+			return false, fmt.Errorf("node %d block %d: %w", i, h, err)
+		}
+		if i == 0 {
+			first = b.AppHash
+		} else if !bytes.Equal(first, b.AppHash) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// Load sends token transfers from node0's dev key through whichever node
+// answers, one at a time, and remembers every tx it saw committed.
+type Load struct {
+	nw        *Network
+	key       ed25519.PrivateKey
+	To        address.Address
+	mu        sync.Mutex
+	Committed [][]byte
+	Total     uint64
+	stop      chan struct{}
+	done      chan struct{}
+	once      sync.Once
+}
+
+// StartLoad begins the load.
+func (nw *Network) StartLoad() (*Load, error) {
+	kr, err := keys.Open(nw.Nodes[0].Home, keys.BackendTest, nil)
+	if err != nil {
+		return nil, err
+	}
+	k, err := kr.Signer(node.DevKeyName)
+	if err != nil {
+		return nil, err
+	}
+	l := &Load{nw: nw, key: k, To: address.Derive("e2e", []byte("sink")), stop: make(chan struct{}), done: make(chan struct{})}
+	go l.run()
+	return l, nil
+}
+
+func (l *Load) run() {
+	defer close(l.done)
+	for i := 0; ; i++ {
+		select {
+		case <-l.stop:
+			return
+		default:
+		}
+		c := l.nw.Client(i % len(l.nw.Nodes))
+		args, _ := codec.Marshal(token.SendArgs{Token: "VSYS", To: l.To, Amount: codec.NewU128(1)})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		sent, err := c.Send(ctx, l.key, []tx.Call{{Contract: token.Address, Method: "send", Args: args}}, client.SendOptions{})
+		cancel()
+		if err == nil && sent.Tx != nil && sent.Tx.Status == "ok" {
+			l.mu.Lock()
+			l.Committed = append(l.Committed, sent.Hash)
+			l.Total++
+			l.mu.Unlock()
+		} else {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+}
+
+// Stop ends the load.
+func (l *Load) Stop() {
+	l.once.Do(func() { close(l.stop) })
+	<-l.done
+}
+
+// Committed is how many transfers the load has seen committed.
+func (l *Load) CommittedCount() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.Total
+}
+
+// Lost is how many of the first total transfers the load saw committed
+// node i's state lacks: each moved 1 unit to the sink, so the sink's
+// balance must be at least total (it may be more: a tx can commit after
+// its sender gave up waiting).
+func (l *Load) Lost(ctx context.Context, i int, total uint64) (uint64, error) {
+	acc, err := l.nw.Client(i).GetAccount(ctx, l.To, 0)
+	if err != nil {
+		return 0, err
+	}
+	var bal codec.U128
+	for _, b := range acc.Balances {
+		if b.Token == "VSYS" {
+			bal = b.Amount
+		}
+	}
+	if bal.Hi == 0 && bal.Lo < total {
+		return total - bal.Lo, nil
+	}
+	return 0, nil
+}
