@@ -49,6 +49,9 @@ type Options struct {
 	CPUProfile    string        // write the node's CPU profile under load here
 	WasmToken     string        // with App vsys: send through this token contract (.wasm) instead of the native module
 	Rows          int           // with App vsys: each tx inserts this many ~100-byte rows into its sender's table, not a transfer
+	Validators    int           // > 1: run a network of this many validators (vsysd testnet) and load node0
+
+	pprofPort int
 	Live          bool          // Log is a terminal: redraw progress in place
 }
 
@@ -124,47 +127,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			Balance: codec.NewU128(1 << 60),
 		})
 	}
-	ports, err := freePorts(5)
+	if pp, err := freePorts(1); err == nil {
+		o.pprofPort = pp[0]
+	}
+	var c *client.Client
+	var stop func()
+	if o.Validators > 1 {
+		c, stop, err = startNetwork(ctx, o, home, accounts)
+	} else {
+		c, stop, err = startNode(ctx, o, home, accounts)
+	}
 	if err != nil {
 		return nil, err
 	}
-	ac := config.Default()
-	ac.RPC.Address = fmt.Sprintf("127.0.0.1:%d", ports[0])
-	ac.Consensus.BlockInterval = o.BlockInterval.String()
-	ac.Metrics.Address = fmt.Sprintf("127.0.0.1:%d", ports[3])
-	ac.Log.Level = "error"
-	if _, err := node.Init(home, node.InitOptions{
-		ChainID: "bench", Accounts: accounts, App: ac,
-		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", ports[1]),
-		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", ports[2]),
-		PprofAddr:    pprofAddr(o, ports[4]),
-	}); err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, o.Binary, "start", "--home", home, "--app", string(o.App))
-	logFile, err := os.Create(filepath.Join(home, "node.log"))
-	if err != nil {
-		return nil, err
-	}
-	defer logFile.Close()
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start node: %w", err)
-	}
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	}()
-	c := client.New(ac.RPC.Address)
-	if err := waitHeight(ctx, c, 1, 60*time.Second); err != nil {
-		return nil, fmt.Errorf("node did not start (log: %s): %w", logFile.Name(), err)
-	}
+	defer stop()
 	if o.Rows > 0 {
 		fmt.Fprintf(o.Log, "[%s] creating a table for each of %d accounts\n", o.label(), o.Accounts)
 		if err := createTables(ctx, c, keys); err != nil {
@@ -188,7 +164,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	var profiled chan error
 	if o.CPUProfile != "" {
 		profiled = make(chan error, 1)
-		go func() { profiled <- saveProfile(ctx, pprofAddr(o, ports[4]), o.CPUProfile) }()
+		go func() { profiled <- saveProfile(ctx, pprofAddr(o, o.pprofPort), o.CPUProfile) }()
 	}
 	res, err := load(ctx, o, c, txs)
 	if err != nil {
@@ -199,7 +175,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, fmt.Errorf("cpu profile: %w", err)
 		}
 	}
-	res.PeakRSSKiB = peakRSS(cmd.Process.Pid)
+	res.PeakRSSKiB = peakRSSOf(home)
 	return res, nil
 }
 
@@ -719,4 +695,137 @@ func checkRows(ctx context.Context, c *client.Client, o Options) error {
 		return fmt.Errorf("account 0's table has %d rows, want %d: inserts failed", got, want)
 	}
 	return nil
+}
+
+// startNode starts one vsysd process on a fresh home (the single-node run).
+func startNode(ctx context.Context, o Options, home string, accounts []genesis.Account) (*client.Client, func(), error) {
+	ports, err := freePorts(5)
+	if err != nil {
+		return nil, nil, err
+	}
+	ac := config.Default()
+	ac.RPC.Address = fmt.Sprintf("127.0.0.1:%d", ports[0])
+	ac.Consensus.BlockInterval = o.BlockInterval.String()
+	ac.Metrics.Address = fmt.Sprintf("127.0.0.1:%d", ports[3])
+	ac.Log.Level = "error"
+	if _, err := node.Init(home, node.InitOptions{
+		ChainID: "bench", Accounts: accounts, App: ac,
+		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", ports[1]),
+		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", ports[2]),
+		PprofAddr:    pprofAddr(o, o.pprofPort),
+	}); err != nil {
+		return nil, nil, err
+	}
+	stop, err := startProcess(ctx, o, home)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := client.New(ac.RPC.Address)
+	if err := waitHeight(ctx, c, 1, 60*time.Second); err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("node did not start (log: %s): %w", filepath.Join(home, "node.log"), err)
+	}
+	return c, stop, nil
+}
+
+// startNetwork starts o.Validators vsysd processes (`vsysd testnet`
+// homes under home) and returns a client of node0, which gets the load.
+func startNetwork(ctx context.Context, o Options, home string, accounts []genesis.Account) (*client.Client, func(), error) {
+	base, err := freeBase(o.Validators)
+	if err != nil {
+		return nil, nil, err
+	}
+	nodes, err := node.InitTestnet(home, node.TestnetOptions{ChainID: "bench", Validators: o.Validators, BasePort: base,
+		BlockInterval: o.BlockInterval.String(), Accounts: accounts})
+	if err != nil {
+		return nil, nil, err
+	}
+	var stops []func()
+	stop := func() {
+		for _, s := range stops {
+			s()
+		}
+	}
+	for _, n := range nodes {
+		s, err := startProcess(ctx, o, n.Home)
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		stops = append(stops, s)
+	}
+	c := client.New(nodes[0].RPCAddr)
+	if err := waitHeight(ctx, c, 1, 60*time.Second); err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("network did not start: %w", err)
+	}
+	return c, stop, nil
+}
+
+// startProcess runs vsysd start on home, logging to home/node.log, and
+// returns how to stop it (SIGINT, then kill after 20 s).
+func startProcess(ctx context.Context, o Options, home string) (func(), error) {
+	cmd := exec.CommandContext(ctx, o.Binary, "start", "--home", home, "--app", string(o.App))
+	logFile, err := os.Create(filepath.Join(home, "node.log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return nil, fmt.Errorf("start node: %w", err)
+	}
+	pids.Store(home, cmd.Process.Pid)
+	return func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+		logFile.Close()
+	}, nil
+}
+
+// pids maps a home to its node's pid, for peak memory.
+var pids sync.Map
+
+// peakRSSOf is the largest peak RSS of the nodes under home.
+func peakRSSOf(home string) int64 {
+	var peak int64
+	pids.Range(func(k, v any) bool {
+		if strings.HasPrefix(k.(string), home) {
+			peak = max(peak, peakRSS(v.(int)))
+		}
+		return true
+	})
+	return peak
+}
+
+// freeBase finds n*10 free ports in a row.
+func freeBase(n int) (int, error) {
+	for attempt := 0; attempt < 50; attempt++ {
+		ps, err := freePorts(1)
+		if err != nil {
+			return 0, err
+		}
+		base, ok := ps[0], true
+		if base+10*n > 65000 {
+			continue
+		}
+		for p := base; p < base+10*n && ok; p++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil {
+				ok = false
+				break
+			}
+			l.Close()
+		}
+		if ok {
+			return base, nil
+		}
+	}
+	return 0, fmt.Errorf("no free port range for %d nodes", n)
 }

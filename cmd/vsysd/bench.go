@@ -86,6 +86,7 @@ func benchCmd() *cobra.Command {
 	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a 5 s CPU profile of the node under load to this file (go tool pprof)")
 	f.StringVar(&apps, "app", "both", "vsys (native token), wasm (token contract), kvstore, both (vsys and kvstore), all, or rows (database inserts)")
 	f.IntVar(&o.Rows, "rows", 50, "with --app rows: rows each tx inserts")
+	f.IntVar(&o.Validators, "validators", 1, "run a network of this many validators (vsysd testnet) and load the first")
 	f.StringVar(&wasmToken, "wasm-token", "contracts/artifacts/token.wasm", "token contract for --app wasm (make contracts builds it)")
 	cmd.AddCommand(transfers)
 	return cmd

@@ -111,7 +111,13 @@ func (m *Module) InitGenesis(root state.KV, vals []GenesisValidator, height int6
 	if len(vals) == 0 {
 		return fmt.Errorf("%w: no validators", ErrGenesis)
 	}
-	kv := store(root)
+	if height < 0 {
+		return fmt.Errorf("%w: height %d", ErrGenesis, height)
+	}
+	// Through a cache: nothing is written on error, and writes reach the
+	// tree in key order (its shape, hence the app hash, depends on order).
+	cache := state.NewCache(root)
+	kv := store(cache)
 	if done, err := kv.Has(keyGenesis); err != nil {
 		return err
 	} else if done {
@@ -146,7 +152,10 @@ func (m *Module) InitGenesis(root state.KV, vals []GenesisValidator, height int6
 			}
 		}
 	}
-	return kv.Set(keyGenesis, binary.BigEndian.AppendUint64(nil, uint64(height)))
+	if err := kv.Set(keyGenesis, binary.BigEndian.AppendUint64(nil, uint64(height))); err != nil {
+		return err
+	}
+	return cache.Write()
 }
 
 // EndBlock runs at the end of every block, after its txs, with the block's

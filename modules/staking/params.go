@@ -69,5 +69,8 @@ func (p Params) Validate() error {
 	if p.MaxValidators == 0 || p.MaxValidators > MaxValidatorsLimit {
 		return fmt.Errorf("staking: max_validators %d, want 1..%d", p.MaxValidators, MaxValidatorsLimit)
 	}
+	if p.MinSelfStake.IsZero() { // free candidacies would let anyone fill the election
+		return fmt.Errorf("staking: min_self_stake must be positive")
+	}
 	return nil
 }

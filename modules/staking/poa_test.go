@@ -7,13 +7,18 @@ import (
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/modules/native"
 )
 
 var four = []string{"v0", "v1", "v2", "v3"}
 
 func poaFixture(t *testing.T, genesis []GenesisValidator) *fixture {
-	return newFixture(t, DefaultParams(), codec.MaxU128, genesis, nil, 0)
+	var funded []address.Address
+	for _, v := range genesis {
+		funded = append(funded, address.FromPubKey(v.PubKey))
+	}
+	return newFixture(t, DefaultParams(), codec.MaxU128, genesis, funded, 100)
 }
 
 func TestPoAProposalNeedsMoreThanTwoThirds(t *testing.T) {
@@ -137,7 +142,8 @@ func TestPoARejects(t *testing.T) {
 		{"negative power", valAddr("v0"), "propose", ProposeArgs{ActionAdd, pubKey("new"), -1}, ErrInvalid},
 		{"power over the cap", valAddr("v0"), "propose", ProposeArgs{ActionAdd, pubKey("new"), MaxTotalPower}, ErrTotalPower},
 		{"remove a non-member", valAddr("v0"), "propose", ProposeArgs{ActionRemove, pubKey("new"), 0}, ErrNotMember},
-		{"wrong mode", valAddr("v0"), "lease", LeaseArgs{valAddr("v1"), u(1)}, nil},
+		{"spos method", valAddr("v0"), "lease", LeaseArgs{valAddr("v1"), u(1)}, router.ErrUnknownMethod},
+		{"funds attached", valAddr("v2"), "vote", IDArgs{1}, ErrFundsAttached},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,11 +151,12 @@ func TestPoARejects(t *testing.T) {
 			require.NoError(t, f.call(t, valAddr("v0"), "propose", ProposeArgs{ActionAdd, pubKey("new"), 10}, nil))
 			require.NoError(t, f.call(t, valAddr("v1"), "vote", IDArgs{1}, nil))
 			before := dump(t, f.kv)
-			err := f.call(t, tc.caller, tc.method, tc.args, nil)
-			require.Error(t, err)
-			if tc.want != nil {
-				require.ErrorIs(t, err, tc.want)
+			var funds []router.Coin
+			if tc.want == ErrFundsAttached {
+				funds = []router.Coin{{Token: coin, Amount: u(1)}}
 			}
+			err := f.callFunds(t, tc.caller, tc.method, tc.args, nil, funds)
+			require.ErrorIs(t, err, tc.want)
 			require.Equal(t, before, dump(t, f.kv), "state unchanged")
 		})
 	}
