@@ -24,6 +24,7 @@ import (
 	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/code"
 	"github.com/vsys/vsys/modules/database"
+	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/vm"
 )
@@ -69,6 +70,7 @@ type App struct {
 	store   *state.Store
 	router  *router.Router
 	billing *billing.Module
+	staking *staking.Module
 	vm      *vm.VM
 	opts    Options
 	log     log.Logger
@@ -119,7 +121,7 @@ func New(store *state.Store, opts Options) (*App, error) {
 	return a, nil
 }
 
-func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *billing.Module) {
+func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *billing.Module, *staking.Module) {
 	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes)})
 	r.Register("token", token.Address, token.New())
 	r.SetFundsMover(token.MoveFunds)
@@ -130,7 +132,11 @@ func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *bill
 	wasmModule := code.New(v)
 	r.Register(code.Name, code.Address, wasmModule)
 	r.SetResolver(wasmModule.Resolve)
-	return r, bill
+	sp := p.Staking
+	sp.Denom = native
+	st := staking.New(sp)
+	r.Register(staking.Name, staking.Address, st)
+	return r, bill, st
 }
 
 // setChain installs the chain's params: the router, and a VM metering
@@ -146,7 +152,7 @@ func (a *App) setChain(ci chainInfo) error {
 		a.vm = v
 	}
 	a.chain = ci
-	a.router, a.billing = newRouter(ci.params, ci.native, a.vm)
+	a.router, a.billing, a.staking = newRouter(ci.params, ci.native, a.vm)
 	return nil
 }
 
@@ -256,6 +262,13 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 		return nil, err
 	}
 	a.log.Info("genesis loaded", "chain_id", req.ChainId, "accounts", len(gs.Accounts))
+	var vals []staking.GenesisValidator
+	for _, v := range req.Validators {
+		vals = append(vals, staking.GenesisValidator{PubKey: v.PubKey.GetEd25519(), Power: v.Power})
+	}
+	if err := a.staking.InitGenesis(kv, vals, req.InitialHeight); err != nil {
+		return nil, fmt.Errorf("genesis validators: %w", err)
+	}
 	return &abci.ResponseInitChain{AppHash: a.store.WorkingHash()}, nil
 }
 
@@ -510,10 +523,22 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if err := a.distributeFees(kv, req); err != nil {
 		return nil, fmt.Errorf("height %d: distribute fees: %w", req.Height, err)
 	}
+	var proposer address.Address
+	if len(req.ProposerAddress) == address.Len {
+		proposer, _ = address.FromBytes(req.ProposerAddress)
+	}
+	updates, err := a.staking.EndBlock(kv, req.Height, proposer)
+	if err != nil {
+		return nil, fmt.Errorf("height %d: staking: %w", req.Height, err)
+	}
+	var valUpdates []abci.ValidatorUpdate
+	for _, u := range updates {
+		valUpdates = append(valUpdates, abci.Ed25519ValidatorUpdate(u.PubKey, u.Power))
+	}
 	hash := a.store.WorkingHash()
 	a.blockTxs, a.blockGas = len(req.Txs), gasUsed
 	a.opts.Metrics.blockDone(time.Since(start), len(req.Txs), gasUsed)
-	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: hash}, nil
+	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: hash, ValidatorUpdates: valUpdates}, nil
 }
 
 // deliver executes one tx of a block. A tx that fails is a result, not an

@@ -78,7 +78,7 @@ func newHarnessFunded(t *testing.T, opts Options, rich uint64) *harness {
 	}
 	appState, err := json.Marshal(gs)
 	require.NoError(t, err)
-	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState})
+	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()})
 	require.NoError(t, err)
 	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
 	h.block() // commit genesis at height 1
@@ -384,7 +384,7 @@ func TestSameBlocksSameHash(t *testing.T) {
 		h2.block(txs...)
 		require.Equal(t, h1.app.Store().Hash(), h2.app.Store().Hash(), "round %d", round)
 	}
-	require.Equal(t, "9f339d1fdd2a18bf42445a3050b148cb6ed093af0e6a2971a493b03eda128dd0", hex.EncodeToString(h1.app.Store().Hash()))
+	require.Equal(t, "ad7df6283c5d3f4cca894b399d9cacc21aa69d112eb0ec04683a78c5d3cf2b20", hex.EncodeToString(h1.app.Store().Hash()))
 }
 
 func TestRestartFromDisk(t *testing.T) {
@@ -397,7 +397,7 @@ func TestRestartFromDisk(t *testing.T) {
 	gs := genesis.Default()
 	gs.Accounts = []genesis.Account{{Address: addr(alice), Balance: codec.NewU128(10_000_000)}}
 	appState, _ := json.Marshal(gs)
-	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState})
+	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()})
 	require.NoError(t, err)
 	h.block(h.sign(alice, 100_000, send(addr(bob), 9)))
 	hash := store.Hash()
@@ -415,4 +415,10 @@ func TestRestartFromDisk(t *testing.T) {
 	require.Equal(t, chainID, a2.ChainID())
 	h2 := &harness{t: t, app: a2, height: 1, nonces: h.nonces}
 	require.Zero(t, h2.block(h2.sign(alice, 100_000, send(addr(bob), 1)))[0].Code)
+}
+
+// testValidators is the genesis validator set of apps driven directly by
+// tests: one validator, whose key is derived like the test accounts'.
+func testValidators() []abci.ValidatorUpdate {
+	return []abci.ValidatorUpdate{abci.Ed25519ValidatorUpdate(key(200).Public().(ed25519.PublicKey), 10)}
 }

@@ -47,7 +47,7 @@ func benchChainWith(b *testing.B, senders int, edit func(*genesis.State)) (*App,
 		edit(&gs)
 	}
 	appState, _ := json.Marshal(gs)
-	if _, err := a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState}); err != nil {
+	if _, err := a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()}); err != nil {
 		b.Fatal(err)
 	}
 	commitBlock(b, a, 1, nil)

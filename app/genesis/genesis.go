@@ -10,6 +10,7 @@ import (
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/gas"
 	"github.com/vsys/vsys/modules/billing"
+	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/vm/wasm"
 )
 
@@ -27,6 +28,7 @@ type Params struct {
 	MaxEventBytes uint32         `json:"max_event_bytes"` // data of one event
 	WASM          wasm.Schedule  `json:"wasm"`            // WASM gas costs and limits
 	Billing       billing.Params `json:"billing"`         // storage deposits, fee distribution, quotas
+	Staking       staking.Params `json:"staking"`         // consensus: poa or spos
 }
 
 // DefaultParams are safe defaults for a new chain.
@@ -35,6 +37,7 @@ func DefaultParams() Params {
 		Costs:         gas.DefaultCosts(),
 		WASM:          wasm.DefaultSchedule(),
 		Billing:       billing.DefaultParams(),
+		Staking:       staking.DefaultParams(),
 		MinGasPrice:   codec.NewU128(1),
 		MaxTxBytes:    1 << 20,
 		MaxGasPerTx:   100_000_000,
@@ -107,6 +110,9 @@ func (s State) Validate() error {
 		return fmt.Errorf("%w: params: limits must be positive", ErrInvalid)
 	case p.Costs.Version == 0:
 		return fmt.Errorf("%w: params.costs.version must be set", ErrInvalid)
+	}
+	if err := p.Staking.Validate(); err != nil {
+		return fmt.Errorf("%w: params.staking: %v", ErrInvalid, err)
 	}
 	if err := p.Billing.Validate(); err != nil {
 		return fmt.Errorf("%w: params.billing: %v", ErrInvalid, err)

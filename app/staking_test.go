@@ -1,0 +1,57 @@
+package app
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/genesis"
+	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/staking"
+)
+
+// TestPoAVoteChangesCometBFTSet: on a PoA chain the genesis validator
+// votes a second validator in; FinalizeBlock hands CometBFT the update.
+// A non-member's proposal is refused.
+func TestPoAVoteChangesCometBFTSet(t *testing.T) {
+	store, err := state.Open(t.TempDir(), state.Options{})
+	require.NoError(t, err)
+	defer store.Close()
+	a, err := New(store, Options{})
+	require.NoError(t, err)
+	defer a.Close()
+	validator := key(200)
+	gs := genesis.Default()
+	gs.Accounts = []genesis.Account{{Address: addr(validator), Balance: codec.NewU128(10_000_000)}, {Address: addr(bob), Balance: codec.NewU128(10_000_000)}}
+	appState, _ := json.Marshal(gs)
+	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()})
+	require.NoError(t, err)
+	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
+	h.block()
+
+	newcomer := key(201).Public().(ed25519.PublicKey)
+	propose := func(k ed25519.PrivateKey) []byte {
+		b, _ := codec.Marshal(staking.ProposeArgs{Action: "add", PubKey: newcomer, Power: 10})
+		return h.sign(k, 1_000_000, tx.Call{Contract: staking.Address, Method: "propose", Args: b})
+	}
+	res := h.block(propose(bob))[0]
+	require.NotZero(t, res.Code, "bob is not a validator")
+
+	h.height++
+	fin, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: h.height, Time: time.Unix(1_700_000_000+h.height, 0), Txs: [][]byte{propose(validator)}})
+	require.NoError(t, err)
+	require.Zero(t, fin.TxResults[0].Code, fin.TxResults[0].Log)
+	_, err = a.Commit(context.Background(), &abci.RequestCommit{})
+	require.NoError(t, err)
+	require.Len(t, fin.ValidatorUpdates, 1, "the lone validator's vote is more than 2/3")
+	require.Equal(t, []byte(newcomer), fin.ValidatorUpdates[0].PubKey.GetEd25519())
+	require.Equal(t, int64(10), fin.ValidatorUpdates[0].Power)
+}
