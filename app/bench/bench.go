@@ -52,7 +52,7 @@ type Options struct {
 	Validators    int           // > 1: run a network of this many validators (vsysd testnet) and load node0
 
 	pprofPort int
-	Live          bool          // Log is a terminal: redraw progress in place
+	Live      bool // Log is a terminal: redraw progress in place
 }
 
 // Result is what one run measured.
