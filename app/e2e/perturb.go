@@ -120,7 +120,7 @@ func Run(ctx context.Context, nw *Network, load *Load, ps []Perturbation, log io
 			top = max(top, nw.Height(ctx, i))
 		}
 		for i := range nw.Nodes {
-			if err := nw.WaitHeight(ctx, i, top+1, 60*time.Second); err != nil {
+			if err := nw.WaitHeight(ctx, i, top+2, 60*time.Second); err != nil {
 				return rows, fmt.Errorf("%s: %w", p.Name, err)
 			}
 			lost, err := load.Lost(ctx, i, total)
