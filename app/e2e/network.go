@@ -17,8 +17,10 @@ import (
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/keys"
 	"github.com/vsys/vsys/app/node"
+	"github.com/vsys/vsys/app/rpc"
 	"github.com/vsys/vsys/app/rpc/client"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -193,6 +195,21 @@ func (nw *Network) StartLoad() (*Load, error) {
 		return nil, err
 	}
 	l := &Load{nw: nw, key: k, To: address.Derive("e2e", []byte("sink")), stop: make(chan struct{}), done: make(chan struct{})}
+	// A table the load writes rows into, beside its transfers.
+	args, err := codec.Marshal(database.CreateTableArgs{Name: "e2e", Schema: database.Schema{
+		Columns: []database.Column{{Name: "id", Type: "u64"}, {Name: "note", Type: "string"}}, PrimaryKey: []string{"id"}}})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sent, err := nw.Client(0).Send(ctx, k, []tx.Call{{Contract: database.Address, Method: "create_table", Args: args}}, client.SendOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("create the load's table: %w", err)
+	}
+	if sent.Tx.Status != "ok" {
+		return nil, fmt.Errorf("create the load's table: %s", sent.Tx.Log)
+	}
 	go l.run()
 	return l, nil
 }
@@ -206,9 +223,18 @@ func (l *Load) run() {
 		default:
 		}
 		c := l.nw.Client(i % len(l.nw.Nodes))
+		// Every tx moves 1 unit to the sink and writes one row: the token
+		// module and the database, in one tx, under every perturbation.
 		args, _ := codec.Marshal(token.SendArgs{Token: "VSYS", To: l.To, Amount: codec.NewU128(1)})
+		row, _ := codec.Marshal(struct {
+			ID   uint64
+			Note string
+		}{uint64(i), "load"})
+		me := address.FromPubKey(l.key.Public().(ed25519.PublicKey))
+		insert, _ := codec.Marshal(database.RowArgs{Owner: me, Table: "e2e", Row: row})
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		sent, err := c.Send(ctx, l.key, []tx.Call{{Contract: token.Address, Method: "send", Args: args}}, client.SendOptions{})
+		sent, err := c.Send(ctx, l.key, []tx.Call{{Contract: token.Address, Method: "send", Args: args},
+			{Contract: database.Address, Method: "insert", Args: insert}}, client.SendOptions{})
 		cancel()
 		if err == nil && sent.Tx != nil && sent.Tx.Status == "ok" {
 			l.mu.Lock()
@@ -249,8 +275,27 @@ func (l *Load) Lost(ctx context.Context, i int, total uint64) (uint64, error) {
 			bal = b.Amount
 		}
 	}
+	var lost uint64
 	if bal.Hi == 0 && bal.Lo < total {
-		return total - bal.Lo, nil
+		lost = total - bal.Lo
 	}
-	return 0, nil
+	// And each wrote a row.
+	me := address.FromPubKey(l.key.Public().(ed25519.PublicKey))
+	q := rpc.QueryRequest{TableRef: rpc.TableRef{Owner: me, Table: "e2e"}, Limit: 1000}
+	var rows uint64
+	for {
+		res, err := l.nw.Client(i).QueryTable(ctx, q)
+		if err != nil {
+			return lost, err
+		}
+		rows += uint64(len(res.Rows))
+		if len(res.Cursor) == 0 {
+			break
+		}
+		q.Cursor, q.Height = res.Cursor, rpc.Height(res.Height)
+	}
+	if rows < total {
+		lost = max(lost, total-rows)
+	}
+	return lost, nil
 }
