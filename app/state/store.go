@@ -20,11 +20,6 @@ type Options struct {
 type Store struct {
 	db   dbm.DB
 	tree *iavl.MutableTree
-	// reader opens committed views: a second tree over the same database
-	// with its own node cache and lock, so that reads never wait on the
-	// writer's node database while it writes a block (IAVL's nodeDB holds
-	// its mutex for the whole batch write of a commit).
-	reader *iavl.MutableTree
 
 	// mu orders commits against the opening of committed views; version
 	// and hash are copies readable while a commit runs.
@@ -67,8 +62,7 @@ func OpenDB(db dbm.DB, opts Options) (*Store, error) {
 	if _, err := tree.Load(); err != nil {
 		return nil, fmt.Errorf("load state tree: %w", err)
 	}
-	reader := iavl.NewMutableTree(iavldb.NewWrapper(db), opts.CacheSize, true, iavl.NewNopLogger(), o...)
-	s := &Store{db: db, tree: tree, reader: reader}
+	s := &Store{db: db, tree: tree}
 	s.version, s.hash = tree.Version(), tree.Hash()
 	return s, nil
 }
@@ -130,7 +124,7 @@ func (s *Store) At(version int64) (KV, error) {
 		return nil, fmt.Errorf("%w: %d (latest %d, %s)", ErrVersionNotFound, version, latest, s.versionRange())
 	}
 	s.nodes.RLock()
-	t, err := s.reader.GetImmutable(version)
+	t, err := s.tree.GetImmutable(version)
 	s.nodes.RUnlock()
 	if err != nil {
 		return nil, fmt.Errorf("open version %d: %w", version, err)
