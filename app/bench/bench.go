@@ -731,7 +731,7 @@ func startNode(ctx context.Context, o Options, home string, accounts []genesis.A
 // startNetwork starts o.Validators vsysd processes (`vsysd testnet`
 // homes under home) and returns a client of node0, which gets the load.
 func startNetwork(ctx context.Context, o Options, home string, accounts []genesis.Account) (*client.Client, func(), error) {
-	base, err := freeBase(o.Validators)
+	base, err := node.FreeBasePort(o.Validators)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -802,30 +802,4 @@ func peakRSSOf(home string) int64 {
 		return true
 	})
 	return peak
-}
-
-// freeBase finds n*10 free ports in a row.
-func freeBase(n int) (int, error) {
-	for attempt := 0; attempt < 50; attempt++ {
-		ps, err := freePorts(1)
-		if err != nil {
-			return 0, err
-		}
-		base, ok := ps[0], true
-		if base+10*n > 65000 {
-			continue
-		}
-		for p := base; p < base+10*n && ok; p++ {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				ok = false
-				break
-			}
-			l.Close()
-		}
-		if ok {
-			return base, nil
-		}
-	}
-	return 0, fmt.Errorf("no free port range for %d nodes", n)
 }

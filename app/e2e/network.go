@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,37 +37,9 @@ type proc struct {
 	done chan struct{} // closed when the process has exited
 }
 
-// FreeBasePort finds a base port with n*10 free ports above it.
-func FreeBasePort(n int) (int, error) {
-	for attempt := 0; attempt < 50; attempt++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return 0, err
-		}
-		base := l.Addr().(*net.TCPAddr).Port
-		l.Close()
-		if base+10*n > 65000 {
-			continue
-		}
-		ok := true
-		for p := base; p < base+10*n && ok; p++ {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				ok = false
-				break
-			}
-			l.Close()
-		}
-		if ok {
-			return base, nil
-		}
-	}
-	return 0, fmt.Errorf("no free port range for %d nodes", n)
-}
-
 // NewNetwork writes an n-validator testnet into dir.
 func NewNetwork(bin, dir string, n int, blockInterval string) (*Network, error) {
-	base, err := FreeBasePort(n)
+	base, err := node.FreeBasePort(n)
 	if err != nil {
 		return nil, err
 	}

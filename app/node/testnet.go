@@ -3,6 +3,7 @@ package node
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -138,4 +139,33 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		cmtcfg.WriteConfigFile(filepath.Join(n.Home, "config", "config.toml"), cfg)
 	}
 	return nodes, nil
+}
+
+// FreeBasePort finds a base port with 10·n free loopback ports above it,
+// for a testnet of n nodes (tests and the load generator).
+func FreeBasePort(n int) (int, error) {
+	for attempt := 0; attempt < 50; attempt++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		base := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if base+10*n > 65000 {
+			continue
+		}
+		ok := true
+		for p := base; p < base+10*n && ok; p++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil {
+				ok = false
+				break
+			}
+			l.Close()
+		}
+		if ok {
+			return base, nil
+		}
+	}
+	return 0, fmt.Errorf("no free port range for %d nodes", n)
 }
