@@ -491,16 +491,94 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	ci, _ := a.chainInfo()
 	t, err := a.decode(req.Tx, ci.params.MaxTxBytes)
 	if err == nil {
-		c := state.NewCache(a.check)
-		if err = ante(c, &ci, t); err == nil {
-			err = c.Write()
-		}
+		err = a.checkNonceAndFee(&ci, t)
 	}
 	if err != nil {
 		a.opts.Metrics.txRejected()
 		return &abci.ResponseCheckTx{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
 	}
 	return &abci.ResponseCheckTx{GasWanted: int64(t.Body.GasLimit)}, nil
+}
+
+// MaxNonceGap is how far ahead of an account's next nonce a tx may be and
+// still wait in the mempool. Gossip can deliver a sender's txs to a node
+// out of order; refusing the early ones (and evicting them at recheck)
+// would strand every later tx of that sender, so they wait, as in
+// Ethereum's txpool. Blocks never contain them early: PrepareProposal
+// includes each sender's txs in nonce order only.
+const MaxNonceGap = 64
+
+// checkNonceAndFee runs the ante checks for the mempool. A tx with the
+// next nonce is applied to the check state, so the sender's following tx
+// is checked after it; a tx up to MaxNonceGap ahead is checked as if its
+// turn had come, on a throwaway copy, and waits.
+func (a *App) checkNonceAndFee(ci *chainInfo, t *tx.Tx) error {
+	next, err := Nonce(a.check, t.Sender())
+	if err != nil {
+		return err
+	}
+	c := state.NewCache(a.check)
+	if n := t.Body.Nonce; n > next && n-next <= MaxNonceGap {
+		if err := setNonce(c, t.Sender(), n); err != nil {
+			return err
+		}
+		return ante(c, ci, t) // not written: its turn has not come
+	}
+	if err := ante(c, ci, t); err != nil {
+		return err
+	}
+	return c.Write()
+}
+
+// PrepareProposal takes the mempool's txs in order, but each sender's
+// only in nonce order from its committed nonce: a tx whose predecessor is
+// not in the block yet is left in the mempool for a later block rather
+// than sent to fail. Undecodable txs are dropped.
+func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
+	ci, _ := a.chainInfo()
+	view, err := a.store.At(0)
+	if err != nil { // nothing committed yet: the mempool is empty too
+		return &abci.ResponsePrepareProposal{}, nil
+	}
+	next := map[address.Address]uint64{}
+	var out [][]byte
+	var size int64
+	pending := req.Txs
+	// A few passes pick up a sender's txs that arrived out of order.
+	for pass := 0; pass < 4 && len(pending) > 0; pass++ {
+		var later [][]byte
+		for _, raw := range pending {
+			t, err := a.decode(raw, ci.params.MaxTxBytes)
+			if err != nil {
+				continue
+			}
+			s := t.Sender()
+			n, ok := next[s]
+			if !ok {
+				if n, err = Nonce(view, s); err != nil {
+					return nil, err
+				}
+			}
+			if t.Body.Nonce != n {
+				if t.Body.Nonce > n {
+					later = append(later, raw)
+				}
+				next[s] = n
+				continue
+			}
+			if size+int64(len(raw)) > req.MaxTxBytes {
+				return &abci.ResponsePrepareProposal{Txs: out}, nil
+			}
+			size += int64(len(raw))
+			next[s] = n + 1
+			out = append(out, raw)
+		}
+		if len(later) == len(pending) {
+			break
+		}
+		pending = later
+	}
+	return &abci.ResponsePrepareProposal{Txs: out}, nil
 }
 
 // FinalizeBlock executes a decided block on the working tree.

@@ -207,7 +207,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"malformed bytes", []byte{1, 2, 3}, CodeMalformed, "malformed"},
 		{"bad signature", flipped, CodeBadSignature, "signature"},
 		{"wrong chain id", good(func(b *tx.Body) { b.ChainID = "other-chain" }), CodeWrongChain, `"other-chain"`},
-		{"future nonce", good(func(b *tx.Body) { b.Nonce = 5 }), CodeBadNonce, "expects nonce 0, tx has 5"},
+		{"nonce too far ahead", good(func(b *tx.Body) { b.Nonce = MaxNonceGap + 1 }), CodeBadNonce, "expects nonce 0, tx has 65"},
 		{"fee larger than balance", good(func(b *tx.Body) { b.GasPrice = codec.NewU128(1_000_000) }), CodeInsufficientFee, "fee"},
 		{"no balance for fee", poor, CodeInsufficientFee, "fee"},
 		{"gas price below minimum", good(func(b *tx.Body) { b.GasPrice = codec.U128{} }), CodeGasPriceTooLow, "minimum"},
@@ -249,9 +249,22 @@ func TestMempoolQueuesNonces(t *testing.T) {
 		raws = append(raws, h.sign(alice, 100_000, send(addr(carol), 1)))
 		require.Zero(t, h.check(raws[i]).Code)
 	}
-	h.nonces[addr(alice)]++ // skip nonce 3
+	// A tx ahead of its turn (nonce 4 while 3 is missing) waits in the
+	// mempool; one beyond MaxNonceGap, or a replayed one, is refused.
+	h.nonces[addr(alice)]++
+	early := h.sign(alice, 100_000, send(addr(carol), 1))
+	require.Zero(t, h.check(early).Code, "waits for nonce 3")
+	h.nonces[addr(alice)] = 4 + MaxNonceGap
 	require.Equal(t, CodeBadNonce, h.check(h.sign(alice, 100_000, send(addr(carol), 1))).Code)
-	for _, r := range h.block(raws...) {
+	require.Equal(t, CodeBadNonce, h.check(raws[0]).Code, "nonce 0 is already queued")
+
+	// The proposer takes each sender's txs in nonce order only: given them
+	// out of order and with a gap, it proposes 0, 1, 2 and leaves 4.
+	prop, err := h.app.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{
+		Txs: [][]byte{early, raws[2], raws[0], raws[1]}, MaxTxBytes: 1 << 20, Height: h.height + 1})
+	require.NoError(t, err)
+	require.Equal(t, [][]byte{raws[0], raws[1], raws[2]}, prop.Txs)
+	for _, r := range h.block(prop.Txs...) {
 		require.Zero(t, r.Code, r.Log)
 	}
 }
