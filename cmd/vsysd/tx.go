@@ -18,7 +18,10 @@ import (
 	"github.com/vsys/vsys/app/rpc"
 	"github.com/vsys/vsys/app/rpc/client"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/modules/database"
+	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -166,13 +169,17 @@ func attachFunds(cmd *cobra.Command, c *client.Client, call *tx.Call) error {
 	return nil
 }
 
+// modules are the native modules by router name, so that commands accept
+// "token", "staking", ... wherever a contract address goes.
+var modules = map[string]address.Address{
+	"token": token.Address, code.Name: code.Address, database.Name: database.Address,
+	billing.Name: billing.Address, staking.Name: staking.Address,
+}
+
 // lookupContract accepts a module name or an address.
 func lookupContract(s string) (address.Address, error) {
-	switch s {
-	case "token":
-		return token.Address, nil
-	case code.Name:
-		return code.Address, nil
+	if a, ok := modules[s]; ok {
+		return a, nil
 	}
 	return address.Parse(s)
 }
