@@ -55,3 +55,54 @@ func TestPoAVoteChangesCometBFTSet(t *testing.T) {
 	require.Equal(t, []byte(newcomer), fin.ValidatorUpdates[0].PubKey.GetEd25519())
 	require.Equal(t, int64(10), fin.ValidatorUpdates[0].Power)
 }
+
+// TestSPoSEpochRotatesCometBFTSet: on an spos chain a candidate registers,
+// a holder leases to it, and at the next epoch boundary FinalizeBlock
+// hands CometBFT the new set. (Reward minting and sharing is tested in
+// modules/staking.)
+func TestSPoSEpochRotatesCometBFTSet(t *testing.T) {
+	store, err := state.Open(t.TempDir(), state.Options{})
+	require.NoError(t, err)
+	defer store.Close()
+	a, err := New(store, Options{})
+	require.NoError(t, err)
+	defer a.Close()
+	gs := genesis.Default()
+	gs.Params.Staking = staking.Params{Mode: staking.ModeSPoS, EpochBlocks: 4, MaxValidators: 1,
+		MinSelfStake: codec.NewU128(1_000), RewardPerBlock: codec.NewU128(101)}
+	gs.Accounts = []genesis.Account{{Address: addr(alice), Balance: codec.NewU128(10_000_000)}, {Address: addr(bob), Balance: codec.NewU128(10_000_000)}}
+	appState, _ := json.Marshal(gs)
+	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()})
+	require.NoError(t, err)
+	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
+	h.block()
+
+	newKey := key(201).Public().(ed25519.PublicKey)
+	regArgs, _ := codec.Marshal(staking.RegisterArgs{PubKey: newKey, SharePercent: 50})
+	leaseArgs, _ := codec.Marshal(staking.LeaseArgs{Candidate: addr(alice), Amount: codec.NewU128(500_000)})
+	res := h.block(
+		h.sign(alice, 1_000_000, tx.Call{Contract: staking.Address, Method: "register", Args: regArgs}),
+		h.sign(bob, 1_000_000, tx.Call{Contract: staking.Address, Method: "lease", Args: leaseArgs}),
+	)
+	for _, r := range res {
+		require.Zero(t, r.Code, r.Log)
+	}
+	// Run blocks up to the epoch boundary; the top candidate (alice's, by
+	// stake) replaces the zero-stake genesis validator (max_validators 1).
+	var updates []abci.ValidatorUpdate
+	for h.height < 8 {
+		h.height++
+		fin, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: h.height, Time: time.Unix(1_700_000_000+h.height, 0)})
+		require.NoError(t, err)
+		_, err = a.Commit(context.Background(), &abci.RequestCommit{})
+		require.NoError(t, err)
+		updates = append(updates, fin.ValidatorUpdates...)
+	}
+	require.Len(t, updates, 2, "one in, one out")
+	in := map[string]int64{}
+	for _, u := range updates {
+		in[string(u.PubKey.GetEd25519())] = u.Power
+	}
+	require.Positive(t, in[string(newKey)], "the candidate joins")
+	require.Zero(t, in[string(testValidators()[0].PubKey.GetEd25519())], "the genesis validator leaves")
+}
