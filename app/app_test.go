@@ -104,13 +104,7 @@ func (h *harness) check(raw []byte) *abci.ResponseCheckTx {
 	return res
 }
 
-func call(method string, args any) tx.Call {
-	b, err := codec.Marshal(args)
-	if err != nil {
-		panic(err)
-	}
-	return tx.Call{Contract: token.Address, Method: method, Args: b}
-}
+func call(method string, args any) tx.Call { return contractCall(token.Address, method, args) }
 
 // sign builds a tx from k with its next nonce (tracked by the harness).
 func (h *harness) sign(k ed25519.PrivateKey, gasLimit uint64, calls ...tx.Call) []byte {

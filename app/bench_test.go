@@ -267,7 +267,7 @@ func benchInsertRows(b *testing.B, deposit bool) {
 	}
 	var setup [][]byte
 	for _, k := range keys {
-		setup = append(setup, sign(k, []tx.Call{dbCall(b, "create_table", database.CreateTableArgs{Name: "t", Schema: schema})}))
+		setup = append(setup, sign(k, []tx.Call{dbTx("create_table", database.CreateTableArgs{Name: "t", Schema: schema})}))
 	}
 	commitBlock(b, a, height, setup)
 	height++
@@ -284,7 +284,7 @@ func benchInsertRows(b *testing.B, deposit bool) {
 				id := next[j%len(keys)]
 				next[j%len(keys)]++
 				row := mustMarshal(benchRow{ID: id, Owner: address.Derive("owner", []byte{byte(id % 16)}), Payload: payload})
-				calls[r] = dbCall(b, "insert", database.RowArgs{Owner: k.addr, Table: "t", Row: row})
+				calls[r] = dbTx("insert", database.RowArgs{Owner: k.addr, Table: "t", Row: row})
 			}
 			all[i] = append(all[i], sign(k, calls))
 		}
@@ -296,12 +296,4 @@ func benchInsertRows(b *testing.B, deposit bool) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(blocks*perBlock)/b.Elapsed().Seconds(), "rows/s")
-}
-
-func dbCall(b *testing.B, method string, args any) tx.Call {
-	enc, err := codec.Marshal(args)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return tx.Call{Contract: database.Address, Method: method, Args: enc}
 }

@@ -25,13 +25,7 @@ func artifact(t testing.TB, name string) []byte {
 	return b
 }
 
-func wasmTx(method string, args any) tx.Call {
-	b, err := codec.Marshal(args)
-	if err != nil {
-		panic(err)
-	}
-	return tx.Call{Contract: code.Address, Method: method, Args: b}
-}
+func wasmTx(method string, args any) tx.Call { return contractCall(code.Address, method, args) }
 
 func contractCall(contract address.Address, method string, args any) tx.Call {
 	b, err := codec.Marshal(args)
@@ -243,10 +237,4 @@ func TestLifecycleErrors(t *testing.T) {
 	require.Equal(t, "x", info.Label)
 }
 
-func dbTx(method string, args any) tx.Call {
-	b, err := codec.Marshal(args)
-	if err != nil {
-		panic(err)
-	}
-	return tx.Call{Contract: database.Address, Method: method, Args: b}
-}
+func dbTx(method string, args any) tx.Call { return contractCall(database.Address, method, args) }

@@ -433,17 +433,9 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 func waitHeight(ctx context.Context, c *client.Client, h int64, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	var last error
-	for time.Now().Before(deadline) {
-		got, err := c.BlockNumber(ctx)
-		if err == nil && got >= h {
-			return nil
-		}
-		last = err
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("height %d not reached in %s: %v", h, timeout, last)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return c.WaitHeight(ctx, h)
 }
 
 func freePorts(n int) ([]int, error) {
@@ -679,19 +671,11 @@ func checkRows(ctx context.Context, c *client.Client, o Options) error {
 	owner := address.FromPubKey(seedKey(0).Public().(ed25519.PublicKey))
 	want := ((o.Txs + o.Accounts - 1) / o.Accounts) * o.Rows
 	q := rpc.QueryRequest{TableRef: rpc.TableRef{Owner: owner, Table: "bench"}, Limit: 1000}
-	got := 0
-	for {
-		res, err := c.QueryTable(ctx, q)
-		if err != nil {
-			return fmt.Errorf("count rows: %w", err)
-		}
-		got += len(res.Rows)
-		if len(res.Cursor) == 0 {
-			break
-		}
-		q.Cursor, q.Height = res.Cursor, rpc.Height(res.Height)
+	res, err := c.QueryAll(ctx, q)
+	if err != nil {
+		return fmt.Errorf("count rows: %w", err)
 	}
-	if got != want {
+	if got := len(res.Rows); got != want {
 		return fmt.Errorf("account 0's table has %d rows, want %d: inserts failed", got, want)
 	}
 	return nil

@@ -75,11 +75,7 @@ func dbTxCmd() *cobra.Command {
 }
 
 func dbCall(method string, args any) ([]tx.Call, error) {
-	b, err := codec.Marshal(args)
-	if err != nil {
-		return nil, err
-	}
-	return []tx.Call{{Contract: database.Address, Method: method, Args: b}}, nil
+	return moduleCall(database.Address, method, args)
 }
 
 // tableOf finds the table's owner (--owner, else the signer) and schema.
@@ -211,22 +207,16 @@ func dbQueryCmd(height *int64) *cobra.Command {
 			}
 			all, _ := f.GetBool("all")
 			c := rpcClient(cmd)
-			var rows []json.RawMessage
-			var last *rpc.QueryResult
-			for {
-				res, err := c.QueryTable(cmd.Context(), req)
-				if err != nil {
-					return err
-				}
-				rows, last = append(rows, res.Rows...), res
-				if !all || len(res.Cursor) == 0 {
-					break
-				}
-				req.Cursor, req.Height = res.Cursor, rpc.Height(res.Height) // every page from one height
+			query := c.QueryTable
+			if all {
+				query = c.QueryAll
 			}
-			out := rpc.QueryResult{Rows: rows, Cursor: last.Cursor, Height: last.Height}
+			out, err := query(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
 			return emit(cmd, out, func() {
-				for _, r := range rows {
+				for _, r := range out.Rows {
 					printf(cmd, "%s\n", compact(r))
 				}
 				if len(out.Cursor) > 0 {

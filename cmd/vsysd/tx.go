@@ -117,12 +117,17 @@ func txSubCmdThen(use, short string, nargs int, build buildFunc, then func(*cobr
 	return cmd
 }
 
-func tokenCall(method string, args any) ([]tx.Call, error) {
+// moduleCall is a one-call tx body for a native module's method.
+func moduleCall(module address.Address, method string, args any) ([]tx.Call, error) {
 	b, err := codec.Marshal(args)
 	if err != nil {
 		return nil, err
 	}
-	return []tx.Call{{Contract: token.Address, Method: method, Args: b}}, nil
+	return []tx.Call{{Contract: module, Method: method, Args: b}}, nil
+}
+
+func tokenCall(method string, args any) ([]tx.Call, error) {
+	return moduleCall(token.Address, method, args)
 }
 
 func genericCall(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {

@@ -174,11 +174,7 @@ func wasmQueryCmd(height *int64) *cobra.Command {
 }
 
 func wasmCall(method string, args any) ([]tx.Call, error) {
-	b, err := codec.Marshal(args)
-	if err != nil {
-		return nil, err
-	}
-	return []tx.Call{{Contract: code.Address, Method: method, Args: b}}, nil
+	return moduleCall(code.Address, method, args)
 }
 
 func parseCodeHash(s string) ([]byte, error) {

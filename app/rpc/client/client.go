@@ -264,6 +264,23 @@ func (c *Client) QueryTable(ctx context.Context, req rpc.QueryRequest) (*rpc.Que
 	return &r, c.rpc.Call(ctx, "vsys_queryTable", []any{req}, &r)
 }
 
+// QueryAll follows a query's cursors to the end and returns every row,
+// all pages read at the height of the first.
+func (c *Client) QueryAll(ctx context.Context, req rpc.QueryRequest) (*rpc.QueryResult, error) {
+	all := &rpc.QueryResult{}
+	for {
+		res, err := c.QueryTable(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		all.Rows, all.Height = append(all.Rows, res.Rows...), res.Height
+		if len(res.Cursor) == 0 {
+			return all, nil
+		}
+		req.Cursor, req.Height = res.Cursor, rpc.Height(res.Height)
+	}
+}
+
 // VerifyRow checks a proven vsys_getRow result without trusting the node's
 // word for the state: the app hash comes from the header of block
 // Height+1 (CometBFT headers carry the app hash of the state before them;
@@ -274,7 +291,7 @@ func (c *Client) VerifyRow(ctx context.Context, res *rpc.RowResult, rowType *cod
 	if res.Proof == nil {
 		return fmt.Errorf("no proof: ask with prove")
 	}
-	if err := waitBlock(ctx, c, res.Height+1); err != nil {
+	if err := c.WaitHeight(ctx, res.Height+1); err != nil {
 		return err
 	}
 	b, err := c.GetBlock(ctx, res.Height+1)
@@ -311,17 +328,21 @@ func compactJSON(b []byte) []byte {
 	return out.Bytes()
 }
 
-func waitBlock(ctx context.Context, c *Client, height int64) error {
+// WaitHeight polls until the node's readable height reaches height, or
+// ctx ends (with the last error seen, if any).
+func (c *Client) WaitHeight(ctx context.Context, height int64) error {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
+	var last error
 	for {
 		h, err := c.BlockNumber(ctx)
 		if err == nil && h >= height {
 			return nil
 		}
+		last = err
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("wait for block %d: %w", height, ctx.Err())
+			return fmt.Errorf("wait for height %d: %w (last error: %v)", height, ctx.Err(), last)
 		case <-tick.C:
 		}
 	}
