@@ -7,7 +7,6 @@ import (
 	"math/bits"
 	"sort"
 
-	"github.com/vsys/vsys/app/abi"
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/router"
@@ -82,9 +81,9 @@ type record struct {
 // Module is the billing module: the router's Biller and the native
 // contract that answers bill and params.
 type Module struct {
-	params Params
-	native string
-	c      *native.Contract
+	*native.Contract // bill, params: the router.Contract side
+	params           Params
+	native           string
 }
 
 // New builds the module for the native coin symbol.
@@ -97,16 +96,8 @@ func New(p Params, nativeSymbol string) *Module {
 		})
 	native.Method(c, "params", "The chain's billing parameters.", true,
 		func(*router.Context, native.Empty) (Params, error) { return m.params, nil })
-	m.c = c
+	m.Contract = c
 	return m
-}
-
-// ABI implements router.Contract.
-func (m *Module) ABI() *abi.Contract { return m.c.ABI() }
-
-// Call implements router.Contract.
-func (m *Module) Call(ctx *router.Context, method string, args []byte) ([]byte, error) {
-	return m.c.Call(ctx, method, args)
 }
 
 // Params returns the module's parameters.

@@ -60,23 +60,15 @@ type ContractInfo struct {
 // Module is the wasm module: the contract lifecycle as native methods, and
 // the router's resolver for contract addresses.
 type Module struct {
-	vm     *vm.VM
-	native *native.Contract
+	*native.Contract // the lifecycle methods: the router.Contract side
+	vm               *vm.VM
 }
 
 // New builds the module over v.
 func New(v *vm.VM) *Module {
 	m := &Module{vm: v}
-	m.native = m.build()
+	m.Contract = m.build()
 	return m
-}
-
-// ABI implements router.Contract.
-func (m *Module) ABI() *abi.Contract { return m.native.ABI() }
-
-// Call implements router.Contract.
-func (m *Module) Call(ctx *router.Context, method string, args []byte) ([]byte, error) {
-	return m.native.Call(ctx, method, args)
 }
 
 func key(prefix, id []byte) []byte { return append(append([]byte{}, prefix...), id...) }

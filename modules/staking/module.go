@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/vsys/vsys/app/abi"
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
@@ -64,8 +63,8 @@ type Validator struct {
 // Module is the staking module: a native contract (router.Contract) and
 // the Go functions the app calls around blocks.
 type Module struct {
-	params Params
-	c      *native.Contract
+	*native.Contract // its methods: the router.Contract side
+	params           Params
 }
 
 // New builds the module. The ABI holds the methods of p.Mode only, plus
@@ -83,16 +82,8 @@ func New(p Params) *Module {
 	case ModeSPoS:
 		m.sposMethods(c)
 	}
-	m.c = c
+	m.Contract = c
 	return m
-}
-
-// ABI implements router.Contract.
-func (m *Module) ABI() *abi.Contract { return m.c.ABI() }
-
-// Call implements router.Contract.
-func (m *Module) Call(ctx *router.Context, method string, args []byte) ([]byte, error) {
-	return m.c.Call(ctx, method, args)
 }
 
 // Params returns the module's parameters.
