@@ -312,10 +312,7 @@ func (a *App) distributeFees(kv state.KV, req *abci.RequestFinalizeBlock) error 
 		va, _ := address.FromBytes(v.Validator.Address)
 		vals = append(vals, billing.Validator{Address: va, Power: v.Validator.Power})
 	}
-	a.mu.RLock()
-	bill := a.billing
-	a.mu.RUnlock()
-	_, err := bill.Distribute(kv, FeeCollector, proposer, vals)
+	_, err := a.billing.Distribute(kv, FeeCollector, proposer, vals)
 	return err
 }
 

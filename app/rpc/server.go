@@ -510,6 +510,11 @@ func (h *handlers) getABI(_ context.Context, raw json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, jsonrpc.InvalidParams("contract: %v", err)
 	}
+	return h.abiOf(addr)
+}
+
+// abiOf is the ABI of the contract at addr in the latest state.
+func (h *handlers) abiOf(addr address.Address) (*abi.Contract, error) {
 	kv, _, err := h.App.View(0)
 	if err != nil {
 		return nil, appError(err)
@@ -570,7 +575,7 @@ func (h *handlers) getCode(_ context.Context, raw json.RawMessage) (any, error) 
 	return CodeInfo{Hash: v.Info.Hash, Creator: v.Info.Creator, Size: v.Info.Size, Height: v.Info.Height, ABI: &a}, nil
 }
 
-func (h *handlers) getContract(ctx context.Context, raw json.RawMessage) (any, error) {
+func (h *handlers) getContract(_ context.Context, raw json.RawMessage) (any, error) {
 	var addr address.Address
 	if err := params(raw, 0, &addr); err != nil {
 		return nil, err
@@ -580,8 +585,8 @@ func (h *handlers) getContract(ctx context.Context, raw json.RawMessage) (any, e
 		return nil, err
 	}
 	out := ContractInfo{Address: info.Address, CodeHash: info.CodeHash, Admin: info.Admin, Label: info.Label, Creator: info.Creator, Created: info.Created}
-	if a, err := h.getABI(ctx, json.RawMessage(`["`+addr.String()+`"]`)); err == nil {
-		out.ABI = a.(*abi.Contract)
+	if a, err := h.abiOf(addr); err == nil {
+		out.ABI = a
 	}
 	return out, nil
 }
