@@ -3,7 +3,6 @@ package vm
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -247,6 +246,3 @@ func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
-
-// CodeHash returns the hex of a code hash, for messages and JSON.
-func CodeHash(h [32]byte) string { return hex.EncodeToString(h[:]) }
