@@ -1,6 +1,8 @@
 #!/bin/sh
 # Builds every contract of this workspace for wasm32 and writes the finished
-# modules to contracts/artifacts/NAME.wasm. Used by `make contracts`.
+# modules to contracts/artifacts/NAME.wasm (or to $VSYS_ARTIFACTS/NAME.wasm).
+# Used by `make contracts`; scripts/contracts-sha256.sh builds elsewhere to
+# compare with the committed artifacts.
 #
 # Deterministic: release profile with lto, codegen-units = 1, strip, no
 # debug info, and source paths remapped to /vsys (tools/rustc-remap.sh) so
@@ -27,10 +29,11 @@ env -u RUSTFLAGS "$CARGO" build --offline --quiet --release \
 VSYS_ROOT=$ROOT RUSTC_WRAPPER="$PWD/tools/rustc-remap.sh" env -u RUSTFLAGS \
 	"$CARGO" build --offline --release --target wasm32-unknown-unknown
 
-mkdir -p artifacts
+OUT=${VSYS_ARTIFACTS:-artifacts}
+mkdir -p "$OUT"
 for c in $CONTRACTS; do
-	target/tools/release/wasm-finish "target/wasm32-unknown-unknown/release/$c.wasm" "artifacts/$c.wasm"
+	target/tools/release/wasm-finish "target/wasm32-unknown-unknown/release/$c.wasm" "$OUT/$c.wasm"
 done
 for c in $CONTRACTS; do
-	printf '%-22s %7d bytes\n' "artifacts/$c.wasm" "$(wc -c <"artifacts/$c.wasm")"
+	printf '%-22s %7d bytes\n' "$OUT/$c.wasm" "$(wc -c <"$OUT/$c.wasm")"
 done

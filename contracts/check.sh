@@ -1,18 +1,20 @@
 #!/bin/sh
-# Checks every artifact of contracts/artifacts against docs/vm.md with
+# Checks every artifact of contracts/artifacts (or of the folder given as
+# the first argument) against docs/vm.md with
 # wabt's tools and prints sizes and sha256s (run after `make contracts`):
 # valid module, imports only from `vsys`, exports only `memory` and
 # functions, no start section, no float instruction or type, and a
 # `vsys_abi` custom section holding exactly NAME/abi.json.
 set -eu
 cd "$(dirname "$0")"
+DIR=${1:-artifacts}
 CONTRACTS="counter token nft lock payment_channel adversarial registry"
 for t in wasm-validate wasm-objdump; do
 	command -v $t >/dev/null || { echo "check: $t not found (apt-get install wabt)" >&2; exit 1; }
 done
 fail=0
 for c in $CONTRACTS; do
-	w=artifacts/$c.wasm
+	w=$DIR/$c.wasm
 	err() { echo "FAIL $w: $*" >&2; fail=1; }
 	wasm-validate "$w" || err "wasm-validate"
 	x=$(wasm-objdump -x "$w")
@@ -26,6 +28,6 @@ for c in $CONTRACTS; do
 done
 [ $fail = 0 ] || exit 1
 for c in $CONTRACTS; do
-	printf '%-32s %7d  %s\n' "artifacts/$c.wasm" "$(wc -c <artifacts/$c.wasm)" "$(sha256sum <artifacts/$c.wasm | cut -d' ' -f1)"
+	printf '%-32s %7d  %s\n' "$DIR/$c.wasm" "$(wc -c <"$DIR/$c.wasm")" "$(sha256sum <"$DIR/$c.wasm" | cut -d' ' -f1)"
 done
 echo "check: all artifacts OK"

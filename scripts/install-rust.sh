@@ -1,39 +1,67 @@
 #!/bin/sh
-# Installs the Rust toolchain that builds vsys contracts (Debian's rustc and
-# cargo plus the wasm32 standard library) when it is missing. Idempotent:
-# does nothing when /usr/bin/cargo, /usr/bin/rustc and the wasm32 core
-# library are present. See /work/shared/TOOLCHAIN.md-style notes in
-# contracts/README.md (rustup toolchains here lack the wasm32 target).
+# Installs what building and checking the vsys contracts really uses, when
+# any of it is missing: Debian's rustc and cargo, the wasm32 standard
+# library, lld-14 (Debian's rustc links wasm32 with `rust-lld`, a link to
+# lld-14 that apt only *recommends*, so --no-install-recommends leaves it
+# out) and wabt (contracts/check.sh runs wasm-validate and wasm-objdump).
+#
+# "Present" is decided by doing the work, not by looking for files: the
+# check compiles and links a tiny no_std cdylib for wasm32-unknown-unknown
+# and validates it with wasm-validate. A machine where that succeeds has
+# everything `make test` needs from Rust; anything less gets apt-get.
+# Idempotent, and quiet when nothing is missing.
 set -eu
 
-have() {
-	[ -x /usr/bin/cargo ] && [ -x /usr/bin/rustc ] || return 1
-	sysroot=$(/usr/bin/rustc --print sysroot 2>/dev/null) || return 1
-	ls "$sysroot"/lib/rustlib/wasm32-unknown-unknown/lib/libcore-*.rlib >/dev/null 2>&1
+PKGS="rustc cargo libstd-rust-dev-wasm32 lld-14 wabt"
+
+probe() {
+	[ -x /usr/bin/cargo ] && [ -x /usr/bin/rustc ] || { echo "no /usr/bin/rustc or /usr/bin/cargo"; return 1; }
+	command -v wasm-validate >/dev/null 2>&1 || { echo "no wasm-validate (wabt)"; return 1; }
+	command -v wasm-objdump >/dev/null 2>&1 || { echo "no wasm-objdump (wabt)"; return 1; }
+	dir=$(mktemp -d)
+	cat >"$dir/probe.rs" <<'EOF'
+#![no_std]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
+#[no_mangle]
+pub extern "C" fn probe() -> i32 { 42 }
+EOF
+	if ! out=$(/usr/bin/rustc --edition 2021 --crate-type cdylib -C panic=abort -O \
+		--target wasm32-unknown-unknown -o "$dir/probe.wasm" "$dir/probe.rs" 2>&1); then
+		rm -rf "$dir"
+		echo "linking a wasm32 module failed: $(echo "$out" | grep -m1 error || echo "$out" | head -1)"
+		return 1
+	fi
+	if ! wasm-validate "$dir/probe.wasm" >/dev/null 2>&1; then
+		rm -rf "$dir"
+		echo "wasm-validate rejected the probe module"
+		return 1
+	fi
+	rm -rf "$dir"
 }
 
-if have; then
+if why=$(probe); then
 	exit 0
 fi
+echo "install-rust: $why; installing $PKGS with apt-get" >&2
 
 if ! command -v apt-get >/dev/null 2>&1; then
-	echo "install-rust: need Debian's rustc, cargo and libstd-rust-dev-wasm32 (apt-get not found)" >&2
+	echo "install-rust: apt-get not found; install $PKGS by hand (see contracts/README.md)" >&2
 	exit 1
 fi
-
 SUDO=
 if [ "$(id -u)" != 0 ]; then
 	SUDO=sudo
 fi
-
-echo "install-rust: installing rustc cargo libstd-rust-dev-wasm32 with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get install -y --no-install-recommends rustc cargo libstd-rust-dev-wasm32; then
-	$SUDO apt-get update
-	$SUDO apt-get install -y --no-install-recommends rustc cargo libstd-rust-dev-wasm32
+# shellcheck disable=SC2086 # PKGS is a list of words on purpose
+if ! $SUDO apt-get install -y --no-install-recommends $PKGS >/dev/null; then
+	$SUDO apt-get update >/dev/null
+	$SUDO apt-get install -y --no-install-recommends $PKGS >/dev/null
 fi
 
-if ! have; then
-	echo "install-rust: toolchain still incomplete after apt-get" >&2
+if ! why=$(probe); then
+	echo "install-rust: toolchain still incomplete after apt-get: $why" >&2
 	exit 1
 fi
+echo "install-rust: wasm32 toolchain ready" >&2
