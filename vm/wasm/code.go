@@ -24,6 +24,7 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 	if err != nil {
 		return b, err
 	}
+	b.groups, b.groupsEnd = groups, r.pos
 	for range groups {
 		off := r.pos
 		n, err := r.u32()
@@ -34,11 +35,15 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 			return b, err
 		}
 		nlocals += uint64(n)
-		if nlocals > uint64(s.MaxLocals) {
+		if nlocals > uint64(s.MaxLocals) && !opt.instrumented {
 			return b, r.errAt(off, "more than max_locals %d locals", s.MaxLocals)
 		}
 	}
 	b.instrs = r.pos
+	if nlocals >= 1<<32-1 { // only an instrumented re-parse gets here
+		return b, r.errAt(b.groupsEnd, "too many locals")
+	}
+	b.nlocals = uint32(nlocals)
 
 	ctrl := make([]frame, 1, 8)
 	var (
@@ -200,6 +205,9 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 				return b, r.errAt(at, "unsupported instruction %s", name)
 			}
 			c = addSat(c, s.Bulk)
+			if s.BulkKiB != 0 {
+				b.bulks = append(b.bulks, at)
+			}
 		default:
 			return b, r.errAt(at, "unsupported instruction %s", opName(op))
 		}

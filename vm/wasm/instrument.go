@@ -99,6 +99,7 @@ func appendSection(out []byte, id byte, payload []byte) []byte {
 type instrumenter struct {
 	gas, depth, trap uint32
 	maxDepth         uint32
+	bulkKiB          uint64
 	pre, post        []byte // call wrapper
 }
 
@@ -118,7 +119,7 @@ func (in *instrumenter) appendCharge(b []byte, cost uint64) []byte {
 }
 
 func newInstrumenter(globals int, s *Schedule) *instrumenter {
-	in := &instrumenter{gas: uint32(globals), depth: uint32(globals + 1), trap: uint32(globals + 2), maxDepth: s.MaxStackDepth}
+	in := &instrumenter{gas: uint32(globals), depth: uint32(globals + 1), trap: uint32(globals + 2), maxDepth: s.MaxStackDepth, bulkKiB: s.BulkKiB}
 	b := []byte{opGlobalGet}
 	b = appendU32(b, in.depth)
 	b = append(b, opI32Const, 1, opI32Add, opGlobalSet)
@@ -137,33 +138,102 @@ func newInstrumenter(globals int, s *Schedule) *instrumenter {
 	return in
 }
 
+// edit is one insertion the instrumenter makes in a body, at code offset
+// pos: a block charge, a call wrapper (around code[pos:end]) or a bulk
+// length charge. At the same offset a block charge comes first.
+type edit struct {
+	pos, end int
+	kind     byte // editCharge, editCall or editBulk
+	cost     uint64
+}
+
+const (
+	editCharge = iota
+	editCall
+	editBulk
+)
+
 // body rewrites one function body (without its size prefix).
 func (in *instrumenter) body(out []byte, code []byte, b *body) []byte {
-	out = append(out, code[b.start:b.instrs]...)
-	cur := b.instrs
-	ci := 0
+	edits := make([]edit, 0, len(b.charges)+len(b.calls)+len(b.bulks))
 	for _, c := range b.charges {
-		for ci < len(b.calls) && b.calls[ci].start < c.pos {
-			out = in.call(out, code, cur, b.calls[ci])
-			cur = b.calls[ci].end
-			ci++
-		}
-		out = append(out, code[cur:c.pos]...)
-		out = in.appendCharge(out, c.cost)
-		cur = c.pos
+		edits = append(edits, edit{pos: c.pos, kind: editCharge, cost: c.cost})
 	}
-	for ; ci < len(b.calls); ci++ {
-		out = in.call(out, code, cur, b.calls[ci])
-		cur = b.calls[ci].end
+	for _, c := range b.calls {
+		edits = append(edits, edit{pos: c.start, end: c.end, kind: editCall})
+	}
+	for _, p := range b.bulks {
+		edits = append(edits, edit{pos: p, kind: editBulk})
+	}
+	slices.SortStableFunc(edits, func(x, y edit) int {
+		if x.pos != y.pos {
+			return x.pos - y.pos
+		}
+		return int(x.kind) - int(y.kind)
+	})
+	if len(b.bulks) > 0 {
+		// One more i32 local holds the length of a bulk op while it is
+		// charged; appending it moves no existing local index.
+		out = appendU32(out, uint32(b.groups+1))
+		out = append(out, code[b.groupsEnd:b.instrs]...)
+		out = append(out, 1, byte(I32))
+	} else {
+		out = append(out, code[b.start:b.instrs]...)
+	}
+	cur := b.instrs
+	for _, e := range edits {
+		out = append(out, code[cur:e.pos]...)
+		cur = e.pos
+		switch e.kind {
+		case editCharge:
+			out = in.appendCharge(out, e.cost)
+		case editCall:
+			out = append(out, in.pre...)
+			out = append(out, code[e.pos:e.end]...)
+			out = append(out, in.post...)
+			cur = e.end
+		case editBulk:
+			out = in.appendBulkCharge(out, b.nlocals)
+		}
 	}
 	return append(out, code[cur:b.end]...)
 }
 
-func (in *instrumenter) call(out, code []byte, cur int, c span) []byte {
-	out = append(out, code[cur:c.start]...)
-	out = append(out, in.pre...)
-	out = append(out, code[c.start:c.end]...)
-	return append(out, in.post...)
+// appendBulkCharge charges the length on top of the stack (the last
+// operand of memory.copy and memory.fill) at bulkKiB gas per KiB, trapping
+// out of gas before the op runs, and leaves the length where it was:
+//
+//	local.tee $n  i64.extend_i32_u  i64.const K  i64.mul  i64.const 10  i64.shr_u
+//	global.get $gas  i64.gt_u
+//	if  i32.const 1  global.set $trap  unreachable  end
+//	global.get $gas  (the same cost from local.get $n)  i64.sub  global.set $gas
+//	local.get $n
+//
+// length < 2^32 and K <= 2^32 (Schedule.Validate), so the product cannot
+// overflow.
+func (in *instrumenter) appendBulkCharge(b []byte, local uint32) []byte {
+	cost := func(b []byte) []byte {
+		b = append(b, opI64ExtendI32U, opI64Const)
+		b = appendS64(b, int64(in.bulkKiB))
+		b = append(b, opI64Mul, opI64Const, 10, opI64ShrU)
+		return b
+	}
+	b = append(b, opLocalTee)
+	b = appendU32(b, local)
+	b = cost(b)
+	b = append(b, opGlobalGet)
+	b = appendU32(b, in.gas)
+	b = append(b, opI64GtU, opIf, blockEmpty, opI32Const, TrapOutOfGas, opGlobalSet)
+	b = appendU32(b, in.trap)
+	b = append(b, opUnreachable, opEnd, opGlobalGet)
+	b = appendU32(b, in.gas)
+	b = append(b, opLocalGet)
+	b = appendU32(b, local)
+	b = cost(b)
+	b = append(b, opI64Sub, opGlobalSet)
+	b = appendU32(b, in.gas)
+	b = append(b, opLocalGet)
+	return appendU32(b, local)
 }
 
 // instrument re-encodes the parsed module with metering.

@@ -2,29 +2,35 @@ package wasm
 
 // Opcodes the instrumenter emits or the validator treats specially.
 const (
-	opUnreachable  = 0x00
-	opBlock        = 0x02
-	opLoop         = 0x03
-	opIf           = 0x04
-	opElse         = 0x05
-	opEnd          = 0x0B
-	opBr           = 0x0C
-	opBrIf         = 0x0D
-	opBrTable      = 0x0E
-	opReturn       = 0x0F
-	opCall         = 0x10
-	opCallIndirect = 0x11
-	opGlobalGet    = 0x23
-	opGlobalSet    = 0x24
-	opI32Const     = 0x41
-	opI64Const     = 0x42
-	opI32GtU       = 0x4B
-	opI64LtU       = 0x54
-	opI32Add       = 0x6A
-	opI32Sub       = 0x6B
-	opI64Sub       = 0x7D
-	opMisc         = 0xFC
-	blockEmpty     = 0x40
+	opUnreachable   = 0x00
+	opBlock         = 0x02
+	opLoop          = 0x03
+	opIf            = 0x04
+	opElse          = 0x05
+	opEnd           = 0x0B
+	opBr            = 0x0C
+	opBrIf          = 0x0D
+	opBrTable       = 0x0E
+	opReturn        = 0x0F
+	opCall          = 0x10
+	opCallIndirect  = 0x11
+	opLocalGet      = 0x20
+	opLocalTee      = 0x22
+	opGlobalGet     = 0x23
+	opGlobalSet     = 0x24
+	opI32Const      = 0x41
+	opI64Const      = 0x42
+	opI32GtU        = 0x4B
+	opI64LtU        = 0x54
+	opI64GtU        = 0x56
+	opI32Add        = 0x6A
+	opI32Sub        = 0x6B
+	opI64Sub        = 0x7D
+	opI64Mul        = 0x7E
+	opI64ShrU       = 0x88
+	opI64ExtendI32U = 0xAD
+	opMisc          = 0xFC
+	blockEmpty      = 0x40
 )
 
 // opNames names the single-byte opcodes of WebAssembly 2.0 (for messages).

@@ -54,11 +54,15 @@ type section struct {
 }
 
 // body is one function body: code[start:end] is the whole body after its
-// size, code[instrs:end] its instructions.
+// size, code[instrs:end] its instructions; code[groupsEnd:instrs] are its
+// local declarations after their count.
 type body struct {
 	start, instrs, end int
+	groups, groupsEnd  int    // count of local declarations and where they start
+	nlocals            uint32 // params and locals: the index of a local the instrumenter adds
 	charges            []charge
 	calls              []span
+	bulks              []int // offsets of memory.copy and memory.fill, charged by length
 }
 
 // charge is a metered block: its charge goes before code offset pos.

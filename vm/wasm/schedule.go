@@ -20,6 +20,11 @@ type Schedule struct {
 	Call uint64 `json:"call"`
 	// Bulk is the extra gas per memory.copy and memory.fill (default 100).
 	Bulk uint64 `json:"bulk"`
+	// BulkKiB is the gas per KiB a memory.copy or memory.fill moves,
+	// charged pro rata per byte (length*BulkKiB/1024, rounded down) from
+	// the length operand at run time, before the op runs. At most 2^32, so
+	// the charge of a 32-bit length cannot overflow.
+	BulkKiB uint64 `json:"bulk_kib"`
 	// HostBase is the gas per host call (default 200); used by the VM, not here.
 	HostBase uint64 `json:"host_base"`
 	// HostByte is the gas per byte copied by the host (default 1); used by the VM.
@@ -54,6 +59,7 @@ func DefaultSchedule() Schedule {
 		Grow:                10_000,
 		Call:                20,
 		Bulk:                100,
+		BulkKiB:             64,
 		HostBase:            200,
 		HostByte:            1,
 		MaxCodeBytes:        800 * 1024,
@@ -71,9 +77,9 @@ func DefaultSchedule() Schedule {
 // declaration order, little-endian, at its declared width (u32 or u64), with
 // no framing.
 func (s *Schedule) Hash() [32]byte {
-	b := make([]byte, 0, 4+6*8+8*4)
+	b := make([]byte, 0, 4+7*8+8*4)
 	b = binary.LittleEndian.AppendUint32(b, s.Version)
-	for _, v := range []uint64{s.Instr, s.Grow, s.Call, s.Bulk, s.HostBase, s.HostByte} {
+	for _, v := range []uint64{s.Instr, s.Grow, s.Call, s.Bulk, s.BulkKiB, s.HostBase, s.HostByte} {
 		b = binary.LittleEndian.AppendUint64(b, v)
 	}
 	for _, v := range []uint32{s.MaxCodeBytes, s.MaxMemoryPages, s.MaxStackDepth, s.MaxFunctions,
@@ -86,9 +92,13 @@ func (s *Schedule) Hash() [32]byte {
 // ErrSchedule is wrapped by every error Schedule.Validate returns.
 var ErrSchedule = errors.New("invalid wasm schedule")
 
-// Validate checks that Version and every limit are > 0 and that
-// MaxMemoryPages is at most 65536 (4 GiB, the 32-bit address space). Gas
-// costs may be zero.
+// maxBulkKiB bounds BulkKiB so that length*BulkKiB fits in 64 bits for
+// every 32-bit length: the injected charge needs no overflow check.
+const maxBulkKiB = 1 << 32
+
+// Validate checks that Version and every limit are > 0, that
+// MaxMemoryPages is at most 65536 (4 GiB, the 32-bit address space) and
+// BulkKiB at most 2^32. Gas costs may be zero.
 func (s *Schedule) Validate() error {
 	if s == nil {
 		return fmt.Errorf("%w: nil", ErrSchedule)
@@ -112,6 +122,9 @@ func (s *Schedule) Validate() error {
 		if l.v == 0 {
 			return fmt.Errorf("%w: %s must be > 0", ErrSchedule, l.name)
 		}
+	}
+	if s.BulkKiB > maxBulkKiB {
+		return fmt.Errorf("%w: bulk_kib %d exceeds %d", ErrSchedule, s.BulkKiB, uint64(maxBulkKiB))
 	}
 	if s.MaxMemoryPages > maxPages {
 		return fmt.Errorf("%w: max_memory_pages %d exceeds %d", ErrSchedule, s.MaxMemoryPages, maxPages)

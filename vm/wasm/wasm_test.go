@@ -75,7 +75,7 @@ func TestScheduleHashGolden(t *testing.T) {
 	s := DefaultSchedule()
 	require.NoError(t, s.Validate())
 	h := s.Hash()
-	require.Equal(t, "0f8fdd8b417faf0f817840da5cf8586d93ed807ed04ad82816e9454ffc0460e0", hex.EncodeToString(h[:]))
+	require.Equal(t, "c815ae2a71ef6d847a782be9a5f5ac4441eb16fa8e65c8ea5c988e79467fca8b", hex.EncodeToString(h[:]))
 	s2 := s
 	s2.MaxIOBytes++
 	require.NotEqual(t, h, s2.Hash())
@@ -90,6 +90,7 @@ func TestScheduleValidate(t *testing.T) {
 		"code":      func(s *Schedule) { s.MaxCodeBytes = 0 },
 		"pages":     func(s *Schedule) { s.MaxMemoryPages = 0 },
 		"pages big": func(s *Schedule) { s.MaxMemoryPages = 65537 },
+		"bulk_kib":  func(s *Schedule) { s.BulkKiB = 1<<32 + 1 },
 		"depth":     func(s *Schedule) { s.MaxStackDepth = 0 },
 		"functions": func(s *Schedule) { s.MaxFunctions = 0 },
 		"instrs":    func(s *Schedule) { s.MaxFunctionInstrs = 0 },
@@ -125,7 +126,7 @@ func TestInstrumentGolden(t *testing.T) {
 	out, m, err := Instrument(code, &s)
 	require.NoError(t, err)
 	sum := sha256.Sum256(out)
-	require.Equal(t, "3ba1e40e7fb36d1fe32fe72224ffba3670a8bef9f7396d67d1346458a6f88dec", hex.EncodeToString(sum[:]))
+	require.Equal(t, "573dd55b37da3d36357915008e658521d3e9d186c4475b197c2d2a4743f2dc43", hex.EncodeToString(sum[:]))
 	require.Equal(t, &Module{
 		ABI:         []byte(testABI),
 		Exports:     []string{"fact", "fib", "mem"},
