@@ -163,4 +163,3 @@ func forever(body ...[]byte) []byte {
 
 var memoryCopy = []byte{0xFC, 10, 0, 0}
 var memoryFill = []byte{0xFC, 11, 0}
-
