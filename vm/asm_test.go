@@ -26,6 +26,14 @@ type wmod struct {
 	funcs   []wfunc
 	table   bool // a funcref table holding every defined function, in order
 	events  []string
+	data    []wdata
+	globals int // mutable i32 globals, initially 0
+}
+
+// wdata is an active data segment.
+type wdata struct {
+	at    int32
+	bytes []byte
 }
 
 func uleb(b []byte, v uint64) []byte {
@@ -128,6 +136,13 @@ func (m *wmod) bytes() []byte {
 		out = section(out, 4, vec(uleb([]byte{0x70, 0}, uint64(len(m.funcs)))))
 	}
 	out = section(out, 5, vec(uleb([]byte{0}, uint64(m.pages))))
+	if m.globals > 0 {
+		var gs [][]byte
+		for range m.globals {
+			gs = append(gs, []byte{0x7F, 1, 0x41, 0, 0x0B})
+		}
+		out = section(out, 6, vec(gs...))
+	}
 	out = section(out, 7, vec(exports...))
 	if m.table {
 		var idx [][]byte
@@ -137,6 +152,15 @@ func (m *wmod) bytes() []byte {
 		out = section(out, 9, vec(append([]byte{0, 0x41, 0, 0x0B}, vec(idx...)...)))
 	}
 	out = section(out, 10, vec(bodies...))
+	if len(m.data) > 0 {
+		var segs [][]byte
+		for _, d := range m.data {
+			seg := append(append([]byte{0}, i32c(d.at)...), 0x0B)
+			seg = uleb(seg, uint64(len(d.bytes)))
+			segs = append(segs, append(seg, d.bytes...))
+		}
+		out = section(out, 11, vec(segs...))
+	}
 	return section(out, 0, append(wname("vsys_abi"), abi...))
 }
 
@@ -147,6 +171,7 @@ func localGet(i uint32) []byte  { return uleb([]byte{0x20}, uint64(i)) }
 func localSet(i uint32) []byte  { return uleb([]byte{0x21}, uint64(i)) }
 func globalGet(i uint32) []byte { return uleb([]byte{0x23}, uint64(i)) }
 func call(f uint32) []byte      { return uleb([]byte{0x10}, uint64(f)) }
+func globalSet(i uint32) []byte { return uleb([]byte{0x24}, uint64(i)) }
 
 func cat(parts ...[]byte) []byte {
 	var b []byte

@@ -72,7 +72,6 @@ func New(ctx context.Context, cfg Config) (*VM, error) {
 	}
 	rc := wazero.NewRuntimeConfigCompiler().
 		WithMemoryLimitPages(cfg.Schedule.MaxMemoryPages).
-		WithCloseOnContextDone(true).
 		WithCustomSections(true).
 		WithCoreFeatures(api.CoreFeaturesV2)
 	if cfg.CacheDir != "" {
@@ -197,8 +196,12 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 		st.trap = mod.ExportedGlobal(wasm.ExportTrap)
 	}
 	st.setGas()
+	if goCtx.Done() != nil && st.gas != nil {
+		go st.watch(goCtx)
+	}
 
 	_, callErr := mod.ExportedFunction(entry).Call(goCtx)
+	st.finish()
 	st.closeIters()
 	if err := st.syncGas(); err != nil {
 		return nil, err
@@ -213,6 +216,9 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 // wazero's message (with its stack trace) never reaches a tx result: it is
 // not part of the contract's behaviour on every node.
 func (st *call) classify(err error) error {
+	if err := st.stoppedErr(); err != nil {
+		return err // a node fault (deadline, client gone), never a contract's result
+	}
 	var trap uint64
 	if st.trap != nil {
 		trap = st.trap.Get()

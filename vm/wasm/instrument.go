@@ -103,14 +103,23 @@ type instrumenter struct {
 	pre, post        []byte // call wrapper
 }
 
+// appendCharge appends a block's charge. It has no branch: a branch per
+// metered block would double the basic blocks the engine compiles, and
+// wazero's compile time grows with their square. Out of gas sets the trap
+// global and loads 8 bytes at address 2^32-1, which is out of bounds in
+// every memory; otherwise it loads at 0 (every module has a page):
+//
+//	global.get $gas  i64.const COST  i64.lt_u  global.set $trap
+//	i32.const 0  global.get $trap  i32.sub  i64.load  drop
+//	global.get $gas  i64.const COST  i64.sub  global.set $gas
 func (in *instrumenter) appendCharge(b []byte, cost uint64) []byte {
 	b = append(b, opGlobalGet)
 	b = appendU32(b, in.gas)
 	b = append(b, opI64Const)
 	b = appendS64(b, int64(cost))
-	b = append(b, opI64LtU, opIf, blockEmpty, opI32Const, TrapOutOfGas, opGlobalSet)
-	b = appendU32(b, in.trap)
-	b = append(b, opUnreachable, opEnd, opGlobalGet)
+	b = append(b, opI64LtU)
+	b = in.appendTrapIf(b)
+	b = append(b, opGlobalGet)
 	b = appendU32(b, in.gas)
 	b = append(b, opI64Const)
 	b = appendS64(b, int64(cost))
@@ -118,8 +127,23 @@ func (in *instrumenter) appendCharge(b []byte, cost uint64) []byte {
 	return appendU32(b, in.gas)
 }
 
+// appendTrapIf consumes the i32 on the stack, the trap code (0: none),
+// stores it in the trap global and traps, without a branch, when it is
+// not 0: the address 0-code is at least 2^32-2, and an 8-byte load there
+// is out of bounds of any 32-bit memory.
+func (in *instrumenter) appendTrapIf(b []byte) []byte {
+	b = append(b, opGlobalSet)
+	b = appendU32(b, in.trap)
+	b = append(b, opI32Const, 0, opGlobalGet)
+	b = appendU32(b, in.trap)
+	return append(b, opI32Sub, opI64Load, 0, 0, opDrop)
+}
+
 func newInstrumenter(globals int, s *Schedule) *instrumenter {
 	in := &instrumenter{gas: uint32(globals), depth: uint32(globals + 1), trap: uint32(globals + 2), maxDepth: s.MaxStackDepth, bulkKiB: s.BulkKiB}
+	// depth++; trap (2) past the limit, branchless like appendCharge:
+	//	global.get $depth  i32.const 1  i32.add  global.set $depth
+	//	global.get $depth  i32.const MAX  i32.gt_u  i32.const 1  i32.shl  (trap if)
 	b := []byte{opGlobalGet}
 	b = appendU32(b, in.depth)
 	b = append(b, opI32Const, 1, opI32Add, opGlobalSet)
@@ -128,9 +152,8 @@ func newInstrumenter(globals int, s *Schedule) *instrumenter {
 	b = appendU32(b, in.depth)
 	b = append(b, opI32Const)
 	b = appendS64(b, int64(int32(in.maxDepth)))
-	b = append(b, opI32GtU, opIf, blockEmpty, opI32Const, TrapStackDepth, opGlobalSet)
-	b = appendU32(b, in.trap)
-	in.pre = append(b, opUnreachable, opEnd)
+	b = append(b, opI32GtU, opI32Const, 1, opI32Shl)
+	in.pre = in.appendTrapIf(b)
 	p := []byte{opGlobalGet}
 	p = appendU32(p, in.depth)
 	p = append(p, opI32Const, 1, opI32Sub, opGlobalSet)
@@ -204,8 +227,7 @@ func (in *instrumenter) body(out []byte, code []byte, b *body) []byte {
 // out of gas before the op runs, and leaves the length where it was:
 //
 //	local.tee $n  i64.extend_i32_u  i64.const K  i64.mul  i64.const 10  i64.shr_u
-//	global.get $gas  i64.gt_u
-//	if  i32.const 1  global.set $trap  unreachable  end
+//	global.get $gas  i64.gt_u  (trap if, as appendCharge)
 //	global.get $gas  (the same cost from local.get $n)  i64.sub  global.set $gas
 //	local.get $n
 //
@@ -215,17 +237,16 @@ func (in *instrumenter) appendBulkCharge(b []byte, local uint32) []byte {
 	cost := func(b []byte) []byte {
 		b = append(b, opI64ExtendI32U, opI64Const)
 		b = appendS64(b, int64(in.bulkKiB))
-		b = append(b, opI64Mul, opI64Const, 10, opI64ShrU)
-		return b
+		return append(b, opI64Mul, opI64Const, 10, opI64ShrU)
 	}
 	b = append(b, opLocalTee)
 	b = appendU32(b, local)
 	b = cost(b)
 	b = append(b, opGlobalGet)
 	b = appendU32(b, in.gas)
-	b = append(b, opI64GtU, opIf, blockEmpty, opI32Const, TrapOutOfGas, opGlobalSet)
-	b = appendU32(b, in.trap)
-	b = append(b, opUnreachable, opEnd, opGlobalGet)
+	b = append(b, opI64GtU)
+	b = in.appendTrapIf(b)
+	b = append(b, opGlobalGet)
 	b = appendU32(b, in.gas)
 	b = append(b, opLocalGet)
 	b = appendU32(b, local)

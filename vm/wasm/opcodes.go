@@ -17,6 +17,9 @@ const (
 	opLocalGet      = 0x20
 	opLocalTee      = 0x22
 	opGlobalGet     = 0x23
+	opDrop          = 0x1A
+	opI64Load       = 0x29
+	opI32Shl        = 0x74
 	opGlobalSet     = 0x24
 	opI32Const      = 0x41
 	opI64Const      = 0x42

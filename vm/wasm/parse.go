@@ -448,6 +448,10 @@ func (m *module) parseMemories(r *reader, s *Schedule) error {
 		if min > s.MaxMemoryPages {
 			return r.errAt(off, "memory of %d pages, more than max_memory_pages %d", min, s.MaxMemoryPages)
 		}
+		if min == 0 {
+			// The metering's branchless trap loads at address 0 (instrument.go).
+			return r.errAt(off, "memory of 0 pages, at least 1 required")
+		}
 		m.memories++
 		m.memMin = min
 	}

@@ -126,7 +126,7 @@ func TestInstrumentGolden(t *testing.T) {
 	out, m, err := Instrument(code, &s)
 	require.NoError(t, err)
 	sum := sha256.Sum256(out)
-	require.Equal(t, "573dd55b37da3d36357915008e658521d3e9d186c4475b197c2d2a4743f2dc43", hex.EncodeToString(sum[:]))
+	require.Equal(t, "563c750397bf3510afa4cb8e9d38364652d2189e6d112e7e2f7fa4b21e643c71", hex.EncodeToString(sum[:]))
 	require.Equal(t, &Module{
 		ABI:         []byte(testABI),
 		Exports:     []string{"fact", "fib", "mem"},
