@@ -69,3 +69,9 @@ func TestBulkCopyPricedByTheByte(t *testing.T) {
 	require.Equal(t, uint64(limit), used)
 	require.Greater(t, uint64(mib16/1024)*s.BulkKiB, uint64(limit), "one 16 MiB copy costs more than the whole tx")
 }
+
+func codecMarshal(v any) ([]byte, error) { return codec.Marshal(v) }
+
+func testEnv(limit uint64) *router.Env {
+	return &router.Env{Block: router.Block{Height: 2, Time: time.Unix(1_700_000_000, 0), ChainID: "test"}, Origin: alice, Gas: gas.NewMeter(limit)}
+}

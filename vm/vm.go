@@ -111,6 +111,30 @@ func (v *VM) Check(ctx context.Context, code []byte) (*Code, error) {
 	return v.Load(ctx, sha256.Sum256(code), func() ([]byte, error) { return code, nil })
 }
 
+// CompileGas validates and instruments code as an upload does, without
+// compiling it, and returns what compiling it costs (Schedule.CompileGas):
+// an upload pays this before Check compiles.
+func (v *VM) CompileGas(code []byte) (uint64, error) {
+	inst, mod, err := wasm.Instrument(code, &v.sched)
+	if err != nil {
+		return 0, err
+	}
+	if err := v.checkInstrumentedSize(inst); err != nil {
+		return 0, err
+	}
+	return v.sched.CompileGas(inst, mod), nil
+}
+
+// checkInstrumentedSize bounds what metering may grow code to: a module
+// made of little else than branches could grow many times over and make
+// compiling it the attack.
+func (v *VM) checkInstrumentedSize(inst []byte) error {
+	if limit := 4 * int(v.sched.MaxCodeBytes); len(inst) > limit {
+		return fmt.Errorf("%w: instrumented code is %d bytes, limit %d (4x max_code_bytes)", wasm.ErrInvalid, len(inst), limit)
+	}
+	return nil
+}
+
 // Load returns the compiled code for hash, compiling original on a miss.
 // original is read lazily: it is only called when the code is not cached.
 func (v *VM) Load(ctx context.Context, hash [32]byte, original func() ([]byte, error)) (*Code, error) {
@@ -140,10 +164,8 @@ func (v *VM) compile(ctx context.Context, hash [32]byte, code []byte) (*Code, er
 	if err != nil {
 		return nil, err
 	}
-	// Metering grows code; a module made of little else than branches
-	// could grow many times over and make compiling it the attack.
-	if limit := 4 * int(v.sched.MaxCodeBytes); len(inst) > limit {
-		return nil, fmt.Errorf("%w: instrumented code is %d bytes, limit %d (4x max_code_bytes)", wasm.ErrInvalid, len(inst), limit)
+	if err := v.checkInstrumentedSize(inst); err != nil {
+		return nil, err
 	}
 	if v.unmetered {
 		inst = code

@@ -197,6 +197,15 @@ func (m *Module) build() *native.Contract {
 			if old, err := kv.Get(key(prefixCodeInfo, hash[:])); err != nil || old != nil {
 				return hash[:], err // identical code is stored once
 			}
+			// Compiling is paid before it runs, from the module's structure
+			// (docs/vm.md): a simulation of the upload pays the same.
+			cost, err := m.vm.CompileGas(a.Code)
+			if err != nil {
+				return nil, fmt.Errorf("upload: %w", err)
+			}
+			if err := ctx.Env.Gas.Consume(cost, "wasm compile"); err != nil {
+				return nil, fmt.Errorf("upload: %w", err)
+			}
 			if _, err := m.vm.Check(context.Background(), a.Code); err != nil {
 				return nil, fmt.Errorf("upload: %w", err)
 			}

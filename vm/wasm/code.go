@@ -75,6 +75,9 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 				return b, err
 			}
 			ctrl = append(ctrl, frame{op: op})
+			if uint64(len(ctrl)-1) > uint64(s.MaxNesting) {
+				return b, r.errAt(at, "%s nested %d deep, more than max_nesting %d", opName(op), len(ctrl)-1, s.MaxNesting)
+			}
 			boundary = true
 		case op == opElse:
 			top := &ctrl[len(ctrl)-1]
@@ -92,10 +95,15 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 			}
 			boundary = true
 		case op == opBrTable:
-			n, err := r.count(1)
+			off := r.pos
+			n, err := r.u32()
 			if err != nil {
 				return b, err
 			}
+			if uint64(n)+1 > uint64(s.MaxBrTableTargets) {
+				return b, r.errAt(off, "br_table of %d targets, more than max_br_table_targets %d", uint64(n)+1, s.MaxBrTableTargets)
+			}
+			b.blocks += uint64(n) + 1
 			for range n + 1 {
 				if err := label(r, len(ctrl)); err != nil {
 					return b, err
@@ -213,6 +221,10 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 		}
 		cost = addSat(cost, c)
 		if boundary {
+			b.blocks++
+			if b.blocks > uint64(s.MaxFunctionBlocks) {
+				return b, r.errAt(at, "more than max_function_blocks %d blocks (branches, block ends and br_table targets)", s.MaxFunctionBlocks)
+			}
 			if cost != 0 {
 				b.charges = append(b.charges, charge{pos: blockStart, cost: cost})
 			}

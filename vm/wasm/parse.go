@@ -62,7 +62,8 @@ type body struct {
 	nlocals            uint32 // params and locals: the index of a local the instrumenter adds
 	charges            []charge
 	calls              []span
-	bulks              []int // offsets of memory.copy and memory.fill, charged by length
+	bulks              []int  // offsets of memory.copy and memory.fill, charged by length
+	blocks             uint64 // metered-block boundaries plus br_table targets
 }
 
 // charge is a metered block: its charge goes before code offset pos.
@@ -96,6 +97,7 @@ type module struct {
 	exports   []export
 	exportOf  map[uint32]string // function index -> first export name
 	bodies    []body
+	blockWork uint64 // sum of blocks squared over the bodies
 	abi       []byte
 	hasABI    bool
 	dataCount int // -1 when there is no data count section
@@ -688,6 +690,10 @@ func (m *module) parseCode(r *reader, s *Schedule, opt parseOptions) error {
 		if err != nil {
 			return err
 		}
+		m.blockWork += b.blocks * b.blocks // blocks <= 2^32: no overflow, and the sum is checked each time
+		if m.blockWork > s.MaxBlockWork {
+			return br.errAt(b.instrs, "block work (blocks squared summed over functions) reaches %d here, more than max_block_work %d", m.blockWork, s.MaxBlockWork)
+		}
 		m.bodies = append(m.bodies, b)
 		r.pos = br.end
 	}
@@ -696,7 +702,7 @@ func (m *module) parseCode(r *reader, s *Schedule, opt parseOptions) error {
 
 // result turns the parse into the public summary.
 func (m *module) result() *Module {
-	mod := &Module{ABI: m.abi, Functions: len(m.funcs) - m.imported, MemoryPages: m.memMin}
+	mod := &Module{ABI: m.abi, Functions: len(m.funcs) - m.imported, MemoryPages: m.memMin, BlockWork: m.blockWork}
 	mod.Exports = []string{}
 	for _, e := range m.exports {
 		if e.kind == 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 )
 
 // Schedule is the versioned cost and limits table (a chain parameter). Its
@@ -49,6 +50,29 @@ type Schedule struct {
 	// MaxIOBytes bounds input, output, storage values and the result buffer
 	// (default 1 MiB); used by the VM.
 	MaxIOBytes uint32 `json:"max_io_bytes"`
+
+	// Compilation (docs/vm.md, "What compiling costs"). wazero's compile
+	// time grows with the instrumented code's size and, within a function,
+	// with the square of its blocks; these bound and price both.
+
+	// MaxNesting bounds the depth of block, loop and if in a function
+	// (default 256).
+	MaxNesting uint32 `json:"max_nesting"`
+	// MaxBrTableTargets bounds the targets of one br_table, its default
+	// included (default 1024).
+	MaxBrTableTargets uint32 `json:"max_br_table_targets"`
+	// MaxFunctionBlocks bounds the blocks of a function: its metered-block
+	// boundaries plus its br_table targets (default 2048).
+	MaxFunctionBlocks uint32 `json:"max_function_blocks"`
+	// MaxBlockWork bounds the sum over a module's functions of blocks
+	// squared (default 5,000,000).
+	MaxBlockWork uint64 `json:"max_block_work"`
+	// CompileByte is the upload's gas per byte of instrumented code, charged
+	// before compiling (default 100).
+	CompileByte uint64 `json:"compile_byte"`
+	// CompileBlockWork is the upload's gas per unit of block work (blocks
+	// squared, summed over functions), charged with CompileByte (default 16).
+	CompileBlockWork uint64 `json:"compile_block_work"`
 }
 
 // DefaultSchedule returns the version 1 cost and limits table.
@@ -70,6 +94,12 @@ func DefaultSchedule() Schedule {
 		MaxLocals:           1000,
 		MaxDataSegmentBytes: 65536,
 		MaxIOBytes:          1 << 20,
+		MaxNesting:          256,
+		MaxBrTableTargets:   1024,
+		MaxFunctionBlocks:   2048,
+		MaxBlockWork:        5_000_000,
+		CompileByte:         100,
+		CompileBlockWork:    16,
 	}
 }
 
@@ -85,6 +115,12 @@ func (s *Schedule) Hash() [32]byte {
 	for _, v := range []uint32{s.MaxCodeBytes, s.MaxMemoryPages, s.MaxStackDepth, s.MaxFunctions,
 		s.MaxFunctionInstrs, s.MaxLocals, s.MaxDataSegmentBytes, s.MaxIOBytes} {
 		b = binary.LittleEndian.AppendUint32(b, v)
+	}
+	for _, v := range []uint32{s.MaxNesting, s.MaxBrTableTargets, s.MaxFunctionBlocks} {
+		b = binary.LittleEndian.AppendUint32(b, v)
+	}
+	for _, v := range []uint64{s.MaxBlockWork, s.CompileByte, s.CompileBlockWork} {
+		b = binary.LittleEndian.AppendUint64(b, v)
 	}
 	return sha256.Sum256(b)
 }
@@ -118,10 +154,16 @@ func (s *Schedule) Validate() error {
 		{"max_locals", s.MaxLocals},
 		{"max_data_segment_bytes", s.MaxDataSegmentBytes},
 		{"max_io_bytes", s.MaxIOBytes},
+		{"max_nesting", s.MaxNesting},
+		{"max_br_table_targets", s.MaxBrTableTargets},
+		{"max_function_blocks", s.MaxFunctionBlocks},
 	} {
 		if l.v == 0 {
 			return fmt.Errorf("%w: %s must be > 0", ErrSchedule, l.name)
 		}
+	}
+	if s.MaxBlockWork == 0 {
+		return fmt.Errorf("%w: max_block_work must be > 0", ErrSchedule)
 	}
 	if s.BulkKiB > maxBulkKiB {
 		return fmt.Errorf("%w: bulk_kib %d exceeds %d", ErrSchedule, s.BulkKiB, uint64(maxBulkKiB))
@@ -130,4 +172,18 @@ func (s *Schedule) Validate() error {
 		return fmt.Errorf("%w: max_memory_pages %d exceeds %d", ErrSchedule, s.MaxMemoryPages, maxPages)
 	}
 	return nil
+}
+
+// CompileGas is what compiling an upload costs, charged before it is
+// compiled: CompileByte per byte of instrumented code (what Instrument
+// returned) plus CompileBlockWork per unit of the module's block work,
+// saturating.
+func (s *Schedule) CompileGas(instrumented []byte, m *Module) uint64 {
+	hi, a := bits.Mul64(s.CompileByte, uint64(len(instrumented)))
+	hi2, b := bits.Mul64(s.CompileBlockWork, m.BlockWork)
+	sum, carry := bits.Add64(a, b, 0)
+	if hi != 0 || hi2 != 0 || carry != 0 {
+		return ^uint64(0)
+	}
+	return sum
 }

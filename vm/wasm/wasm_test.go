@@ -75,7 +75,7 @@ func TestScheduleHashGolden(t *testing.T) {
 	s := DefaultSchedule()
 	require.NoError(t, s.Validate())
 	h := s.Hash()
-	require.Equal(t, "c815ae2a71ef6d847a782be9a5f5ac4441eb16fa8e65c8ea5c988e79467fca8b", hex.EncodeToString(h[:]))
+	require.Equal(t, "275b10e5545f121fd449f59f2358267ba497199ab730672b9b1f7ac787e8a982", hex.EncodeToString(h[:]))
 	s2 := s
 	s2.MaxIOBytes++
 	require.NotEqual(t, h, s2.Hash())
@@ -97,6 +97,10 @@ func TestScheduleValidate(t *testing.T) {
 		"locals":    func(s *Schedule) { s.MaxLocals = 0 },
 		"data":      func(s *Schedule) { s.MaxDataSegmentBytes = 0 },
 		"io":        func(s *Schedule) { s.MaxIOBytes = 0 },
+		"nesting":   func(s *Schedule) { s.MaxNesting = 0 },
+		"br_table":  func(s *Schedule) { s.MaxBrTableTargets = 0 },
+		"blocks":    func(s *Schedule) { s.MaxFunctionBlocks = 0 },
+		"work":      func(s *Schedule) { s.MaxBlockWork = 0 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := DefaultSchedule()
@@ -133,6 +137,7 @@ func TestInstrumentGolden(t *testing.T) {
 		Imports:     []string{"input_len", "input_read", "output"},
 		Functions:   8,
 		MemoryPages: 1,
+		BlockWork:   446,
 	}, m)
 
 	// The output parses again, with the three globals and exports added
