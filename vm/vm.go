@@ -119,18 +119,19 @@ func (v *VM) CompileGas(code []byte) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := v.checkInstrumentedSize(inst); err != nil {
+	if err := v.checkCompileWeight(inst, mod); err != nil {
 		return 0, err
 	}
 	return v.sched.CompileGas(inst, mod), nil
 }
 
-// checkInstrumentedSize bounds what metering may grow code to: a module
-// made of little else than branches could grow many times over and make
+// checkCompileWeight bounds what metering may grow code to: a module made
+// of little else than branches could grow many times over and make
 // compiling it the attack.
-func (v *VM) checkInstrumentedSize(inst []byte) error {
-	if limit := 4 * int(v.sched.MaxCodeBytes); len(inst) > limit {
-		return fmt.Errorf("%w: instrumented code is %d bytes, limit %d (4x max_code_bytes)", wasm.ErrInvalid, len(inst), limit)
+func (v *VM) checkCompileWeight(inst []byte, mod *wasm.Module) error {
+	if w := wasm.CompileWeight(inst, mod); w > uint64(v.sched.MaxCompileBytes) {
+		return fmt.Errorf("%w: compile weight %d bytes (instrumented code %d bytes, %d br_table targets at %d), more than max_compile_bytes %d",
+			wasm.ErrInvalid, w, len(inst), mod.BrTableTargets, wasm.BrTargetWeight, v.sched.MaxCompileBytes)
 	}
 	return nil
 }
@@ -164,7 +165,7 @@ func (v *VM) compile(ctx context.Context, hash [32]byte, code []byte) (*Code, er
 	if err != nil {
 		return nil, err
 	}
-	if err := v.checkInstrumentedSize(inst); err != nil {
+	if err := v.checkCompileWeight(inst, mod); err != nil {
 		return nil, err
 	}
 	if v.unmetered {

@@ -104,6 +104,7 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 				return b, r.errAt(off, "br_table of %d targets, more than max_br_table_targets %d", uint64(n)+1, s.MaxBrTableTargets)
 			}
 			b.blocks += uint64(n) + 1
+			b.brTargets += uint64(n) + 1
 			for range n + 1 {
 				if err := label(r, len(ctrl)); err != nil {
 					return b, err
@@ -234,6 +235,7 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 			if r.pos != r.end {
 				return b, r.errAt(r.pos, "%d bytes after the function's final end", r.end-r.pos)
 			}
+			b.instrCount = count
 			return b, nil
 		}
 	}

@@ -37,10 +37,13 @@ type Module struct {
 	Functions int
 	// MemoryPages is the memory's initial size in 64 KiB pages.
 	MemoryPages uint32
-	// BlockWork is the sum over functions of their blocks squared
-	// (Schedule.MaxFunctionBlocks counts blocks): what makes compiling a
-	// function superlinear.
+	// BlockWork is the sum over functions of their blocks
+	// (Schedule.MaxFunctionBlocks counts them) times their instructions:
+	// what makes compiling a function superlinear.
 	BlockWork uint64
+	// BrTableTargets is the number of br_table targets, defaults included,
+	// in all functions.
+	BrTableTargets uint64
 }
 
 // Validate checks code against the module rules of docs/vm.md and the

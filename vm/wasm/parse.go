@@ -64,6 +64,8 @@ type body struct {
 	calls              []span
 	bulks              []int  // offsets of memory.copy and memory.fill, charged by length
 	blocks             uint64 // metered-block boundaries plus br_table targets
+	brTargets          uint64 // br_table targets
+	instrCount         uint64 // instructions, the final end included
 }
 
 // charge is a metered block: its charge goes before code offset pos.
@@ -97,7 +99,8 @@ type module struct {
 	exports   []export
 	exportOf  map[uint32]string // function index -> first export name
 	bodies    []body
-	blockWork uint64 // sum of blocks squared over the bodies
+	blockWork uint64 // sum over the bodies of blocks times instructions
+	brTargets uint64 // br_table targets of all bodies
 	abi       []byte
 	hasABI    bool
 	dataCount int // -1 when there is no data count section
@@ -690,9 +693,11 @@ func (m *module) parseCode(r *reader, s *Schedule, opt parseOptions) error {
 		if err != nil {
 			return err
 		}
-		m.blockWork += b.blocks * b.blocks // blocks <= 2^32: no overflow, and the sum is checked each time
+		m.brTargets += b.brTargets
+		// Both counts are below the module's size: no overflow.
+		m.blockWork += b.blocks * b.instrCount
 		if m.blockWork > s.MaxBlockWork {
-			return br.errAt(b.instrs, "block work (blocks squared summed over functions) reaches %d here, more than max_block_work %d", m.blockWork, s.MaxBlockWork)
+			return br.errAt(b.instrs, "block work (blocks times instructions, summed over functions) reaches %d here, more than max_block_work %d", m.blockWork, s.MaxBlockWork)
 		}
 		m.bodies = append(m.bodies, b)
 		r.pos = br.end
@@ -702,7 +707,7 @@ func (m *module) parseCode(r *reader, s *Schedule, opt parseOptions) error {
 
 // result turns the parse into the public summary.
 func (m *module) result() *Module {
-	mod := &Module{ABI: m.abi, Functions: len(m.funcs) - m.imported, MemoryPages: m.memMin, BlockWork: m.blockWork}
+	mod := &Module{ABI: m.abi, Functions: len(m.funcs) - m.imported, MemoryPages: m.memMin, BlockWork: m.blockWork, BrTableTargets: m.brTargets}
 	mod.Exports = []string{}
 	for _, e := range m.exports {
 		if e.kind == 0 {

@@ -51,9 +51,10 @@ type Schedule struct {
 	// (default 1 MiB); used by the VM.
 	MaxIOBytes uint32 `json:"max_io_bytes"`
 
-	// Compilation (docs/vm.md, "What compiling costs"). wazero's compile
-	// time grows with the instrumented code's size and, within a function,
-	// with the square of its blocks; these bound and price both.
+	// Compilation (docs/vm.md, "What compiling an upload costs"). wazero's
+	// compile time grows with the instrumented code's size and, within a
+	// function, with its blocks times its instructions (its dominator and
+	// variable lookups walk chains of blocks); these bound and price both.
 
 	// MaxNesting bounds the depth of block, loop and if in a function
 	// (default 256).
@@ -64,14 +65,20 @@ type Schedule struct {
 	// MaxFunctionBlocks bounds the blocks of a function: its metered-block
 	// boundaries plus its br_table targets (default 2048).
 	MaxFunctionBlocks uint32 `json:"max_function_blocks"`
-	// MaxBlockWork bounds the sum over a module's functions of blocks
-	// squared (default 5,000,000).
+	// MaxCompileBytes bounds a module's compile weight: its instrumented
+	// size plus BrTargetWeight bytes per br_table target (CompileWeight).
+	// Compile time is linear in it, about 0.5 µs a byte on the measuring
+	// machine (default 2,000,000: the example contracts grow 2.7x when
+	// instrumented, so a module of their shape fits up to about 740 KB).
+	MaxCompileBytes uint32 `json:"max_compile_bytes"`
+	// MaxBlockWork bounds a module's block work: the sum over its functions
+	// of blocks times instructions (default 5,000,000).
 	MaxBlockWork uint64 `json:"max_block_work"`
 	// CompileByte is the upload's gas per byte of instrumented code, charged
 	// before compiling (default 100).
 	CompileByte uint64 `json:"compile_byte"`
-	// CompileBlockWork is the upload's gas per unit of block work (blocks
-	// squared, summed over functions), charged with CompileByte (default 16).
+	// CompileBlockWork is the upload's gas per unit of block work, charged
+	// with CompileByte (default 16).
 	CompileBlockWork uint64 `json:"compile_block_work"`
 }
 
@@ -97,6 +104,7 @@ func DefaultSchedule() Schedule {
 		MaxNesting:          256,
 		MaxBrTableTargets:   1024,
 		MaxFunctionBlocks:   2048,
+		MaxCompileBytes:     2_000_000,
 		MaxBlockWork:        5_000_000,
 		CompileByte:         100,
 		CompileBlockWork:    16,
@@ -116,7 +124,7 @@ func (s *Schedule) Hash() [32]byte {
 		s.MaxFunctionInstrs, s.MaxLocals, s.MaxDataSegmentBytes, s.MaxIOBytes} {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}
-	for _, v := range []uint32{s.MaxNesting, s.MaxBrTableTargets, s.MaxFunctionBlocks} {
+	for _, v := range []uint32{s.MaxNesting, s.MaxBrTableTargets, s.MaxFunctionBlocks, s.MaxCompileBytes} {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}
 	for _, v := range []uint64{s.MaxBlockWork, s.CompileByte, s.CompileBlockWork} {
@@ -157,6 +165,7 @@ func (s *Schedule) Validate() error {
 		{"max_nesting", s.MaxNesting},
 		{"max_br_table_targets", s.MaxBrTableTargets},
 		{"max_function_blocks", s.MaxFunctionBlocks},
+		{"max_compile_bytes", s.MaxCompileBytes},
 	} {
 		if l.v == 0 {
 			return fmt.Errorf("%w: %s must be > 0", ErrSchedule, l.name)
@@ -174,12 +183,28 @@ func (s *Schedule) Validate() error {
 	return nil
 }
 
+// BrTargetWeight is the compile weight of one br_table target in bytes
+// of instrumented code: wazero spends about as long on one target as on
+// ten bytes (measured by BenchmarkCompileWorst in vm).
+const BrTargetWeight = 10
+
+// CompileWeight is what compiling a module costs in bytes of instrumented
+// code: its size (instrumented is what Instrument returned) plus
+// BrTargetWeight per br_table target, saturating.
+func CompileWeight(instrumented []byte, m *Module) uint64 {
+	hi, w := bits.Mul64(BrTargetWeight, m.BrTableTargets)
+	sum, carry := bits.Add64(w, uint64(len(instrumented)), 0)
+	if hi != 0 || carry != 0 {
+		return ^uint64(0)
+	}
+	return sum
+}
+
 // CompileGas is what compiling an upload costs, charged before it is
-// compiled: CompileByte per byte of instrumented code (what Instrument
-// returned) plus CompileBlockWork per unit of the module's block work,
-// saturating.
+// compiled: CompileByte per byte of CompileWeight plus CompileBlockWork
+// per unit of the module's block work, saturating.
 func (s *Schedule) CompileGas(instrumented []byte, m *Module) uint64 {
-	hi, a := bits.Mul64(s.CompileByte, uint64(len(instrumented)))
+	hi, a := bits.Mul64(s.CompileByte, CompileWeight(instrumented, m))
 	hi2, b := bits.Mul64(s.CompileBlockWork, m.BlockWork)
 	sum, carry := bits.Add64(a, b, 0)
 	if hi != 0 || hi2 != 0 || carry != 0 {

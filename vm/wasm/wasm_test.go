@@ -75,7 +75,7 @@ func TestScheduleHashGolden(t *testing.T) {
 	s := DefaultSchedule()
 	require.NoError(t, s.Validate())
 	h := s.Hash()
-	require.Equal(t, "275b10e5545f121fd449f59f2358267ba497199ab730672b9b1f7ac787e8a982", hex.EncodeToString(h[:]))
+	require.Equal(t, "a845e7dcbe3f3b7b054e2604b217accc2875c33f1a86d7dad1d50f9c76e784dd", hex.EncodeToString(h[:]))
 	s2 := s
 	s2.MaxIOBytes++
 	require.NotEqual(t, h, s2.Hash())
@@ -101,6 +101,7 @@ func TestScheduleValidate(t *testing.T) {
 		"br_table":  func(s *Schedule) { s.MaxBrTableTargets = 0 },
 		"blocks":    func(s *Schedule) { s.MaxFunctionBlocks = 0 },
 		"work":      func(s *Schedule) { s.MaxBlockWork = 0 },
+		"compile":   func(s *Schedule) { s.MaxCompileBytes = 0 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := DefaultSchedule()
@@ -132,12 +133,13 @@ func TestInstrumentGolden(t *testing.T) {
 	sum := sha256.Sum256(out)
 	require.Equal(t, "563c750397bf3510afa4cb8e9d38364652d2189e6d112e7e2f7fa4b21e643c71", hex.EncodeToString(sum[:]))
 	require.Equal(t, &Module{
-		ABI:         []byte(testABI),
-		Exports:     []string{"fact", "fib", "mem"},
-		Imports:     []string{"input_len", "input_read", "output"},
-		Functions:   8,
-		MemoryPages: 1,
-		BlockWork:   446,
+		ABI:            []byte(testABI),
+		Exports:        []string{"fact", "fib", "mem"},
+		Imports:        []string{"input_len", "input_read", "output"},
+		Functions:      8,
+		MemoryPages:    1,
+		BlockWork:      1108,
+		BrTableTargets: 4,
 	}, m)
 
 	// The output parses again, with the three globals and exports added
