@@ -206,7 +206,7 @@ func TestFeesGoToValidators(t *testing.T) {
 // TestContractReadsItsBill: a contract reads its own bill and balance
 // (sdk-rust's billing module) and sees what the chain charged it.
 func TestContractReadsItsBill(t *testing.T) {
-	h := newHarness(t)
+	h := newRichHarness(t) // an upload pays for compiling
 	c := h.instantiate(alice, h.upload(alice, artifact(t, "counter")), "c", nil, counterInit{7})
 	var got struct {
 		Bytes   uint64

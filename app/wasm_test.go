@@ -49,7 +49,7 @@ func (h *harness) ok(k ed25519.PrivateKey, gasLimit uint64, c tx.Call) *abci.Exe
 
 func (h *harness) upload(k ed25519.PrivateKey, wasm []byte) []byte {
 	h.t.Helper()
-	res := h.ok(k, 5_000_000, wasmTx("upload", code.UploadArgs{Code: wasm}))
+	res := h.ok(k, 50_000_000, wasmTx("upload", code.UploadArgs{Code: wasm}))
 	var hash []byte
 	require.NoError(h.t, codec.Unmarshal(res.Data, &hash))
 	return hash
@@ -87,7 +87,7 @@ func (h *harness) query(contract address.Address, method string, args, out any) 
 }
 
 func TestCounterLifecycle(t *testing.T) {
-	h := newHarness(t)
+	h := newRichHarness(t) // an upload pays for compiling
 	hash := h.upload(alice, artifact(t, "counter"))
 	admin := addr(alice)
 	c1 := h.instantiate(alice, hash, "one", &admin, counterInit{Start: 5})
@@ -149,14 +149,14 @@ func exampleCalls(t *testing.T, h *harness) []int64 {
 		return res.Data
 	}
 	var hash []byte
-	require.NoError(t, codec.Unmarshal(run(alice, 5_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "counter")})), &hash))
+	require.NoError(t, codec.Unmarshal(run(alice, 50_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "counter")})), &hash))
 	var c1, c2 address.Address
 	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "a", Args: mustMarshal(counterInit{1})}), contractFunds)), &c1))
 	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "b", Args: mustMarshal(counterInit{2})}), contractFunds)), &c2))
 	run(bob, 300_000, contractCall(c1, "increment", counterBy{By: 3}))
 	run(bob, 300_000, contractCall(c1, "call_other", counterOther{Other: c2, By: 4}))
 
-	require.NoError(t, codec.Unmarshal(run(alice, 5_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "token")})), &hash))
+	require.NoError(t, codec.Unmarshal(run(alice, 50_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "token")})), &hash))
 	var tok address.Address
 	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "tok",
 		Args: mustMarshal(tokenInit{Name: "Gem", Symbol: "GEM", Decimals: 2, MaxSupply: codec.NewU128(1_000_000)})}), contractFunds)), &tok))
@@ -176,11 +176,12 @@ func exampleCalls(t *testing.T, h *harness) []int64 {
 // code from the disk cache instead of compiling it.
 func TestWasmGasGolden(t *testing.T) {
 	cacheDir := t.TempDir()
-	fresh := exampleCalls(t, newHarnessWith(t, Options{VMCacheDir: cacheDir}))
+	const funds = 1_000_000_000_000 // uploads pay for compiling
+	fresh := exampleCalls(t, newHarnessFunded(t, Options{VMCacheDir: cacheDir}, funds))
 	require.Equal(t, goldenWasmGas, fresh, "golden gas of the example contracts")
-	again := exampleCalls(t, newHarnessWith(t, Options{}))
+	again := exampleCalls(t, newHarnessFunded(t, Options{}, funds))
 	require.Equal(t, fresh, again, "a second fresh VM")
-	cached := exampleCalls(t, newHarnessWith(t, Options{VMCacheDir: cacheDir}))
+	cached := exampleCalls(t, newHarnessFunded(t, Options{VMCacheDir: cacheDir}, funds))
 	require.Equal(t, fresh, cached, "compiled code from the disk cache")
 	entries, err := os.ReadDir(cacheDir)
 	require.NoError(t, err)
@@ -188,9 +189,9 @@ func TestWasmGasGolden(t *testing.T) {
 }
 
 var goldenWasmGas = []int64{
-	1370922, 39247, 39247, // upload counter, instantiate twice (with funds)
-	24599, 32787, // increment, call_other (WASM to WASM)
-	1351122, 46968, // upload token, instantiate (with funds)
+	16621274, 39247, 39247, // upload counter (15,250,352 of it compiling), instantiate twice (with funds)
+	24599, 34787, // increment, call_other (WASM to WASM: host_call 2,000)
+	15899930, 46968, // upload token (14,548,808 compiling), instantiate (with funds)
 	46543, 39188, 39188, 47526, // issue, send, send, destroy
 }
 

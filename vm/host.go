@@ -307,6 +307,9 @@ var hostFuncs = map[string]hostFunc{
 		}
 	}},
 	"call": {[]api.ValueType{i32, i32, i32, i32, i32, i32, i32}, []api.ValueType{i32}, func(st *call, mod api.Module, s []uint64) {
+		if err := st.ctx.Env.Gas.Consume(st.vm.sched.HostCall, "call"); err != nil {
+			st.fail(err)
+		}
 		addr, _ := address.FromBytes(st.read(mod, u32(s[0]), address.Len, "call address"))
 		method := string(st.read(mod, u32(s[1]), u32(s[2]), "call method"))
 		args := st.read(mod, u32(s[3]), u32(s[4]), "call args")
@@ -333,12 +336,16 @@ var hostFuncs = map[string]hostFunc{
 		st.write(mod, u32(s[2]), h[:], "sha256 output")
 	}},
 	"keccak256": {[]api.ValueType{i32, i32, i32}, nil, func(st *call, mod api.Module, s []uint64) {
+		in := st.read(mod, u32(s[0]), u32(s[1]), "keccak256 input")
+		if err := st.ctx.Env.Gas.ConsumeBytes(0, st.vm.sched.Keccak256Byte, len(in), "keccak256"); err != nil {
+			st.fail(err)
+		}
 		k := sha3.NewLegacyKeccak256()
-		k.Write(st.read(mod, u32(s[0]), u32(s[1]), "keccak256 input"))
+		k.Write(in)
 		st.write(mod, u32(s[2]), k.Sum(nil), "keccak256 output")
 	}},
 	"ed25519_verify": {[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}, func(st *call, mod api.Module, s []uint64) {
-		if err := st.ctx.Env.Gas.Consume(st.ctx.Router().Costs().SigVerify, "ed25519_verify"); err != nil {
+		if err := st.ctx.Env.Gas.Consume(st.vm.sched.Ed25519Verify, "ed25519_verify"); err != nil {
 			st.fail(err)
 		}
 		pub := st.read(mod, u32(s[0]), tx.PubKeyLen, "public key")

@@ -30,6 +30,15 @@ type Schedule struct {
 	HostBase uint64 `json:"host_base"`
 	// HostByte is the gas per byte copied by the host (default 1); used by the VM.
 	HostByte uint64 `json:"host_byte"`
+	// HostCall is the extra gas of the call host function, on top of
+	// HostBase and the router's call_base (default 2_000); used by the VM.
+	HostCall uint64 `json:"host_call"`
+	// Keccak256Byte is the extra gas per input byte of keccak256, on top of
+	// HostByte (default 3); used by the VM.
+	Keccak256Byte uint64 `json:"keccak256_byte"`
+	// Ed25519Verify is the gas of one ed25519_verify, on top of HostBase
+	// and HostByte (default 25_000); used by the VM.
+	Ed25519Verify uint64 `json:"ed25519_verify"`
 	// MaxCodeBytes bounds the size of an uploaded module (default 800 KiB).
 	MaxCodeBytes uint32 `json:"max_code_bytes"`
 	// MaxMemoryPages bounds the initial memory and its growth (default 512).
@@ -93,6 +102,9 @@ func DefaultSchedule() Schedule {
 		BulkKiB:             64,
 		HostBase:            200,
 		HostByte:            1,
+		HostCall:            2_000,
+		Keccak256Byte:       3,
+		Ed25519Verify:       25_000,
 		MaxCodeBytes:        800 * 1024,
 		MaxMemoryPages:      512,
 		MaxStackDepth:       1000,
@@ -127,7 +139,7 @@ func (s *Schedule) Hash() [32]byte {
 	for _, v := range []uint32{s.MaxNesting, s.MaxBrTableTargets, s.MaxFunctionBlocks, s.MaxCompileBytes} {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}
-	for _, v := range []uint64{s.MaxBlockWork, s.CompileByte, s.CompileBlockWork} {
+	for _, v := range []uint64{s.MaxBlockWork, s.CompileByte, s.CompileBlockWork, s.HostCall, s.Keccak256Byte, s.Ed25519Verify} {
 		b = binary.LittleEndian.AppendUint64(b, v)
 	}
 	return sha256.Sum256(b)

@@ -75,7 +75,7 @@ func TestScheduleHashGolden(t *testing.T) {
 	s := DefaultSchedule()
 	require.NoError(t, s.Validate())
 	h := s.Hash()
-	require.Equal(t, "a845e7dcbe3f3b7b054e2604b217accc2875c33f1a86d7dad1d50f9c76e784dd", hex.EncodeToString(h[:]))
+	require.Equal(t, "f9c7145fdca833c5e0dfeebed512651543c59a99ea81d40adb90d9f68d69ad68", hex.EncodeToString(h[:]))
 	s2 := s
 	s2.MaxIOBytes++
 	require.NotEqual(t, h, s2.Hash())
