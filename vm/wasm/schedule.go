@@ -30,15 +30,6 @@ type Schedule struct {
 	HostBase uint64 `json:"host_base"`
 	// HostByte is the gas per byte copied by the host (default 1); used by the VM.
 	HostByte uint64 `json:"host_byte"`
-	// HostCall is the extra gas of the call host function, on top of
-	// HostBase and the router's call_base (default 2_000); used by the VM.
-	HostCall uint64 `json:"host_call"`
-	// Keccak256Byte is the extra gas per input byte of keccak256, on top of
-	// HostByte (default 3); used by the VM.
-	Keccak256Byte uint64 `json:"keccak256_byte"`
-	// Ed25519Verify is the gas of one ed25519_verify, on top of HostBase
-	// and HostByte (default 25_000); used by the VM.
-	Ed25519Verify uint64 `json:"ed25519_verify"`
 	// MaxCodeBytes bounds the size of an uploaded module (default 800 KiB).
 	MaxCodeBytes uint32 `json:"max_code_bytes"`
 	// MaxMemoryPages bounds the initial memory and its growth (default 512).
@@ -89,6 +80,19 @@ type Schedule struct {
 	// CompileBlockWork is the upload's gas per unit of block work, charged
 	// with CompileByte (default 16).
 	CompileBlockWork uint64 `json:"compile_block_work"`
+
+	// Host functions priced apart from HostBase and HostByte, measured by
+	// BenchmarkGasRate in vm (docs/vm.md, "Gas rates").
+
+	// HostCall is the extra gas of the call host function, on top of
+	// HostBase and the router's call_base (default 2_000); used by the VM.
+	HostCall uint64 `json:"host_call"`
+	// Keccak256Byte is the extra gas per input byte of keccak256, on top of
+	// HostByte (default 3); used by the VM.
+	Keccak256Byte uint64 `json:"keccak256_byte"`
+	// Ed25519Verify is the gas of one ed25519_verify, on top of HostBase
+	// and HostByte (default 25_000); used by the VM.
+	Ed25519Verify uint64 `json:"ed25519_verify"`
 }
 
 // DefaultSchedule returns the version 1 cost and limits table.
