@@ -8,14 +8,19 @@
 // floating point anywhere; imports only from the "vsys" host API (HostFuncs)
 // with exact signatures; exactly one memory exported as "memory"; no start
 // function; no "__vsys_*" exports; a "vsys_abi" custom section; and the
-// size limits of a Schedule. Every rejection wraps ErrInvalid and says where
+// size and compile-cost limits of a Schedule (nesting, br_table targets,
+// blocks per function, block work). Every rejection wraps ErrInvalid and says where
 // (function index, export name, code offset) and why.
 //
 // Instrument validates and then rewrites the module for deterministic
 // metering: three mutable globals (gas, depth, trap) are appended to the
 // global index space and exported as ExportGas, ExportDepth and ExportTrap;
 // every metered block of every function is charged in full when it starts;
-// every call and call_indirect is wrapped with a call-depth check. All other
+// every memory.copy and memory.fill is charged by its length before it
+// runs; every call and call_indirect is wrapped with a call-depth check.
+// The checks have no branches (a trap flag and an out-of-bounds load), so
+// metering adds no basic blocks for the engine to compile. Each function
+// body gains one i32 local when it has a bulk op. All other
 // sections, custom sections included, are copied byte for byte, so no
 // existing index moves.
 //
