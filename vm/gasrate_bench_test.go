@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/vm"
@@ -199,10 +198,7 @@ func BenchmarkGasRate(b *testing.B) {
 			b.ResetTimer()
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
-				u, err := c.runGas(b, addr, "run", limit)
-				if i == 0 && os.Getenv("RATE_DEBUG") != "" {
-					b.Logf("%s: used %d err %v", rc.name, u, err)
-				}
+				u, _ := c.runGas(b, addr, "run", limit) // always out of gas
 				used += u
 			}
 			el := time.Since(start)
@@ -238,5 +234,3 @@ func printRates(rs []rateResult) {
 	}
 	fmt.Fprintf(w, "\nslowest: %s at %.2fx the loop\n", sorted[0], last[sorted[0]].nsPerGas/base)
 }
-
-var _ address.Address
