@@ -391,7 +391,7 @@ func TestSameBlocksSameHash(t *testing.T) {
 		h2.block(txs...)
 		require.Equal(t, h1.app.Store().Hash(), h2.app.Store().Hash(), "round %d", round)
 	}
-	require.Equal(t, "209353f59d7294f169179b4a64a4826a23cd8356011310cc2bf9730439963fc2", hex.EncodeToString(h1.app.Store().Hash()))
+	require.Equal(t, "d3556592d4da7822074c19f0426520f788471d5a0132ac6661585d19f5305b03", hex.EncodeToString(h1.app.Store().Hash()))
 }
 
 func TestRestartFromDisk(t *testing.T) {
