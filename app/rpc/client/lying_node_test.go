@@ -1,0 +1,315 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/config"
+	"github.com/vsys/vsys/app/keys"
+	"github.com/vsys/vsys/app/node"
+	"github.com/vsys/vsys/app/rpc"
+	"github.com/vsys/vsys/app/rpc/client"
+	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/database"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// testNode is a real one-validator node with two tables of the same
+// schema, "items" and "other", each holding a row with id 1.
+type testNode struct {
+	n        *node.Node
+	home     string
+	chainID  string
+	cometRPC string // http://host:port of CometBFT's RPC
+	owner    address.Address
+	cl       *client.Client
+	// heights at which items' row 1 had note "a" and then "a2".
+	before, after int64
+}
+
+func startNode(t *testing.T) *testNode {
+	t.Helper()
+	home := t.TempDir()
+	ac := config.Default()
+	ac.RPC.Address = freeAddr(t)
+	ac.Consensus.BlockInterval = "100ms"
+	ac.Metrics.Enabled = false
+	ac.Log.Level = "error"
+	comet := freeAddr(t)
+	res, err := node.Init(home, node.InitOptions{
+		ChainID: "light-chain", DevBalance: codec.NewU128(1_000_000_000_000), App: ac,
+		CometRPCAddr: "tcp://" + comet, P2PAddr: "tcp://" + freeAddr(t),
+	})
+	require.NoError(t, err)
+	n, err := node.Start(home, node.Options{LogOutput: io.Discard})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = n.Stop() })
+	tn := &testNode{n: n, home: home, chainID: res.ChainID, cometRPC: "http://" + comet, owner: res.DevAddress, cl: client.New(n.RPCAddr)}
+	ctx := context.Background()
+	require.NoError(t, tn.cl.WaitHeight(ctx, 1))
+
+	kr, err := keys.Open(home, keys.BackendTest, nil)
+	require.NoError(t, err)
+	key, err := kr.Signer(node.DevKeyName)
+	require.NoError(t, err)
+	send := func(method string, args any) int64 {
+		b, err := codec.Marshal(args)
+		require.NoError(t, err)
+		sent, err := tn.cl.Send(ctx, key, []tx.Call{{Contract: database.Address, Method: method, Args: b}}, client.SendOptions{})
+		require.NoError(t, err)
+		require.Equal(t, "ok", sent.Tx.Status, sent.Tx.Log)
+		return sent.Tx.Height
+	}
+	schema := database.Schema{
+		Columns:    []database.Column{{Name: "id", Type: "u64"}, {Name: "note", Type: "string"}},
+		PrimaryKey: []string{"id"},
+	}
+	type row struct {
+		ID   uint64
+		Note string
+	}
+	rowArgs := func(table, note string) database.RowArgs {
+		b, err := codec.Marshal(row{ID: 1, Note: note})
+		require.NoError(t, err)
+		return database.RowArgs{Owner: tn.owner, Table: table, Row: b}
+	}
+	for _, table := range []string{"items", "other"} {
+		send("create_table", database.CreateTableArgs{Name: table, Schema: schema})
+	}
+	send("insert", rowArgs("other", "b"))
+	tn.before = send("insert", rowArgs("items", "a"))
+	tn.after = send("update", rowArgs("items", "a2"))
+	require.NoError(t, tn.cl.WaitHeight(ctx, tn.after+1))
+	return tn
+}
+
+// proxy forwards JSON-RPC to upstream and lets a test rewrite requests and
+// results: a lying node.
+type proxy struct {
+	srv      *httptest.Server
+	upstream string
+	mu       sync.Mutex
+	// req may rewrite a call's params before it is forwarded.
+	req func(method string, params json.RawMessage) json.RawMessage
+	// res may rewrite a call's result before it is returned.
+	res func(method string, params, result json.RawMessage) json.RawMessage
+}
+
+func newProxy(t *testing.T, upstream string) *proxy {
+	t.Helper()
+	if !strings.Contains(upstream, "://") {
+		upstream = "http://" + upstream
+	}
+	p := &proxy{upstream: upstream}
+	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *proxy) set(req func(string, json.RawMessage) json.RawMessage, res func(string, json.RawMessage, json.RawMessage) json.RawMessage) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.req, p.res = req, res
+}
+
+func (p *proxy) serve(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var call struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Method  string          `json:"method"`
+		Params  json.RawMessage `json:"params"`
+	}
+	single := json.Unmarshal(body, &call) == nil && call.Method != ""
+	p.mu.Lock()
+	reqFn, resFn := p.req, p.res
+	p.mu.Unlock()
+	if single && reqFn != nil {
+		if np := reqFn(call.Method, call.Params); np != nil {
+			call.Params = np
+			body, _ = json.Marshal(call)
+		}
+	}
+	up, err := http.Post(p.upstream+r.URL.Path, "application/json", bytes.NewReader(body))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer up.Body.Close()
+	out, _ := io.ReadAll(up.Body)
+	if single && resFn != nil {
+		var resp map[string]json.RawMessage
+		if json.Unmarshal(out, &resp) == nil && resp["result"] != nil {
+			if nr := resFn(call.Method, call.Params, resp["result"]); nr != nil {
+				resp["result"] = nr
+				out, _ = json.Marshal(resp)
+			}
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(out)
+}
+
+func mustJSON(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
+
+// forgedTree builds a state tree of the given keys and values and returns
+// its root and a proof of key at it: what a lying node serves for a row
+// that is not in the chain's state.
+func forgedTree(t *testing.T, kvs map[string][]byte, key []byte) (root []byte, p *rpc.RowProof) {
+	t.Helper()
+	s, err := state.OpenDB(dbm.NewMemDB(), state.Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	for k, v := range kvs {
+		require.NoError(t, s.Working().Set([]byte(k), v))
+	}
+	root, v, err := s.Commit()
+	require.NoError(t, err)
+	value, proof, err := s.Prove(v, key)
+	require.NoError(t, err)
+	pb, err := proof.Marshal()
+	require.NoError(t, err)
+	return root, &rpc.RowProof{Key: key, Value: value, Proof: pb}
+}
+
+func paramsTable(params json.RawMessage) (rpc.RowRequest, bool) {
+	var ps []rpc.RowRequest
+	if json.Unmarshal(params, &ps) != nil || len(ps) != 1 {
+		return rpc.RowRequest{}, false
+	}
+	return ps[0], true
+}
+
+// TestLyingNodeIsCaught: a client verifying a proven row through a node
+// that lies in each way below gets an error; through an honest one it
+// gets the row.
+func TestLyingNodeIsCaught(t *testing.T) {
+	tn := startNode(t)
+	vsys := newProxy(t, tn.n.RPCAddr)
+	cl := client.New(vsys.srv.URL)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	rowReq := rpc.RowRequest{TableRef: rpc.TableRef{Owner: tn.owner, Table: "items", Height: rpc.Height(tn.after)}, Key: json.RawMessage(`{"id":"1"}`), Prove: true}
+	verify := func(req rpc.RowRequest) (json.RawMessage, error) {
+		res, err := cl.GetRow(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		s, err := cl.GetSchema(ctx, tn.owner, req.Table, res.Height)
+		if err != nil {
+			return nil, err
+		}
+		return res.Row, cl.VerifyRow(ctx, res, s.RowType, &s.Schema)
+	}
+
+	t.Run("honest", func(t *testing.T) {
+		vsys.set(nil, nil)
+		row, err := verify(rowReq)
+		require.NoError(t, err)
+		require.JSONEq(t, `{"id":"1","note":"a2"}`, string(row))
+	})
+
+	t.Run("a forged state under a tampered app hash", func(t *testing.T) {
+		honest, err := tn.cl.GetRow(ctx, rowReq)
+		require.NoError(t, err)
+		forgedRow, err := codec.Marshal(struct {
+			ID   uint64
+			Note string
+		}{1, "forged"})
+		require.NoError(t, err)
+		root, proof := forgedTree(t, map[string][]byte{string(honest.Proof.Key): forgedRow}, honest.Proof.Key)
+		vsys.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
+			switch method {
+			case "vsys_getRow":
+				return mustJSON(t, rpc.RowResult{Row: json.RawMessage(`{"id":"1","note":"forged"}`), Height: tn.after, Proof: proof, AppHash: root})
+			case "vsys_getBlock":
+				var b rpc.Block
+				require.NoError(t, json.Unmarshal(result, &b))
+				if b.Height == tn.after+1 {
+					b.AppHash = root
+				}
+				return mustJSON(t, b)
+			}
+			return nil
+		})
+		_, err = verify(rowReq)
+		require.Error(t, err, "a forged row under a forged app hash verified")
+	})
+
+	t.Run("c a tampered row value", func(t *testing.T) {
+		vsys.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
+			if method != "vsys_getRow" {
+				return nil
+			}
+			return json.RawMessage(strings.Replace(string(result), `"a2"`, `"a3"`, 1))
+		})
+		_, err := verify(rowReq)
+		require.Error(t, err)
+	})
+
+	t.Run("d another table's row", func(t *testing.T) {
+		vsys.set(func(method string, params json.RawMessage) json.RawMessage {
+			if req, ok := paramsTable(params); ok && method == "vsys_getRow" && req.Table == "items" {
+				req.Table = "other"
+				return mustJSON(t, []any{req})
+			}
+			return nil
+		}, nil)
+		row, err := verify(rowReq)
+		require.Error(t, err, "the row of another table verified: %s", row)
+	})
+
+	t.Run("e a proof of another height", func(t *testing.T) {
+		vsys.set(func(method string, params json.RawMessage) json.RawMessage {
+			if req, ok := paramsTable(params); ok && method == "vsys_getRow" {
+				req.Height = rpc.Height(tn.before)
+				return mustJSON(t, []any{req})
+			}
+			return nil
+		}, func(method string, params, result json.RawMessage) json.RawMessage {
+			if method != "vsys_getRow" {
+				return nil
+			}
+			var r rpc.RowResult
+			require.NoError(t, json.Unmarshal(result, &r))
+			r.Height = tn.after
+			return mustJSON(t, r)
+		})
+		_, err := verify(rowReq)
+		require.Error(t, err)
+	})
+	_ = fmt.Sprint
+}
