@@ -3,17 +3,21 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	cmtcfg "github.com/cometbft/cometbft/config"
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
@@ -64,6 +68,12 @@ func startNode(t *testing.T) *testNode {
 		CometRPCAddr: "tcp://" + comet, P2PAddr: "tcp://" + freeAddr(t),
 	})
 	require.NoError(t, err)
+	// No address book: its saver writes into config/ after Stop, racing
+	// the removal of the temp dir (app/node's tests do the same).
+	cfg, err := node.LoadCometConfig(home)
+	require.NoError(t, err)
+	cfg.P2P.PexReactor = false
+	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
 	n, err := node.Start(home, node.Options{LogOutput: io.Discard})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = n.Stop() })
@@ -212,75 +222,167 @@ func paramsTable(params json.RawMessage) (rpc.RowRequest, bool) {
 	return ps[0], true
 }
 
+// cometHeight is the height a CometBFT RPC call (commit, validators) asks
+// for, or 0.
+func cometHeight(params json.RawMessage) int64 {
+	var p struct {
+		Height string `json:"height"`
+	}
+	if json.Unmarshal(params, &p) != nil {
+		return 0
+	}
+	var h int64
+	fmt.Sscan(p.Height, &h)
+	return h
+}
+
+// editCommit applies edit to the signed header of a CometBFT commit result
+// (JSON as the RPC sends it).
+func editCommit(t *testing.T, result json.RawMessage, edit func(header, commit map[string]any)) json.RawMessage {
+	t.Helper()
+	var r map[string]any
+	require.NoError(t, json.Unmarshal(result, &r))
+	sh := r["signed_header"].(map[string]any)
+	edit(sh["header"].(map[string]any), sh["commit"].(map[string]any))
+	return mustJSON(t, r)
+}
+
+// caught requires err to wrap target and say msg, and logs it: the
+// message a user would read.
+func caught(t *testing.T, err, target error, msg string) {
+	t.Helper()
+	require.ErrorIs(t, err, target)
+	require.ErrorContains(t, err, msg)
+	t.Logf("caught: %v", err)
+}
+
 // TestLyingNodeIsCaught: a client verifying a proven row through a node
-// that lies in each way below gets an error; through an honest one it
-// gets the row.
+// that lies in each way below gets an error that says what did not
+// verify; through an honest node it gets the row. The node is real; a
+// proxy in front of its JSON-RPC and its CometBFT RPC does the lying.
 func TestLyingNodeIsCaught(t *testing.T) {
 	tn := startNode(t)
 	vsys := newProxy(t, tn.n.RPCAddr)
+	comet := newProxy(t, tn.cometRPC)
 	cl := client.New(vsys.srv.URL)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 
+	// The trust root: block 1's header hash, read from the node before any
+	// lying (as a user would copy it from a source they trust).
+	honestComet, err := rpchttp.New(tn.cometRPC, "/websocket")
+	require.NoError(t, err)
+	one := int64(1)
+	c1, err := honestComet.Commit(ctx, &one)
+	require.NoError(t, err)
+	root := &client.TrustRoot{Height: 1, Hash: rpc.HexBytes(c1.SignedHeader.Hash())}
+
 	rowReq := rpc.RowRequest{TableRef: rpc.TableRef{Owner: tn.owner, Table: "items", Height: rpc.Height(tn.after)}, Key: json.RawMessage(`{"id":"1"}`), Prove: true}
-	verify := func(req rpc.RowRequest) (json.RawMessage, error) {
+	verify := func(t *testing.T, req rpc.RowRequest) (*client.VerifiedRow, error) {
+		v, err := client.NewVerifier(ctx, client.VerifierOptions{CometRPC: comet.srv.URL, Root: root})
+		require.NoError(t, err)
 		res, err := cl.GetRow(ctx, req)
-		if err != nil {
-			return nil, err
+		require.NoError(t, err)
+		return v.VerifyRow(ctx, req, res)
+	}
+	honest, err := tn.cl.GetRow(ctx, rowReq)
+	require.NoError(t, err)
+	// forged: the state a lying node makes up: the real table record and
+	// row 1 of items with another note.
+	forgedRow, err := codec.Marshal(struct {
+		ID   uint64
+		Note string
+	}{1, "forged"})
+	require.NoError(t, err)
+	kvs := map[string][]byte{string(honest.TableProof.Key): honest.TableProof.Value, string(honest.Proof.Key): forgedRow}
+	forgedRoot, forgedProof := forgedTree(t, kvs, honest.Proof.Key)
+	_, forgedTableProof := forgedTree(t, kvs, honest.TableProof.Key)
+	serveForged := func(method string, params, result json.RawMessage) json.RawMessage {
+		if method != "vsys_getRow" {
+			return nil
 		}
-		s, err := cl.GetSchema(ctx, tn.owner, req.Table, res.Height)
-		if err != nil {
-			return nil, err
-		}
-		return res.Row, cl.VerifyRow(ctx, res, s.RowType, &s.Schema)
+		return mustJSON(t, rpc.RowResult{Row: json.RawMessage(`{"id":"1","note":"forged"}`), Height: tn.after,
+			Proof: forgedProof, TableProof: forgedTableProof, AppHash: forgedRoot})
 	}
 
 	t.Run("honest", func(t *testing.T) {
 		vsys.set(nil, nil)
-		row, err := verify(rowReq)
+		comet.set(nil, nil)
+		got, err := verify(t, rowReq)
 		require.NoError(t, err)
-		require.JSONEq(t, `{"id":"1","note":"a2"}`, string(row))
+		require.JSONEq(t, `{"id":"1","note":"a2"}`, string(got.Row))
+		require.Equal(t, tn.after, got.Height)
+		// An absent row is proven absent.
+		absent := rowReq
+		absent.Key = json.RawMessage(`{"id":"2"}`)
+		got, err = verify(t, absent)
+		require.NoError(t, err)
+		require.Equal(t, "null", string(got.Row))
 	})
 
-	t.Run("a forged state under a tampered app hash", func(t *testing.T) {
-		honest, err := tn.cl.GetRow(ctx, rowReq)
-		require.NoError(t, err)
-		forgedRow, err := codec.Marshal(struct {
-			ID   uint64
-			Note string
-		}{1, "forged"})
-		require.NoError(t, err)
-		root, proof := forgedTree(t, map[string][]byte{string(honest.Proof.Key): forgedRow}, honest.Proof.Key)
-		vsys.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
-			switch method {
-			case "vsys_getRow":
-				return mustJSON(t, rpc.RowResult{Row: json.RawMessage(`{"id":"1","note":"forged"}`), Height: tn.after, Proof: proof, AppHash: root})
-			case "vsys_getBlock":
-				var b rpc.Block
-				require.NoError(t, json.Unmarshal(result, &b))
-				if b.Height == tn.after+1 {
-					b.AppHash = root
-				}
-				return mustJSON(t, b)
+	t.Run("a forged state under the real header", func(t *testing.T) {
+		vsys.set(nil, serveForged)
+		comet.set(nil, nil)
+		_, err := verify(t, rowReq)
+		caught(t, err, client.ErrProof, "against root")
+	})
+
+	t.Run("a forged state under a tampered header app hash", func(t *testing.T) {
+		vsys.set(nil, serveForged)
+		comet.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
+			if method != "commit" || cometHeight(params) != tn.after+1 {
+				return nil
 			}
-			return nil
+			return editCommit(t, result, func(h, _ map[string]any) { h["app_hash"] = fmt.Sprintf("%X", forgedRoot) })
 		})
-		_, err = verify(rowReq)
-		require.Error(t, err, "a forged row under a forged app hash verified")
+		_, err := verify(t, rowReq)
+		caught(t, err, client.ErrHeader, fmt.Sprintf("height %d", tn.after+1))
+	})
+
+	t.Run("b a tampered commit signature", func(t *testing.T) {
+		vsys.set(nil, nil)
+		comet.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
+			if method != "commit" || cometHeight(params) != tn.after+1 {
+				return nil
+			}
+			return editCommit(t, result, func(_, c map[string]any) {
+				sig := c["signatures"].([]any)[0].(map[string]any)
+				b, err := base64.StdEncoding.DecodeString(sig["signature"].(string))
+				require.NoError(t, err)
+				b[0] ^= 1
+				sig["signature"] = base64.StdEncoding.EncodeToString(b)
+			})
+		})
+		_, err := verify(t, rowReq)
+		caught(t, err, client.ErrHeader, "signature")
 	})
 
 	t.Run("c a tampered row value", func(t *testing.T) {
+		comet.set(nil, nil)
 		vsys.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
 			if method != "vsys_getRow" {
 				return nil
 			}
 			return json.RawMessage(strings.Replace(string(result), `"a2"`, `"a3"`, 1))
 		})
-		_, err := verify(rowReq)
-		require.Error(t, err)
+		_, err := verify(t, rowReq)
+		caught(t, err, client.ErrProof, "not the value proven")
+		// The proven value itself tampered.
+		vsys.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
+			if method != "vsys_getRow" {
+				return nil
+			}
+			var r rpc.RowResult
+			require.NoError(t, json.Unmarshal(result, &r))
+			r.Proof.Value[len(r.Proof.Value)-1] ^= 1
+			return mustJSON(t, r)
+		})
+		_, err = verify(t, rowReq)
+		caught(t, err, client.ErrProof, "")
 	})
 
 	t.Run("d another table's row", func(t *testing.T) {
+		comet.set(nil, nil)
 		vsys.set(func(method string, params json.RawMessage) json.RawMessage {
 			if req, ok := paramsTable(params); ok && method == "vsys_getRow" && req.Table == "items" {
 				req.Table = "other"
@@ -288,18 +390,38 @@ func TestLyingNodeIsCaught(t *testing.T) {
 			}
 			return nil
 		}, nil)
-		row, err := verify(rowReq)
-		require.Error(t, err, "the row of another table verified: %s", row)
+		_, err := verify(t, rowReq)
+		caught(t, err, client.ErrProof, "not of table")
+		// Only the row's proof swapped (the table's record is items').
+		vsys.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
+			if method != "vsys_getRow" {
+				return nil
+			}
+			var r, other rpc.RowResult
+			require.NoError(t, json.Unmarshal(result, &r))
+			o := rowReq
+			o.Table = "other"
+			res, err := tn.cl.GetRow(ctx, o)
+			require.NoError(t, err)
+			other = *res
+			r.Row, r.Proof = other.Row, other.Proof
+			return mustJSON(t, r)
+		})
+		_, err = verify(t, rowReq)
+		caught(t, err, client.ErrProof, "not of the row asked for")
 	})
 
 	t.Run("e a proof of another height", func(t *testing.T) {
-		vsys.set(func(method string, params json.RawMessage) json.RawMessage {
+		comet.set(nil, nil)
+		atBefore := func(method string, params json.RawMessage) json.RawMessage {
 			if req, ok := paramsTable(params); ok && method == "vsys_getRow" {
 				req.Height = rpc.Height(tn.before)
 				return mustJSON(t, []any{req})
 			}
 			return nil
-		}, func(method string, params, result json.RawMessage) json.RawMessage {
+		}
+		// Labelled with the height asked for.
+		vsys.set(atBefore, func(method string, params, result json.RawMessage) json.RawMessage {
 			if method != "vsys_getRow" {
 				return nil
 			}
@@ -308,8 +430,11 @@ func TestLyingNodeIsCaught(t *testing.T) {
 			r.Height = tn.after
 			return mustJSON(t, r)
 		})
-		_, err := verify(rowReq)
-		require.Error(t, err)
+		_, err := verify(t, rowReq)
+		caught(t, err, client.ErrProof, "against root")
+		// Labelled with its own height.
+		vsys.set(atBefore, nil)
+		_, err = verify(t, rowReq)
+		caught(t, err, client.ErrProof, "asked for height")
 	})
-	_ = fmt.Sprint
 }
