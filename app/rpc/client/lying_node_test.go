@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,7 +18,11 @@ import (
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtjson "github.com/cometbft/cometbft/libs/json"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	ctypes "github.com/cometbft/cometbft/rpc/core/types"
+	"github.com/cometbft/cometbft/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
@@ -355,6 +360,108 @@ func TestLyingNodeIsCaught(t *testing.T) {
 		})
 		_, err := verify(t, rowReq)
 		caught(t, err, client.ErrHeader, "signature")
+	})
+
+	t.Run("b a forged state under a header signed by another validator set", func(t *testing.T) {
+		// The attacker's own chain from block after+1 on: the header with the
+		// made-up app hash, signed by a key it holds, with a validator set of
+		// that key alone. Self-consistent, but not signed by the validators
+		// the trust root leads to.
+		h := tn.after + 1
+		real, err := honestComet.Commit(ctx, &h)
+		require.NoError(t, err)
+		pv := types.NewMockPV()
+		pub, err := pv.GetPubKey()
+		require.NoError(t, err)
+		vals := types.NewValidatorSet([]*types.Validator{types.NewValidator(pub, 10)})
+		header := *real.Header
+		header.AppHash, header.ValidatorsHash, header.NextValidatorsHash = forgedRoot, vals.Hash(), vals.Hash()
+		blockID := types.BlockID{Hash: header.Hash(), PartSetHeader: real.Commit.BlockID.PartSetHeader}
+		vote, err := types.MakeVote(pv, tn.chainID, 0, h, 0, cmtproto.PrecommitType, blockID, header.Time.Add(time.Millisecond))
+		require.NoError(t, err)
+		commit := &types.Commit{Height: h, BlockID: blockID, Signatures: []types.CommitSig{vote.CommitSig()}}
+		forged := types.LightBlock{SignedHeader: &types.SignedHeader{Header: &header, Commit: commit}, ValidatorSet: vals}
+		require.NoError(t, forged.ValidateBasic(tn.chainID), "the forged block is well formed")
+		require.NoError(t, vals.VerifyCommitLight(tn.chainID, blockID, h, commit), "and signed by its own validator set")
+
+		vsys.set(nil, serveForged)
+		comet.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
+			if cometHeight(params) != h {
+				return nil
+			}
+			switch method {
+			case "commit":
+				b, err := cmtjson.Marshal(ctypes.ResultCommit{SignedHeader: *forged.SignedHeader, CanonicalCommit: true})
+				require.NoError(t, err)
+				return b
+			case "validators":
+				b, err := cmtjson.Marshal(ctypes.ResultValidators{BlockHeight: h, Validators: vals.Validators, Count: 1, Total: 1})
+				require.NoError(t, err)
+				return b
+			}
+			return nil
+		})
+		_, err = verify(t, rowReq)
+		caught(t, err, client.ErrHeader, fmt.Sprintf("height %d", h))
+	})
+
+	t.Run("a wrong trust root", func(t *testing.T) {
+		vsys.set(nil, nil)
+		comet.set(nil, nil)
+		bad := *root
+		bad.Hash = append(rpc.HexBytes(nil), root.Hash...)
+		bad.Hash[0] ^= 1
+		_, err := client.NewVerifier(ctx, client.VerifierOptions{CometRPC: comet.srv.URL, Root: &bad})
+		caught(t, err, client.ErrHeader, "trust root height 1")
+	})
+
+	t.Run("trust on first use", func(t *testing.T) {
+		vsys.set(nil, nil)
+		comet.set(nil, nil)
+		file := client.TrustFile(t.TempDir(), tn.chainID)
+		v, err := client.NewVerifier(ctx, client.VerifierOptions{CometRPC: comet.srv.URL, TrustFile: file})
+		require.NoError(t, err)
+		require.True(t, v.Recorded, "the first contact records a root")
+		first := v.Root()
+		require.Equal(t, tn.chainID, first.ChainID)
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		var saved client.TrustRoot
+		require.NoError(t, json.Unmarshal(b, &saved))
+		require.Equal(t, first.Hash, saved.Hash)
+		require.Equal(t, first.Height, saved.Height)
+		// A row below the root is verified backwards, by the hash chain.
+		res, err := cl.GetRow(ctx, rowReq)
+		require.NoError(t, err)
+		got, err := v.VerifyRow(ctx, rowReq, res)
+		require.NoError(t, err)
+		require.JSONEq(t, `{"id":"1","note":"a2"}`, string(got.Row))
+		// A row above it moves the root forward on Close.
+		latest := rowReq
+		latest.Height = 0
+		require.NoError(t, tn.cl.WaitHeight(ctx, first.Height+1))
+		res, err = cl.GetRow(ctx, latest)
+		require.NoError(t, err)
+		_, err = v.VerifyRow(ctx, latest, res)
+		require.NoError(t, err)
+		require.NoError(t, v.Close())
+
+		v2, err := client.NewVerifier(ctx, client.VerifierOptions{CometRPC: comet.srv.URL, TrustFile: file})
+		require.NoError(t, err)
+		require.False(t, v2.Recorded, "a recorded root is reused")
+		require.Greater(t, v2.Root().Height, first.Height)
+		// And the lies are still caught from a recorded root.
+		vsys.set(nil, serveForged)
+		comet.set(nil, func(method string, params, result json.RawMessage) json.RawMessage {
+			if method != "commit" || cometHeight(params) != tn.after+1 {
+				return nil
+			}
+			return editCommit(t, result, func(h, _ map[string]any) { h["app_hash"] = fmt.Sprintf("%X", forgedRoot) })
+		})
+		res, err = cl.GetRow(ctx, rowReq)
+		require.NoError(t, err)
+		_, err = v2.VerifyRow(ctx, rowReq, res)
+		caught(t, err, client.ErrHeader, "")
 	})
 
 	t.Run("c a tampered row value", func(t *testing.T) {
