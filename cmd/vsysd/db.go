@@ -298,7 +298,7 @@ func rowVerifier(cmd *cobra.Command, c *client.Client) (*client.Verifier, error)
 	}
 	if v.Recorded {
 		r := v.Root()
-		fmt.Fprintf(cmd.ErrOrStderr(), "trust root recorded on first contact: chain %s, height %d, header hash %X, in %s.\n"+
+		fmt.Fprintf(cmd.ErrOrStderr(), "trust root recorded on first contact: chain %s, height %d, header hash 0x%x, in %s.\n"+
 			"It came from the node itself: compare the hash with a source you trust, or pass --trust-height and --trust-hash.\n",
 			r.ChainID, r.Height, []byte(r.Hash), o.TrustFile)
 	}
