@@ -1,8 +1,8 @@
 package app
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"os"
 	"path/filepath"
