@@ -40,19 +40,23 @@ var ErrQueryStopped = errors.New("query stopped")
 
 // queryStats counts queries for QueryStats.
 type queryStats struct {
-	running atomic.Int64
-	stopped atomic.Uint64
+	running            atomic.Int64
+	canceled, timedOut atomic.Uint64
 }
 
 // QueryStats counts the node's queries (Call and Simulate).
 type QueryStats struct {
-	Running int64  // queries running now
-	Stopped uint64 // queries whose contract was stopped by their context (ErrQueryStopped)
+	Running int64 // queries running now
+	// Queries whose contracts were stopped (ErrQueryStopped): because
+	// their caller went away (context.Canceled), or because their
+	// deadline passed (context.DeadlineExceeded).
+	Canceled, TimedOut uint64
 }
 
 // QueryStats returns the query counters.
 func (a *App) QueryStats() QueryStats {
-	return QueryStats{Running: a.queries.running.Load(), Stopped: a.queries.stopped.Load()}
+	return QueryStats{Running: a.queries.running.Load(),
+		Canceled: a.queries.canceled.Load(), TimedOut: a.queries.timedOut.Load()}
 }
 
 // beginQuery counts a query as running.
@@ -62,10 +66,16 @@ func (a *App) beginQuery() { a.queries.running.Add(1) }
 // into ErrQueryStopped, saying how much gas the query had used.
 func (a *App) endQuery(ctx context.Context, err error, used uint64) error {
 	a.queries.running.Add(-1)
-	if err == nil || ctx.Err() == nil || !(errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+	switch {
+	case err == nil || ctx.Err() == nil:
+		return err
+	case errors.Is(err, context.Canceled):
+		a.queries.canceled.Add(1)
+	case errors.Is(err, context.DeadlineExceeded):
+		a.queries.timedOut.Add(1)
+	default:
 		return err
 	}
-	a.queries.stopped.Add(1)
 	return fmt.Errorf("%w after %d gas: %w", ErrQueryStopped, used, context.Cause(ctx))
 }
 

@@ -52,8 +52,9 @@ type Node struct {
 	Home      string
 	Config    config.Config
 	Comet     *cmtnode.Node
-	App       *app.App // nil when running the kvstore baseline
-	RPCAddr   string   // where JSON-RPC actually listens
+	App       *app.App        // nil when running the kvstore baseline
+	RPCAddr   string          // where JSON-RPC actually listens
+	JSONRPC   *jsonrpc.Server // the JSON-RPC server; its limits can be changed while it serves
 	Logger    log.Logger
 	store     *state.Store
 	kv        *kvstore.Application
@@ -205,6 +206,7 @@ func (n *Node) serveRPC() error {
 		return err
 	}
 	srv := rpc.NewServer(rpc.Backend{App: n.App, Env: env, QueryGasCap: rc.QueryGasCap}, rc.MaxBodyBytes)
+	n.JSONRPC = srv
 	srv.SetHandlerTimeout(t.Query)
 	srv.SetMaxInFlightBytes(rc.MaxInFlightBytes)
 	srv.SetMaxWebSockets(rc.MaxWebSockets)
