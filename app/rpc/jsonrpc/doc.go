@@ -54,6 +54,20 @@
 // default) get a single Invalid Request error naming the limit. The
 // request's Content-Type is not checked.
 //
+// # Limits
+//
+// A body's buffer grows as its bytes arrive, never from what its
+// Content-Length declares, and every growth is reserved from one budget
+// shared by all bodies and WebSocket messages being read or served
+// ([Server.SetMaxInFlightBytes], 128 MiB by default): a body that would go
+// over it gets HTTP 503 and [CodeServerBusy]. WebSockets are capped
+// ([Server.SetMaxWebSockets]); beyond the cap a handshake gets 503. The
+// handlers of one body share a deadline ([Server.SetHandlerTimeout]); a
+// handler error matching context.DeadlineExceeded is sent as
+// [CodeDeadline]. Serve the Server with [NewHTTPServer] on
+// [HTTPLimits.Listener] for read, write and idle timeouts and a cap on
+// connections.
+//
 // # Client
 //
 // [Client] calls a server over HTTP: [Client.Call] for one request and

@@ -247,3 +247,24 @@ func TestHandlerDeadline(t *testing.T) {
 		assert.Equal(t, "stopped: the request ran past the server's deadline of 50ms", r.Error.Message)
 	}
 }
+
+// TestWebSocketMessageBudget: a WebSocket message that would go over the
+// in-flight budget gets a busy error message, and the connection goes on.
+func TestWebSocketMessageBudget(t *testing.T) {
+	s, _ := testServer(t)
+	s.SetMaxInFlightBytes(128 << 10)
+	addr := serveLoopback(t, s.WebSocketHandler(), DefaultHTTPLimits())
+	c, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/", nil)
+	require.NoError(t, err)
+	defer c.Close()
+	big := `{"jsonrpc":"2.0","method":"echo","params":["` + strings.Repeat("x", 200<<10) + `"],"id":1}`
+	require.NoError(t, c.WriteMessage(websocket.TextMessage, []byte(big)))
+	_, msg, err := c.ReadMessage()
+	require.NoError(t, err)
+	assert.Contains(t, string(msg), fmt.Sprintf(`"code":%d`, CodeServerBusy))
+	require.NoError(t, c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"2.0","method":"sum","params":[4],"id":2}`)))
+	_, msg, err = c.ReadMessage()
+	require.NoError(t, err)
+	assert.Equal(t, `{"jsonrpc":"2.0","result":4,"id":2}`, string(msg))
+	assert.Zero(t, s.InFlightBytes())
+}
