@@ -268,3 +268,27 @@ func TestWebSocketMessageBudget(t *testing.T) {
 	assert.Equal(t, `{"jsonrpc":"2.0","result":4,"id":2}`, string(msg))
 	assert.Zero(t, s.InFlightBytes())
 }
+
+// TestReadTimeoutSparesServing: the read timeout bounds reading a
+// request, not serving it: a handler still running when it passes keeps
+// its context. (net/http clears the read deadline once the body is read;
+// the limits rely on it, as the handler deadline bounds the serving.)
+func TestReadTimeoutSparesServing(t *testing.T) {
+	s, _ := testServer(t)
+	s.Register("slow", func(ctx context.Context, _ json.RawMessage) (any, error) {
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("context ended: %w", ctx.Err())
+		case <-time.After(time.Second):
+			return "served", nil
+		}
+	})
+	l := DefaultHTTPLimits()
+	l.ReadTimeout = 100 * time.Millisecond
+	addr := serveLoopback(t, s, l)
+	resp, err := http.Post("http://"+addr, "application/json", strings.NewReader(`{"jsonrpc":"2.0","method":"slow","id":1}`))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, `{"jsonrpc":"2.0","result":"served","id":1}`, string(b))
+}

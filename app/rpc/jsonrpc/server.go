@@ -237,11 +237,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, appendResponse(nil, nil, s.encodeError(e), true))
 		return
 	}
-	// The server's read timeout bounds reading the request, not serving
-	// it: once the body is in, a running handler must not lose its
-	// context to it. (The handler deadline bounds the serving; the
-	// server's idle timeout applies again after the response.)
-	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 	resp := s.handle(r.Context(), body)
 	release()
 	if resp == nil {
