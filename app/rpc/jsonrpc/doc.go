@@ -50,7 +50,8 @@
 // body. Every JSON-RPC response, errors included, is sent with status 200
 // and Content-Type application/json, except that a body over the limit
 // ([Server.SetMaxBodyBytes], 10 MiB by default) gets 413 and an Invalid
-// Request error. Batches over [Server.SetMaxBatch] entries (1000 by
+// Request error, one that does not arrive within the read timeout 408, and
+// one refused for lack of memory budget 503 (see Limits). Batches over [Server.SetMaxBatch] entries (1000 by
 // default) get a single Invalid Request error naming the limit. The
 // request's Content-Type is not checked.
 //
