@@ -37,7 +37,7 @@ type Consensus struct {
 // State configures the state store.
 type State struct {
 	KeepVersions int64 `toml:"keep_versions" comment:"0 keeps every height (archive); N keeps the last N"`
-	TxCacheSize  int   `toml:"tx_cache_size" comment:"decoded, signature-checked txs remembered between CheckTx and FinalizeBlock"`
+	TxCacheBytes int64 `toml:"tx_cache_bytes" comment:"bytes of decoded, signature-checked txs remembered between CheckTx and FinalizeBlock"`
 }
 
 // Log configures logging.
@@ -57,7 +57,7 @@ func Default() Config {
 	return Config{
 		RPC:       RPC{Address: "127.0.0.1:8645", QueryGasCap: 50_000_000, MaxBodyBytes: 10 << 20},
 		Consensus: Consensus{BlockInterval: "1s"},
-		State:     State{KeepVersions: 0, TxCacheSize: 200_000},
+		State:     State{KeepVersions: 0, TxCacheBytes: 128 << 20},
 		Log:       Log{Level: "vsys:info,*:error", Format: "plain"},
 		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
 	}
