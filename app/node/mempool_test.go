@@ -55,6 +55,7 @@ func TestParkedTxsDoNotBlockOthersOnANode(t *testing.T) {
 	cfg, err := LoadCometConfig(home)
 	require.NoError(t, err)
 	cfg.Consensus.TimeoutPropose = 300 * time.Millisecond
+	cfg.P2P.PexReactor = false // no address book written while the temp dir is removed
 	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
 	n, err := Start(home, Options{LogOutput: io.Discard})
 	require.NoError(t, err)
