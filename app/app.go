@@ -47,13 +47,14 @@ type Options struct {
 	Logger       log.Logger
 	Metrics      *Metrics // nil: no metrics
 	TxCacheBytes int64    // decoded, signature-checked txs kept between CheckTx and FinalizeBlock; 0: DefaultTxCacheBytes
+	KeepVersions int64    // 0 keeps every version; N keeps the last N
+	VMCacheDir   string   // wazero's on-disk compilation cache; empty: memory only
+	VMCacheSize  int      // compiled contracts kept in memory
+
 	// What one sender may park in the mempool ahead of its next nonce
 	// (mempool.go); 0: DefaultMaxParkedTxs, DefaultMaxParkedBytes.
 	MaxParkedTxs   int
 	MaxParkedBytes int64
-	KeepVersions   int64  // 0 keeps every version; N keeps the last N
-	VMCacheDir     string // wazero's on-disk compilation cache; empty: memory only
-	VMCacheSize    int    // compiled contracts kept in memory
 }
 
 // chainInfo is what genesis fixes. It is written once, at InitChain or at
