@@ -6,8 +6,10 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"math/rand"
 	"runtime"
+	"sync"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -422,4 +424,44 @@ func heapInUse() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// TestPrecheckConcurrent: Precheck on many goroutines (as the JSON-RPC
+// handlers call it) while CheckTx admits and blocks commit; run with -race.
+func TestPrecheckConcurrent(t *testing.T) {
+	senders := []ed25519.PrivateKey{key(60), key(61), key(62), key(63)}
+	h := newPoolHarness(t, Options{TxCacheBytes: 64 << 10}, nil, senders...)
+	const perSender = 30
+	txs := make([][][]byte, len(senders))
+	for i, k := range senders {
+		for n := uint64(0); n < perSender; n++ {
+			txs[i] = append(txs[i], h.signed(k, n, 0, 0))
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range senders {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for _, raw := range txs[i] {
+				if err := h.app.Precheck(raw); err != nil && !errors.Is(err, ErrBadNonce) {
+					t.Error(err)
+				}
+			}
+		}(i)
+	}
+	for n := 0; n < perSender; n++ {
+		var block [][]byte
+		for i := range senders {
+			require.Zero(t, h.check(txs[i][n]).Code)
+			block = append(block, txs[i][n])
+		}
+		h.block(h.prepare(1<<20, block...)...)
+	}
+	wg.Wait()
+	for _, k := range senders {
+		acc, err := h.app.Account(0, addr(k))
+		require.NoError(t, err)
+		require.Equal(t, uint64(perSender), acc.Nonce)
+	}
 }
