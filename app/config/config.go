@@ -20,6 +20,14 @@ type Config struct {
 	State     State     `toml:"state"`
 	Log       Log       `toml:"log"`
 	Metrics   Metrics   `toml:"metrics"`
+	Mempool   Mempool   `toml:"mempool"`
+}
+
+// Mempool bounds what one sender may park: txs waiting ahead of its next
+// nonce (docs/transactions.md, "Mempool and proposals").
+type Mempool struct {
+	MaxParkedTxs   int   `toml:"max_parked_txs" comment:"txs one sender may have waiting for an earlier nonce"`
+	MaxParkedBytes int64 `toml:"max_parked_bytes" comment:"bytes of txs one sender may have waiting for an earlier nonce"`
 }
 
 // RPC configures the JSON-RPC server.
@@ -60,6 +68,7 @@ func Default() Config {
 		State:     State{KeepVersions: 0, TxCacheBytes: 128 << 20},
 		Log:       Log{Level: "vsys:info,*:error", Format: "plain"},
 		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
+		Mempool:   Mempool{MaxParkedTxs: 16, MaxParkedBytes: 4 << 20},
 	}
 }
 

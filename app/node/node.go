@@ -152,6 +152,7 @@ func Start(home string, o Options) (_ *Node, err error) {
 		n.App, err = app.New(n.store, app.Options{
 			Logger: logger.With("module", "vsys"), Metrics: metrics,
 			TxCacheBytes: appCfg.State.TxCacheBytes, KeepVersions: appCfg.State.KeepVersions,
+			MaxParkedTxs: appCfg.Mempool.MaxParkedTxs, MaxParkedBytes: appCfg.Mempool.MaxParkedBytes,
 			VMCacheDir: filepath.Join(home, "data", "wasm-cache"),
 		})
 		if err != nil {
