@@ -2,17 +2,14 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"runtime"
 	"sync"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
-	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
@@ -49,10 +46,15 @@ func accountKey(a address.Address) []byte {
 type Options struct {
 	Logger       log.Logger
 	Metrics      *Metrics // nil: no metrics
-	TxCacheSize  int      // decoded, signature-checked txs kept between CheckTx and FinalizeBlock
+	TxCacheBytes int64    // decoded, signature-checked txs kept between CheckTx and FinalizeBlock; 0: DefaultTxCacheBytes
 	KeepVersions int64    // 0 keeps every version; N keeps the last N
 	VMCacheDir   string   // wazero's on-disk compilation cache; empty: memory only
 	VMCacheSize  int      // compiled contracts kept in memory
+
+	// What one sender may park in the mempool ahead of its next nonce
+	// (mempool.go); 0: DefaultMaxParkedTxs, DefaultMaxParkedBytes.
+	MaxParkedTxs   int
+	MaxParkedBytes int64
 }
 
 // chainInfo is what genesis fixes. It is written once, at InitChain or at
@@ -81,7 +83,8 @@ type App struct {
 	// Only the ABCI goroutine touches these (the local client serialises
 	// ABCI calls).
 	check   *state.Cache // CheckTx's view: last commit plus accepted mempool txs
-	txCache *lru.Cache[[32]byte, *tx.Tx]
+	txCache *txCache
+	parked  map[address.Address]parked // CheckTx's count of what each sender has waiting
 	block   router.Block
 	// What the last FinalizeBlock did, for Commit's log line.
 	blockTxs int
@@ -96,14 +99,16 @@ func New(store *state.Store, opts Options) (*App, error) {
 	if opts.Logger == nil {
 		opts.Logger = log.NewNopLogger()
 	}
-	if opts.TxCacheSize <= 0 {
-		opts.TxCacheSize = 200_000
+	if opts.TxCacheBytes <= 0 {
+		opts.TxCacheBytes = DefaultTxCacheBytes
 	}
-	cache, err := lru.New[[32]byte, *tx.Tx](opts.TxCacheSize)
-	if err != nil {
-		return nil, err
+	if opts.MaxParkedTxs <= 0 {
+		opts.MaxParkedTxs = DefaultMaxParkedTxs
 	}
-	a := &App{store: store, opts: opts, log: opts.Logger, txCache: cache}
+	if opts.MaxParkedBytes <= 0 {
+		opts.MaxParkedBytes = DefaultMaxParkedBytes
+	}
+	a := &App{store: store, opts: opts, log: opts.Logger, txCache: newTxCache(opts.TxCacheBytes), parked: map[address.Address]parked{}}
 	if store.Version() > 0 {
 		view, err := store.At(store.Version())
 		if err != nil {
@@ -274,29 +279,6 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	return &abci.ResponseInitChain{AppHash: a.store.WorkingHash()}, nil
 }
 
-// decode returns the decoded, signature-checked tx for raw, from the cache
-// when CheckTx (or an earlier block) already did the work. Only txs whose
-// signature verified are cached, keyed by the hash of all their bytes, so
-// a hit is exactly as good as a fresh check.
-func (a *App) decode(raw []byte, maxBytes uint32) (*tx.Tx, error) {
-	if len(raw) > int(maxBytes) {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), maxBytes)
-	}
-	h := sha256.Sum256(raw)
-	if t, ok := a.txCache.Get(h); ok {
-		return t, nil
-	}
-	t, err := tx.Decode(raw)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.VerifySignature(); err != nil {
-		return nil, err
-	}
-	a.txCache.Add(h, t)
-	return t, nil
-}
-
 // distributeFees pays the block's fees out of the fee collector to its
 // proposer and the validators that signed the previous block (billing's
 // rule). A block without a proposer (tests driving the app directly)
@@ -316,56 +298,6 @@ func (a *App) distributeFees(kv state.KV, req *abci.RequestFinalizeBlock) error 
 	}
 	_, err := a.billing.Distribute(kv, FeeCollector, proposer, vals)
 	return err
-}
-
-// Precheck decodes raw and verifies its signature outside ABCI's lock, and
-// caches the result so that CheckTx and FinalizeBlock skip both. The
-// JSON-RPC server calls it on every submitted tx: its HTTP goroutines
-// verify in parallel while CometBFT serialises CheckTx calls.
-func (a *App) Precheck(raw []byte) error {
-	ci, _ := a.chainInfo()
-	if ci.chainID == "" { // before genesis: CheckTx will answer
-		return nil
-	}
-	_, err := a.decode(raw, ci.params.MaxTxBytes)
-	return err
-}
-
-// decodeBlock decodes a block's txs, verifying uncached signatures in
-// parallel: verification is a pure function, so parallelism cannot change
-// any result.
-func (a *App) decodeBlock(txs [][]byte, maxBytes uint32) ([]*tx.Tx, []error) {
-	out := make([]*tx.Tx, len(txs))
-	errs := make([]error, len(txs))
-	var missing []int
-	for i, raw := range txs {
-		if t, ok := a.txCache.Get(sha256.Sum256(raw)); ok {
-			out[i] = t
-		} else {
-			missing = append(missing, i)
-		}
-	}
-	if len(missing) == 0 {
-		return out, errs
-	}
-	workers := min(runtime.GOMAXPROCS(0), len(missing))
-	var wg sync.WaitGroup
-	next := make(chan int, len(missing))
-	for _, i := range missing {
-		next <- i
-	}
-	close(next)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i], errs[i] = a.decode(txs[i], maxBytes)
-			}
-		}()
-	}
-	wg.Wait()
-	return out, errs
 }
 
 // ante checks what can be checked without running calls, and on success
@@ -484,103 +416,6 @@ func execute(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV, 
 	return out
 }
 
-// CheckTx admits a tx to the mempool if it decodes, verifies and passes
-// the ante checks against the last commit plus the txs already admitted,
-// so one sender can queue consecutive nonces.
-func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
-	ci, _ := a.chainInfo()
-	t, err := a.decode(req.Tx, ci.params.MaxTxBytes)
-	if err == nil {
-		err = a.checkNonceAndFee(&ci, t)
-	}
-	if err != nil {
-		a.opts.Metrics.txRejected()
-		return &abci.ResponseCheckTx{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
-	}
-	return &abci.ResponseCheckTx{GasWanted: int64(t.Body.GasLimit)}, nil
-}
-
-// MaxNonceGap is how far ahead of an account's next nonce a tx may be and
-// still wait in the mempool. Gossip can deliver a sender's txs to a node
-// out of order; refusing the early ones (and evicting them at recheck)
-// would strand every later tx of that sender, so they wait, as in
-// Ethereum's txpool. Blocks never contain them early: PrepareProposal
-// includes each sender's txs in nonce order only.
-const MaxNonceGap = 64
-
-// checkNonceAndFee runs the ante checks for the mempool. A tx with the
-// next nonce is applied to the check state, so the sender's following tx
-// is checked after it; a tx up to MaxNonceGap ahead is checked as if its
-// turn had come, on a throwaway copy, and waits.
-func (a *App) checkNonceAndFee(ci *chainInfo, t *tx.Tx) error {
-	next, err := Nonce(a.check, t.Sender())
-	if err != nil {
-		return err
-	}
-	c := state.NewCache(a.check)
-	if n := t.Body.Nonce; n > next && n-next <= MaxNonceGap {
-		if err := setNonce(c, t.Sender(), n); err != nil {
-			return err
-		}
-		return ante(c, ci, t) // not written: its turn has not come
-	}
-	if err := ante(c, ci, t); err != nil {
-		return err
-	}
-	return c.Write()
-}
-
-// PrepareProposal takes the mempool's txs in order, but each sender's
-// only in nonce order from its committed nonce: a tx whose predecessor is
-// not in the block yet is left in the mempool for a later block rather
-// than sent to fail. Undecodable txs are dropped.
-func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
-	ci, _ := a.chainInfo()
-	view, err := a.store.At(0)
-	if err != nil { // nothing committed yet: the mempool is empty too
-		return &abci.ResponsePrepareProposal{}, nil
-	}
-	next := map[address.Address]uint64{}
-	var out [][]byte
-	var size int64
-	pending := req.Txs
-	// A few passes pick up a sender's txs that arrived out of order.
-	for pass := 0; pass < 4 && len(pending) > 0; pass++ {
-		var later [][]byte
-		for _, raw := range pending {
-			t, err := a.decode(raw, ci.params.MaxTxBytes)
-			if err != nil {
-				continue
-			}
-			s := t.Sender()
-			n, ok := next[s]
-			if !ok {
-				if n, err = Nonce(view, s); err != nil {
-					return nil, err
-				}
-			}
-			if t.Body.Nonce != n {
-				if t.Body.Nonce > n {
-					later = append(later, raw)
-				}
-				next[s] = n
-				continue
-			}
-			if size+int64(len(raw)) > req.MaxTxBytes {
-				return &abci.ResponsePrepareProposal{Txs: out}, nil
-			}
-			size += int64(len(raw))
-			next[s] = n + 1
-			out = append(out, raw)
-		}
-		if len(later) == len(pending) {
-			break
-		}
-		pending = later
-	}
-	return &abci.ResponsePrepareProposal{Txs: out}, nil
-}
-
 // FinalizeBlock executes a decided block on the working tree.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	start := time.Now()
@@ -691,13 +526,4 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		}
 	}
 	return &abci.ResponseCommit{}, nil
-}
-
-func (a *App) resetCheck() error {
-	view, err := a.store.At(a.store.Version())
-	if err != nil {
-		return fmt.Errorf("open committed version %d: %w", a.store.Version(), err)
-	}
-	a.check = state.NewCache(view)
-	return nil
 }

@@ -20,6 +20,14 @@ type Config struct {
 	State     State     `toml:"state"`
 	Log       Log       `toml:"log"`
 	Metrics   Metrics   `toml:"metrics"`
+	Mempool   Mempool   `toml:"mempool"`
+}
+
+// Mempool bounds what one sender may park: txs waiting ahead of its next
+// nonce (docs/transactions.md, "Mempool and proposals").
+type Mempool struct {
+	MaxParkedTxs   int   `toml:"max_parked_txs" comment:"txs one sender may have waiting for an earlier nonce"`
+	MaxParkedBytes int64 `toml:"max_parked_bytes" comment:"bytes of txs one sender may have waiting for an earlier nonce"`
 }
 
 // RPC configures the JSON-RPC server. Every limit has a default that is
@@ -83,7 +91,7 @@ type Consensus struct {
 // State configures the state store.
 type State struct {
 	KeepVersions int64 `toml:"keep_versions" comment:"0 keeps every height (archive); N keeps the last N"`
-	TxCacheSize  int   `toml:"tx_cache_size" comment:"decoded, signature-checked txs remembered between CheckTx and FinalizeBlock"`
+	TxCacheBytes int64 `toml:"tx_cache_bytes" comment:"bytes of decoded, signature-checked txs remembered between CheckTx and FinalizeBlock"`
 }
 
 // Log configures logging.
@@ -111,9 +119,10 @@ func Default() Config {
 			ReadHeaderTimeout: "10s", ReadTimeout: "30s", WriteTimeout: "60s", IdleTimeout: "120s",
 		},
 		Consensus: Consensus{BlockInterval: "1s"},
-		State:     State{KeepVersions: 0, TxCacheSize: 200_000},
+		State:     State{KeepVersions: 0, TxCacheBytes: 128 << 20},
 		Log:       Log{Level: "vsys:info,*:error", Format: "plain"},
 		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
+		Mempool:   Mempool{MaxParkedTxs: 16, MaxParkedBytes: 4 << 20},
 	}
 }
 

@@ -153,7 +153,8 @@ func Start(home string, o Options) (_ *Node, err error) {
 		}
 		n.App, err = app.New(n.store, app.Options{
 			Logger: logger.With("module", "vsys"), Metrics: metrics,
-			TxCacheSize: appCfg.State.TxCacheSize, KeepVersions: appCfg.State.KeepVersions,
+			TxCacheBytes: appCfg.State.TxCacheBytes, KeepVersions: appCfg.State.KeepVersions,
+			MaxParkedTxs: appCfg.Mempool.MaxParkedTxs, MaxParkedBytes: appCfg.Mempool.MaxParkedBytes,
 			VMCacheDir: filepath.Join(home, "data", "wasm-cache"),
 		})
 		if err != nil {
