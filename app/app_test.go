@@ -391,7 +391,7 @@ func TestSameBlocksSameHash(t *testing.T) {
 		h2.block(txs...)
 		require.Equal(t, h1.app.Store().Hash(), h2.app.Store().Hash(), "round %d", round)
 	}
-	require.Equal(t, "ad7df6283c5d3f4cca894b399d9cacc21aa69d112eb0ec04683a78c5d3cf2b20", hex.EncodeToString(h1.app.Store().Hash()))
+	require.Equal(t, "dbe2e4bd6ae520d971dde10fdbd48b7322433b99c77a34112631ba0b75f08cc2", hex.EncodeToString(h1.app.Store().Hash()))
 }
 
 func TestRestartFromDisk(t *testing.T) {

@@ -44,6 +44,7 @@ const (
 	CodeCallDepth
 	CodeReadOnly
 	CodeCallFailed // any other failure inside a call
+	CodeMemoryBudget
 )
 
 var codeOf = []struct {
@@ -66,6 +67,7 @@ var codeOf = []struct {
 	{codec.ErrOverflow, CodeOverflow},
 	{router.ErrCallDepth, CodeCallDepth},
 	{router.ErrReadOnlyCall, CodeReadOnly},
+	{router.ErrMemoryBudget, CodeMemoryBudget},
 }
 
 // CodeOf maps an error to its result code.
