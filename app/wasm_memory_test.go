@@ -229,6 +229,12 @@ func TestNestedCallMemoryBudget(t *testing.T) {
 	require.Contains(t, log, fmt.Sprintf("limit %d", budget))
 	require.Equal(t, before, [2]map[string]string{h.contractState(c[0]), h.contractState(c[60])})
 
+	// A grow the tx cannot pay for runs out of gas: the whole limit is paid.
+	res := h.block(h.sign(bob, 200_000, tx.Call{Contract: c[0], Method: "hop", Args: hop(c[:1], 100)}))[0]
+	require.Equal(t, CodeOutOfGas, res.Code, res.Log)
+	require.Contains(t, res.Log, "memory.grow pages")
+	require.Equal(t, int64(200_000), res.GasUsed)
+
 	// Pages come back when an instance returns: two calls of 1020 pages
 	// each fit in one tx, one after the other.
 	code, log, _ = run(c[:60], 16, 2)
@@ -251,6 +257,7 @@ const goldenHopGas = 11136268
 // (runtime.MemStats.TotalAlloc), which does not depend on timing.
 func TestNestedCallMemoryBounded(t *testing.T) {
 	h := newRichHarness(t)
+	budget := uint64(h.app.Params().MaxCallMemoryPages) << 16
 	c := h.hopChain(512, 100)
 	alloc, peak, err := measureCall(func() error {
 		_, _, err := h.app.Call(0, c[0], "peek", hop(c, 0), 90_000_000)
@@ -258,7 +265,18 @@ func TestNestedCallMemoryBounded(t *testing.T) {
 	})
 	t.Logf("100 nested 512-page instances: %v; allocated %d MiB, peak heap in use +%d MiB", err, alloc>>20, peak>>20)
 	require.ErrorIs(t, err, router.ErrMemoryBudget)
-	budget := uint64(h.app.Params().MaxCallMemoryPages) << 16
+	require.Less(t, alloc, budget+budget/2, "allocated during the call")
+
+	// The most a 100-deep call may hold: 100 instances of 10 pages.
+	c = h.hopChain(1, 100)
+	var used uint64
+	alloc, peak, err = measureCall(func() error {
+		var err error
+		_, used, err = h.app.Call(0, c[0], "peek", hop(c, 9), 90_000_000)
+		return err
+	})
+	require.NoError(t, err)
+	t.Logf("100 nested 10-page instances (1,000 pages): %d gas; allocated %d MiB, peak heap in use +%d MiB", used, alloc>>20, peak>>20)
 	require.Less(t, alloc, budget+budget/2, "allocated during the call")
 }
 

@@ -37,7 +37,7 @@ type call struct {
 	result []byte // the result buffer of docs/vm.md
 	iters  []state.Iterator
 
-	pages   uint32 // memory pages this instance holds, paid for and budgeted
+	pages uint32 // memory pages this instance holds, paid for and budgeted
 
 	gas     api.MutableGlobal
 	trap    api.Global
