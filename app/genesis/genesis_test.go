@@ -38,6 +38,7 @@ func TestParseRejects(t *testing.T) {
 		}),
 		"no symbol":       mutate(func(s *State) { s.NativeToken.Symbol = "" }),
 		"zero limit":      mutate(func(s *State) { s.Params.MaxTxBytes = 0 }),
+		"no memory":       mutate(func(s *State) { s.Params.MaxCallMemoryPages = 0 }),
 		"no cost version": mutate(func(s *State) { s.Params.Costs.Version = 0 }),
 	} {
 		_, err := Parse(b)
