@@ -3,7 +3,9 @@ package app
 import (
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -28,8 +30,8 @@ type hopArgs struct {
 // memory is exactly what the test says: it declares initial pages, and
 // each of its methods grows memory by args.pages and calls the next
 // contract of args.path with the rest of the path; a failed call aborts
-// with the callee's message. "hop" first writes "k" = "v" to its storage
-// (so a failure can be seen to revert it); "peek" is read-only.
+// with the callee's message. "hop" first writes "k" = pages (u32) to its
+// storage, so a failure can be seen to revert it; "peek" is read-only.
 func hopModule(initial uint32) []byte {
 	const (
 		fInputLen = iota
@@ -54,7 +56,7 @@ func hopModule(initial uint32) []byte {
 	body := func(write bool, method, n int32) []byte {
 		var store []byte
 		if write {
-			store = cat(i32c(32), i32c(1), i32c(33), i32c(1), call(fStorageSet))
+			store = cat(i32c(32), i32c(1), i32c(in), i32c(4), call(fStorageSet)) // "k" = pages
 		}
 		return cat(
 			call(fInputLen), []byte{0x21, 0}, // local 0 = input length
@@ -100,7 +102,7 @@ func hopModule(initial uint32) []byte {
 		`{"name":"hop","args":"struct{pages:u32,path:list<address>}","result":"struct{}","readonly":false,"doc":"grow, then call the next"},` +
 		`{"name":"peek","args":"struct{pages:u32,path:list<address>}","result":"struct{}","readonly":true,"doc":"grow, then call the next, read-only"}],"events":[]}`
 	data := cat([]byte{0}, i32c(16), []byte{0x0B}, str("hoppeek")) // "hop" at 16, "peek" at 19
-	data2 := cat([]byte{0}, i32c(32), []byte{0x0B}, str("kv"))
+	data2 := cat([]byte{0}, i32c(32), []byte{0x0B}, str("k"))
 	return cat([]byte{0, 'a', 's', 'm', 1, 0, 0, 0},
 		sec(1, vec(ty(0, 0, 0), ty(0, 1, 0), ty(1, 0, 0x7F), ty(2, 0, 0x7F), ty(7, 1, 0x7F), ty(4, 0, 0x7F))),
 		sec(2, vec(imp("input_len", 1), imp("input_read", 2), imp("call", 4), imp("result_len", 1),
@@ -220,10 +222,14 @@ func TestNestedCallMemoryBudget(t *testing.T) {
 	_, _, g1 := run(c[:2], 0, 1)
 	require.Equal(t, int64(2*8*pageGas), g9-g1, "8 more initial pages, 2 instances")
 
-	// 61 hops of 17 pages pass the budget: the tx fails with a clear
-	// error, pays its gas, and no contract's state changes.
+	// 61 hops of 18 pages pass the budget: the tx fails with a clear
+	// error, pays its gas, and no contract keeps the pages it wrote.
 	before := [2]map[string]string{h.contractState(c[0]), h.contractState(c[60])}
-	code, log, _ = run(c[:61], 16, 1)
+	for _, st := range before { // both hold pages 0; the failed tx wrote 17
+		require.Contains(t, slices.Collect(maps.Values(st)), "\x00\x00\x00\x00")
+		require.NotContains(t, slices.Collect(maps.Values(st)), "\x11\x00\x00\x00")
+	}
+	code, log, _ = run(c[:61], 17, 1)
 	require.Equal(t, CodeMemoryBudget, code, log)
 	require.Contains(t, log, "memory budget exceeded")
 	require.Contains(t, log, fmt.Sprintf("limit %d", budget))
@@ -249,7 +255,7 @@ func TestNestedCallMemoryBudget(t *testing.T) {
 
 // goldenHopGas is 60 hops of 17 pages: 1,020 pages at 10,000 gas are
 // 10,200,000 of it.
-const goldenHopGas = 11136268
+const goldenHopGas = 11141848
 
 // TestNestedCallMemoryBounded: the attack of issue 9, 100 nested
 // instances of 32 MiB each in one vsys_call, now allocates about the
