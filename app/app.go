@@ -86,6 +86,8 @@ type App struct {
 	// What the last FinalizeBlock did, for Commit's log line.
 	blockTxs int
 	blockGas uint64
+
+	queries queryStats // vsys_call and vsys_estimateGas, from RPC goroutines
 }
 
 // New returns an app over store. The router is built from the chain's
@@ -437,12 +439,13 @@ type Outcome struct {
 
 // execute runs an ante-checked tx on kv: calls on a cache that is kept
 // only if every call succeeds, then the refund of unused gas. The fee for
-// gas used stays with the fee collector whatever the calls did.
-func execute(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, block router.Block) Outcome {
+// gas used stays with the fee collector whatever the calls did. ctx stops
+// the WASM of a simulation; blocks pass context.Background().
+func execute(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, block router.Block) Outcome {
 	b := &t.Body
 	meter := gas.NewMeter(b.GasLimit)
 	_ = meter.Consume(IntrinsicGas(r.Costs(), len(t.Bytes())), "intrinsic") // ante checked it fits
-	env := &router.Env{Block: block, Origin: t.Sender(), Gas: meter}
+	env := &router.Env{Block: block, Origin: t.Sender(), Gas: meter, Ctx: ctx}
 	calls := state.NewCache(kv)
 	var out Outcome
 	for i, c := range b.Calls {
@@ -629,7 +632,8 @@ func (a *App) deliver(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, de
 		a.opts.Metrics.txDone(false)
 		return &abci.ExecTxResult{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
 	}
-	out := execute(r, ci, txc, t, a.block)
+	// Background never ends: nothing node-local may cut a block's tx short.
+	out := execute(context.Background(), r, ci, txc, t, a.block)
 	if err := txc.Write(); err != nil {
 		return nil, fmt.Errorf("write tx %x: %w", t.Hash(), err)
 	}

@@ -314,7 +314,7 @@ func TestTokenLifecycleAndOverflow(t *testing.T) {
 	require.Equal(t, CodeOverflow, res[0].Code, res[0].Log)
 	require.Contains(t, res[1].Log, "only the issuer")
 	require.Contains(t, res[2].Log, "already exists")
-	info, _, err := h.app.Call(0, token.Address, "supply", mustMarshal(token.TokenArgs{Token: "ABC"}), 1_000_000)
+	info, _, err := h.app.Call(context.Background(), 0, token.Address, "supply", mustMarshal(token.TokenArgs{Token: "ABC"}), 1_000_000)
 	require.NoError(t, err)
 	var supply codec.U128
 	require.NoError(t, codec.Unmarshal(info, &supply))
@@ -352,7 +352,7 @@ func TestEstimateIsExact(t *testing.T) {
 	estimate := func() uint64 {
 		probe, err := tx.WithSignature(body, make([]byte, tx.SignatureLen))
 		require.NoError(t, err)
-		out, err := h.app.Simulate(probe.Bytes())
+		out, err := h.app.Simulate(context.Background(), probe.Bytes())
 		require.NoError(t, err)
 		require.NoError(t, out.Err)
 		return out.GasUsed

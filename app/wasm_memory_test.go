@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"maps"
@@ -247,9 +248,9 @@ func TestNestedCallMemoryBudget(t *testing.T) {
 	require.Zero(t, code, log)
 
 	// Queries have the same budget.
-	_, _, err := h.app.Call(0, c[0], "peek", hop(c[:61], 16), 90_000_000)
+	_, _, err := h.app.Call(context.Background(), 0, c[0], "peek", hop(c[:61], 16), 90_000_000)
 	require.ErrorIs(t, err, router.ErrMemoryBudget)
-	_, _, err = h.app.Call(0, c[0], "peek", hop(c[:60], 16), 90_000_000)
+	_, _, err = h.app.Call(context.Background(), 0, c[0], "peek", hop(c[:60], 16), 90_000_000)
 	require.NoError(t, err)
 }
 
@@ -266,7 +267,7 @@ func TestNestedCallMemoryBounded(t *testing.T) {
 	budget := uint64(h.app.Params().MaxCallMemoryPages) << 16
 	c := h.hopChain(512, 100)
 	alloc, peak, err := measureCall(func() error {
-		_, _, err := h.app.Call(0, c[0], "peek", hop(c, 0), 90_000_000)
+		_, _, err := h.app.Call(context.Background(), 0, c[0], "peek", hop(c, 0), 90_000_000)
 		return err
 	})
 	t.Logf("100 nested 512-page instances: %v; allocated %d MiB, peak heap in use +%d MiB", err, alloc>>20, peak>>20)
@@ -278,7 +279,7 @@ func TestNestedCallMemoryBounded(t *testing.T) {
 	var used uint64
 	alloc, peak, err = measureCall(func() error {
 		var err error
-		_, used, err = h.app.Call(0, c[0], "peek", hop(c, 9), 90_000_000)
+		_, used, err = h.app.Call(context.Background(), 0, c[0], "peek", hop(c, 9), 90_000_000)
 		return err
 	})
 	require.NoError(t, err)

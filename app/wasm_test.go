@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/ed25519"
 	"os"
 	"path/filepath"
@@ -81,7 +82,7 @@ type counterOther struct {
 
 func (h *harness) query(contract address.Address, method string, args, out any) {
 	h.t.Helper()
-	b, _, err := h.app.Call(0, contract, method, mustMarshal(args), 10_000_000)
+	b, _, err := h.app.Call(context.Background(), 0, contract, method, mustMarshal(args), 10_000_000)
 	require.NoError(h.t, err)
 	require.NoError(h.t, codec.Unmarshal(b, out))
 }

@@ -270,6 +270,8 @@ var hostFuncs = map[string]hostFunc{
 		switch {
 		case errors.Is(err, gas.ErrOutOfGas), errors.Is(err, router.ErrMemoryBudget):
 			st.fail(err) // out of gas or memory ends the whole tx, whoever ran out
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			st.fail(err) // a stopped query ends whole, not as a value the caller sees (blocks never stop)
 		case err != nil:
 			st.setResult([]byte(err.Error()))
 			s[0] = 1

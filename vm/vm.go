@@ -183,7 +183,10 @@ func (v *VM) compile(ctx context.Context, hash [32]byte, code []byte) (*Code, er
 
 // Run calls export entry of code as the contract in ctx with input, and
 // returns its output. Gas comes from and goes back to ctx.Env.Gas; a trap
-// charges what was used (all of it when gas ran out).
+// charges what was used (all of it when gas ran out). When goCtx ends the
+// instance stops (wazero's WithCloseOnContextDone, set in New) and Run
+// returns goCtx's error: queries pass their caller's context, blocks one
+// that never ends.
 func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry string, input []byte) ([]byte, error) {
 	if !code.exports[entry] {
 		return nil, fmt.Errorf("%w: no entry point %q", router.ErrUnknownMethod, entry)
@@ -206,6 +209,9 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 	goCtx = experimental.WithMemoryAllocator(context.WithValue(goCtx, callKey{}, st), st)
 	mod, err := v.rt.InstantiateModule(goCtx, code.compiled, moduleConfig)
 	if err != nil {
+		if ctxErr := goCtx.Err(); ctxErr != nil {
+			return nil, ctxErr // a stopped query (a block's context never ends)
+		}
 		return nil, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
 	}
 	defer mod.Close(goCtx)

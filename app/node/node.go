@@ -28,6 +28,7 @@ import (
 	"github.com/vsys/vsys/app"
 	"github.com/vsys/vsys/app/config"
 	"github.com/vsys/vsys/app/rpc"
+	"github.com/vsys/vsys/app/rpc/jsonrpc"
 	"github.com/vsys/vsys/app/state"
 )
 
@@ -51,8 +52,9 @@ type Node struct {
 	Home      string
 	Config    config.Config
 	Comet     *cmtnode.Node
-	App       *app.App // nil when running the kvstore baseline
-	RPCAddr   string   // where JSON-RPC actually listens
+	App       *app.App        // nil when running the kvstore baseline
+	RPCAddr   string          // where JSON-RPC actually listens
+	JSONRPC   *jsonrpc.Server // the JSON-RPC server; its limits can be changed while it serves
 	Logger    log.Logger
 	store     *state.Store
 	kv        *kvstore.Application
@@ -198,16 +200,28 @@ func (n *Node) serveRPC() error {
 	if err != nil {
 		return fmt.Errorf("configure RPC: %w", err)
 	}
-	srv := rpc.NewServer(rpc.Backend{App: n.App, Env: env, QueryGasCap: n.Config.RPC.QueryGasCap}, n.Config.RPC.MaxBodyBytes)
-	ln, err := net.Listen("tcp", n.Config.RPC.Address)
+	rc := n.Config.RPC
+	t, err := rc.Timeouts()
 	if err != nil {
-		return fmt.Errorf("JSON-RPC listen on %s: %w", n.Config.RPC.Address, err)
+		return err
+	}
+	srv := rpc.NewServer(rpc.Backend{App: n.App, Env: env, QueryGasCap: rc.QueryGasCap}, rc.MaxBodyBytes)
+	n.JSONRPC = srv
+	srv.SetHandlerTimeout(t.Query)
+	srv.SetMaxInFlightBytes(rc.MaxInFlightBytes)
+	srv.SetMaxWebSockets(rc.MaxWebSockets)
+	limits := jsonrpc.HTTPLimits{MaxConnections: rc.MaxConnections,
+		ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write, IdleTimeout: t.Idle}
+	ln, err := net.Listen("tcp", rc.Address)
+	if err != nil {
+		return fmt.Errorf("JSON-RPC listen on %s: %w", rc.Address, err)
 	}
 	n.RPCAddr = ln.Addr().String()
+	ln = limits.Listener(ln)
 	mux := http.NewServeMux()
 	mux.Handle("/", srv)
 	mux.Handle("/ws", srv.WebSocketHandler()) // the same methods over one WebSocket
-	n.rpcServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	n.rpcServer = jsonrpc.NewHTTPServer(mux, limits)
 	go func() {
 		if err := n.rpcServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			n.Logger.Error("JSON-RPC server stopped", "err", err)

@@ -1,6 +1,7 @@
 package router
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -160,6 +161,10 @@ type Env struct {
 	Gas      *gas.Meter
 	ReadOnly bool
 	Events   []Event // events of calls that succeeded, in order
+	// Ctx stops a query's WASM when its caller goes away or its deadline
+	// passes. Only queries set it: block execution leaves it nil, so
+	// nothing node-local can cut a tx short and change the app hash.
+	Ctx context.Context
 
 	running  []address.Address // contracts on the call stack, outermost first
 	memPages uint64            // wasm memory pages the instances on the stack hold
@@ -168,6 +173,15 @@ type Env struct {
 // MemoryPages returns the wasm memory pages the instances on the call
 // stack hold now.
 func (e *Env) MemoryPages() uint64 { return e.memPages }
+
+// Context is the context the VM runs the env's WASM under: Ctx, or
+// context.Background() (which never ends) when Ctx is nil.
+func (e *Env) Context() context.Context {
+	if e.Ctx == nil {
+		return context.Background()
+	}
+	return e.Ctx
+}
 
 // Call runs one top-level call of a tx on kv (normally the tx's cache).
 // Writes reach kv only if the call succeeds.

@@ -17,9 +17,7 @@ import (
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/rpc"
 	"github.com/vsys/vsys/app/rpc/jsonrpc"
-	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/database"
 )
 
 // ErrTimeout is returned when a tx is not committed in time.
@@ -279,45 +277,6 @@ func (c *Client) QueryAll(ctx context.Context, req rpc.QueryRequest) (*rpc.Query
 		}
 		req.Cursor, req.Height = res.Cursor, rpc.Height(res.Height)
 	}
-}
-
-// VerifyRow checks a proven vsys_getRow result without trusting the node's
-// word for the state: the app hash comes from the header of block
-// Height+1 (CometBFT headers carry the app hash of the state before them;
-// it waits for that block if it is not committed yet), the ICS23 proof must
-// prove the row's storage key against it, and the row it returned must be
-// the value the proof proves (nothing, for a null row).
-func (c *Client) VerifyRow(ctx context.Context, res *rpc.RowResult, rowType *codec.Type, schema *database.Schema) error {
-	if res.Proof == nil {
-		return fmt.Errorf("no proof: ask with prove")
-	}
-	if err := c.WaitHeight(ctx, res.Height+1); err != nil {
-		return err
-	}
-	b, err := c.GetBlock(ctx, res.Height+1)
-	if err != nil {
-		return err
-	}
-	proof, err := rpc.DecodeProof(res.Proof)
-	if err != nil {
-		return err
-	}
-	var value []byte
-	if string(res.Row) != "null" {
-		value = res.Proof.Value
-		norm, err := database.NormalizeRow(schema, value)
-		if err != nil {
-			return fmt.Errorf("proven value: %w", err)
-		}
-		js, err := codec.ToJSON(rowType, norm)
-		if err != nil {
-			return fmt.Errorf("proven value: %w", err)
-		}
-		if !bytes.Equal(compactJSON(js), compactJSON(res.Row)) {
-			return fmt.Errorf("%w: the row returned is not the value proven", state.ErrProof)
-		}
-	}
-	return state.VerifyProof(b.AppHash, proof, res.Proof.Key, value)
 }
 
 func compactJSON(b []byte) []byte {
