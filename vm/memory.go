@@ -7,7 +7,8 @@ import (
 // pageBytes is the size of a wasm page.
 const pageBytes = 1 << 16
 
-// Memory is priced and budgeted per page (docs/vm.md, "Memory"): an
+// Memory is priced and budgeted per page (docs/vm.md, "Memory: price
+// and budget"): an
 // instance's initial pages are charged before it is instantiated, and
 // each page memory.grow adds is charged when wazero asks this allocator
 // for it, with the tx's meter and the call stack's budget
