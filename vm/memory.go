@@ -7,12 +7,12 @@ import (
 // pageBytes is the size of a wasm page.
 const pageBytes = 1 << 16
 
-// Memory is priced and budgeted per page (docs/vm.md, "Memory: price
-// and budget"): an
-// instance's initial pages are charged before it is instantiated, and
-// each page memory.grow adds is charged when wazero asks this allocator
-// for it, with the tx's meter and the call stack's budget
-// (router.Context.AllocMemory) both settled before a byte is allocated.
+// Memory is priced and budgeted per page (docs/vm.md, "Memory: price and
+// budget"): an instance's initial pages are charged before it is
+// instantiated, and each page memory.grow adds is charged when wazero
+// asks this allocator for it, with the tx's meter and the call stack's
+// budget (router.Context.AllocMemory) both settled before a byte is
+// allocated.
 
 // Allocate implements experimental.MemoryAllocator: wazero calls it once,
 // when it instantiates the call's module, with the context Run passes.
