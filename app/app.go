@@ -129,7 +129,8 @@ func New(store *state.Store, opts Options) (*App, error) {
 }
 
 func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *billing.Module, *staking.Module) {
-	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes)})
+	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes),
+		MaxCallMemoryPages: p.MaxCallMemoryPages})
 	r.Register("token", token.Address, token.New())
 	r.SetFundsMover(token.MoveFunds)
 	r.Register(database.Name, database.Address, database.New())

@@ -391,7 +391,7 @@ func TestSameBlocksSameHash(t *testing.T) {
 		h2.block(txs...)
 		require.Equal(t, h1.app.Store().Hash(), h2.app.Store().Hash(), "round %d", round)
 	}
-	require.Equal(t, "c3585e15489c6e03bc11406e760aeccfe5af569400601ef1823a20612ae15d42", hex.EncodeToString(h1.app.Store().Hash()))
+	require.Equal(t, "6da1fb007088f2f48d24f2dd56be4cad67cff0725a62f7a9bfa6e0c2860f733f", hex.EncodeToString(h1.app.Store().Hash()))
 }
 
 func TestRestartFromDisk(t *testing.T) {

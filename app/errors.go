@@ -48,6 +48,7 @@ const (
 	CodeReadOnly
 	CodeCallFailed     // any other failure inside a call
 	CodeTooManyWaiting // the sender's parked txs are at their bound
+	CodeMemoryBudget   // the call stack's wasm memory is over the chain's budget
 )
 
 var codeOf = []struct {
@@ -71,6 +72,7 @@ var codeOf = []struct {
 	{codec.ErrOverflow, CodeOverflow},
 	{router.ErrCallDepth, CodeCallDepth},
 	{router.ErrReadOnlyCall, CodeReadOnly},
+	{router.ErrMemoryBudget, CodeMemoryBudget},
 }
 
 // CodeOf maps an error to its result code.

@@ -37,6 +37,8 @@ type call struct {
 	result []byte // the result buffer of docs/vm.md
 	iters  []state.Iterator
 
+	pages uint32 // memory pages this instance holds, paid for and budgeted
+
 	gas     api.MutableGlobal
 	trap    api.Global
 	lastGas uint64 // what the global was last set to
@@ -266,8 +268,8 @@ var hostFuncs = map[string]hostFunc{
 		}
 		out, err := st.ctx.Call(addr, method, args, funds)
 		switch {
-		case errors.Is(err, gas.ErrOutOfGas):
-			st.fail(err) // out of gas ends the whole tx, whoever ran out
+		case errors.Is(err, gas.ErrOutOfGas), errors.Is(err, router.ErrMemoryBudget):
+			st.fail(err) // out of gas or memory ends the whole tx, whoever ran out
 		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 			st.fail(err) // a stopped query ends whole, not as a value the caller sees (blocks never stop)
 		case err != nil:

@@ -12,6 +12,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/vsys/vsys/app/abi"
 	"github.com/vsys/vsys/app/gas"
@@ -59,6 +60,7 @@ type Code struct {
 	Size     int
 	compiled wazero.CompiledModule
 	exports  map[string]bool
+	pages    uint32 // initial memory pages, charged at every instantiation
 }
 
 // HasEntry reports whether the code exports the entry point (init, migrate).
@@ -172,7 +174,11 @@ func (v *VM) compile(ctx context.Context, hash [32]byte, code []byte) (*Code, er
 	if err != nil {
 		return nil, fmt.Errorf("%w: compile: %v", wasm.ErrInvalid, err)
 	}
-	return &Code{Hash: hash, ABI: &a, Size: len(code), compiled: compiled, exports: exports}, nil
+	var pages uint32
+	if m, ok := compiled.ExportedMemories()["memory"]; ok {
+		pages = m.Min()
+	}
+	return &Code{Hash: hash, ABI: &a, Size: len(code), compiled: compiled, exports: exports, pages: pages}, nil
 }
 
 // Run calls export entry of code as the contract in ctx with input, and
@@ -189,7 +195,18 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 		return nil, fmt.Errorf("%w: input of %d bytes, limit %d", ErrHost, len(input), v.sched.MaxIOBytes)
 	}
 	st := &call{vm: v, ctx: ctx, code: code, input: input}
-	goCtx = context.WithValue(goCtx, callKey{}, st)
+	// The initial memory is paid for and taken from the call stack's
+	// budget before wazero allocates it (memory.go); all of this
+	// instance's pages go back when it is closed.
+	if err := ctx.Env.Gas.ConsumeBytes(0, v.sched.Page, int(code.pages), "wasm memory pages"); err != nil {
+		return nil, err
+	}
+	if err := ctx.AllocMemory(code.pages); err != nil {
+		return nil, err
+	}
+	st.pages = code.pages
+	defer func() { ctx.FreeMemory(st.pages) }()
+	goCtx = experimental.WithMemoryAllocator(context.WithValue(goCtx, callKey{}, st), st)
 	mod, err := v.rt.InstantiateModule(goCtx, code.compiled, moduleConfig)
 	if err != nil {
 		if ctxErr := goCtx.Err(); ctxErr != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/gas"
+	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/vm/wasm"
@@ -31,6 +32,9 @@ type Params struct {
 	WASM          wasm.Schedule  `json:"wasm"`            // WASM gas costs and limits
 	Billing       billing.Params `json:"billing"`         // storage deposits, fee distribution, quotas
 	Staking       staking.Params `json:"staking"`         // consensus: poa or spos
+	// MaxCallMemoryPages bounds the wasm memory (64 KiB pages) that all
+	// the instances on the call stack of one tx or query hold at once.
+	MaxCallMemoryPages uint32 `json:"max_call_memory_pages"`
 }
 
 // DefaultParams are safe defaults for a new chain.
@@ -47,6 +51,8 @@ func DefaultParams() Params {
 		MaxBlockGas:   20 * 100_000_000, // twenty txs at the per-tx ceiling
 		MaxCallDepth:  100,
 		MaxEventBytes: 64 << 10,
+
+		MaxCallMemoryPages: router.DefaultMaxCallMemoryPages, // 64 MiB
 	}
 }
 
@@ -118,7 +124,7 @@ func (s State) Validate() error {
 	switch {
 	case s.NativeToken.Symbol == "":
 		return fmt.Errorf("%w: native_token.symbol is empty", ErrInvalid)
-	case p.MaxTxBytes == 0 || p.MaxGasPerTx == 0 || p.MaxCallDepth == 0 || p.MaxEventBytes == 0:
+	case p.MaxTxBytes == 0 || p.MaxGasPerTx == 0 || p.MaxCallDepth == 0 || p.MaxEventBytes == 0 || p.MaxCallMemoryPages == 0:
 		return fmt.Errorf("%w: params: limits must be positive", ErrInvalid)
 	case p.MaxBlockBytes < uint64(p.MaxTxBytes)+MaxTxOverhead || p.MaxBlockBytes > MaxBlockBytesCeiling:
 		// A tx at the size limit must fit an empty block, or it would wait

@@ -42,6 +42,7 @@ func TestParseRejects(t *testing.T) {
 		"block smaller than a tx": mutate(func(s *State) { s.Params.MaxBlockBytes = uint64(s.Params.MaxTxBytes) }),
 		"block over the ceiling":  mutate(func(s *State) { s.Params.MaxBlockBytes = MaxBlockBytesCeiling + 1 }),
 		"block gas below a tx's":  mutate(func(s *State) { s.Params.MaxBlockGas = s.Params.MaxGasPerTx - 1 }),
+		"no memory":               mutate(func(s *State) { s.Params.MaxCallMemoryPages = 0 }),
 	} {
 		_, err := Parse(b)
 		require.ErrorIs(t, err, ErrInvalid, name)

@@ -22,6 +22,10 @@ var (
 	ErrCallDepth       = errors.New("call depth exceeded")
 	ErrEventTooLarge   = errors.New("event too large")
 	ErrReentrancy      = errors.New("reentrant call")
+	// ErrMemoryBudget: the instances on one call stack would hold more
+	// wasm memory than Limits.MaxCallMemoryPages. Like running out of
+	// gas it ends the whole tx or query, whoever asked for the page.
+	ErrMemoryBudget = errors.New("memory budget exceeded")
 )
 
 // Contract is anything reachable by address: a native module or a WASM
@@ -66,7 +70,15 @@ type Event struct {
 type Limits struct {
 	MaxCallDepth  int // nested calls, the tx's own call is depth 1
 	MaxEventBytes int // encoded data of one event
+	// MaxCallMemoryPages bounds the wasm memory (64 KiB pages, initial and
+	// grown) of all the instances on the call stack of one tx or query at
+	// once; 0 means DefaultMaxCallMemoryPages.
+	MaxCallMemoryPages uint32
 }
+
+// DefaultMaxCallMemoryPages is the default memory budget of a call stack:
+// 1,024 pages, 64 MiB, two instances at the largest memory one may have.
+const DefaultMaxCallMemoryPages = 1024
 
 // Router holds the native contracts and resolves the rest.
 type Router struct {
@@ -81,6 +93,9 @@ type Router struct {
 
 // New returns a router charging costs and enforcing limits.
 func New(costs gas.Costs, limits Limits) *Router {
+	if limits.MaxCallMemoryPages == 0 {
+		limits.MaxCallMemoryPages = DefaultMaxCallMemoryPages
+	}
 	return &Router{
 		native: map[address.Address]Contract{},
 		names:  map[string]address.Address{},
@@ -151,8 +166,13 @@ type Env struct {
 	// nothing node-local can cut a tx short and change the app hash.
 	Ctx context.Context
 
-	running []address.Address // contracts on the call stack, outermost first
+	running  []address.Address // contracts on the call stack, outermost first
+	memPages uint64            // wasm memory pages the instances on the stack hold
 }
+
+// MemoryPages returns the wasm memory pages the instances on the call
+// stack hold now.
+func (e *Env) MemoryPages() uint64 { return e.memPages }
 
 // Context is the context the VM runs the env's WASM under: Ctx, or
 // context.Background() (which never ends) when Ctx is nil.
@@ -323,6 +343,28 @@ func (c *Context) Enter(contract address.Address, fn func(*Context) ([]byte, err
 		return nil, fmt.Errorf("%w: depth %d, limit %d", ErrCallDepth, c.depth+1, c.router.limits.MaxCallDepth)
 	}
 	return c.router.enter(frame{env: c.Env, kv: c.root, caller: c.Caller, contract: contract, depth: c.depth + 1, readOnly: c.readOnly}, fn)
+}
+
+// AllocMemory takes pages of wasm memory for an instance this call runs
+// from the budget that every instance on the call stack shares
+// (Limits.MaxCallMemoryPages); the VM calls it before an instance gets
+// its initial memory and at every memory.grow, and gives the pages back
+// with FreeMemory when the instance is done. Past the budget nothing is
+// taken and the error wraps ErrMemoryBudget. The budget counts pages,
+// nothing node-local, so every node fails the same call.
+func (c *Context) AllocMemory(pages uint32) error {
+	env, limit := c.Env, uint64(c.router.limits.MaxCallMemoryPages)
+	if env.memPages+uint64(pages) > limit {
+		return fmt.Errorf("%w: %d more wasm pages with %d held on the call stack, limit %d (%d MiB)",
+			ErrMemoryBudget, pages, env.memPages, limit, limit>>4)
+	}
+	env.memPages += uint64(pages)
+	return nil
+}
+
+// FreeMemory returns pages taken by AllocMemory to the budget.
+func (c *Context) FreeMemory(pages uint32) {
+	c.Env.memPages -= min(uint64(pages), c.Env.memPages)
 }
 
 // ReadOnly reports whether this call may not change state.

@@ -44,6 +44,10 @@ type Schedule struct {
 	// MaxIOBytes bounds input, output, storage values and the result buffer
 	// (default 1 MiB); used by the VM.
 	MaxIOBytes uint32 `json:"max_io_bytes"`
+	// Page is the gas per 64 KiB page of linear memory an instance gets,
+	// its initial pages at instantiation and every page memory.grow adds
+	// (on top of Grow); used by the VM (default 10_000).
+	Page uint64 `json:"page"`
 }
 
 // DefaultSchedule returns the version 1 cost and limits table.
@@ -64,6 +68,7 @@ func DefaultSchedule() Schedule {
 		MaxLocals:           1000,
 		MaxDataSegmentBytes: 65536,
 		MaxIOBytes:          1 << 20,
+		Page:                10_000,
 	}
 }
 
@@ -71,7 +76,7 @@ func DefaultSchedule() Schedule {
 // declaration order, little-endian, at its declared width (u32 or u64), with
 // no framing.
 func (s *Schedule) Hash() [32]byte {
-	b := make([]byte, 0, 4+6*8+8*4)
+	b := make([]byte, 0, 4+6*8+8*4+8)
 	b = binary.LittleEndian.AppendUint32(b, s.Version)
 	for _, v := range []uint64{s.Instr, s.Grow, s.Call, s.Bulk, s.HostBase, s.HostByte} {
 		b = binary.LittleEndian.AppendUint64(b, v)
@@ -80,6 +85,7 @@ func (s *Schedule) Hash() [32]byte {
 		s.MaxFunctionInstrs, s.MaxLocals, s.MaxDataSegmentBytes, s.MaxIOBytes} {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}
+	b = binary.LittleEndian.AppendUint64(b, s.Page)
 	return sha256.Sum256(b)
 }
 

@@ -75,13 +75,16 @@ func TestScheduleHashGolden(t *testing.T) {
 	s := DefaultSchedule()
 	require.NoError(t, s.Validate())
 	h := s.Hash()
-	require.Equal(t, "0f8fdd8b417faf0f817840da5cf8586d93ed807ed04ad82816e9454ffc0460e0", hex.EncodeToString(h[:]))
+	require.Equal(t, "363f299ce6774ea5a530bb1604e92a6496d826301574819e54950ceae4f160e0", hex.EncodeToString(h[:]))
 	s2 := s
 	s2.MaxIOBytes++
 	require.NotEqual(t, h, s2.Hash())
 	s3 := s
 	s3.Version = 2
 	require.NotEqual(t, h, s3.Hash())
+	s4 := s
+	s4.Page++
+	require.NotEqual(t, h, s4.Hash())
 }
 
 func TestScheduleValidate(t *testing.T) {
