@@ -1,0 +1,85 @@
+package main
+
+// End-to-end tests of the CLI's rough edges (issue 9, section 3.5, and the
+// `make bench` failure): each runs the real binary against a real node.
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// artifactPath is a committed contract artifact, absolute.
+func artifactPath(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "contracts", "artifacts", name+".wasm"))
+	require.NoError(t, err)
+	_, err = os.Stat(p)
+	require.NoError(t, err)
+	return p
+}
+
+// tryEnv is try with extra environment variables (KEY=VALUE).
+func (c *chain) tryEnv(env []string, args ...string) (string, error) {
+	cmd := exec.Command(vsysdBin, append(args, "--home", c.home)...)
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return stdout.String() + stderr.String(), err
+}
+
+// TestBenchWasm runs `vsysd bench transfers --app wasm` small: it used to
+// fail instantiating the token contract, which had no coins for the
+// storage deposit of its own state.
+func TestBenchWasm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a node")
+	}
+	out, err := exec.Command(vsysdBin, "bench", "transfers", "--app", "wasm", "--accounts", "4", "--txs", "40",
+		"--block-interval", "100ms", "--wasm-token", artifactPath(t, "token")).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Regexp(t, `(?m)^wasm\s+40\s+40\s+0\s`, string(out), "every transfer committed, none failed")
+}
+
+// TestCallUnknownContract: a read-only call to an address that holds no
+// contract says so, rather than "unknown method".
+func TestCallUnknownContract(t *testing.T) {
+	c := newChain(t)
+	c.start()
+	defer c.stop(syscall.SIGTERM)
+	bob := strings.Fields(c.run("keys", "add", "bob", "--keyring-backend", "test"))[1]
+	for _, args := range [][]string{
+		{"query", "call", bob, "balance"},
+		{"query", "wasm", "call", bob, "balance"},
+		{"tx", "call", bob, "balance", "--from", "dev", "--keyring-backend", "test"},
+	} {
+		out, err := c.try(args...)
+		require.Error(t, err, "%v", args)
+		require.Contains(t, out, "unknown contract "+bob, "%v", args)
+		require.NotContains(t, out, "unknown method", "%v", args)
+	}
+}
+
+// TestCleanStopLogsNoError: SIGINT and SIGTERM stop the node with exit
+// status 0 and not a single error line in its log.
+func TestCleanStopLogsNoError(t *testing.T) {
+	c := newChain(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		c.start()
+		require.NoError(t, c.proc.Process.Signal(sig))
+		require.NoError(t, c.proc.Wait(), "exit status after %s:\n%s", sig, c.log)
+		c.proc = nil
+		for _, line := range strings.Split(c.log.String(), "\n") {
+			require.False(t, strings.HasPrefix(line, "E[") || strings.Contains(strings.ToLower(line), "level=error"),
+				"error logged on a clean stop (%s): %s", sig, line)
+		}
+		require.Contains(t, c.log.String(), "stopping")
+	}
+}
