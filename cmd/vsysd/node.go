@@ -75,8 +75,12 @@ func startCmd() *cobra.Command {
 			sig := make(chan os.Signal, 1)
 			signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 			s := <-sig
-			n.Logger.Info("stopping", "signal", s.String())
-			return n.Stop()
+			n.Logger.With("module", "vsys").Info("stopping", "signal", s.String())
+			if err := n.Stop(); err != nil {
+				return fmt.Errorf("stop: %w", err)
+			}
+			n.Logger.With("module", "vsys").Info("stopped")
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&appKind, "app", "vsys", "ABCI application: vsys, or kvstore (CometBFT's example, the benchmark baseline)")
