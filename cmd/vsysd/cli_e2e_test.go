@@ -83,3 +83,26 @@ func TestCleanStopLogsNoError(t *testing.T) {
 		require.Contains(t, c.log.String(), "stopping")
 	}
 }
+
+// TestUnknownSubcommand: a mistyped subcommand, at any level, is an error
+// with a suggestion and a non-zero exit (it used to print the group's help
+// and exit 0); a bare group still prints its help.
+func TestUnknownSubcommand(t *testing.T) {
+	for args, want := range map[string]string{
+		"tx wasm exeucte":    "execute",
+		"tx wsm upload":      "wasm",
+		"query tokn balance": "token",
+		"keys ad alice":      "add",
+		"qurey":              "query",
+	} {
+		out, err := exec.Command(vsysdBin, strings.Fields(args)...).CombinedOutput()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, "vsysd %s must fail:\n%s", args, out)
+		require.NotZero(t, exit.ExitCode())
+		require.Contains(t, string(out), "unknown command", args)
+		require.Regexp(t, `Did you mean this\?\s+`+want+`\b`, string(out), args)
+	}
+	out, err := exec.Command(vsysdBin, "tx", "wasm").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Contains(t, string(out), "Available Commands:")
+}
