@@ -106,3 +106,48 @@ func TestUnknownSubcommand(t *testing.T) {
 	require.NoError(t, err, "%s", out)
 	require.Contains(t, string(out), "Available Commands:")
 }
+
+// TestKeyringBackendSelection: the keyring comes from --keyring-backend,
+// else $VSYS_KEYRING_BACKEND, else the home's client.toml (which `vsysd
+// init` writes: its dev key is in the test keyring), else file; a key not
+// in the chosen keyring is reported with the keyring searched, why it was
+// chosen, and how to select the one that holds it.
+func TestKeyringBackendSelection(t *testing.T) {
+	c := newChain(t)
+	c.start()
+	defer c.stop(syscall.SIGTERM)
+	alice := strings.Fields(c.run("keys", "add", "alice"))[1] // test keyring, from client.toml
+	require.Contains(t, c.run("tx", "token", "send", alice, "1", "--from", "dev"), "status ok")
+
+	send := []string{"tx", "token", "send", alice, "1", "--from", "dev"}
+	out, err := c.try(append(send, "--keyring-backend", "file")...)
+	require.Error(t, err)
+	require.Contains(t, out, `key "dev" not found in the file keyring`)
+	require.Contains(t, out, "chosen by --keyring-backend")
+	require.Contains(t, out, "pass --keyring-backend test, or set VSYS_KEYRING_BACKEND=test")
+
+	out, err = c.tryEnv([]string{"VSYS_KEYRING_BACKEND=file"}, send...)
+	require.Error(t, err)
+	require.Contains(t, out, "chosen by $VSYS_KEYRING_BACKEND")
+	out, err = c.tryEnv([]string{"VSYS_KEYRING_BACKEND=file"}, append(send, "--keyring-backend", "test")...)
+	require.NoError(t, err, out)
+
+	// Without client.toml the default is the file keyring; the env selects.
+	require.NoError(t, os.Remove(filepath.Join(c.home, "config", "client.toml")))
+	out, err = c.try(send...)
+	require.Error(t, err)
+	require.Contains(t, out, "chosen by default")
+	require.Contains(t, out, "exists in the test keyring")
+	out, err = c.tryEnv([]string{"VSYS_KEYRING_BACKEND=test"}, send...)
+	require.NoError(t, err, out)
+	// A key name that is neither an address nor a key says where it looked.
+	out, err = c.try("query", "account", "alice")
+	require.Error(t, err)
+	require.Contains(t, out, `key "alice" not found in the file keyring`)
+
+	// A bad value names its source.
+	require.NoError(t, os.WriteFile(filepath.Join(c.home, "config", "client.toml"), []byte("keyring_backend = \"tset\"\n"), 0o644))
+	out, err = c.try(send...)
+	require.Error(t, err)
+	require.Contains(t, out, `client.toml: unknown keyring backend "tset"`)
+}

@@ -233,7 +233,7 @@ func signer(cmd *cobra.Command, name string) (ed25519.PrivateKey, error) {
 	}
 	key, err := kr.Signer(name)
 	if err != nil {
-		return nil, fmt.Errorf("key %q: %w", name, err)
+		return nil, keyErr(cmd, name, err)
 	}
 	return key, nil
 }
@@ -250,7 +250,7 @@ func resolveAddress(cmd *cobra.Command, s string) (address.Address, error) {
 	}
 	k, err := kr.Show(s)
 	if err != nil {
-		return a, fmt.Errorf("%q is neither an address (%v) nor a key name", s, perr)
+		return a, fmt.Errorf("%q is neither an address (%v) nor a key name: %w", s, perr, keyErr(cmd, s, err))
 	}
 	return k.Address, nil
 }
