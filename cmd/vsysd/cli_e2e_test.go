@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -150,4 +152,68 @@ func TestKeyringBackendSelection(t *testing.T) {
 	out, err = c.try(send...)
 	require.Error(t, err)
 	require.Contains(t, out, `client.toml: unknown keyring backend "tset"`)
+}
+
+// TestTokenDecimals: amounts are typed and printed in the token's display
+// unit, exactly (GEM has 2 decimals: 50GEM is 5000 of its smallest unit,
+// 1.5GEM is 150); more fractional digits than decimals are refused;
+// --base-units takes and prints the smallest unit; JSON stays in the
+// smallest unit.
+func TestTokenDecimals(t *testing.T) {
+	c := newChain(t)
+	c.start()
+	defer c.stop(syscall.SIGTERM)
+	alice := strings.Fields(c.run("keys", "add", "alice"))[1]
+	c.run("tx", "token", "create", "GEM", "Gemstone", "2", "1000000", "--from", "dev")
+	c.run("tx", "token", "issue", "50GEM", "--from", "dev")
+	require.Contains(t, c.run("query", "token", "balance", "dev", "GEM", "-o", "json"), `"amount": "5000"`)
+	require.Equal(t, "50 GEM\n", c.run("query", "token", "balance", "dev", "GEM"))
+
+	c.run("tx", "token", "send", alice, "1.5GEM", "--from", "dev")
+	require.Contains(t, c.run("query", "token", "balance", alice, "GEM", "-o", "json"), `"amount": "150"`)
+	require.Equal(t, "1.5 GEM\n", c.run("query", "token", "balance", alice, "GEM"))
+	require.Equal(t, "150 GEM (smallest unit)\n", c.run("query", "token", "balance", alice, "GEM", "--base-units"))
+
+	out, err := c.try("tx", "token", "send", alice, "1.555GEM", "--from", "dev")
+	require.Error(t, err)
+	require.Contains(t, out, "2 decimals")
+	c.run("tx", "token", "send", alice, "7GEM", "--base-units", "--from", "dev")
+	require.Equal(t, "1.57 GEM\n", c.run("query", "token", "balance", alice, "GEM"))
+	out, err = c.try("tx", "token", "send", alice, "1.5GEM", "--base-units", "--from", "dev")
+	require.Error(t, err)
+	require.Contains(t, out, "--base-units")
+
+	// The native coin has 8 decimals; an amount without a symbol is in it.
+	c.run("tx", "token", "send", alice, "0.5", "--from", "dev")
+	require.Contains(t, c.run("query", "account", alice), "balance 0.5 VSYS")
+	require.Contains(t, c.run("query", "account", alice, "-o", "json"), `"amount": "50000000"`)
+	info := c.run("query", "token", "info", "GEM")
+	require.Contains(t, info, "supply     50 GEM")
+	require.Contains(t, info, "max supply 1000000 GEM")
+}
+
+// TestWasmUploadSummaryAndFunds: `tx wasm upload` prints a summary (code
+// hash, size, gas), not the module as hex; a tx's text output shows the
+// funds attached to its calls, in the display unit, and so does `query tx`.
+func TestWasmUploadSummaryAndFunds(t *testing.T) {
+	wasm := artifactPath(t, "token")
+	fi, err := os.Stat(wasm)
+	require.NoError(t, err)
+	c := newChain(t)
+	c.start()
+	defer c.stop(syscall.SIGTERM)
+	out := c.run("tx", "wasm", "upload", wasm, "--from", "dev")
+	require.Less(t, len(out), 2000, "a summary, not the module:\n%s", out)
+	require.Regexp(t, `(?m)^code_hash 0x[0-9a-f]{64}$`, out)
+	require.Regexp(t, `(?m)^size \d+$`, out)
+	require.Contains(t, out, "size "+strconv.FormatInt(fi.Size(), 10))
+	require.Regexp(t, `(?m)^gas\s+\d+ used of \d+$`, out)
+	hash := regexp.MustCompile(`(?m)^code_hash (0x[0-9a-f]{64})$`).FindStringSubmatch(out)[1]
+
+	out = c.run("tx", "wasm", "instantiate", hash, "gem", `{"name":"Gem","symbol":"GEM","decimals":2,"max_supply":"1000000"}`,
+		"--funds", "2.5", "--from", "dev")
+	require.Contains(t, out, "funds  2.5 VSYS")
+	txHash := regexp.MustCompile(`(?m)^tx\s+(0x[0-9a-f]{64})$`).FindStringSubmatch(out)[1]
+	require.Contains(t, c.run("query", "tx", txHash), "funds  2.5 VSYS")
+	require.Contains(t, c.run("query", "tx", txHash, "--output", "json"), `"amount": "250000000"`)
 }
