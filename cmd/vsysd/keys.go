@@ -23,7 +23,8 @@ func keysCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "keys",
 		Short: "manage the local keyring of ed25519 signing keys",
-		Long: "Manage the local keyring in <home>/keyring-<backend>.\n\n" +
+		Long: "Manage the local keyring in <home>/keyring-<backend>. The backend is --keyring-backend, else $" +
+			keys.BackendEnv + ",\nelse keyring_backend in <home>/config/client.toml (vsysd init writes test there), else file.\n\n" +
 			"The file backend encrypts each key with a passphrase, read from $" + keyringPassphraseEnv +
 			" or the terminal.\nThe test backend stores keys unencrypted and never prompts.",
 	}
