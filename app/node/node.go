@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	cmtdb "github.com/cometbft/cometbft-db"
@@ -60,6 +61,7 @@ type Node struct {
 	kv        *kvstore.Application
 	rpcServer *http.Server
 	cometDBs  []cmtdb.DB
+	stopping  atomic.Bool // set by Stop: CometBFT's listeners closing is then no error
 }
 
 // trackDBs hands CometBFT its databases and remembers them: CometBFT 0.38
@@ -172,7 +174,7 @@ func Start(home string, o Options) (_ *Node, err error) {
 	pv := privval.LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
 	n.Comet, err = cmtnode.NewNode(cfg, pv, nodeKey, proxy.NewLocalClientCreator(abciApp),
 		cmtnode.DefaultGenesisDocProviderFunc(cfg), n.trackDBs,
-		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), logger)
+		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), stopAware{logger, &n.stopping})
 	if err != nil {
 		return nil, fmt.Errorf("create CometBFT node: %w", err)
 	}
@@ -237,6 +239,7 @@ func (n *Node) Env() (*rpccore.Environment, error) { return n.Comet.ConfigureRPC
 // Stop shuts JSON-RPC, CometBFT and the state store down, in that order,
 // so no block is half-written.
 func (n *Node) Stop() error {
+	n.stopping.Store(true)
 	var errs []error
 	if n.rpcServer != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -270,4 +273,48 @@ func (n *Node) closeStores() error {
 		n.kv = nil
 	}
 	return errors.Join(errs...)
+}
+
+// stopAware is the logger CometBFT gets. While the node stops, CometBFT
+// logs its own listeners closing as errors ("Error serving server",
+// "Stopped accept routine, as transport is closed"); stopAware logs those
+// as info instead, so that a clean stop logs no error line. Every other
+// error, and these ones when the node is not stopping, stay errors.
+type stopAware struct {
+	log.Logger
+	stopping *atomic.Bool
+}
+
+// Error logs msg as an error, unless it is shutdown noise (see stopAware).
+func (l stopAware) Error(msg string, keyvals ...any) {
+	if l.stopping.Load() && isShutdownNoise(msg, keyvals) {
+		l.Logger.Info(msg, keyvals...)
+		return
+	}
+	l.Logger.Error(msg, keyvals...)
+}
+
+// With keeps the wrapper on derived loggers (CometBFT derives one per module).
+func (l stopAware) With(keyvals ...any) log.Logger {
+	return stopAware{l.Logger.With(keyvals...), l.stopping}
+}
+
+// shutdownMessages are the errors CometBFT 0.38 logs when Stop closes its
+// listeners, without an error value that says so.
+var shutdownMessages = map[string]bool{
+	"Stopped accept routine, as transport is closed": true,
+}
+
+// isShutdownNoise reports whether an error line only says that a listener
+// or server was closed.
+func isShutdownNoise(msg string, keyvals []any) bool {
+	if shutdownMessages[msg] {
+		return true
+	}
+	for _, v := range keyvals {
+		if err, ok := v.(error); ok && (errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrServerClosed)) {
+			return true
+		}
+	}
+	return false
 }

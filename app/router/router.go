@@ -148,6 +148,23 @@ func (r *Router) Resolve(kv state.KV, addr address.Address) (Contract, error) {
 	return nil, fmt.Errorf("%w %s", ErrUnknownContract, addr)
 }
 
+// Method finds the contract at addr and its method name: an address that
+// holds no contract is ErrUnknownContract, a contract without the method
+// ErrUnknownMethod. Callers that look a method up before calling it (the
+// JSON-RPC server, to encode args by the ABI) use it so that they report
+// the same error a call would.
+func (r *Router) Method(kv state.KV, addr address.Address, name string) (Contract, *abi.Method, error) {
+	c, err := r.Resolve(kv, addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, ok := c.ABI().Method(name)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w %q on %s (%s)", ErrUnknownMethod, name, c.ABI().Name, addr)
+	}
+	return c, m, nil
+}
+
 // StorePrefix is the key prefix of a contract's own storage in the tree.
 func StorePrefix(addr address.Address) []byte {
 	p := make([]byte, 0, 1+address.Len)
@@ -199,13 +216,9 @@ func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, m
 	if err := env.Gas.Consume(r.costs.CallBase, "call"); err != nil {
 		return nil, err
 	}
-	c, err := r.Resolve(kv, contract)
+	c, m, err := r.Method(kv, contract, method)
 	if err != nil {
 		return nil, err
-	}
-	m, ok := c.ABI().Method(method)
-	if !ok {
-		return nil, fmt.Errorf("%w %q on %s (%s)", ErrUnknownMethod, method, c.ABI().Name, contract)
 	}
 	if readOnly && !m.ReadOnly {
 		return nil, fmt.Errorf("%w: %s.%s", ErrReadOnlyCall, c.ABI().Name, method)

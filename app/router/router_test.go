@@ -752,3 +752,21 @@ func TestEventsDroppedWhenWriteFails(t *testing.T) {
 	require.ErrorIs(t, err, state.ErrReadOnly)
 	require.Empty(t, env.Events)
 }
+
+// TestMethodUnknownContract: looking a method up at an address that holds
+// no contract is ErrUnknownContract (never ErrUnknownMethod); a contract
+// without the method is ErrUnknownMethod.
+func TestMethodUnknownContract(t *testing.T) {
+	f := newFixture(t, testLims)
+	_, _, err := f.r.Method(f.kv, alice, "balance")
+	require.ErrorIs(t, err, router.ErrUnknownContract)
+	require.NotErrorIs(t, err, router.ErrUnknownMethod)
+	require.ErrorContains(t, err, alice.String())
+
+	_, _, err = f.r.Method(f.kv, token.Address, "no_such_method")
+	require.ErrorIs(t, err, router.ErrUnknownMethod)
+	c, m, err := f.r.Method(f.kv, token.Address, "balance")
+	require.NoError(t, err)
+	require.Equal(t, "token", c.ABI().Name)
+	require.Equal(t, "balance", m.Name)
+}

@@ -380,19 +380,22 @@ func (h *handlers) getTransaction(_ context.Context, raw json.RawMessage) (any, 
 
 // method finds a method's ABI at the latest state, or nil.
 func (h *handlers) method(contract address.Address, name string) *abi.Method {
+	m, _ := h.lookupMethod(contract, name)
+	return m
+}
+
+// lookupMethod finds a method's ABI at the latest state, or the router's
+// error: router.ErrUnknownContract or router.ErrUnknownMethod.
+func (h *handlers) lookupMethod(contract address.Address, name string) (*abi.Method, error) {
 	if h.App == nil {
-		return nil
+		return nil, fmt.Errorf("%w %s: no application", router.ErrUnknownContract, contract)
 	}
 	kv, _, err := h.App.View(0)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	c, err := h.App.Router().Resolve(kv, contract)
-	if err != nil {
-		return nil
-	}
-	m, _ := c.ABI().Method(name)
-	return m
+	_, m, err := h.App.Router().Method(kv, contract, name)
+	return m, err
 }
 
 func renderResult(m *abi.Method, b []byte) json.RawMessage {
@@ -443,11 +446,11 @@ func (h *handlers) call(ctx context.Context, raw json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, jsonrpc.InvalidParams("contract: %v", err)
 	}
-	m := h.method(contract, req.Method)
+	m, err := h.lookupMethod(contract, req.Method)
 	args := []byte(req.ArgsHex)
 	if req.ArgsHex == nil {
-		if m == nil {
-			return nil, appError(fmt.Errorf("%w %q on %s", router.ErrUnknownMethod, req.Method, req.Contract))
+		if err != nil {
+			return nil, appError(err) // unknown contract or unknown method, as the router tells
 		}
 		js := req.Args
 		if len(js) == 0 {

@@ -144,7 +144,7 @@ func TestCLITour(t *testing.T) {
 	c.run("tx", "token", "send", "dev", "1500GEM", "--from", "alice", "--keyring-backend", "test")
 	require.Contains(t, c.run("query", "token", "balance", "dev", "--keyring-backend", "test"), "1500 GEM")
 	info := c.run("query", "token", "info", "GEM", "--output", "json")
-	require.Contains(t, info, `"supply": "5000"`)
+	require.Contains(t, info, `"supply": "500000"`) // JSON is in the smallest unit: GEM has 2 decimals
 
 	// A failing tx: clear error, non-zero exit.
 	out, err := c.try("tx", "token", "send", "dev", "999999999GEM", "--from", "alice", "--keyring-backend", "test")
@@ -183,7 +183,7 @@ func TestCLITour(t *testing.T) {
 	unknown := post(`{"jsonrpc":"2.0","id":3,"method":"vsys_nope"}`)
 	require.Equal(t, float64(-32601), unknown["error"].(map[string]any)["code"])
 	call := post(`{"jsonrpc":"2.0","id":4,"method":"vsys_call","params":[{"contract":"token","method":"balance","args":{"address":"` + alice + `","token":"GEM"}}]}`)
-	require.Equal(t, "3500", call["result"].(map[string]any)["result"])
+	require.Equal(t, "350000", call["result"].(map[string]any)["result"])
 	// Prometheus: CometBFT's metrics and the app's, on one port.
 	resp, err := http.Get("http://" + c.metrics + "/metrics")
 	require.NoError(t, err)
