@@ -188,10 +188,10 @@ func TestWasmGasGolden(t *testing.T) {
 }
 
 var goldenWasmGas = []int64{
-	1370922, 39247, 39247, // upload counter, instantiate twice (with funds)
+	1374162, 39139, 39139, // upload counter, instantiate twice (with funds)
 	24599, 32787, // increment, call_other (WASM to WASM)
-	1351122, 46968, // upload token, instantiate (with funds)
-	46543, 39188, 39188, 47526, // issue, send, send, destroy
+	1347922, 46860, // upload token, instantiate (with funds)
+	46435, 39080, 39080, 47418, // issue, send, send, destroy
 }
 
 // TestLifecycleErrors: instantiate refuses unknown code and a reused
