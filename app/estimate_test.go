@@ -64,6 +64,7 @@ type lockArgs struct {
 func TestEstimateExactProperty(t *testing.T) {
 	h := newRichHarness(t)
 	lock := h.instantiate(alice, h.upload(alice, artifact(t, "lock")), "lock", nil, tokenModuleInit{token.Address})
+	esc := deployEscrow(t, h)
 	blobs := database.Schema{Columns: []database.Column{{Name: "id", Type: "u64"}, {Name: "text", Type: "string"}}, PrimaryKey: []string{"id"}}
 	rng := rand.New(rand.NewSource(9))
 	var actors []ed25519.PrivateKey
@@ -75,10 +76,11 @@ func TestEstimateExactProperty(t *testing.T) {
 		h.ok(k, 200_000, dbTx("create_table", database.CreateTableArgs{Name: "t", Schema: blobs}))
 	}
 	locked := map[address.Address]bool{}
+	escrows := map[address.Address][]uint64{} // open escrow seqs by depositor
 	rows := map[address.Address]map[uint64]bool{}
 	kinds, refused := map[string]int{}, map[string]int{}
 	checked := 0
-	for step := 0; step < 120; step++ {
+	for step := 0; step < 200; step++ {
 		k := actors[rng.Intn(len(actors))]
 		a := addr(k)
 		if h.balance(a, "VSYS").Lo < 150_000 { // keep it small, but able to pay
@@ -89,7 +91,12 @@ func TestEstimateExactProperty(t *testing.T) {
 		var calls []tx.Call
 		var kind string
 		id := uint64(rng.Intn(8))
-		switch op := rng.Intn(8); {
+		switch op := rng.Intn(10); {
+		case op == 7:
+			kind, calls = "escrow (funds, contract storage deposit)", []tx.Call{withFunds(contractCall(esc, "deposit", escrowDeposit{addr(actors[rng.Intn(len(actors))])}), some())}
+		case op == 8 && len(escrows[a]) > 0:
+			method := []string{"cancel", "release"}[rng.Intn(2)]
+			kind, calls = "escrow "+method+" (payout, delete, deposit back)", []tx.Call{contractCall(esc, method, escrowSeq{escrows[a][0]})}
 		case op == 0:
 			kind, calls = "send", []tx.Call{send(addr(actors[rng.Intn(len(actors))]), some())}
 		case op == 1:
@@ -114,6 +121,9 @@ func TestEstimateExactProperty(t *testing.T) {
 			kind, calls = "send almost all", []tx.Call{send(addr(carol), bal-min(bal, uint64(30_000+rng.Intn(40_000))))}
 		}
 		body := h.probe(k, calls)
+		// The probe's gas limit is ignored: the old client's (the balance's
+		// worth), 0, the chain's maximum, or anything.
+		body.GasLimit = []uint64{body.GasLimit, 0, h.app.Params().MaxGasPerTx, rng.Uint64()}[rng.Intn(4)]
 		out, err := h.estimate(body)
 		if err == nil {
 			err = out.Err
@@ -143,6 +153,14 @@ func TestEstimateExactProperty(t *testing.T) {
 		kinds[kind]++
 		checked++
 		switch kind {
+		case "escrow (funds, contract storage deposit)":
+			var seq uint64
+			var results [][]byte
+			require.NoError(t, codec.Unmarshal(res.Data, &results))
+			require.NoError(t, codec.Unmarshal(results[0], &seq))
+			escrows[a] = append(escrows[a], seq)
+		case "escrow cancel (payout, delete, deposit back)", "escrow release (payout, delete, deposit back)":
+			escrows[a] = escrows[a][1:]
 		case "funds attached", "pay self then attach":
 			locked[a] = true
 		case "refund to sender + delete", "refund then pay self":
@@ -159,7 +177,8 @@ func TestEstimateExactProperty(t *testing.T) {
 	t.Logf("checked %d txs: %v; refused by the simulation: %v", checked, kinds, refused)
 	require.GreaterOrEqual(t, checked, 50)
 	for _, k := range []string{"send", "send to self", "funds attached", "refund to sender + delete", "refund then pay self",
-		"pay self then attach", "insert row (deposit)", "send almost all"} {
+		"pay self then attach", "insert row (deposit)", "send almost all", "escrow (funds, contract storage deposit)",
+		"escrow cancel (payout, delete, deposit back)", "escrow release (payout, delete, deposit back)"} {
 		require.Positive(t, kinds[k], "no %q tx was checked", k)
 	}
 }
