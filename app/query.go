@@ -105,7 +105,12 @@ func (a *App) Simulate(raw []byte) (Outcome, error) {
 	if err != nil {
 		return out, err
 	}
-	if out.Err == nil && out.GasUsed != first.GasUsed {
+	// By construction the second pass succeeds using exactly its limit;
+	// anything else means the gas depends on the limit.
+	if out.Err != nil {
+		out.Err = fmt.Errorf("%w: with %d gas it uses %d, with %d it fails: %w",
+			ErrEstimateUnstable, ci.params.MaxGasPerTx, first.GasUsed, first.GasUsed, out.Err)
+	} else if out.GasUsed != first.GasUsed {
 		out.Err = fmt.Errorf("%w: with %d gas it uses %d, with %d it uses %d (does a contract read gas_left?)",
 			ErrEstimateUnstable, ci.params.MaxGasPerTx, first.GasUsed, first.GasUsed, out.GasUsed)
 	}
