@@ -11,6 +11,7 @@ import (
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/code"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
 )
@@ -205,4 +206,57 @@ func TestEstimateRefundToSender(t *testing.T) {
 	}
 	run(contractCall(lock, "withdraw", struct{}{}))
 	run(withFunds(contractCall(lock, "lock", lockArgs{}), 4_000_000)) // --funds from 5M
+}
+
+// gasLeftModule is a contract whose gas depends on its gas limit: its one
+// method, run, burns a loop only when gas_left() is above 10M. Built by
+// hand (the example contracts never read gas_left).
+func gasLeftModule() []byte {
+	sec := func(id byte, body []byte) []byte { return append(append([]byte{id}, uleb(len(body))...), body...) }
+	name := func(s string) []byte { return append(uleb(len(s)), s...) }
+	types := []byte{2, 0x60, 0, 1, 0x7E, 0x60, 0, 0}
+	imports := append(append([]byte{1}, name("vsys")...), append(name("gas_left"), 0x00, 0)...)
+	exports := append(append([]byte{2}, append(name("memory"), 0x02, 0)...), append(name("run"), 0x00, 1)...)
+	body := []byte{1, 1, 0x7E, // one i64 local
+		0x10, 0, 0x42, 0x80, 0xAD, 0xE2, 0x04, 0x56, // gas_left() > 10_000_000
+		0x04, 0x40, 0x03, 0x40, // if, loop
+		0x20, 0, 0x42, 1, 0x7C, 0x22, 0, 0x42, 0xE8, 0x07, 0x54, 0x0D, 0, // i++ < 1000: br_if loop
+		0x0B, 0x0B, 0x0B}
+	code := append([]byte{1}, append(uleb(len(body)), body...)...)
+	abiJSON := `{"name":"gasleft","methods":[{"name":"run","args":"struct{}","result":"struct{}","readonly":false,"doc":""}],"events":[]}`
+	m := []byte("\x00asm\x01\x00\x00\x00")
+	m = append(m, sec(1, types)...)
+	m = append(m, sec(2, imports)...)
+	m = append(m, sec(3, []byte{1, 1})...)
+	m = append(m, sec(5, []byte{1, 0, 1})...)
+	m = append(m, sec(7, exports)...)
+	m = append(m, sec(10, code)...)
+	return append(m, sec(0, append(name("vsys_abi"), abiJSON...))...)
+}
+
+func uleb(n int) []byte {
+	var b []byte
+	for {
+		c := byte(n & 0x7F)
+		n >>= 7
+		if n == 0 {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
+
+// TestEstimateGasLeftUnstable: a tx whose gas depends on its limit gets
+// no estimate (it could not be exact), with a clear reason, instead of a
+// figure that would fail.
+func TestEstimateGasLeftUnstable(t *testing.T) {
+	h := newRichHarness(t)
+	hash := h.upload(alice, gasLeftModule())
+	res := h.ok(alice, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "gl"}))
+	var c address.Address
+	require.NoError(t, codec.Unmarshal(res.Data, &c))
+	out, err := h.estimate(h.probe(alice, []tx.Call{contractCall(c, "run", struct{}{})}))
+	require.NoError(t, err)
+	require.ErrorIs(t, out.Err, ErrEstimateUnstable)
+	require.Contains(t, out.Err.Error(), "gas_left")
 }
