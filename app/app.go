@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -91,6 +92,9 @@ type App struct {
 	blockGas uint64
 
 	queries queryStats // vsys_call and vsys_estimateGas, from RPC goroutines
+	// lastTime is the header time of the last committed block (Unix ns;
+	// 0 until this process commits one), the time Simulate runs at.
+	lastTime atomic.Int64
 }
 
 // New returns an app over store. The router is built from the chain's
@@ -301,39 +305,62 @@ func (a *App) distributeFees(kv state.KV, req *abci.RequestFinalizeBlock) error 
 	return err
 }
 
-// ante checks what can be checked without running calls, and on success
-// bumps the nonce and takes the maximum fee (gas_limit × gas_price) from
-// the sender; deliver refunds what the tx did not use.
+// ante is the mempool's admission check (CheckTx): admit with the tx's
+// own gas limit, then it holds the maximum fee (gas_limit × gas_price) on
+// the check state, so that the sender's next tx is checked against what
+// is left. Delivery never moves the maximum fee: see execute.
 func ante(kv state.KV, ci *chainInfo, t *tx.Tx) error {
+	maxFee, err := admit(kv, ci, t, t.Body.GasLimit, t.Body.GasLimit)
+	if err != nil {
+		return err
+	}
+	if err := token.LedgerAt(kv).Transfer(t.Sender(), FeeCollector, ci.native, maxFee); err != nil {
+		return fmt.Errorf("%w: fee up to %s %s: %v", ErrInsufficientFee, maxFee, ci.native, err)
+	}
+	return nil
+}
+
+// admit checks what can be checked without running calls, for a tx run
+// with gasLimit: chain id, gas price, intrinsic ≤ gasLimit ≤ max_gas_per_tx,
+// the nonce, and that the sender's native balance covers payFor ×
+// gas_price (payFor is gasLimit, except in the first pass of Simulate).
+// On success it bumps the nonce and returns gasLimit × gas_price. It moves
+// no coin: the fee is taken after the calls (execute), so what the calls
+// see, and therefore the gas they use, cannot depend on the gas limit.
+func admit(kv state.KV, ci *chainInfo, t *tx.Tx, gasLimit, payFor uint64) (codec.U128, error) {
 	b := &t.Body
 	p := &ci.params
 	if b.ChainID != ci.chainID {
-		return fmt.Errorf("%w: tx is for %q, this chain is %q", ErrWrongChain, b.ChainID, ci.chainID)
+		return codec.U128{}, fmt.Errorf("%w: tx is for %q, this chain is %q", ErrWrongChain, b.ChainID, ci.chainID)
 	}
 	if b.GasPrice.Cmp(p.MinGasPrice) < 0 {
-		return fmt.Errorf("%w: %s < %s", ErrGasPriceTooLow, b.GasPrice, p.MinGasPrice)
+		return codec.U128{}, fmt.Errorf("%w: %s < %s", ErrGasPriceTooLow, b.GasPrice, p.MinGasPrice)
 	}
 	intrinsic := IntrinsicGas(&p.Costs, len(t.Bytes()))
-	if b.GasLimit < intrinsic || b.GasLimit > p.MaxGasPerTx {
-		return fmt.Errorf("%w: gas limit %d, need at least %d (intrinsic) and at most %d", ErrGasLimit, b.GasLimit, intrinsic, p.MaxGasPerTx)
+	if gasLimit < intrinsic || gasLimit > p.MaxGasPerTx {
+		return codec.U128{}, fmt.Errorf("%w: gas limit %d, need at least %d (intrinsic) and at most %d", ErrGasLimit, gasLimit, intrinsic, p.MaxGasPerTx)
 	}
 	sender := t.Sender()
 	nonce, err := Nonce(kv, sender)
 	if err != nil {
-		return err
+		return codec.U128{}, err
 	}
 	if b.Nonce != nonce {
-		return fmt.Errorf("%w: account %s expects nonce %d, tx has %d", ErrBadNonce, sender, nonce, b.Nonce)
+		return codec.U128{}, fmt.Errorf("%w: account %s expects nonce %d, tx has %d", ErrBadNonce, sender, nonce, b.Nonce)
 	}
-	maxFee, err := b.GasPrice.Mul64(b.GasLimit)
+	maxFee, err := b.GasPrice.Mul64(gasLimit)
 	if err != nil {
-		return fmt.Errorf("%w: gas_limit × gas_price: %v", ErrInsufficientFee, err)
+		return codec.U128{}, fmt.Errorf("%w: gas_limit × gas_price: %v", ErrInsufficientFee, err)
 	}
-	ledger := token.LedgerAt(kv)
-	if err := ledger.Transfer(sender, FeeCollector, ci.native, maxFee); err != nil {
-		return fmt.Errorf("%w: fee up to %s %s: %v", ErrInsufficientFee, maxFee, ci.native, err)
+	need, _ := b.GasPrice.Mul64(payFor) // payFor ≤ gasLimit
+	bal, err := token.LedgerAt(kv).Balance(sender, ci.native)
+	if err != nil {
+		return codec.U128{}, err
 	}
-	return setNonce(kv, sender, nonce+1)
+	if bal.Cmp(need) < 0 {
+		return codec.U128{}, fmt.Errorf("%w: fee up to %s %s: %s has %s", ErrInsufficientFee, need, ci.native, sender, bal)
+	}
+	return maxFee, setNonce(kv, sender, nonce+1)
 }
 
 // IntrinsicGas is what every tx pays before its first call: a base, its
@@ -369,14 +396,19 @@ type Outcome struct {
 	DepositLocked, DepositReturned codec.U128
 }
 
-// execute runs an ante-checked tx on kv: calls on a cache that is kept
-// only if every call succeeds, then the refund of unused gas. The fee for
-// gas used stays with the fee collector whatever the calls did. ctx stops
+// execute runs an admitted tx on kv with gasLimit: its calls on a cache,
+// then the fee, gas_used × gas_price, from the sender. The fee comes from
+// what the calls left; if they left too little, their writes are
+// discarded and the fee comes from the state before them, which admit
+// checked covers gasLimit × gas_price. Nothing the calls see depends on
+// gasLimit (no fee is held while they run), so a tx run with any limit
+// at or above the gas it uses uses the same gas: the estimate is exact.
+// The fee stays with the fee collector whatever the calls did. ctx stops
 // the WASM of a simulation; blocks pass context.Background().
-func execute(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, block router.Block) Outcome {
+func execute(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, gasLimit uint64, block router.Block) Outcome {
 	b := &t.Body
-	meter := gas.NewMeter(b.GasLimit)
-	_ = meter.Consume(IntrinsicGas(r.Costs(), len(t.Bytes())), "intrinsic") // ante checked it fits
+	meter := gas.NewMeter(gasLimit)
+	_ = meter.Consume(IntrinsicGas(r.Costs(), len(t.Bytes())), "intrinsic") // admit checked it fits
 	env := &router.Env{Block: block, Origin: t.Sender(), Gas: meter, Ctx: ctx}
 	calls := state.NewCache(kv)
 	var out Outcome
@@ -392,6 +424,22 @@ func execute(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV, 
 		}
 		out.Results = append(out.Results, res)
 	}
+	out.GasUsed = meter.Used()
+	fee, _ := b.GasPrice.Mul64(out.GasUsed) // ≤ gasLimit × gas_price, which admit computed
+	payFee := func(kv state.KV) error {
+		if fee.IsZero() {
+			return nil
+		}
+		if err := token.LedgerAt(kv).Transfer(t.Sender(), FeeCollector, ci.native, fee); err != nil {
+			return fmt.Errorf("%w: fee %s %s: %v", ErrInsufficientFee, fee, ci.native, err)
+		}
+		return nil
+	}
+	if out.Err == nil {
+		if err := payFee(calls); err != nil {
+			out.Err = fmt.Errorf("after the calls: %w", err)
+		}
+	}
 	if out.Err == nil {
 		if err := calls.Write(); err != nil {
 			out.Err = fmt.Errorf("write state: %w", err)
@@ -400,18 +448,13 @@ func execute(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV, 
 	if out.Err != nil {
 		calls.Discard()
 		out.Results = nil
+		if err := payFee(kv); err != nil {
+			out.Err = fmt.Errorf("%v; %w", out.Err, err)
+		}
 	} else {
 		out.Events = env.Events
 	}
-	out.GasUsed = meter.Used()
-	refund, _ := b.GasPrice.Mul64(b.GasLimit - meter.Used()) // ≤ max fee, which ante checked
-	if !refund.IsZero() {
-		if err := token.LedgerAt(kv).Transfer(FeeCollector, t.Sender(), ci.native, refund); err != nil && out.Err == nil {
-			out.Err = fmt.Errorf("refund: %w", err)
-		}
-	}
-	fee, _ := b.GasPrice.Mul64(meter.Used())
-	if err := billing.RecordFee(kv, t.Sender(), fee, meter.Used()); err != nil && out.Err == nil {
+	if err := billing.RecordFee(kv, t.Sender(), fee, out.GasUsed); err != nil && out.Err == nil {
 		out.Err = fmt.Errorf("bill: %w", err)
 	}
 	return out
@@ -463,12 +506,12 @@ func (a *App) deliver(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, de
 		return &abci.ExecTxResult{Code: CodeOf(decodeErr), Codespace: Codespace, Log: decodeErr.Error()}, nil
 	}
 	txc := state.NewCache(kv)
-	if err := ante(txc, ci, t); err != nil {
+	if _, err := admit(txc, ci, t, t.Body.GasLimit, t.Body.GasLimit); err != nil {
 		a.opts.Metrics.txDone(false)
 		return &abci.ExecTxResult{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
 	}
 	// Background never ends: nothing node-local may cut a block's tx short.
-	out := execute(context.Background(), r, ci, txc, t, a.block)
+	out := execute(context.Background(), r, ci, txc, t, t.Body.GasLimit, a.block)
 	if err := txc.Write(); err != nil {
 		return nil, fmt.Errorf("write tx %x: %w", t.Hash(), err)
 	}
@@ -517,6 +560,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if err != nil {
 		return nil, fmt.Errorf("commit height %d: %w", a.block.Height, err)
 	}
+	a.lastTime.Store(a.block.Time.UnixNano())
 	a.log.Info("committed block", "height", version, "txs", a.blockTxs, "gas", a.blockGas, "app_hash", fmt.Sprintf("%X", hash))
 	if err := a.resetCheck(); err != nil {
 		return nil, err

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/gas"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
@@ -96,12 +96,27 @@ func (a *App) Call(ctx context.Context, height int64, contract address.Address, 
 	return out, used, a.endQuery(ctx, err, used)
 }
 
+// ErrEstimateUnstable is returned by Simulate for a tx whose gas depends
+// on its gas limit (a contract that reads gas_left): no limit can be
+// promised to use exactly itself.
+var ErrEstimateUnstable = errors.New("gas depends on the gas limit")
+
 // Simulate executes a tx on a throwaway copy of the latest state, without
-// checking its signature (a placeholder of the right length gives the same
-// gas), and reports what it would do. The gas it reports is exact for the
-// same tx against the same state: gas depends on lengths, never on the
-// signature's bytes or the gas limit. The tx's contracts stop when ctx
-// ends, and Simulate then returns ErrQueryStopped.
+// checking its signature, and reports what it would do; its GasUsed is
+// exact: the tx signed with gas_limit = GasUsed succeeds using exactly
+// that gas, against the same state. The probe's gas limit and signature
+// bytes are ignored (both are fixed-width, so they do not change the tx's
+// length or its intrinsic gas).
+//
+// Exact by construction, in two passes: the first runs the tx with
+// max_gas_per_tx to learn the gas U it uses; the second runs what
+// delivery will run, gas_limit = U and the fee check for U, and its
+// outcome is the answer. Delivery holds no fee while the calls run
+// (execute), so the passes see the same state and agree; if they do not
+// (gas that reads gas_left), Simulate says so rather than guess.
+//
+// The tx's contracts stop when ctx ends, and Simulate then returns
+// ErrQueryStopped.
 func (a *App) Simulate(ctx context.Context, raw []byte) (Outcome, error) {
 	ci, r := a.chainInfo()
 	if len(raw) > int(ci.params.MaxTxBytes) {
@@ -115,24 +130,48 @@ func (a *App) Simulate(ctx context.Context, raw []byte) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	c := state.NewCache(kv)
-	if err := ante(c, &ci, t); err != nil {
-		return Outcome{}, err
+	block := router.Block{Height: h + 1, Time: time.Unix(0, a.lastTime.Load()).UTC(), ChainID: ci.chainID}
+	run := func(gasLimit, payFor uint64) (Outcome, error) {
+		c := state.NewCache(kv)
+		if _, err := admit(c, &ci, t, gasLimit, payFor); err != nil {
+			return Outcome{}, err
+		}
+		before, err := billing.Locked(c, t.Sender())
+		if err != nil {
+			return Outcome{}, err
+		}
+		a.beginQuery()
+		out := execute(ctx, r, &ci, c, t, gasLimit, block)
+		if err := a.endQuery(ctx, out.Err, out.GasUsed); errors.Is(err, ErrQueryStopped) {
+			return Outcome{}, err
+		}
+		after, err := billing.Locked(c, t.Sender())
+		if err != nil {
+			return Outcome{}, err
+		}
+		if after.Cmp(before) >= 0 {
+			out.DepositLocked, _ = after.Sub(before)
+		} else {
+			out.DepositReturned, _ = before.Sub(after)
+		}
+		return out, nil
 	}
-	held := func() codec.U128 {
-		b, _ := token.LedgerAt(c).Balance(billing.Address, ci.native)
-		return b
+	first, err := run(ci.params.MaxGasPerTx, 0)
+	if err != nil || first.Err != nil {
+		return first, err
 	}
-	before := held()
-	a.beginQuery()
-	out := execute(ctx, r, &ci, c, t, router.Block{Height: h + 1, ChainID: ci.chainID})
-	if err := a.endQuery(ctx, out.Err, out.GasUsed); errors.Is(err, ErrQueryStopped) {
-		return Outcome{}, err
+	out, err := run(first.GasUsed, first.GasUsed)
+	if err != nil {
+		return out, err
 	}
-	if after := held(); after.Cmp(before) >= 0 {
-		out.DepositLocked, _ = after.Sub(before)
-	} else {
-		out.DepositReturned, _ = before.Sub(after)
+	// By construction the second pass succeeds using exactly its limit;
+	// anything else means the gas depends on the limit.
+	if out.Err != nil {
+		out.Err = fmt.Errorf("%w: with %d gas it uses %d, with %d it fails: %w",
+			ErrEstimateUnstable, ci.params.MaxGasPerTx, first.GasUsed, first.GasUsed, out.Err)
+	} else if out.GasUsed != first.GasUsed {
+		out.Err = fmt.Errorf("%w: with %d gas it uses %d, with %d it uses %d (does a contract read gas_left?)",
+			ErrEstimateUnstable, ci.params.MaxGasPerTx, first.GasUsed, first.GasUsed, out.GasUsed)
 	}
 	return out, nil
 }

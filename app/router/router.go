@@ -277,11 +277,12 @@ func (r *Router) enter(f frame, fn func(*Context) ([]byte, error)) ([]byte, erro
 	if f.readOnly {
 		root = state.NewReadOnly(cache)
 	}
-	// A contract's own storage is billed to the contract; native modules
-	// bill whoever they keep state for (BilledStore).
+	// A contract's own storage is held by the contract and paid for by
+	// the tx's signer, key by key; native modules bill whoever they keep
+	// state for (BilledStore).
 	var own state.KV = state.NewPrefix(root, StorePrefix(f.contract))
 	if !f.contract.IsModule() {
-		own = r.billed(own, root, f.contract, CategoryStorage)
+		own = r.billedToSigner(own, root, f.contract, CategoryStorage, f.contract, env.Origin)
 	}
 	ctx := &Context{
 		Caller: f.caller, Self: f.contract, Funds: f.funds, Env: env,

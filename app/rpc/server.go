@@ -472,15 +472,17 @@ func (h *handlers) call(ctx context.Context, raw json.RawMessage) (any, error) {
 }
 
 // Estimate is vsys_estimateGas's result: the exact gas the tx would use
-// against the latest state, and whether it would succeed.
+// against the latest state, and whether it would succeed. The probe's
+// gas_limit and signature bytes are ignored (docs/transactions.md).
 type Estimate struct {
 	GasUsed uint64            `json:"gas_used"`
 	OK      bool              `json:"ok"`
 	Code    uint32            `json:"code"`
 	Error   string            `json:"error,omitempty"`
 	Results []json.RawMessage `json:"results,omitempty"`
-	// The storage deposit the tx would lock (or return), in the native
-	// coin, over all payers (a contract pays for its own storage).
+	// The storage deposit the tx would lock from its sender (or return to
+	// it), in the native coin: the sender pays for the bytes its tx adds,
+	// to its own tables and to contracts' state alike (docs/billing.md).
 	DepositLocked   codec.U128 `json:"storage_deposit"`
 	DepositReturned codec.U128 `json:"storage_deposit_returned"`
 }

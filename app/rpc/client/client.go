@@ -150,8 +150,9 @@ type Sent struct {
 
 // Send builds, estimates, signs, submits and (unless NoWait) waits for a
 // tx making calls as key. With GasLimit 0 the gas limit is exactly the
-// estimate: a simulation against the latest state of the same tx, whose
-// gas does not depend on the limit or the signature's bytes.
+// estimate: vsys_estimateGas of the same body with a zero signature (the
+// probe rules of docs/transactions.md: its gas limit is ignored, and
+// neither it nor the signature changes the tx's length).
 func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Call, o SendOptions) (*Sent, error) {
 	st, err := c.Status(ctx)
 	if err != nil {
@@ -172,9 +173,9 @@ func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Ca
 	}
 	out := &Sent{}
 	if body.GasLimit == 0 {
-		// Simulate with the most gas the balance can pay for, so the
-		// estimate is not cut short by the limit it is estimating.
-		body.GasLimit = affordableGas(acc, st, body.GasPrice)
+		// The node simulates with its own limits and ignores the probe's:
+		// no limit derived from the balance, which would hold coins the
+		// calls need (attached funds, deposits).
 		probe, err := tx.WithSignature(body, make([]byte, tx.SignatureLen))
 		if err != nil {
 			return nil, err
@@ -201,23 +202,6 @@ func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Ca
 	}
 	out.Tx, err = c.WaitTx(ctx, out.Hash)
 	return out, err
-}
-
-// maxEstimateGas caps simulation gas: far above any real tx today, far
-// below what could stall a node.
-const maxEstimateGas = 50_000_000
-
-// affordableGas is the largest gas limit the account's native balance can
-// pay for at price, capped by the chain's and the client's ceilings.
-func affordableGas(acc *app.Account, st *rpc.Status, price codec.U128) uint64 {
-	limit := min(uint64(maxEstimateGas), st.MaxGasPerTx)
-	for _, b := range acc.Balances {
-		if b.Token != st.NativeToken || b.Amount.Hi > 0 || price.Hi > 0 {
-			continue
-		}
-		return min(limit, b.Amount.Lo/price.Lo)
-	}
-	return limit
 }
 
 // Status returns the node's view of the chain.
