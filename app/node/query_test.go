@@ -75,6 +75,7 @@ func startQueryNode(t *testing.T) (*Node, *client.Client, ed25519.PrivateKey, ad
 	ac.Log.Level = "error"
 	g := genesis.Default()
 	g.Params.MaxGasPerTx = 100_000_000_000
+	g.Params.MaxBlockGas = 20 * g.Params.MaxGasPerTx
 	_, err := Init(home, InitOptions{
 		ChainID: "query-chain", DevBalance: codec.NewU128(1 << 60), App: ac, Genesis: &g,
 		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
