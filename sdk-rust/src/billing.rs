@@ -6,12 +6,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::error::Result;
 use crate::{call_with, self_address, vsys_struct, Address};
 
 /// The billing module's address (native module 4).
 pub const MODULE: Address = Address::module(4);
-/// The native token module's address (native module 1).
-pub const TOKEN_MODULE: Address = Address::module(1);
+/// The native token module's address (native module 1); see [`crate::token`].
+pub const TOKEN_MODULE: Address = crate::token::MODULE;
 
 vsys_struct! {
     /// Bytes held under one category ("storage", "code", "table/NAME", ...).
@@ -26,20 +27,19 @@ vsys_struct! {
         pub categories: Vec<CategoryBytes>,
     }
     struct BillArgs { address: Address }
-    struct BalanceArgs { address: Address, token: String }
 }
 
 /// The bill of any address.
-pub fn bill_of(addr: &Address) -> Result<Bill, String> {
+pub fn bill_of(addr: &Address) -> Result<Bill> {
     call_with(&MODULE, "bill", &BillArgs { address: *addr }, &[])
 }
 
 /// This contract's own bill.
-pub fn my_bill() -> Result<Bill, String> {
+pub fn my_bill() -> Result<Bill> {
     bill_of(&self_address())
 }
 
 /// This contract's balance of a token (the native coin pays deposits).
-pub fn my_balance(token: &str) -> Result<u128, String> {
-    call_with(&TOKEN_MODULE, "balance", &BalanceArgs { address: self_address(), token: String::from(token) }, &[])
+pub fn my_balance(token: &str) -> Result<u128> {
+    crate::token::my_balance(token)
 }
