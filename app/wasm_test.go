@@ -188,10 +188,10 @@ func TestWasmGasGolden(t *testing.T) {
 }
 
 var goldenWasmGas = []int64{
-	1370922, 39247, 39247, // upload counter, instantiate twice (with funds)
-	24599, 32787, // increment, call_other (WASM to WASM)
-	1351122, 46968, // upload token, instantiate (with funds)
-	46543, 39188, 39188, 47526, // issue, send, send, destroy
+	1404402, 39248, 39248, // upload counter, instantiate twice (with funds)
+	24631, 32829, // increment, call_other (WASM to WASM)
+	1368402, 46969, // upload token, instantiate (with funds)
+	46567, 39212, 39212, 47550, // issue, send, send, destroy
 }
 
 // TestLifecycleErrors: instantiate refuses unknown code and a reused

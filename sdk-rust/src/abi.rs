@@ -510,3 +510,14 @@ mod tests {
         crate::testing::parse_json(s).unwrap();
     }
 }
+
+#[cfg(test)]
+mod compat {
+    // the deprecated hand-written form still builds
+    crate::abi!("{\"name\":\"x\",\"methods\":[],\"events\":[]}");
+
+    #[test]
+    fn hand_written_abi() {
+        assert_eq!(ABI_JSON, "{\"name\":\"x\",\"methods\":[],\"events\":[]}");
+    }
+}

@@ -95,6 +95,20 @@ impl From<Error> for String {
     }
 }
 
+/// True if `s` has no `{` or `}` (a `fail!` message that needs no formatting).
+#[doc(hidden)]
+pub const fn __no_braces(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'{' || b[i] == b'}' {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Returns `Err(Error)` from the enclosing function: `fail!("text")`,
 /// `fail!("fmt {}", x)` or, with a code, `fail!(code = 3, "fmt {}", x)`.
 #[macro_export]
@@ -102,6 +116,13 @@ macro_rules! fail {
     (code = $code:expr, $($fmt:tt)+) => {
         return ::core::result::Result::Err($crate::Error::new($code, $crate::__private::format!($($fmt)+)).into())
     };
+    // a lone literal without braces: taken as is, no formatting code
+    ($msg:literal) => {{
+        const PLAIN: bool = $crate::error::__no_braces($msg);
+        return ::core::result::Result::Err(
+            if PLAIN { $crate::Error::msg($msg) } else { $crate::Error::msg($crate::__private::format!($msg)) }.into(),
+        );
+    }};
     ($($fmt:tt)+) => {
         return ::core::result::Result::Err($crate::Error::msg($crate::__private::format!($($fmt)+)).into())
     };
@@ -127,6 +148,13 @@ mod tests {
         if x == 5 {
             crate::fail!("five");
         }
+        if x == 6 {
+            crate::fail!("{{six}}");
+        }
+        let seven = 7;
+        if x == seven {
+            crate::fail!("{seven}");
+        }
         Ok(x)
     }
 
@@ -137,6 +165,8 @@ mod tests {
         let e = f(12).unwrap_err();
         assert_eq!((e.code(), e.message(), e.to_string().as_str()), (7, "x is 12, over 9", "E7: x is 12, over 9"));
         assert_eq!(f(5).unwrap_err(), Error::msg("five"));
+        assert_eq!(f(6).unwrap_err(), Error::msg("{six}"));
+        assert_eq!(f(7).unwrap_err(), Error::msg("7"));
         let s: String = Error::new(3, "m").context("payout").into();
         assert_eq!(s, "E3: payout: m");
         let callee = Error::msg("token.send: contract aborted: E4: insufficient funds");

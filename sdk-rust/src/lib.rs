@@ -37,6 +37,7 @@ pub mod encoding;
 pub mod error;
 #[macro_use]
 mod macros;
+pub use macros::__abi_bytes;
 pub mod token;
 pub mod typed;
 mod sys;

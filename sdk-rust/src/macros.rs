@@ -240,4 +240,32 @@ macro_rules! abi {
         #[used]
         static __VSYS_ABI: [u8; __VSYS_ABI_LEN] = __VSYS_ABI_BYTES;
     };
+    // Deprecated: a hand-written ABI (`abi!(include_str!("../abi.json"))`),
+    // kept so that older contracts build while they are converted (see
+    // sdk-rust/README.md, "Converting a contract"); contracts/check.sh
+    // refuses an abi.json in contracts/.
+    ($json:expr) => {
+        /// The contract's ABI (JSON, hand-written), also stored in the `vsys_abi` custom section.
+        pub const ABI_JSON: &str = $json;
+
+        #[cfg(target_arch = "wasm32")]
+        #[link_section = "vsys_abi"]
+        #[doc(hidden)]
+        #[used]
+        pub static __VSYS_ABI: [u8; ABI_JSON.len()] = $crate::__abi_bytes::<{ ABI_JSON.len() }>(ABI_JSON);
+    };
+}
+
+/// Copies a str into a byte array at compile time (for the deprecated
+/// hand-written form of [`abi!`]).
+#[doc(hidden)]
+pub const fn __abi_bytes<const N: usize>(s: &str) -> [u8; N] {
+    let b = s.as_bytes();
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = b[i];
+        i += 1;
+    }
+    out
 }

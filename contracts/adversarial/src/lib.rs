@@ -9,7 +9,7 @@ extern crate std;
 use alloc::string::String;
 use alloc::vec;
 use core::ptr::{read_volatile, write_volatile};
-use vsys_sdk::{events, Event, Result, abort, entry, storage, vsys_struct, Bytes};
+use vsys_sdk::{abort, entry, events, storage, vsys_struct, Bytes, Event, Result};
 
 vsys_sdk::abi!();
 

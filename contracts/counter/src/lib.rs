@@ -5,7 +5,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-use vsys_sdk::{events, Event, Result, entry, vsys_struct, Address, Item};
+use vsys_sdk::{entry, events, vsys_struct, Address, Event, Item, Result};
 
 vsys_sdk::abi!();
 

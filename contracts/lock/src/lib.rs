@@ -7,9 +7,10 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-use alloc::format;
 use alloc::string::String;
-use vsys_sdk::{events, Event, Result, block_height, block_time, caller, entry, token, funds, vsys_struct, Address, Item, Map};
+use vsys_sdk::{fail, 
+    block_height, block_time, caller, entry, events, funds, token, vsys_struct, Address, Event, Item, Map, Result,
+};
 
 vsys_sdk::abi!();
 
@@ -39,7 +40,7 @@ static LOCKS: Map<Address, Lock> = Map::new(b"l:");
 entry! {
     fn init(a: InitArgs) -> Result<()> {
         if TOKEN_MODULE.exists() {
-            return Err("already initialised".into());
+            fail!("already initialised");
         }
         TOKEN_MODULE.set(&a.token_module);
         Ok(())
@@ -51,21 +52,21 @@ entry! {
     fn lock(a: LockArgs) -> Result<()> {
         let mut coins = funds();
         if coins.is_empty() {
-            return Err("no funds attached".into());
+            fail!("no funds attached");
         }
         if coins.len() != 1 {
-            return Err("attach exactly one coin".into());
+            fail!("attach exactly one coin");
         }
         let coin = coins.remove(0);
         if coin.amount == 0 {
-            return Err("no funds attached".into());
+            fail!("no funds attached");
         }
         let owner = caller();
         let l = match LOCKS.get(&owner) {
             None => Lock { amount: coin.amount, token: coin.token.clone(), until_height: a.until_height, until_time: a.until_time },
             Some(old) => {
                 if old.token != coin.token {
-                    return Err(format!("already locking {}; withdraw first", old.token).into());
+                    fail!("already locking {}; withdraw first", old.token);
                 }
                 Lock {
                     amount: old.amount.checked_add(coin.amount).ok_or("amount overflow")?,
@@ -94,10 +95,10 @@ entry! {
         let l = LOCKS.get(&owner).ok_or("nothing locked")?;
         let (h, t) = (block_height(), block_time());
         if h < l.until_height || t < l.until_time {
-            return Err(format!(
+            fail!(
                 "locked until height {} and time {} (now height {}, time {})",
                 l.until_height, l.until_time, h, t
-            ).into());
+            );
         }
         LOCKS.remove(&owner);
         let module = TOKEN_MODULE.load("token module");

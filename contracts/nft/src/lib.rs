@@ -7,7 +7,7 @@ extern crate std;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use vsys_sdk::{events, Event, Result, caller, entry, vsys_struct, Address, Item, Map};
+use vsys_sdk::{fail, caller, entry, events, vsys_struct, Address, Event, Item, Map, Result};
 
 vsys_sdk::abi!();
 
@@ -44,7 +44,7 @@ fn token(id: &str) -> Result<Token> {
 entry! {
     fn init(a: InitArgs) -> Result<()> {
         if INFO.exists() {
-            return Err("already initialised".into());
+            fail!("already initialised");
         }
         INFO.set(&Info { name: a.name, issuer: caller(), count: 0 });
         Ok(())
@@ -55,16 +55,16 @@ entry! {
         let mut info = INFO.load("collection");
         let who = caller();
         if who != info.issuer {
-            return Err("only the issuer can mint".into());
+            fail!("only the issuer can mint");
         }
         if a.id.is_empty() || a.id.len() > MAX_ID_LEN {
-            return Err(alloc::format!("id must be 1 to {} bytes", MAX_ID_LEN).into());
+            fail!("id must be 1 to {} bytes", MAX_ID_LEN);
         }
         if a.uri.len() > MAX_URI_LEN {
-            return Err(alloc::format!("uri longer than {} bytes", MAX_URI_LEN).into());
+            fail!("uri longer than {} bytes", MAX_URI_LEN);
         }
         if TOKENS.has(&a.id) {
-            return Err(alloc::format!("token \"{}\" exists", a.id).into());
+            fail!("token \"{}\" exists", a.id);
         }
         info.count = info.count.checked_add(1).ok_or("too many tokens")?;
         INFO.set(&info);
@@ -79,7 +79,7 @@ entry! {
         let mut t = token(&a.id)?;
         let from = caller();
         if t.owner != from {
-            return Err("only the owner can transfer".into());
+            fail!("only the owner can transfer");
         }
         HOLDINGS.remove(&Holding { owner: from, id: a.id.clone() });
         HOLDINGS.set(&Holding { owner: a.to, id: a.id.clone() }, &1);

@@ -11,9 +11,9 @@ extern crate std;
 
 use alloc::format;
 use alloc::string::String;
-use vsys_sdk::{events, Event, Result, 
-    block_time, caller, ed25519_verify, encode_to_vec, entry, token, funds, self_address, vsys_struct, Address,
-    Bytes, Coin, Item, Map,
+use vsys_sdk::{fail, 
+    block_time, caller, ed25519_verify, encode_to_vec, entry, events, funds, self_address, token, vsys_struct,
+    Address, Bytes, Coin, Event, Item, Map, Result,
 };
 
 vsys_sdk::abi!();
@@ -85,7 +85,7 @@ fn pay(token: &str, to: Address, amount: u128) -> Result<()> {
 entry! {
     fn init(a: InitArgs) -> Result<()> {
         if TOKEN_MODULE.exists() {
-            return Err("already initialised".into());
+            fail!("already initialised");
         }
         TOKEN_MODULE.set(&a.token_module);
         NEXT_ID.set(&1);
@@ -97,10 +97,10 @@ entry! {
     fn create(a: CreateArgs) -> Result<u64> {
         let coin = one_coin()?;
         if a.creator_pubkey.len() != 32 {
-            return Err("creator_pubkey must be 32 bytes".into());
+            fail!("creator_pubkey must be 32 bytes");
         }
         if a.expires_at <= block_time() {
-            return Err("expires_at must be in the future".into());
+            fail!("expires_at must be in the future");
         }
         let id = NEXT_ID.get_or(1);
         NEXT_ID.set(&id.checked_add(1).ok_or("too many channels")?);
@@ -128,16 +128,16 @@ entry! {
         let coin = one_coin()?;
         let mut c = channel(a.id)?;
         if caller() != c.creator {
-            return Err("only the creator can charge".into());
+            fail!("only the creator can charge");
         }
         if c.closed {
-            return Err("channel closed".into());
+            fail!("channel closed");
         }
         if coin.token != c.token {
-            return Err(format!("channel holds {}, not {}", c.token, coin.token).into());
+            fail!("channel holds {}, not {}", c.token, coin.token);
         }
         if a.expires_at < c.expires_at {
-            return Err("expires_at cannot move earlier".into());
+            fail!("expires_at cannot move earlier");
         }
         c.deposit = c.deposit.checked_add(coin.amount).ok_or("deposit overflow")?;
         c.expires_at = a.expires_at;
@@ -152,29 +152,29 @@ entry! {
     fn collect(a: CollectArgs) -> Result<u128> {
         let mut c = channel(a.id)?;
         if caller() != c.recipient {
-            return Err("only the recipient can collect".into());
+            fail!("only the recipient can collect");
         }
         if c.closed {
-            return Err("channel closed".into());
+            fail!("channel closed");
         }
         if block_time() >= c.expires_at {
-            return Err("channel expired".into());
+            fail!("channel expired");
         }
         if a.amount > c.deposit {
-            return Err(format!("receipt of {} exceeds the deposit of {}", a.amount, c.deposit).into());
+            fail!("receipt of {} exceeds the deposit of {}", a.amount, c.deposit);
         }
         if a.amount <= c.collected {
-            return Err(format!("nothing to collect: {} already collected", c.collected).into());
+            fail!("nothing to collect: {} already collected", c.collected);
         }
         let mut pk = [0u8; 32];
         pk.copy_from_slice(&c.creator_pubkey);
         if a.signature.len() != 64 {
-            return Err("signature must be 64 bytes".into());
+            fail!("signature must be 64 bytes");
         }
         let mut sig = [0u8; 64];
         sig.copy_from_slice(&a.signature);
         if !ed25519_verify(&pk, &receipt_message(self_address(), a.id, a.amount), &sig) {
-            return Err("invalid signature".into());
+            fail!("invalid signature");
         }
         let payout = a.amount - c.collected;
         c.collected = a.amount;
@@ -189,11 +189,11 @@ entry! {
     fn expire(a: IdArgs) -> Result<u128> {
         let mut c = channel(a.id)?;
         if c.closed {
-            return Err("channel closed".into());
+            fail!("channel closed");
         }
         let now = block_time();
         if now < c.expires_at {
-            return Err(format!("channel open until {} (now {})", c.expires_at, now).into());
+            fail!("channel open until {} (now {})", c.expires_at, now);
         }
         let refund = c.deposit - c.collected;
         c.closed = true;

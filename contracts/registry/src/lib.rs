@@ -13,7 +13,7 @@ extern crate std;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use vsys_sdk::{events, Event, Result, block_time, caller, db, entry, table, vsys_struct, Address, Bytes};
+use vsys_sdk::{fail, block_time, caller, db, entry, events, table, vsys_struct, Address, Bytes, Event, Result};
 
 vsys_sdk::abi!(tables = [Item]);
 
@@ -65,14 +65,14 @@ fn load(id: &str) -> Result<Item> {
 fn owned(id: &str) -> Result<Item> {
     let it = load(id)?;
     if it.owner != caller() {
-        return Err("only the owner can change an item".into());
+        fail!("only the owner can change an item");
     }
     Ok(it)
 }
 
 fn check_limit(limit: u32) -> Result<()> {
     if limit > db::MAX_LIMIT {
-        return Err(format!("limit at most {}", db::MAX_LIMIT).into());
+        fail!("limit at most {}", db::MAX_LIMIT);
     }
     Ok(())
 }
@@ -92,13 +92,13 @@ entry! {
     /// "registered".
     fn register(a: RegisterArgs) -> Result<()> {
         if a.id.is_empty() || a.id.len() > MAX_ID_LEN {
-            return Err(format!("id must be 1 to {} bytes", MAX_ID_LEN).into());
+            fail!("id must be 1 to {} bytes", MAX_ID_LEN);
         }
         if a.note.as_ref().map_or(false, |n| n.len() > MAX_NOTE_LEN) {
-            return Err(format!("note longer than {} bytes", MAX_NOTE_LEN).into());
+            fail!("note longer than {} bytes", MAX_NOTE_LEN);
         }
         if Item::get(&a.id)?.is_some() {
-            return Err(format!("item \"{}\" exists", a.id).into());
+            fail!("item \"{}\" exists", a.id);
         }
         let now = block_time();
         let owner = caller();
@@ -111,11 +111,11 @@ entry! {
     /// Owner only: sets the status of item id to registered, in_transit, delivered or lost.
     fn set_status(a: SetStatusArgs) -> Result<()> {
         if !STATUSES.contains(&a.status.as_str()) {
-            return Err(format!("unknown status \"{}\" (registered, in_transit, delivered, lost)", a.status).into());
+            fail!("unknown status \"{}\" (registered, in_transit, delivered, lost)", a.status);
         }
         let mut it = owned(&a.id)?;
         if it.status == a.status {
-            return Err(format!("item \"{}\" is already {}", a.id, a.status).into());
+            fail!("item \"{}\" is already {}", a.id, a.status);
         }
         let from = core::mem::replace(&mut it.status, a.status.clone());
         it.updated = block_time();
@@ -128,7 +128,7 @@ entry! {
     fn transfer(a: TransferArgs) -> Result<()> {
         let mut it = owned(&a.id)?;
         if a.to == it.owner {
-            return Err("already the owner".into());
+            fail!("already the owner");
         }
         let from = it.owner;
         it.owner = a.to;

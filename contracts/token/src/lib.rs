@@ -8,7 +8,7 @@ extern crate std;
 
 use alloc::format;
 use alloc::string::String;
-use vsys_sdk::{events, Event, Result, caller, entry, vsys_struct, Address, Item, Map};
+use vsys_sdk::{fail, caller, entry, events, vsys_struct, Address, Event, Item, Map, Result};
 
 vsys_sdk::abi!();
 
@@ -44,7 +44,7 @@ pub const MAX_NAME_LEN: usize = 64;
 
 fn positive(amount: u128) -> Result<()> {
     if amount == 0 {
-        return Err("amount must be positive".into());
+        fail!("amount must be positive");
     }
     Ok(())
 }
@@ -71,16 +71,16 @@ fn credit(who: &Address, amount: u128) -> Result<()> {
 entry! {
     fn init(a: InitArgs) -> Result<()> {
         if INFO.exists() {
-            return Err("already initialised".into());
+            fail!("already initialised");
         }
         if a.symbol.is_empty() || a.symbol.len() > MAX_SYMBOL_LEN {
-            return Err(format!("symbol must be 1 to {} bytes", MAX_SYMBOL_LEN).into());
+            fail!("symbol must be 1 to {} bytes", MAX_SYMBOL_LEN);
         }
         if a.name.is_empty() || a.name.len() > MAX_NAME_LEN {
-            return Err(format!("name must be 1 to {} bytes", MAX_NAME_LEN).into());
+            fail!("name must be 1 to {} bytes", MAX_NAME_LEN);
         }
         if a.decimals > MAX_DECIMALS {
-            return Err(format!("decimals must be at most {}", MAX_DECIMALS).into());
+            fail!("decimals must be at most {}", MAX_DECIMALS);
         }
         positive(a.max_supply).map_err(|_| String::from("max_supply must be positive"))?;
         INFO.set(&Info {
@@ -100,11 +100,11 @@ entry! {
         let mut info = INFO.load("token");
         let who = caller();
         if who != info.issuer {
-            return Err("only the issuer can issue".into());
+            fail!("only the issuer can issue");
         }
         let supply = match info.supply.checked_add(a.amount) {
             Some(s) if s <= info.max_supply => s,
-            _ => return Err(format!("issue exceeds max supply: supply {}, max {}", info.supply, info.max_supply).into()),
+            _ => fail!("issue exceeds max supply: supply {}, max {}", info.supply, info.max_supply),
         };
         info.supply = supply;
         INFO.set(&info);
