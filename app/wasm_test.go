@@ -190,8 +190,8 @@ func TestWasmGasGolden(t *testing.T) {
 var goldenWasmGas = []int64{
 	1404402, 39248, 39248, // upload counter, instantiate twice (with funds)
 	24631, 32829, // increment, call_other (WASM to WASM)
-	1368402, 46969, // upload token, instantiate (with funds)
-	46567, 39212, 39212, 47550, // issue, send, send, destroy
+	1375642, 46980, // upload token, instantiate (with funds)
+	46578, 39223, 39223, 47561, // issue, send, send, destroy
 }
 
 // TestLifecycleErrors: instantiate refuses unknown code and a reused
