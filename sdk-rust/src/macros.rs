@@ -209,6 +209,64 @@ macro_rules! events {
 /// vsys_sdk::abi!();                       // no tables
 /// vsys_sdk::abi!(tables = [Item]);        // table! types, listed for clients
 /// ```
+///
+/// A whole (tiny) contract, and what it generates:
+///
+/// ```
+/// use vsys_sdk::Result;
+/// vsys_sdk::vsys_struct! { pub struct Stats { pub wins: u64, pub losses: u64 } }
+/// vsys_sdk::entry! {
+///     /// Wins and losses.
+///     #[view]
+///     fn stats() -> Result<Stats> { Ok(Stats { wins: 1, losses: 2 }) }
+/// }
+/// vsys_sdk::abi!();
+/// assert_eq!(ABI_JSON, r#"{"name":"vsys-sdk","methods":[{"name":"stats","args":"struct{}","result":"struct{wins:u64,losses:u64}","readonly":true,"doc":"Wins and losses."}],"events":[]}"#);
+/// ```
+///
+/// What the chain would refuse does not build. A result type without an
+/// ABI type (a tuple):
+///
+/// ```compile_fail
+/// use vsys_sdk::Result;
+/// vsys_sdk::entry! {
+///     fn stats() -> Result<(u64, u64)> { Ok((1, 2)) }
+/// }
+/// vsys_sdk::abi!();
+/// ```
+///
+/// Two entry points of the same name (descriptions written by hand here;
+/// `entry!` cannot define two functions of one name anyway):
+///
+/// ```compile_fail
+/// use vsys_sdk::abi::{Entry, Type};
+/// const __VSYS_ENTRIES: &[Entry] = &[
+///     Entry { name: "stats", args: Type::UNIT, result: &Type::U64, readonly: true, doc: "" },
+///     Entry { name: "stats", args: Type::UNIT, result: &Type::U64, readonly: true, doc: "" },
+/// ];
+/// vsys_sdk::abi!();
+/// ```
+///
+/// `#[view]` on `init`:
+///
+/// ```compile_fail
+/// use vsys_sdk::Result;
+/// vsys_sdk::entry! {
+///     #[view]
+///     fn init() -> Result<()> { Ok(()) }
+/// }
+/// vsys_sdk::abi!();
+/// ```
+///
+/// Arguments that are not a struct:
+///
+/// ```compile_fail
+/// use vsys_sdk::Result;
+/// vsys_sdk::entry! {
+///     fn bump(by: u64) -> Result<u64> { Ok(by) }
+/// }
+/// vsys_sdk::abi!();
+/// ```
 #[macro_export]
 macro_rules! abi {
     () => {
