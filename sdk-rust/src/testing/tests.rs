@@ -173,6 +173,39 @@ fn funds_and_token_module() {
     assert_eq!(balance(alice, "VSYS"), 60);
 }
 
+/// One entry! per module: the token client test has its own.
+mod token_client {
+    use super::*;
+    use crate::AbiType;
+
+    crate::vsys_struct! {
+        pub struct PayArgs { pub to: Address, pub amount: u128 }
+    }
+
+    crate::entry! {
+        fn pay(a: PayArgs) -> crate::Result<u128> {
+            crate::token::send(crate::token::NATIVE, &a.to, a.amount).map_err(|e| e.context("pay"))?;
+            crate::token::my_balance(crate::token::NATIVE)
+        }
+    }
+
+    #[test]
+    fn token_client() {
+        reset();
+        install_token_module(crate::token::MODULE);
+        let alice = addr("alice");
+        set_caller(alice);
+        set_balance(alice, "VSYS", 100);
+        assert_eq!(exec_with_funds(pay, &PayArgs { to: addr("bob"), amount: 30 }, &[coin("VSYS", 50)]), Ok(20u128));
+        assert_eq!(balance(addr("bob"), "VSYS"), 30);
+        let e = exec_with_funds::<_, u128>(pay, &PayArgs { to: addr("bob"), amount: 30 }, &[coin("VSYS", 5)]).unwrap_err();
+        assert!(e.starts_with("pay: insufficient funds"), "{}", e);
+        // the client's argument structs encode as the module's
+        assert_eq!(crate::token::SendArgs::abi_type(), "struct{token:string,to:address,amount:u128}");
+        assert_eq!(crate::token::BalanceArgs::abi_type(), "struct{address:address,token:string}");
+    }
+}
+
 #[test]
 fn hashes_and_signatures() {
     reset();
