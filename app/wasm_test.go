@@ -189,10 +189,10 @@ func TestWasmGasGolden(t *testing.T) {
 }
 
 var goldenWasmGas = []int64{
-	1374162, 59139, 59139, // upload counter, instantiate twice (with funds)
-	44599, 72787, // increment, call_other (WASM to WASM)
-	1347922, 66860, // upload token, instantiate (with funds)
-	66435, 59080, 59080, 67418, // issue, send, send, destroy
+	1407642, 59140, 59140, // upload counter, instantiate twice (with funds)
+	44631, 72829, // increment, call_other (WASM to WASM)
+	1372442, 66872, // upload token, instantiate (with funds)
+	66470, 59115, 59115, 67453, // issue, send, send, destroy
 	// Every instance pays its 2 initial memory pages (20,000 gas);
 	// call_other runs two.
 }

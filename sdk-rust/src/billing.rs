@@ -14,12 +14,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::error::Result;
 use crate::{call_with, encode_to_vec, self_address, vsys_struct, Address, Encode};
 
 /// The billing module's address (native module 4).
 pub const MODULE: Address = Address::module(4);
-/// The native token module's address (native module 1).
-pub const TOKEN_MODULE: Address = Address::module(1);
+/// The native token module's address (native module 1); see [`crate::token`].
+pub const TOKEN_MODULE: Address = crate::token::MODULE;
 
 vsys_struct! {
     /// Bytes held under one category ("storage", "code", "table/NAME", ...).
@@ -45,26 +46,25 @@ vsys_struct! {
         pub quota_bytes: u64,
     }
     struct BillArgs { address: Address }
-    struct BalanceArgs { address: Address, token: String }
 }
 
 /// The bill of any address.
-pub fn bill_of(addr: &Address) -> Result<Bill, String> {
+pub fn bill_of(addr: &Address) -> Result<Bill> {
     call_with(&MODULE, "bill", &BillArgs { address: *addr }, &[])
 }
 
 /// This contract's own bill.
-pub fn my_bill() -> Result<Bill, String> {
+pub fn my_bill() -> Result<Bill> {
     bill_of(&self_address())
 }
 
-/// This contract's balance of a token.
-pub fn my_balance(token: &str) -> Result<u128, String> {
-    call_with(&TOKEN_MODULE, "balance", &BalanceArgs { address: self_address(), token: String::from(token) }, &[])
+/// This contract's balance of a token (the native coin pays deposits).
+pub fn my_balance(token: &str) -> Result<u128> {
+    crate::token::my_balance(token)
 }
 
 /// The chain's billing parameters.
-pub fn params() -> Result<Params, String> {
+pub fn params() -> Result<Params> {
     call_with(&MODULE, "params", &(), &[])
 }
 
@@ -78,6 +78,6 @@ pub const fn deposit_for(key_len: usize, value_len: usize, price: u128) -> u128 
 }
 
 /// [`deposit_for`] of an encoded `value` under `key`, at the chain's price.
-pub fn deposit_for_entry<V: Encode + ?Sized>(key: &[u8], value: &V) -> Result<u128, String> {
+pub fn deposit_for_entry<V: Encode + ?Sized>(key: &[u8], value: &V) -> Result<u128> {
     Ok(deposit_for(key.len(), encode_to_vec(value).len(), params()?.storage_price_per_byte))
 }

@@ -13,12 +13,13 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-use alloc::format;
 use alloc::string::String;
 use vsys_sdk::billing::{deposit_for, params};
-use vsys_sdk::{call_with, caller, emit, encode_to_vec, entry, funds, vsys_struct, Address, Item, Map};
+use vsys_sdk::{
+    caller, encode_to_vec, entry, events, fail, funds, token, vsys_struct, Address, Event, Item, Map, Result,
+};
 
-vsys_sdk::abi!(include_str!("../abi.json"));
+vsys_sdk::abi!();
 
 vsys_struct! {
     pub struct InitArgs { pub token_module: Address }
@@ -31,10 +32,24 @@ vsys_struct! {
     /// (or is refunded) their bytes.
     pub struct EscrowKey { pub depositor: Address, pub seq: u64 }
     pub struct Escrow { pub beneficiary: Address, pub token: String, pub amount: u128 }
-    /// The token module's `send` arguments.
-    pub struct TokenSend { pub token: String, pub to: Address, pub amount: u128 }
-    pub struct DepositedEvent { pub depositor: Address, pub seq: u64, pub beneficiary: Address, pub token: String, pub amount: u128 }
-    pub struct ClosedEvent { pub depositor: Address, pub seq: u64, pub to: Address, pub token: String, pub amount: u128, pub released: bool }
+}
+
+events! {
+    pub struct DepositedEvent as "deposited" {
+        pub depositor: Address,
+        pub seq: u64,
+        pub beneficiary: Address,
+        pub token: String,
+        pub amount: u128,
+    }
+    pub struct ClosedEvent as "closed" {
+        pub depositor: Address,
+        pub seq: u64,
+        pub to: Address,
+        pub token: String,
+        pub amount: u128,
+        pub released: bool,
+    }
 }
 
 static TOKEN_MODULE: Item<Address> = Item::new(b"token_module");
@@ -43,55 +58,70 @@ static ESCROWS: Map<EscrowKey, Escrow> = Map::new(b"e:");
 /// "n:" ‖ depositor → the depositor's next seq.
 static NEXT: Map<Address, u64> = Map::new(b"n:");
 
-fn close(seq: u64, release: bool) -> Result<u128, String> {
+fn close(seq: u64, release: bool) -> Result<u128> {
     let depositor = caller();
     let key = EscrowKey { depositor, seq };
-    let e = ESCROWS.get(&key).ok_or_else(|| format!("no escrow {} of {}", seq, depositor))?;
+    let e = match ESCROWS.get(&key) {
+        Some(e) => e,
+        None => fail!("no escrow {} of {}", seq, depositor),
+    };
     ESCROWS.remove(&key);
     let to = if release { e.beneficiary } else { depositor };
     let module = TOKEN_MODULE.load("token module");
-    let send = TokenSend { token: e.token.clone(), to, amount: e.amount };
-    call_with::<_, ()>(&module, "send", &send, &[]).map_err(|err| format!("payout failed: {}", err))?;
-    emit("closed", &ClosedEvent { depositor, seq, to, token: e.token, amount: e.amount, released: release });
+    token::Client::at(module).send(&e.token, &to, e.amount).map_err(|err| err.context("payout failed"))?;
+    ClosedEvent { depositor, seq, to, token: e.token, amount: e.amount, released: release }.emit();
     Ok(e.amount)
 }
 
 entry! {
-    fn init(a: InitArgs) -> Result<(), String> {
+    fn init(a: InitArgs) -> Result<()> {
         if TOKEN_MODULE.exists() {
-            return Err(String::from("already initialised"));
+            fail!("already initialised");
         }
         TOKEN_MODULE.set(&a.token_module);
         Ok(())
     }
 
-    fn deposit(a: DepositArgs) -> Result<u64, String> {
+    /// Holds the one coin attached as funds for beneficiary until the caller (the depositor)
+    /// releases or cancels it; returns the escrow's number among the depositor's. The storage
+    /// deposit for its record comes from the signer, never from the escrowed coins (deposit_cost
+    /// tells how much).
+    fn deposit(a: DepositArgs) -> Result<u64> {
         let mut coins = funds();
         if coins.len() != 1 || coins[0].amount == 0 {
-            return Err(String::from("attach exactly one coin"));
+            fail!("attach exactly one coin");
         }
         let coin = coins.remove(0);
         let depositor = caller();
         let seq = NEXT.get_or(&depositor, 0);
         NEXT.set(&depositor, &(seq + 1));
         ESCROWS.set(&EscrowKey { depositor, seq }, &Escrow { beneficiary: a.beneficiary, token: coin.token.clone(), amount: coin.amount });
-        emit("deposited", &DepositedEvent { depositor, seq, beneficiary: a.beneficiary, token: coin.token, amount: coin.amount });
+        DepositedEvent { depositor, seq, beneficiary: a.beneficiary, token: coin.token, amount: coin.amount }.emit();
         Ok(seq)
     }
 
-    fn release(a: SeqArgs) -> Result<u128, String> {
+    /// The depositor pays escrow seq to its beneficiary; returns the amount. The record's storage
+    /// deposit goes back to whoever paid it.
+    fn release(a: SeqArgs) -> Result<u128> {
         close(a.seq, true)
     }
 
-    fn cancel(a: SeqArgs) -> Result<u128, String> {
+    /// The depositor takes escrow seq back, all of it; returns the amount. The record's storage
+    /// deposit goes back to whoever paid it.
+    fn cancel(a: SeqArgs) -> Result<u128> {
         close(a.seq, false)
     }
 
-    fn get(a: GetArgs) -> Result<Option<Escrow>, String> {
+    /// An open escrow.
+    #[view]
+    fn get(a: GetArgs) -> Result<Option<Escrow>> {
         Ok(ESCROWS.get(&EscrowKey { depositor: a.depositor, seq: a.seq }))
     }
 
-    fn deposit_cost(a: CostArgs) -> Result<u128, String> {
+    /// The storage deposit (native coin) a deposit of token by depositor would lock from its
+    /// signer, at the chain's price: the record, and the depositor's counter on a first deposit.
+    #[view]
+    fn deposit_cost(a: CostArgs) -> Result<u128> {
         let price = params()?.storage_price_per_byte;
         let seq = NEXT.get_or(&a.depositor, 0);
         let record = Escrow { beneficiary: a.depositor, token: a.token, amount: 0 };
@@ -109,6 +139,7 @@ entry! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
     use vsys_sdk::billing::Params;
     use vsys_sdk::testing::{self, addr, coin};
     use vsys_sdk::AbiType;
