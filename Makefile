@@ -42,10 +42,11 @@ contracts-repro: ## build the contracts twice from clean and require byte-identi
 	@scripts/install-rust.sh
 	@scripts/contracts-sha256.sh
 
-contracts-test: ## native tests of sdk-rust and the example contracts against the SDK's mock host
+contracts-test: ## native tests of sdk-rust and the example contracts against the SDK's mock host; a template contract made, built and checked outside the repository
 	@scripts/install-rust.sh
 	cd sdk-rust && RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo test --offline
 	cd contracts && RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo test --offline
+	scripts/new-contract-test.sh
 
 clean:
 	rm -rf bin .vsys-dev contracts/artifacts contracts/target sdk-rust/target

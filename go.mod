@@ -88,7 +88,7 @@ require (
 	go.uber.org/multierr v1.10.0 // indirect
 	golang.org/x/crypto v0.33.0
 	golang.org/x/exp v0.0.0-20240719175910-8a7402abbf56 // indirect
-	golang.org/x/net v0.35.0 // indirect
+	golang.org/x/net v0.35.0
 	golang.org/x/sync v0.11.0 // indirect
 	golang.org/x/sys v0.44.0 // indirect
 	golang.org/x/term v0.29.0

@@ -2,17 +2,15 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cometbft/cometbft/libs/log"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
-	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
@@ -49,10 +47,15 @@ func accountKey(a address.Address) []byte {
 type Options struct {
 	Logger       log.Logger
 	Metrics      *Metrics // nil: no metrics
-	TxCacheSize  int      // decoded, signature-checked txs kept between CheckTx and FinalizeBlock
+	TxCacheBytes int64    // decoded, signature-checked txs kept between CheckTx and FinalizeBlock; 0: DefaultTxCacheBytes
 	KeepVersions int64    // 0 keeps every version; N keeps the last N
 	VMCacheDir   string   // wazero's on-disk compilation cache; empty: memory only
 	VMCacheSize  int      // compiled contracts kept in memory
+
+	// What one sender may park in the mempool ahead of its next nonce
+	// (mempool.go); 0: DefaultMaxParkedTxs, DefaultMaxParkedBytes.
+	MaxParkedTxs   int
+	MaxParkedBytes int64
 }
 
 // chainInfo is what genesis fixes. It is written once, at InitChain or at
@@ -81,11 +84,17 @@ type App struct {
 	// Only the ABCI goroutine touches these (the local client serialises
 	// ABCI calls).
 	check   *state.Cache // CheckTx's view: last commit plus accepted mempool txs
-	txCache *lru.Cache[[32]byte, *tx.Tx]
+	txCache *txCache
+	parked  map[address.Address]parked // CheckTx's count of what each sender has waiting
 	block   router.Block
 	// What the last FinalizeBlock did, for Commit's log line.
 	blockTxs int
 	blockGas uint64
+
+	queries queryStats // vsys_call and vsys_estimateGas, from RPC goroutines
+	// lastTime is the header time of the last committed block (Unix ns;
+	// 0 until this process commits one), the time Simulate runs at.
+	lastTime atomic.Int64
 }
 
 // New returns an app over store. The router is built from the chain's
@@ -94,14 +103,16 @@ func New(store *state.Store, opts Options) (*App, error) {
 	if opts.Logger == nil {
 		opts.Logger = log.NewNopLogger()
 	}
-	if opts.TxCacheSize <= 0 {
-		opts.TxCacheSize = 200_000
+	if opts.TxCacheBytes <= 0 {
+		opts.TxCacheBytes = DefaultTxCacheBytes
 	}
-	cache, err := lru.New[[32]byte, *tx.Tx](opts.TxCacheSize)
-	if err != nil {
-		return nil, err
+	if opts.MaxParkedTxs <= 0 {
+		opts.MaxParkedTxs = DefaultMaxParkedTxs
 	}
-	a := &App{store: store, opts: opts, log: opts.Logger, txCache: cache}
+	if opts.MaxParkedBytes <= 0 {
+		opts.MaxParkedBytes = DefaultMaxParkedBytes
+	}
+	a := &App{store: store, opts: opts, log: opts.Logger, txCache: newTxCache(opts.TxCacheBytes), parked: map[address.Address]parked{}}
 	if store.Version() > 0 {
 		view, err := store.At(store.Version())
 		if err != nil {
@@ -122,7 +133,8 @@ func New(store *state.Store, opts Options) (*App, error) {
 }
 
 func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *billing.Module, *staking.Module) {
-	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes)})
+	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes),
+		MaxCallMemoryPages: p.MaxCallMemoryPages})
 	r.Register("token", token.Address, token.New())
 	r.SetFundsMover(token.MoveFunds)
 	r.Register(database.Name, database.Address, database.New())
@@ -272,29 +284,6 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	return &abci.ResponseInitChain{AppHash: a.store.WorkingHash()}, nil
 }
 
-// decode returns the decoded, signature-checked tx for raw, from the cache
-// when CheckTx (or an earlier block) already did the work. Only txs whose
-// signature verified are cached, keyed by the hash of all their bytes, so
-// a hit is exactly as good as a fresh check.
-func (a *App) decode(raw []byte, maxBytes uint32) (*tx.Tx, error) {
-	if len(raw) > int(maxBytes) {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), maxBytes)
-	}
-	h := sha256.Sum256(raw)
-	if t, ok := a.txCache.Get(h); ok {
-		return t, nil
-	}
-	t, err := tx.Decode(raw)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.VerifySignature(); err != nil {
-		return nil, err
-	}
-	a.txCache.Add(h, t)
-	return t, nil
-}
-
 // distributeFees pays the block's fees out of the fee collector to its
 // proposer and the validators that signed the previous block (billing's
 // rule). A block without a proposer (tests driving the app directly)
@@ -316,89 +305,62 @@ func (a *App) distributeFees(kv state.KV, req *abci.RequestFinalizeBlock) error 
 	return err
 }
 
-// Precheck decodes raw and verifies its signature outside ABCI's lock, and
-// caches the result so that CheckTx and FinalizeBlock skip both. The
-// JSON-RPC server calls it on every submitted tx: its HTTP goroutines
-// verify in parallel while CometBFT serialises CheckTx calls.
-func (a *App) Precheck(raw []byte) error {
-	ci, _ := a.chainInfo()
-	if ci.chainID == "" { // before genesis: CheckTx will answer
-		return nil
-	}
-	_, err := a.decode(raw, ci.params.MaxTxBytes)
-	return err
-}
-
-// decodeBlock decodes a block's txs, verifying uncached signatures in
-// parallel: verification is a pure function, so parallelism cannot change
-// any result.
-func (a *App) decodeBlock(txs [][]byte, maxBytes uint32) ([]*tx.Tx, []error) {
-	out := make([]*tx.Tx, len(txs))
-	errs := make([]error, len(txs))
-	var missing []int
-	for i, raw := range txs {
-		if t, ok := a.txCache.Get(sha256.Sum256(raw)); ok {
-			out[i] = t
-		} else {
-			missing = append(missing, i)
-		}
-	}
-	if len(missing) == 0 {
-		return out, errs
-	}
-	workers := min(runtime.GOMAXPROCS(0), len(missing))
-	var wg sync.WaitGroup
-	next := make(chan int, len(missing))
-	for _, i := range missing {
-		next <- i
-	}
-	close(next)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i], errs[i] = a.decode(txs[i], maxBytes)
-			}
-		}()
-	}
-	wg.Wait()
-	return out, errs
-}
-
-// ante checks what can be checked without running calls, and on success
-// bumps the nonce and takes the maximum fee (gas_limit × gas_price) from
-// the sender; deliver refunds what the tx did not use.
+// ante is the mempool's admission check (CheckTx): admit with the tx's
+// own gas limit, then it holds the maximum fee (gas_limit × gas_price) on
+// the check state, so that the sender's next tx is checked against what
+// is left. Delivery never moves the maximum fee: see execute.
 func ante(kv state.KV, ci *chainInfo, t *tx.Tx) error {
+	maxFee, err := admit(kv, ci, t, t.Body.GasLimit, t.Body.GasLimit)
+	if err != nil {
+		return err
+	}
+	if err := token.LedgerAt(kv).Transfer(t.Sender(), FeeCollector, ci.native, maxFee); err != nil {
+		return fmt.Errorf("%w: fee up to %s %s: %v", ErrInsufficientFee, maxFee, ci.native, err)
+	}
+	return nil
+}
+
+// admit checks what can be checked without running calls, for a tx run
+// with gasLimit: chain id, gas price, intrinsic ≤ gasLimit ≤ max_gas_per_tx,
+// the nonce, and that the sender's native balance covers payFor ×
+// gas_price (payFor is gasLimit, except in the first pass of Simulate).
+// On success it bumps the nonce and returns gasLimit × gas_price. It moves
+// no coin: the fee is taken after the calls (execute), so what the calls
+// see, and therefore the gas they use, cannot depend on the gas limit.
+func admit(kv state.KV, ci *chainInfo, t *tx.Tx, gasLimit, payFor uint64) (codec.U128, error) {
 	b := &t.Body
 	p := &ci.params
 	if b.ChainID != ci.chainID {
-		return fmt.Errorf("%w: tx is for %q, this chain is %q", ErrWrongChain, b.ChainID, ci.chainID)
+		return codec.U128{}, fmt.Errorf("%w: tx is for %q, this chain is %q", ErrWrongChain, b.ChainID, ci.chainID)
 	}
 	if b.GasPrice.Cmp(p.MinGasPrice) < 0 {
-		return fmt.Errorf("%w: %s < %s", ErrGasPriceTooLow, b.GasPrice, p.MinGasPrice)
+		return codec.U128{}, fmt.Errorf("%w: %s < %s", ErrGasPriceTooLow, b.GasPrice, p.MinGasPrice)
 	}
 	intrinsic := IntrinsicGas(&p.Costs, len(t.Bytes()))
-	if b.GasLimit < intrinsic || b.GasLimit > p.MaxGasPerTx {
-		return fmt.Errorf("%w: gas limit %d, need at least %d (intrinsic) and at most %d", ErrGasLimit, b.GasLimit, intrinsic, p.MaxGasPerTx)
+	if gasLimit < intrinsic || gasLimit > p.MaxGasPerTx {
+		return codec.U128{}, fmt.Errorf("%w: gas limit %d, need at least %d (intrinsic) and at most %d", ErrGasLimit, gasLimit, intrinsic, p.MaxGasPerTx)
 	}
 	sender := t.Sender()
 	nonce, err := Nonce(kv, sender)
 	if err != nil {
-		return err
+		return codec.U128{}, err
 	}
 	if b.Nonce != nonce {
-		return fmt.Errorf("%w: account %s expects nonce %d, tx has %d", ErrBadNonce, sender, nonce, b.Nonce)
+		return codec.U128{}, fmt.Errorf("%w: account %s expects nonce %d, tx has %d", ErrBadNonce, sender, nonce, b.Nonce)
 	}
-	maxFee, err := b.GasPrice.Mul64(b.GasLimit)
+	maxFee, err := b.GasPrice.Mul64(gasLimit)
 	if err != nil {
-		return fmt.Errorf("%w: gas_limit × gas_price: %v", ErrInsufficientFee, err)
+		return codec.U128{}, fmt.Errorf("%w: gas_limit × gas_price: %v", ErrInsufficientFee, err)
 	}
-	ledger := token.LedgerAt(kv)
-	if err := ledger.Transfer(sender, FeeCollector, ci.native, maxFee); err != nil {
-		return fmt.Errorf("%w: fee up to %s %s: %v", ErrInsufficientFee, maxFee, ci.native, err)
+	need, _ := b.GasPrice.Mul64(payFor) // payFor ≤ gasLimit
+	bal, err := token.LedgerAt(kv).Balance(sender, ci.native)
+	if err != nil {
+		return codec.U128{}, err
 	}
-	return setNonce(kv, sender, nonce+1)
+	if bal.Cmp(need) < 0 {
+		return codec.U128{}, fmt.Errorf("%w: fee up to %s %s: %s has %s", ErrInsufficientFee, need, ci.native, sender, bal)
+	}
+	return maxFee, setNonce(kv, sender, nonce+1)
 }
 
 // IntrinsicGas is what every tx pays before its first call: a base, its
@@ -434,14 +396,20 @@ type Outcome struct {
 	DepositLocked, DepositReturned codec.U128
 }
 
-// execute runs an ante-checked tx on kv: calls on a cache that is kept
-// only if every call succeeds, then the refund of unused gas. The fee for
-// gas used stays with the fee collector whatever the calls did.
-func execute(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, block router.Block) Outcome {
+// execute runs an admitted tx on kv with gasLimit: its calls on a cache,
+// then the fee, gas_used × gas_price, from the sender. The fee comes from
+// what the calls left; if they left too little, their writes are
+// discarded and the fee comes from the state before them, which admit
+// checked covers gasLimit × gas_price. Nothing the calls see depends on
+// gasLimit (no fee is held while they run), so a tx run with any limit
+// at or above the gas it uses uses the same gas: the estimate is exact.
+// The fee stays with the fee collector whatever the calls did. ctx stops
+// the WASM of a simulation; blocks pass context.Background().
+func execute(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, gasLimit uint64, block router.Block) Outcome {
 	b := &t.Body
-	meter := gas.NewMeter(b.GasLimit)
-	_ = meter.Consume(IntrinsicGas(r.Costs(), len(t.Bytes())), "intrinsic") // ante checked it fits
-	env := &router.Env{Block: block, Origin: t.Sender(), Gas: meter}
+	meter := gas.NewMeter(gasLimit)
+	_ = meter.Consume(IntrinsicGas(r.Costs(), len(t.Bytes())), "intrinsic") // admit checked it fits
+	env := &router.Env{Block: block, Origin: t.Sender(), Gas: meter, Ctx: ctx}
 	calls := state.NewCache(kv)
 	var out Outcome
 	for i, c := range b.Calls {
@@ -456,6 +424,22 @@ func execute(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, block route
 		}
 		out.Results = append(out.Results, res)
 	}
+	out.GasUsed = meter.Used()
+	fee, _ := b.GasPrice.Mul64(out.GasUsed) // ≤ gasLimit × gas_price, which admit computed
+	payFee := func(kv state.KV) error {
+		if fee.IsZero() {
+			return nil
+		}
+		if err := token.LedgerAt(kv).Transfer(t.Sender(), FeeCollector, ci.native, fee); err != nil {
+			return fmt.Errorf("%w: fee %s %s: %v", ErrInsufficientFee, fee, ci.native, err)
+		}
+		return nil
+	}
+	if out.Err == nil {
+		if err := payFee(calls); err != nil {
+			out.Err = fmt.Errorf("after the calls: %w", err)
+		}
+	}
 	if out.Err == nil {
 		if err := calls.Write(); err != nil {
 			out.Err = fmt.Errorf("write state: %w", err)
@@ -464,118 +448,16 @@ func execute(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, block route
 	if out.Err != nil {
 		calls.Discard()
 		out.Results = nil
+		if err := payFee(kv); err != nil {
+			out.Err = fmt.Errorf("%v; %w", out.Err, err)
+		}
 	} else {
 		out.Events = env.Events
 	}
-	out.GasUsed = meter.Used()
-	refund, _ := b.GasPrice.Mul64(b.GasLimit - meter.Used()) // ≤ max fee, which ante checked
-	if !refund.IsZero() {
-		if err := token.LedgerAt(kv).Transfer(FeeCollector, t.Sender(), ci.native, refund); err != nil && out.Err == nil {
-			out.Err = fmt.Errorf("refund: %w", err)
-		}
-	}
-	fee, _ := b.GasPrice.Mul64(meter.Used())
-	if err := billing.RecordFee(kv, t.Sender(), fee, meter.Used()); err != nil && out.Err == nil {
+	if err := billing.RecordFee(kv, t.Sender(), fee, out.GasUsed); err != nil && out.Err == nil {
 		out.Err = fmt.Errorf("bill: %w", err)
 	}
 	return out
-}
-
-// CheckTx admits a tx to the mempool if it decodes, verifies and passes
-// the ante checks against the last commit plus the txs already admitted,
-// so one sender can queue consecutive nonces.
-func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
-	ci, _ := a.chainInfo()
-	t, err := a.decode(req.Tx, ci.params.MaxTxBytes)
-	if err == nil {
-		err = a.checkNonceAndFee(&ci, t)
-	}
-	if err != nil {
-		a.opts.Metrics.txRejected()
-		return &abci.ResponseCheckTx{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
-	}
-	return &abci.ResponseCheckTx{GasWanted: int64(t.Body.GasLimit)}, nil
-}
-
-// MaxNonceGap is how far ahead of an account's next nonce a tx may be and
-// still wait in the mempool. Gossip can deliver a sender's txs to a node
-// out of order; refusing the early ones (and evicting them at recheck)
-// would strand every later tx of that sender, so they wait, as in
-// Ethereum's txpool. Blocks never contain them early: PrepareProposal
-// includes each sender's txs in nonce order only.
-const MaxNonceGap = 64
-
-// checkNonceAndFee runs the ante checks for the mempool. A tx with the
-// next nonce is applied to the check state, so the sender's following tx
-// is checked after it; a tx up to MaxNonceGap ahead is checked as if its
-// turn had come, on a throwaway copy, and waits.
-func (a *App) checkNonceAndFee(ci *chainInfo, t *tx.Tx) error {
-	next, err := Nonce(a.check, t.Sender())
-	if err != nil {
-		return err
-	}
-	c := state.NewCache(a.check)
-	if n := t.Body.Nonce; n > next && n-next <= MaxNonceGap {
-		if err := setNonce(c, t.Sender(), n); err != nil {
-			return err
-		}
-		return ante(c, ci, t) // not written: its turn has not come
-	}
-	if err := ante(c, ci, t); err != nil {
-		return err
-	}
-	return c.Write()
-}
-
-// PrepareProposal takes the mempool's txs in order, but each sender's
-// only in nonce order from its committed nonce: a tx whose predecessor is
-// not in the block yet is left in the mempool for a later block rather
-// than sent to fail. Undecodable txs are dropped.
-func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
-	ci, _ := a.chainInfo()
-	view, err := a.store.At(0)
-	if err != nil { // nothing committed yet: the mempool is empty too
-		return &abci.ResponsePrepareProposal{}, nil
-	}
-	next := map[address.Address]uint64{}
-	var out [][]byte
-	var size int64
-	pending := req.Txs
-	// A few passes pick up a sender's txs that arrived out of order.
-	for pass := 0; pass < 4 && len(pending) > 0; pass++ {
-		var later [][]byte
-		for _, raw := range pending {
-			t, err := a.decode(raw, ci.params.MaxTxBytes)
-			if err != nil {
-				continue
-			}
-			s := t.Sender()
-			n, ok := next[s]
-			if !ok {
-				if n, err = Nonce(view, s); err != nil {
-					return nil, err
-				}
-			}
-			if t.Body.Nonce != n {
-				if t.Body.Nonce > n {
-					later = append(later, raw)
-				}
-				next[s] = n
-				continue
-			}
-			if size+int64(len(raw)) > req.MaxTxBytes {
-				return &abci.ResponsePrepareProposal{Txs: out}, nil
-			}
-			size += int64(len(raw))
-			next[s] = n + 1
-			out = append(out, raw)
-		}
-		if len(later) == len(pending) {
-			break
-		}
-		pending = later
-	}
-	return &abci.ResponsePrepareProposal{Txs: out}, nil
 }
 
 // FinalizeBlock executes a decided block on the working tree.
@@ -624,11 +506,12 @@ func (a *App) deliver(r *router.Router, ci *chainInfo, kv state.KV, t *tx.Tx, de
 		return &abci.ExecTxResult{Code: CodeOf(decodeErr), Codespace: Codespace, Log: decodeErr.Error()}, nil
 	}
 	txc := state.NewCache(kv)
-	if err := ante(txc, ci, t); err != nil {
+	if _, err := admit(txc, ci, t, t.Body.GasLimit, t.Body.GasLimit); err != nil {
 		a.opts.Metrics.txDone(false)
 		return &abci.ExecTxResult{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
 	}
-	out := execute(r, ci, txc, t, a.block)
+	// Background never ends: nothing node-local may cut a block's tx short.
+	out := execute(context.Background(), r, ci, txc, t, t.Body.GasLimit, a.block)
 	if err := txc.Write(); err != nil {
 		return nil, fmt.Errorf("write tx %x: %w", t.Hash(), err)
 	}
@@ -677,6 +560,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if err != nil {
 		return nil, fmt.Errorf("commit height %d: %w", a.block.Height, err)
 	}
+	a.lastTime.Store(a.block.Time.UnixNano())
 	a.log.Info("committed block", "height", version, "txs", a.blockTxs, "gas", a.blockGas, "app_hash", fmt.Sprintf("%X", hash))
 	if err := a.resetCheck(); err != nil {
 		return nil, err
@@ -687,13 +571,4 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 		}
 	}
 	return &abci.ResponseCommit{}, nil
-}
-
-func (a *App) resetCheck() error {
-	view, err := a.store.At(a.store.Version())
-	if err != nil {
-		return fmt.Errorf("open committed version %d: %w", a.store.Version(), err)
-	}
-	a.check = state.NewCache(view)
-	return nil
 }

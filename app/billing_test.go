@@ -151,11 +151,12 @@ func TestDepositNotCoveredWritesNothing(t *testing.T) {
 	h.ok(carol, 100_000, dbTx("create_table", database.CreateTableArgs{Name: "notes", Schema: blobs}))
 	before := h.holdings(addr(carol))
 	stateBefore := h.app.Store().Hash()
-	// The max fee is locked first, so a gas limit of all but 1,000 of
-	// carol's coins leaves her 1,000 for a deposit of some 20,000.
+	// Carol sends all but 10,000 of her coins away, then inserts a row
+	// needing a deposit of some 20,000: the calls fail, and the fee comes
+	// from her balance before them.
 	big := mustMarshal(noteRow{1, string(make([]byte, 20_000))})
-	limit := h.balance(addr(carol), "VSYS").Lo - 1_000
-	res := h.block(h.sign(carol, limit, dbTx("insert", database.RowArgs{Owner: addr(carol), Table: "notes", Row: big})))[0]
+	res := h.block(h.sign(carol, 1_000_000, send(addr(bob), h.balance(addr(carol), "VSYS").Lo-10_000),
+		dbTx("insert", database.RowArgs{Owner: addr(carol), Table: "notes", Row: big})))[0]
 	require.NotZero(t, res.Code)
 	require.Contains(t, res.Log, "storage deposit not covered")
 	require.NotEqual(t, stateBefore, h.app.Store().Hash(), "the fee is paid")
@@ -221,6 +222,6 @@ func TestContractReadsItsBill(t *testing.T) {
 	require.Positive(t, got.Bytes)
 	require.Equal(t, bill.Bytes, got.Bytes)
 	require.Equal(t, bill.Deposit, got.Deposit)
-	left, _ := codec.NewU128(contractFunds).Sub(got.Deposit)
-	require.Equal(t, left, got.Balance, "funded at instantiate, less the deposit for its state")
+	require.Equal(t, codec.NewU128(contractFunds), got.Balance, "funded at instantiate; its state's deposit came from alice")
+	require.Equal(t, got.Deposit, h.bill(addr(alice)).Funded, "alice funded it")
 }

@@ -22,6 +22,9 @@ var (
 	ErrGasLimit          = errors.New("gas limit out of range")
 	ErrInsufficientFee   = errors.New("insufficient balance for the fee")
 	ErrBlockHeightNotYet = errors.New("height not yet committed")
+	// ErrTooManyWaiting: the sender already has as many txs waiting for
+	// their turn (nonces ahead of the next) as one sender may.
+	ErrTooManyWaiting = errors.New("too many txs waiting for an earlier nonce")
 )
 
 // Result codes, stable across versions: clients test them.
@@ -43,7 +46,9 @@ const (
 	CodeOverflow
 	CodeCallDepth
 	CodeReadOnly
-	CodeCallFailed // any other failure inside a call
+	CodeCallFailed     // any other failure inside a call
+	CodeTooManyWaiting // the sender's parked txs are at their bound
+	CodeMemoryBudget   // the call stack's wasm memory is over the chain's budget
 )
 
 var codeOf = []struct {
@@ -58,6 +63,7 @@ var codeOf = []struct {
 	{ErrGasPriceTooLow, CodeGasPriceTooLow},
 	{ErrGasLimit, CodeGasLimit},
 	{ErrTxTooLarge, CodeTxTooLarge},
+	{ErrTooManyWaiting, CodeTooManyWaiting},
 	{gas.ErrOutOfGas, CodeOutOfGas},
 	{router.ErrUnknownContract, CodeUnknownContract},
 	{router.ErrUnknownMethod, CodeUnknownMethod},
@@ -66,6 +72,7 @@ var codeOf = []struct {
 	{codec.ErrOverflow, CodeOverflow},
 	{router.ErrCallDepth, CodeCallDepth},
 	{router.ErrReadOnlyCall, CodeReadOnly},
+	{router.ErrMemoryBudget, CodeMemoryBudget},
 }
 
 // CodeOf maps an error to its result code.

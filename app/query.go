@@ -1,10 +1,13 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/gas"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
@@ -30,25 +33,91 @@ func (a *App) View(height int64) (state.KV, int64, error) {
 	return kv, height, err
 }
 
+// ErrQueryStopped is the error of a Call or Simulate whose context ended
+// (the caller went away, or the node's query deadline passed) before the
+// contract returned. It also wraps the context's error.
+var ErrQueryStopped = errors.New("query stopped")
+
+// queryStats counts queries for QueryStats.
+type queryStats struct {
+	running            atomic.Int64
+	canceled, timedOut atomic.Uint64
+}
+
+// QueryStats counts the node's queries (Call and Simulate).
+type QueryStats struct {
+	Running int64 // queries running now
+	// Queries whose contracts were stopped (ErrQueryStopped): because
+	// their caller went away (context.Canceled), or because their
+	// deadline passed (context.DeadlineExceeded).
+	Canceled, TimedOut uint64
+}
+
+// QueryStats returns the query counters.
+func (a *App) QueryStats() QueryStats {
+	return QueryStats{Running: a.queries.running.Load(),
+		Canceled: a.queries.canceled.Load(), TimedOut: a.queries.timedOut.Load()}
+}
+
+// beginQuery counts a query as running.
+func (a *App) beginQuery() { a.queries.running.Add(1) }
+
+// endQuery counts a query done, and turns an error caused by ctx ending
+// into ErrQueryStopped, saying how much gas the query had used.
+func (a *App) endQuery(ctx context.Context, err error, used uint64) error {
+	a.queries.running.Add(-1)
+	switch {
+	case err == nil || ctx.Err() == nil:
+		return err
+	case errors.Is(err, context.Canceled):
+		a.queries.canceled.Add(1)
+	case errors.Is(err, context.DeadlineExceeded):
+		a.queries.timedOut.Add(1)
+	default:
+		return err
+	}
+	return fmt.Errorf("%w after %d gas: %w", ErrQueryStopped, used, context.Cause(ctx))
+}
+
 // Call runs a read-only method at height (0 = latest) with a gas cap, and
 // returns its canonical result and the gas it used. Nothing is written.
-func (a *App) Call(height int64, contract address.Address, method string, args []byte, gasCap uint64) ([]byte, uint64, error) {
+// The contract stops when ctx ends (the error is then ErrQueryStopped):
+// RPC passes the request's context with the node's query deadline.
+func (a *App) Call(ctx context.Context, height int64, contract address.Address, method string, args []byte, gasCap uint64) ([]byte, uint64, error) {
 	kv, h, err := a.View(height)
 	if err != nil {
 		return nil, 0, err
 	}
 	_, r := a.chainInfo()
-	env := &router.Env{Block: router.Block{Height: h, ChainID: a.ChainID()}, Gas: gas.NewMeter(gasCap), ReadOnly: true}
+	env := &router.Env{Block: router.Block{Height: h, ChainID: a.ChainID()}, Gas: gas.NewMeter(gasCap), ReadOnly: true, Ctx: ctx}
+	a.beginQuery()
 	out, err := r.Call(env, state.NewReadOnly(kv), address.Zero, contract, method, args, nil)
-	return out, env.Gas.Used(), err
+	used := env.Gas.Used()
+	return out, used, a.endQuery(ctx, err, used)
 }
 
+// ErrEstimateUnstable is returned by Simulate for a tx whose gas depends
+// on its gas limit (a contract that reads gas_left): no limit can be
+// promised to use exactly itself.
+var ErrEstimateUnstable = errors.New("gas depends on the gas limit")
+
 // Simulate executes a tx on a throwaway copy of the latest state, without
-// checking its signature (a placeholder of the right length gives the same
-// gas), and reports what it would do. The gas it reports is exact for the
-// same tx against the same state: gas depends on lengths, never on the
-// signature's bytes or the gas limit.
-func (a *App) Simulate(raw []byte) (Outcome, error) {
+// checking its signature, and reports what it would do; its GasUsed is
+// exact: the tx signed with gas_limit = GasUsed succeeds using exactly
+// that gas, against the same state. The probe's gas limit and signature
+// bytes are ignored (both are fixed-width, so they do not change the tx's
+// length or its intrinsic gas).
+//
+// Exact by construction, in two passes: the first runs the tx with
+// max_gas_per_tx to learn the gas U it uses; the second runs what
+// delivery will run, gas_limit = U and the fee check for U, and its
+// outcome is the answer. Delivery holds no fee while the calls run
+// (execute), so the passes see the same state and agree; if they do not
+// (gas that reads gas_left), Simulate says so rather than guess.
+//
+// The tx's contracts stop when ctx ends, and Simulate then returns
+// ErrQueryStopped.
+func (a *App) Simulate(ctx context.Context, raw []byte) (Outcome, error) {
 	ci, r := a.chainInfo()
 	if len(raw) > int(ci.params.MaxTxBytes) {
 		return Outcome{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), ci.params.MaxTxBytes)
@@ -61,20 +130,48 @@ func (a *App) Simulate(raw []byte) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	c := state.NewCache(kv)
-	if err := ante(c, &ci, t); err != nil {
-		return Outcome{}, err
+	block := router.Block{Height: h + 1, Time: time.Unix(0, a.lastTime.Load()).UTC(), ChainID: ci.chainID}
+	run := func(gasLimit, payFor uint64) (Outcome, error) {
+		c := state.NewCache(kv)
+		if _, err := admit(c, &ci, t, gasLimit, payFor); err != nil {
+			return Outcome{}, err
+		}
+		before, err := billing.Locked(c, t.Sender())
+		if err != nil {
+			return Outcome{}, err
+		}
+		a.beginQuery()
+		out := execute(ctx, r, &ci, c, t, gasLimit, block)
+		if err := a.endQuery(ctx, out.Err, out.GasUsed); errors.Is(err, ErrQueryStopped) {
+			return Outcome{}, err
+		}
+		after, err := billing.Locked(c, t.Sender())
+		if err != nil {
+			return Outcome{}, err
+		}
+		if after.Cmp(before) >= 0 {
+			out.DepositLocked, _ = after.Sub(before)
+		} else {
+			out.DepositReturned, _ = before.Sub(after)
+		}
+		return out, nil
 	}
-	held := func() codec.U128 {
-		b, _ := token.LedgerAt(c).Balance(billing.Address, ci.native)
-		return b
+	first, err := run(ci.params.MaxGasPerTx, 0)
+	if err != nil || first.Err != nil {
+		return first, err
 	}
-	before := held()
-	out := execute(r, &ci, c, t, router.Block{Height: h + 1, ChainID: ci.chainID})
-	if after := held(); after.Cmp(before) >= 0 {
-		out.DepositLocked, _ = after.Sub(before)
-	} else {
-		out.DepositReturned, _ = before.Sub(after)
+	out, err := run(first.GasUsed, first.GasUsed)
+	if err != nil {
+		return out, err
+	}
+	// By construction the second pass succeeds using exactly its limit;
+	// anything else means the gas depends on the limit.
+	if out.Err != nil {
+		out.Err = fmt.Errorf("%w: with %d gas it uses %d, with %d it fails: %w",
+			ErrEstimateUnstable, ci.params.MaxGasPerTx, first.GasUsed, first.GasUsed, out.Err)
+	} else if out.GasUsed != first.GasUsed {
+		out.Err = fmt.Errorf("%w: with %d gas it uses %d, with %d it uses %d (does a contract read gas_left?)",
+			ErrEstimateUnstable, ci.params.MaxGasPerTx, first.GasUsed, first.GasUsed, out.GasUsed)
 	}
 	return out, nil
 }

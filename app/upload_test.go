@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/ed25519"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestUploadEstimatePaysCompiling(t *testing.T) {
 	simulate := func(b tx.Body) Outcome {
 		probe, err := tx.WithSignature(b, make([]byte, tx.SignatureLen))
 		require.NoError(t, err)
-		out, err := h.app.Simulate(probe.Bytes())
+		out, err := h.app.Simulate(context.Background(), probe.Bytes())
 		require.NoError(t, err)
 		return out
 	}

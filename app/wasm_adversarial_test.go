@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -146,7 +147,7 @@ func TestUploadRejects(t *testing.T) {
 			require.Contains(t, res.Log, "upload:")
 			require.Contains(t, res.Log, c.log)
 			_ = before
-			_, _, err := h.app.Call(0, code.Address, "code_info", mustMarshal(code.CodeArgs{CodeHash: make([]byte, 32)}), 1_000_000)
+			_, _, err := h.app.Call(context.Background(), 0, code.Address, "code_info", mustMarshal(code.CodeArgs{CodeHash: make([]byte, 32)}), 1_000_000)
 			require.ErrorIs(t, err, code.ErrCodeNotFound)
 		})
 	}

@@ -31,26 +31,27 @@ func TestLockContractCallsNativeToken(t *testing.T) {
 		UntilTime   int64
 	}
 	carolFunded(t, h)
-	start := h.holdings(lock)
+	start := h.balance(lock, "VSYS")
 	until := uint64(h.height + 3) // lock at +1, refused at +2, an empty block, withdraw at +4
 	h.ok(carol, 1_000_000, withFunds(contractCall(lock, "lock", lockArgs{UntilHeight: until}), 40_000))
 	want, _ := start.Add(codec.NewU128(40_000))
-	require.Equal(t, want, h.holdings(lock), "the locked coins (less the record's storage deposit, still the contract's)")
+	require.Equal(t, want, h.balance(lock, "VSYS"), "the locked coins, all of them: carol paid the record's deposit")
 
 	early := h.block(h.sign(carol, 1_000_000, contractCall(lock, "withdraw", struct{}{})))[0]
 	require.NotZero(t, early.Code)
-	require.Equal(t, want, h.holdings(lock), "a refused withdraw moves nothing")
+	require.Equal(t, want, h.balance(lock, "VSYS"), "a refused withdraw moves nothing")
 
 	h.block()
-	before := h.balance(addr(carol), "VSYS")
+	before := h.holdings(addr(carol))
 	res := h.ok(carol, 1_000_000, contractCall(lock, "withdraw", struct{}{}))
 	var paid codec.U128
 	require.NoError(t, codec.Unmarshal(res.Data, &paid))
 	require.Equal(t, codec.NewU128(40_000), paid)
-	require.Equal(t, start, h.holdings(lock), "the coins went back, and the freed record's deposit too")
+	require.Equal(t, start, h.balance(lock, "VSYS"), "the coins went back")
 	after, _ := before.Add(codec.NewU128(40_000))
 	after, _ = after.Sub(codec.NewU128(uint64(res.GasUsed)))
-	require.Equal(t, after, h.balance(addr(carol), "VSYS"))
+	require.Equal(t, after, h.holdings(addr(carol)))
+	require.True(t, h.bill(addr(carol)).Funded.IsZero(), "the freed record's deposit went back to carol")
 	var kinds []string
 	for _, e := range res.Events {
 		kinds = append(kinds, e.Type)
@@ -87,7 +88,7 @@ func TestPaymentChannel(t *testing.T) {
 		ID      uint64
 		Amount  codec.U128
 	}
-	start := h.holdings(pc)
+	start := h.balance(pc, "VSYS")
 	res := h.ok(alice, 1_000_000, withFunds(contractCall(pc, "create", createArgs{
 		Recipient: addr(bob), ExpiresAt: 1 << 62, CreatorPubkey: alice.Public().(ed25519.PublicKey)}), 500))
 	var id uint64
@@ -96,17 +97,22 @@ func TestPaymentChannel(t *testing.T) {
 	sign := func(k ed25519.PrivateKey, amount uint64) []byte {
 		return ed25519.Sign(k, mustMarshal(receipt{Channel: pc, ID: id, Amount: codec.NewU128(amount)}))
 	}
-	bobBefore := h.balance(addr(bob), "VSYS")
+	bobBefore, aliceFunded := h.holdings(addr(bob)), h.bill(addr(alice)).Funded
 	res = h.ok(bob, 1_000_000, contractCall(pc, "collect", collectArgs{ID: id, Amount: codec.NewU128(100), Signature: sign(alice, 100)}))
 	want, _ := bobBefore.Add(codec.NewU128(100))
 	want, _ = want.Sub(codec.NewU128(uint64(res.GasUsed)))
-	require.Equal(t, want, h.balance(addr(bob), "VSYS"))
+	require.Equal(t, want, h.holdings(addr(bob)))
+	// bob rewrote the channel's record: he now holds its deposit, and
+	// alice got hers back.
+	require.Positive(t, h.bill(addr(bob)).Funded.Lo)
+	back, _ := aliceFunded.Sub(h.bill(addr(alice)).Funded)
+	require.Equal(t, h.bill(addr(bob)).Funded, back)
 
 	forged := h.block(h.sign(bob, 1_000_000, contractCall(pc, "collect", collectArgs{ID: id, Amount: codec.NewU128(400), Signature: sign(bob, 400)})))[0]
 	require.NotZero(t, forged.Code)
 	require.Contains(t, forged.Log, "invalid signature")
 	left, _ := start.Add(codec.NewU128(400))
-	require.Equal(t, left, h.holdings(pc), "500 deposited, 100 collected")
+	require.Equal(t, left, h.balance(pc, "VSYS"), "500 deposited, 100 collected")
 }
 
 // TestNFT: mint, transfer, and the read methods' typed results.
@@ -134,15 +140,24 @@ func TestNFT(t *testing.T) {
 	require.NotZero(t, notMinter.Code)
 }
 
-// holdings is an address's native balance plus the storage deposit it has
-// locked: what it owns, however billing holds it.
+// holdings is an account's native balance plus the storage deposits it
+// has locked (billing.Locked): what it owns, however billing holds it.
 func (h *harness) holdings(a address.Address) codec.U128 {
 	h.t.Helper()
 	kv, _, err := h.app.View(0)
 	require.NoError(h.t, err)
-	bill, err := billing.ReadBill(kv, a)
+	locked, err := billing.Locked(kv, a)
 	require.NoError(h.t, err)
-	sum, err := h.balance(a, "VSYS").Add(bill.Deposit)
+	sum, err := h.balance(a, "VSYS").Add(locked)
 	require.NoError(h.t, err)
 	return sum
+}
+
+func (h *harness) bill(a address.Address) billing.Bill {
+	h.t.Helper()
+	kv, _, err := h.app.View(0)
+	require.NoError(h.t, err)
+	b, err := billing.ReadBill(kv, a)
+	require.NoError(h.t, err)
+	return b
 }

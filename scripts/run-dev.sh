@@ -11,9 +11,9 @@ cat <<TXT
   Dev chain "$chain" in $home. In another shell, try:
 
     $bin status --home $home
-    $bin query token balance dev --home $home --keyring-backend test
-    $bin keys add alice --home $home --keyring-backend test
-    $bin tx token send alice 1000 --from dev --home $home --keyring-backend test
+    $bin query token balance dev --home $home
+    $bin keys add alice --home $home
+    $bin tx token send alice 1000 --from dev --home $home
 
 TXT
 exec "$bin" start --home "$home"

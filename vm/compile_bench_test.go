@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"syscall"
 	"testing"
 	"time"
 
@@ -114,10 +113,4 @@ func largest(tb testing.TB, v *vm.VM, gen func(int) *wmod) *wmod {
 	}
 	hi := sort.Search(10_000, func(n int) bool { return n > 0 && !ok(n) })
 	return gen(hi - 1)
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
@@ -39,62 +37,20 @@ type call struct {
 	result []byte // the result buffer of docs/vm.md
 	iters  []state.Iterator
 
+	pages uint32 // memory pages this instance holds, paid for and budgeted
+
 	gas     api.MutableGlobal
 	trap    api.Global
 	lastGas uint64 // what the global was last set to
 	hostErr error  // why a host function stopped the instance
 
-	// mu guards the gas global against watch, which zeroes it from another
-	// goroutine when the call's context ends (the instance then traps out
-	// of gas at its next charge), and the two fields below.
-	mu       sync.Mutex
-	stopped  error // the context's error, once watch stopped the instance
-	finished bool  // the instance returned: watch must not touch it
-}
-
-// watch stops the instance when ctx ends, by zeroing its gas: the
-// instance traps at its next metered block. It re-zeroes every
-// millisecond, since the instance's own read-modify-write of the global
-// can lose one store. This replaces wazero's WithCloseOnContextDone,
-// which costs a call into Go on every loop iteration (about 100x the
-// loop itself).
-func (st *call) watch(ctx context.Context) {
-	<-ctx.Done()
-	for {
-		st.mu.Lock()
-		if st.finished {
-			st.mu.Unlock()
-			return
-		}
-		st.stopped = ctx.Err()
-		st.gas.Set(0)
-		st.mu.Unlock()
-		time.Sleep(time.Millisecond)
-	}
-}
-
-// finish tells watch that the instance has returned.
-func (st *call) finish() {
-	st.mu.Lock()
-	st.finished = true
-	st.mu.Unlock()
-}
-
-func (st *call) stoppedErr() error {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.stopped
 }
 
 // setGas hands the meter's remaining gas to the instance.
 func (st *call) setGas() {
 	st.lastGas = st.ctx.Env.Gas.Remaining()
 	if st.gas != nil {
-		st.mu.Lock()
-		if st.stopped == nil {
-			st.gas.Set(st.lastGas)
-		}
-		st.mu.Unlock()
+		st.gas.Set(st.lastGas)
 	}
 }
 
@@ -103,12 +59,7 @@ func (st *call) syncGas() error {
 	if st.gas == nil { // unmetered (benchmarks)
 		return nil
 	}
-	st.mu.Lock()
-	now, stopped := st.gas.Get(), st.stopped
-	st.mu.Unlock()
-	if stopped != nil {
-		return stopped
-	}
+	now := st.gas.Get()
 	if now > st.lastGas { // cannot happen: instrumentation only subtracts
 		now = st.lastGas
 	}
@@ -321,8 +272,10 @@ var hostFuncs = map[string]hostFunc{
 		}
 		out, err := st.ctx.Call(addr, method, args, funds)
 		switch {
-		case errors.Is(err, gas.ErrOutOfGas):
-			st.fail(err) // out of gas ends the whole tx, whoever ran out
+		case errors.Is(err, gas.ErrOutOfGas), errors.Is(err, router.ErrMemoryBudget):
+			st.fail(err) // out of gas or memory ends the whole tx, whoever ran out
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			st.fail(err) // a stopped query ends whole, not as a value the caller sees (blocks never stop)
 		case err != nil:
 			st.setResult([]byte(err.Error()))
 			s[0] = 1

@@ -12,6 +12,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/vsys/vsys/app/abi"
 	"github.com/vsys/vsys/app/gas"
@@ -59,6 +60,7 @@ type Code struct {
 	Size     int
 	compiled wazero.CompiledModule
 	exports  map[string]bool
+	pages    uint32 // initial memory pages, charged at every instantiation
 }
 
 // HasEntry reports whether the code exports the entry point (init, migrate).
@@ -72,6 +74,7 @@ func New(ctx context.Context, cfg Config) (*VM, error) {
 	}
 	rc := wazero.NewRuntimeConfigCompiler().
 		WithMemoryLimitPages(cfg.Schedule.MaxMemoryPages).
+		WithCloseOnContextDone(true).
 		WithCustomSections(true).
 		WithCoreFeatures(api.CoreFeaturesV2)
 	if cfg.CacheDir != "" {
@@ -194,12 +197,19 @@ func (v *VM) compile(ctx context.Context, hash [32]byte, code []byte) (*Code, er
 	if err != nil {
 		return nil, fmt.Errorf("%w: compile: %v", wasm.ErrInvalid, err)
 	}
-	return &Code{Hash: hash, ABI: &a, Size: len(code), compiled: compiled, exports: exports}, nil
+	var pages uint32
+	if m, ok := compiled.ExportedMemories()["memory"]; ok {
+		pages = m.Min()
+	}
+	return &Code{Hash: hash, ABI: &a, Size: len(code), compiled: compiled, exports: exports, pages: pages}, nil
 }
 
 // Run calls export entry of code as the contract in ctx with input, and
 // returns its output. Gas comes from and goes back to ctx.Env.Gas; a trap
-// charges what was used (all of it when gas ran out).
+// charges what was used (all of it when gas ran out). When goCtx ends the
+// instance stops (wazero's WithCloseOnContextDone, set in New) and Run
+// returns goCtx's error: queries pass their caller's context, blocks one
+// that never ends.
 func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry string, input []byte) ([]byte, error) {
 	if !code.exports[entry] {
 		return nil, fmt.Errorf("%w: no entry point %q", router.ErrUnknownMethod, entry)
@@ -208,9 +218,23 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 		return nil, fmt.Errorf("%w: input of %d bytes, limit %d", ErrHost, len(input), v.sched.MaxIOBytes)
 	}
 	st := &call{vm: v, ctx: ctx, code: code, input: input}
-	goCtx = context.WithValue(goCtx, callKey{}, st)
+	// The initial memory is paid for and taken from the call stack's
+	// budget before wazero allocates it (memory.go); all of this
+	// instance's pages go back when it is closed.
+	if err := ctx.Env.Gas.ConsumeBytes(0, v.sched.Page, int(code.pages), "wasm memory pages"); err != nil {
+		return nil, err
+	}
+	if err := ctx.AllocMemory(code.pages); err != nil {
+		return nil, err
+	}
+	st.pages = code.pages
+	defer func() { ctx.FreeMemory(st.pages) }()
+	goCtx = experimental.WithMemoryAllocator(context.WithValue(goCtx, callKey{}, st), st)
 	mod, err := v.rt.InstantiateModule(goCtx, code.compiled, moduleConfig)
 	if err != nil {
+		if ctxErr := goCtx.Err(); ctxErr != nil {
+			return nil, ctxErr // a stopped query (a block's context never ends)
+		}
 		return nil, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
 	}
 	defer mod.Close(goCtx)
@@ -219,12 +243,8 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 		st.trap = mod.ExportedGlobal(wasm.ExportTrap)
 	}
 	st.setGas()
-	if goCtx.Done() != nil && st.gas != nil {
-		go st.watch(goCtx)
-	}
 
 	_, callErr := mod.ExportedFunction(entry).Call(goCtx)
-	st.finish()
 	st.closeIters()
 	if err := st.syncGas(); err != nil {
 		return nil, err
@@ -239,9 +259,6 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 // wazero's message (with its stack trace) never reaches a tx result: it is
 // not part of the contract's behaviour on every node.
 func (st *call) classify(err error) error {
-	if err := st.stoppedErr(); err != nil {
-		return err // a node fault (deadline, client gone), never a contract's result
-	}
 	var trap uint64
 	if st.trap != nil {
 		trap = st.trap.Get()

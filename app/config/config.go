@@ -20,13 +20,67 @@ type Config struct {
 	State     State     `toml:"state"`
 	Log       Log       `toml:"log"`
 	Metrics   Metrics   `toml:"metrics"`
+	Mempool   Mempool   `toml:"mempool"`
 }
 
-// RPC configures the JSON-RPC server.
+// Mempool bounds what one sender may park: txs waiting ahead of its next
+// nonce (docs/transactions.md, "Mempool and proposals").
+type Mempool struct {
+	MaxParkedTxs   int   `toml:"max_parked_txs" comment:"txs one sender may have waiting for an earlier nonce"`
+	MaxParkedBytes int64 `toml:"max_parked_bytes" comment:"bytes of txs one sender may have waiting for an earlier nonce"`
+}
+
+// RPC configures the JSON-RPC server. Every limit has a default that is
+// safe on a public node; see docs/operating.md.
 type RPC struct {
-	Address      string `toml:"address" comment:"host:port of the JSON-RPC server (HTTP POST, batches)"`
-	QueryGasCap  uint64 `toml:"query_gas_cap" comment:"gas ceiling of one read-only call (vsys_call)"`
-	MaxBodyBytes int64  `toml:"max_body_bytes" comment:"largest request body accepted"`
+	Address           string `toml:"address" comment:"host:port of the JSON-RPC server (HTTP POST, batches)"`
+	QueryGasCap       uint64 `toml:"query_gas_cap" comment:"gas ceiling of one read-only call (vsys_call); about query_timeout's worth of a plain loop"`
+	QueryTimeout      string `toml:"query_timeout" comment:"wall-clock limit of one request (a request, a whole batch, or one WebSocket message); its contracts are stopped then"`
+	MaxBodyBytes      int64  `toml:"max_body_bytes" comment:"largest request body (or WebSocket message) accepted"`
+	MaxInFlightBytes  int64  `toml:"max_in_flight_bytes" comment:"memory all the bodies being read or served may hold together; beyond it requests get 503"`
+	MaxConnections    int    `toml:"max_connections" comment:"open TCP connections, WebSockets included; beyond it new ones wait to be accepted"`
+	MaxWebSockets     int    `toml:"max_websockets" comment:"open WebSockets; beyond it handshakes get 503"`
+	ReadHeaderTimeout string `toml:"read_header_timeout" comment:"time to read a request's headers"`
+	ReadTimeout       string `toml:"read_timeout" comment:"time to read a whole request, headers and body"`
+	WriteTimeout      string `toml:"write_timeout" comment:"time from a request's headers to the end of its response; more than read_timeout + query_timeout"`
+	IdleTimeout       string `toml:"idle_timeout" comment:"how long a kept-alive connection may wait for its next request"`
+}
+
+// RPCTimeouts are the parsed durations of RPC.
+type RPCTimeouts struct {
+	Query, ReadHeader, Read, Write, Idle time.Duration
+}
+
+// Timeouts parses the durations of r and checks that they fit together.
+func (r RPC) Timeouts() (RPCTimeouts, error) {
+	var t RPCTimeouts
+	for _, f := range []struct {
+		key string
+		val string
+		dst *time.Duration
+	}{
+		{"query_timeout", r.QueryTimeout, &t.Query},
+		{"read_header_timeout", r.ReadHeaderTimeout, &t.ReadHeader},
+		{"read_timeout", r.ReadTimeout, &t.Read},
+		{"write_timeout", r.WriteTimeout, &t.Write},
+		{"idle_timeout", r.IdleTimeout, &t.Idle},
+	} {
+		d, err := time.ParseDuration(f.val)
+		if err != nil || d <= 0 {
+			return t, fmt.Errorf("rpc.%s %q: want a positive duration such as \"5s\"", f.key, f.val)
+		}
+		*f.dst = d
+	}
+	if t.Write <= t.Read+t.Query {
+		return t, fmt.Errorf("rpc.write_timeout %v must exceed rpc.read_timeout + rpc.query_timeout (%v): the response is written after both", t.Write, t.Read+t.Query)
+	}
+	if r.MaxBodyBytes <= 0 || r.MaxInFlightBytes < r.MaxBodyBytes {
+		return t, fmt.Errorf("rpc.max_in_flight_bytes %d must be at least rpc.max_body_bytes %d (> 0)", r.MaxInFlightBytes, r.MaxBodyBytes)
+	}
+	if r.MaxConnections <= 0 || r.MaxWebSockets <= 0 || r.MaxWebSockets >= r.MaxConnections {
+		return t, fmt.Errorf("rpc.max_websockets %d must be positive and below rpc.max_connections %d, which WebSockets count against", r.MaxWebSockets, r.MaxConnections)
+	}
+	return t, nil
 }
 
 // Consensus holds node-local consensus timing.
@@ -37,7 +91,7 @@ type Consensus struct {
 // State configures the state store.
 type State struct {
 	KeepVersions int64 `toml:"keep_versions" comment:"0 keeps every height (archive); N keeps the last N"`
-	TxCacheSize  int   `toml:"tx_cache_size" comment:"decoded, signature-checked txs remembered between CheckTx and FinalizeBlock"`
+	TxCacheBytes int64 `toml:"tx_cache_bytes" comment:"bytes of decoded, signature-checked txs remembered between CheckTx and FinalizeBlock"`
 }
 
 // Log configures logging.
@@ -55,11 +109,20 @@ type Metrics struct {
 // Default returns the defaults for a development node.
 func Default() Config {
 	return Config{
-		RPC:       RPC{Address: "127.0.0.1:8645", QueryGasCap: 50_000_000, MaxBodyBytes: 10 << 20},
+		RPC: RPC{
+			Address: "127.0.0.1:8645",
+			// A plain loop burns about 200M gas per CPU second (vm's
+			// BenchmarkLoopGasRate): 1G lasts about the 5 s deadline.
+			QueryGasCap: 1_000_000_000, QueryTimeout: "5s",
+			MaxBodyBytes: 10 << 20, MaxInFlightBytes: 128 << 20,
+			MaxConnections: 512, MaxWebSockets: 256,
+			ReadHeaderTimeout: "10s", ReadTimeout: "30s", WriteTimeout: "60s", IdleTimeout: "120s",
+		},
 		Consensus: Consensus{BlockInterval: "1s"},
-		State:     State{KeepVersions: 0, TxCacheSize: 200_000},
+		State:     State{KeepVersions: 0, TxCacheBytes: 128 << 20},
 		Log:       Log{Level: "vsys:info,*:error", Format: "plain"},
 		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
+		Mempool:   Mempool{MaxParkedTxs: 16, MaxParkedBytes: 4 << 20},
 	}
 }
 
@@ -89,6 +152,9 @@ func Load(home string) (Config, error) {
 		return c, fmt.Errorf("parse %s: %w", Path(home), err)
 	}
 	if _, err := c.BlockInterval(); err != nil {
+		return c, err
+	}
+	if _, err := c.RPC.Timeouts(); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -28,9 +28,14 @@ func TestSaveLoad(t *testing.T) {
 
 func TestLoadRejects(t *testing.T) {
 	cases := map[string]string{
-		"unknown key":  "[rpc]\naddres = \"x\"\n",
-		"bad interval": "[consensus]\nblock_interval = \"soon\"\n",
-		"not toml":     "{{{",
+		"unknown key":                 "[rpc]\naddres = \"x\"\n",
+		"bad interval":                "[consensus]\nblock_interval = \"soon\"\n",
+		"not toml":                    "{{{",
+		"bad timeout":                 "[rpc]\nquery_timeout = \"forever\"\n",
+		"zero timeout":                "[rpc]\nread_timeout = \"0s\"\n",
+		"write too short":             "[rpc]\nwrite_timeout = \"20s\"\n",
+		"websockets over connections": "[rpc]\nmax_websockets = 600\n",
+		"budget below one body":       "[rpc]\nmax_in_flight_bytes = 1024\n",
 	}
 	for name, body := range cases {
 		home := t.TempDir()
@@ -47,5 +52,15 @@ func TestLoadRejects(t *testing.T) {
 	c, err := Load(home)
 	if err != nil || c.Log.Level != "error" || c.RPC.Address != Default().RPC.Address {
 		t.Fatalf("partial file: %+v %v", c, err)
+	}
+}
+
+func TestDefaultRPCLimits(t *testing.T) {
+	tt, err := Default().RPC.Timeouts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tt.Query != 5*time.Second || tt.Read != 30*time.Second || tt.Write != 60*time.Second {
+		t.Fatalf("defaults %+v", tt)
 	}
 }

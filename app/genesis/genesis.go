@@ -9,6 +9,7 @@ import (
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/gas"
+	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/vm/wasm"
@@ -24,11 +25,16 @@ type Params struct {
 	MinGasPrice   codec.U128     `json:"min_gas_price"`   // in the native coin's smallest unit
 	MaxTxBytes    uint32         `json:"max_tx_bytes"`    // encoded tx
 	MaxGasPerTx   uint64         `json:"max_gas_per_tx"`  // gas_limit ceiling
+	MaxBlockBytes uint64         `json:"max_block_bytes"` // a block's txs, as CometBFT sizes them (docs/transactions.md)
+	MaxBlockGas   uint64         `json:"max_block_gas"`   // sum of a block's tx gas limits
 	MaxCallDepth  uint32         `json:"max_call_depth"`  // nested contract calls
 	MaxEventBytes uint32         `json:"max_event_bytes"` // data of one event
 	WASM          wasm.Schedule  `json:"wasm"`            // WASM gas costs and limits
 	Billing       billing.Params `json:"billing"`         // storage deposits, fee distribution, quotas
 	Staking       staking.Params `json:"staking"`         // consensus: poa or spos
+	// MaxCallMemoryPages bounds the wasm memory (64 KiB pages) that all
+	// the instances on the call stack of one tx or query hold at once.
+	MaxCallMemoryPages uint32 `json:"max_call_memory_pages"`
 }
 
 // DefaultParams are safe defaults for a new chain.
@@ -41,10 +47,22 @@ func DefaultParams() Params {
 		MinGasPrice:   codec.NewU128(1),
 		MaxTxBytes:    1 << 20,
 		MaxGasPerTx:   100_000_000,
+		MaxBlockBytes: 21 << 20,         // CometBFT's default block size, which the app now enforces
+		MaxBlockGas:   20 * 100_000_000, // twenty txs at the per-tx ceiling
 		MaxCallDepth:  100,
 		MaxEventBytes: 64 << 10,
+
+		MaxCallMemoryPages: router.DefaultMaxCallMemoryPages, // 64 MiB
 	}
 }
+
+// MaxTxOverhead is what a block's encoding adds to one tx (a protobuf tag
+// and a length of at most five bytes).
+const MaxTxOverhead = 6
+
+// MaxBlockBytesCeiling bounds max_block_bytes well under CometBFT's hard
+// block cap (100 MB, of which the header, commit and evidence take some).
+const MaxBlockBytesCeiling = 64 << 20
 
 // NativeToken describes the chain's coin.
 type NativeToken struct {
@@ -106,8 +124,15 @@ func (s State) Validate() error {
 	switch {
 	case s.NativeToken.Symbol == "":
 		return fmt.Errorf("%w: native_token.symbol is empty", ErrInvalid)
-	case p.MaxTxBytes == 0 || p.MaxGasPerTx == 0 || p.MaxCallDepth == 0 || p.MaxEventBytes == 0:
+	case p.MaxTxBytes == 0 || p.MaxGasPerTx == 0 || p.MaxCallDepth == 0 || p.MaxEventBytes == 0 || p.MaxCallMemoryPages == 0:
 		return fmt.Errorf("%w: params: limits must be positive", ErrInvalid)
+	case p.MaxBlockBytes < uint64(p.MaxTxBytes)+MaxTxOverhead || p.MaxBlockBytes > MaxBlockBytesCeiling:
+		// A tx at the size limit must fit an empty block, or it would wait
+		// in the mempool for ever; CometBFT refuses blocks past its own cap.
+		return fmt.Errorf("%w: params: max_block_bytes %d must be at least max_tx_bytes + %d and at most %d",
+			ErrInvalid, p.MaxBlockBytes, MaxTxOverhead, MaxBlockBytesCeiling)
+	case p.MaxBlockGas < p.MaxGasPerTx:
+		return fmt.Errorf("%w: params: max_block_gas %d is below max_gas_per_tx %d", ErrInvalid, p.MaxBlockGas, p.MaxGasPerTx)
 	case p.Costs.Version == 0:
 		return fmt.Errorf("%w: params.costs.version must be set", ErrInvalid)
 	}

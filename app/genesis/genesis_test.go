@@ -36,9 +36,13 @@ func TestParseRejects(t *testing.T) {
 		"supply overflow": mutate(func(s *State) {
 			s.Accounts = []Account{{a, codec.MaxU128}, {address.Derive("g", []byte{2}), codec.NewU128(1)}}
 		}),
-		"no symbol":       mutate(func(s *State) { s.NativeToken.Symbol = "" }),
-		"zero limit":      mutate(func(s *State) { s.Params.MaxTxBytes = 0 }),
-		"no cost version": mutate(func(s *State) { s.Params.Costs.Version = 0 }),
+		"no symbol":               mutate(func(s *State) { s.NativeToken.Symbol = "" }),
+		"zero limit":              mutate(func(s *State) { s.Params.MaxTxBytes = 0 }),
+		"no cost version":         mutate(func(s *State) { s.Params.Costs.Version = 0 }),
+		"block smaller than a tx": mutate(func(s *State) { s.Params.MaxBlockBytes = uint64(s.Params.MaxTxBytes) }),
+		"block over the ceiling":  mutate(func(s *State) { s.Params.MaxBlockBytes = MaxBlockBytesCeiling + 1 }),
+		"block gas below a tx's":  mutate(func(s *State) { s.Params.MaxBlockGas = s.Params.MaxGasPerTx - 1 }),
+		"no memory":               mutate(func(s *State) { s.Params.MaxCallMemoryPages = 0 }),
 	} {
 		_, err := Parse(b)
 		require.ErrorIs(t, err, ErrInvalid, name)

@@ -161,6 +161,51 @@ func Open(home string, backend Backend, pass PassphraseFunc) (*Keyring, error) {
 	return &Keyring{dir: dir, backend: backend, pass: pass}, nil
 }
 
+// NotFoundError is the error for a key name the keyring does not hold. It
+// names the keyring it looked in and the other keyrings of the same home
+// that do hold a key of that name: `--from dev` in the file keyring, when
+// dev is in the test keyring, should say where dev is. It matches
+// ErrNotFound with errors.Is.
+type NotFoundError struct {
+	Name    string
+	Backend Backend
+	Dir     string
+	// Elsewhere are the home's other backends that hold a key named Name.
+	Elsewhere []Backend
+}
+
+// Error names the key, the keyring searched and where the key does exist.
+func (e *NotFoundError) Error() string {
+	s := fmt.Sprintf("key %q not found in the %s keyring (%s)", e.Name, e.Backend, e.Dir)
+	if len(e.Elsewhere) > 0 {
+		names := make([]string, len(e.Elsewhere))
+		for i, b := range e.Elsewhere {
+			names[i] = string(b)
+		}
+		s += fmt.Sprintf("; a key %q exists in the %s keyring", e.Name, strings.Join(names, " and the "))
+	}
+	return s
+}
+
+// Unwrap makes errors.Is(err, ErrNotFound) hold.
+func (e *NotFoundError) Unwrap() error { return ErrNotFound }
+
+// notFound builds the NotFoundError for name, looking for it in the home's
+// other keyrings (without creating their directories or reading secrets).
+func (k *Keyring) notFound(name string) error {
+	e := &NotFoundError{Name: name, Backend: k.backend, Dir: k.dir}
+	home := filepath.Dir(k.dir)
+	for _, b := range Backends {
+		if b == k.backend {
+			continue
+		}
+		if fi, err := os.Lstat(filepath.Join(home, "keyring-"+string(b), name+".json")); err == nil && fi.Mode().IsRegular() {
+			e.Elsewhere = append(e.Elsewhere, b)
+		}
+	}
+	return e
+}
+
 // Dir returns the keyring's directory.
 func (k *Keyring) Dir() string { return k.dir }
 
@@ -258,7 +303,7 @@ func (k *Keyring) load(name string) (*keyFile, error) {
 	p := k.path(name)
 	b, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrNotFound
+		return nil, k.notFound(name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read key file: %w", err)
@@ -332,7 +377,7 @@ func (k *Keyring) Delete(name string) error {
 	defer k.mu.Unlock()
 	err := os.Remove(k.path(name))
 	if errors.Is(err, fs.ErrNotExist) {
-		return ErrNotFound
+		return k.notFound(name)
 	}
 	if err != nil {
 		return fmt.Errorf("delete key: %w", err)

@@ -131,7 +131,7 @@ func Init(home string, o InitOptions) (InitResult, error) {
 		GenesisTime:     cmttime.Now().Truncate(time.Second),
 		ChainID:         o.ChainID,
 		InitialHeight:   1,
-		ConsensusParams: types.DefaultConsensusParams(),
+		ConsensusParams: ConsensusParams(),
 		Validators:      []types.GenesisValidator{{Address: pub.Address(), PubKey: pub, Power: 10, Name: o.Moniker}},
 		AppState:        appState,
 	}
@@ -142,6 +142,22 @@ func Init(home string, o InitOptions) (InitResult, error) {
 		return res, fmt.Errorf("init: %w", err)
 	}
 	return res, nil
+}
+
+// ConsensusParams are CometBFT's consensus params of a new chain: its
+// defaults, except block.max_bytes = -1. With a byte limit, CometBFT hands
+// PrepareProposal only the first max_bytes of its mempool in arrival order,
+// so txs parked ahead of their nonce at the front could fill that window
+// and keep every tx behind them out of every block. With -1 it hands over
+// the whole mempool and the app fills the block under its own limits
+// (params max_block_bytes and max_block_gas, enforced by ProcessProposal).
+// block.max_gas stays -1 for the same reason: CometBFT's reap would stop at
+// the first tx over it, parked or not.
+func ConsensusParams() *types.ConsensusParams {
+	p := types.DefaultConsensusParams()
+	p.Block.MaxBytes = -1
+	p.Block.MaxGas = -1
+	return p
 }
 
 // applyAppConfig carries app.toml settings that CometBFT implements into
@@ -159,6 +175,9 @@ func applyAppConfig(cfg *cmtcfg.Config, c config.Config) error {
 	cfg.Mempool.Size = 100_000
 	cfg.Mempool.CacheSize = 200_000
 	cfg.Mempool.MaxTxsBytes = 1 << 30
+	// The app's count of each sender's parked txs is rebuilt by recheck
+	// after every commit (app/mempool.go).
+	cfg.Mempool.Recheck = true
 	cfg.LogLevel = c.Log.Level
 	cfg.LogFormat = c.Log.Format
 	cfg.TxIndex.Indexer = "kv"

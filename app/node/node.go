@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	cmtdb "github.com/cometbft/cometbft-db"
@@ -28,6 +29,7 @@ import (
 	"github.com/vsys/vsys/app"
 	"github.com/vsys/vsys/app/config"
 	"github.com/vsys/vsys/app/rpc"
+	"github.com/vsys/vsys/app/rpc/jsonrpc"
 	"github.com/vsys/vsys/app/state"
 )
 
@@ -51,13 +53,15 @@ type Node struct {
 	Home      string
 	Config    config.Config
 	Comet     *cmtnode.Node
-	App       *app.App // nil when running the kvstore baseline
-	RPCAddr   string   // where JSON-RPC actually listens
+	App       *app.App        // nil when running the kvstore baseline
+	RPCAddr   string          // where JSON-RPC actually listens
+	JSONRPC   *jsonrpc.Server // the JSON-RPC server; its limits can be changed while it serves
 	Logger    log.Logger
 	store     *state.Store
 	kv        *kvstore.Application
 	rpcServer *http.Server
 	cometDBs  []cmtdb.DB
+	stopping  atomic.Bool // set by Stop: CometBFT's listeners closing is then no error
 }
 
 // trackDBs hands CometBFT its databases and remembers them: CometBFT 0.38
@@ -151,7 +155,8 @@ func Start(home string, o Options) (_ *Node, err error) {
 		}
 		n.App, err = app.New(n.store, app.Options{
 			Logger: logger.With("module", "vsys"), Metrics: metrics,
-			TxCacheSize: appCfg.State.TxCacheSize, KeepVersions: appCfg.State.KeepVersions,
+			TxCacheBytes: appCfg.State.TxCacheBytes, KeepVersions: appCfg.State.KeepVersions,
+			MaxParkedTxs: appCfg.Mempool.MaxParkedTxs, MaxParkedBytes: appCfg.Mempool.MaxParkedBytes,
 			VMCacheDir: filepath.Join(home, "data", "wasm-cache"),
 		})
 		if err != nil {
@@ -169,7 +174,7 @@ func Start(home string, o Options) (_ *Node, err error) {
 	pv := privval.LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
 	n.Comet, err = cmtnode.NewNode(cfg, pv, nodeKey, proxy.NewLocalClientCreator(abciApp),
 		cmtnode.DefaultGenesisDocProviderFunc(cfg), n.trackDBs,
-		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), logger)
+		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), stopAware{logger, &n.stopping})
 	if err != nil {
 		return nil, fmt.Errorf("create CometBFT node: %w", err)
 	}
@@ -198,16 +203,28 @@ func (n *Node) serveRPC() error {
 	if err != nil {
 		return fmt.Errorf("configure RPC: %w", err)
 	}
-	srv := rpc.NewServer(rpc.Backend{App: n.App, Env: env, QueryGasCap: n.Config.RPC.QueryGasCap}, n.Config.RPC.MaxBodyBytes)
-	ln, err := net.Listen("tcp", n.Config.RPC.Address)
+	rc := n.Config.RPC
+	t, err := rc.Timeouts()
 	if err != nil {
-		return fmt.Errorf("JSON-RPC listen on %s: %w", n.Config.RPC.Address, err)
+		return err
+	}
+	srv := rpc.NewServer(rpc.Backend{App: n.App, Env: env, QueryGasCap: rc.QueryGasCap}, rc.MaxBodyBytes)
+	n.JSONRPC = srv
+	srv.SetHandlerTimeout(t.Query)
+	srv.SetMaxInFlightBytes(rc.MaxInFlightBytes)
+	srv.SetMaxWebSockets(rc.MaxWebSockets)
+	limits := jsonrpc.HTTPLimits{MaxConnections: rc.MaxConnections,
+		ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write, IdleTimeout: t.Idle}
+	ln, err := net.Listen("tcp", rc.Address)
+	if err != nil {
+		return fmt.Errorf("JSON-RPC listen on %s: %w", rc.Address, err)
 	}
 	n.RPCAddr = ln.Addr().String()
+	ln = limits.Listener(ln)
 	mux := http.NewServeMux()
 	mux.Handle("/", srv)
 	mux.Handle("/ws", srv.WebSocketHandler()) // the same methods over one WebSocket
-	n.rpcServer = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	n.rpcServer = jsonrpc.NewHTTPServer(mux, limits)
 	go func() {
 		if err := n.rpcServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			n.Logger.Error("JSON-RPC server stopped", "err", err)
@@ -222,6 +239,7 @@ func (n *Node) Env() (*rpccore.Environment, error) { return n.Comet.ConfigureRPC
 // Stop shuts JSON-RPC, CometBFT and the state store down, in that order,
 // so no block is half-written.
 func (n *Node) Stop() error {
+	n.stopping.Store(true)
 	var errs []error
 	if n.rpcServer != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -255,4 +273,48 @@ func (n *Node) closeStores() error {
 		n.kv = nil
 	}
 	return errors.Join(errs...)
+}
+
+// stopAware is the logger CometBFT gets. While the node stops, CometBFT
+// logs its own listeners closing as errors ("Error serving server",
+// "Stopped accept routine, as transport is closed"); stopAware logs those
+// as info instead, so that a clean stop logs no error line. Every other
+// error, and these ones when the node is not stopping, stay errors.
+type stopAware struct {
+	log.Logger
+	stopping *atomic.Bool
+}
+
+// Error logs msg as an error, unless it is shutdown noise (see stopAware).
+func (l stopAware) Error(msg string, keyvals ...any) {
+	if l.stopping.Load() && isShutdownNoise(msg, keyvals) {
+		l.Logger.Info(msg, keyvals...)
+		return
+	}
+	l.Logger.Error(msg, keyvals...)
+}
+
+// With keeps the wrapper on derived loggers (CometBFT derives one per module).
+func (l stopAware) With(keyvals ...any) log.Logger {
+	return stopAware{l.Logger.With(keyvals...), l.stopping}
+}
+
+// shutdownMessages are the errors CometBFT 0.38 logs when Stop closes its
+// listeners, without an error value that says so.
+var shutdownMessages = map[string]bool{
+	"Stopped accept routine, as transport is closed": true,
+}
+
+// isShutdownNoise reports whether an error line only says that a listener
+// or server was closed.
+func isShutdownNoise(msg string, keyvals []any) bool {
+	if shutdownMessages[msg] {
+		return true
+	}
+	for _, v := range keyvals {
+		if err, ok := v.(error); ok && (errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrServerClosed)) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package router
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -21,6 +22,10 @@ var (
 	ErrCallDepth       = errors.New("call depth exceeded")
 	ErrEventTooLarge   = errors.New("event too large")
 	ErrReentrancy      = errors.New("reentrant call")
+	// ErrMemoryBudget: the instances on one call stack would hold more
+	// wasm memory than Limits.MaxCallMemoryPages. Like running out of
+	// gas it ends the whole tx or query, whoever asked for the page.
+	ErrMemoryBudget = errors.New("memory budget exceeded")
 )
 
 // Contract is anything reachable by address: a native module or a WASM
@@ -65,7 +70,15 @@ type Event struct {
 type Limits struct {
 	MaxCallDepth  int // nested calls, the tx's own call is depth 1
 	MaxEventBytes int // encoded data of one event
+	// MaxCallMemoryPages bounds the wasm memory (64 KiB pages, initial and
+	// grown) of all the instances on the call stack of one tx or query at
+	// once; 0 means DefaultMaxCallMemoryPages.
+	MaxCallMemoryPages uint32
 }
+
+// DefaultMaxCallMemoryPages is the default memory budget of a call stack:
+// 1,024 pages, 64 MiB, two instances at the largest memory one may have.
+const DefaultMaxCallMemoryPages = 1024
 
 // Router holds the native contracts and resolves the rest.
 type Router struct {
@@ -80,6 +93,9 @@ type Router struct {
 
 // New returns a router charging costs and enforcing limits.
 func New(costs gas.Costs, limits Limits) *Router {
+	if limits.MaxCallMemoryPages == 0 {
+		limits.MaxCallMemoryPages = DefaultMaxCallMemoryPages
+	}
 	return &Router{
 		native: map[address.Address]Contract{},
 		names:  map[string]address.Address{},
@@ -132,6 +148,23 @@ func (r *Router) Resolve(kv state.KV, addr address.Address) (Contract, error) {
 	return nil, fmt.Errorf("%w %s", ErrUnknownContract, addr)
 }
 
+// Method finds the contract at addr and its method name: an address that
+// holds no contract is ErrUnknownContract, a contract without the method
+// ErrUnknownMethod. Callers that look a method up before calling it (the
+// JSON-RPC server, to encode args by the ABI) use it so that they report
+// the same error a call would.
+func (r *Router) Method(kv state.KV, addr address.Address, name string) (Contract, *abi.Method, error) {
+	c, err := r.Resolve(kv, addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, ok := c.ABI().Method(name)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w %q on %s (%s)", ErrUnknownMethod, name, c.ABI().Name, addr)
+	}
+	return c, m, nil
+}
+
 // StorePrefix is the key prefix of a contract's own storage in the tree.
 func StorePrefix(addr address.Address) []byte {
 	p := make([]byte, 0, 1+address.Len)
@@ -145,8 +178,26 @@ type Env struct {
 	Gas      *gas.Meter
 	ReadOnly bool
 	Events   []Event // events of calls that succeeded, in order
+	// Ctx stops a query's WASM when its caller goes away or its deadline
+	// passes. Only queries set it: block execution leaves it nil, so
+	// nothing node-local can cut a tx short and change the app hash.
+	Ctx context.Context
 
-	running []address.Address // contracts on the call stack, outermost first
+	running  []address.Address // contracts on the call stack, outermost first
+	memPages uint64            // wasm memory pages the instances on the stack hold
+}
+
+// MemoryPages returns the wasm memory pages the instances on the call
+// stack hold now.
+func (e *Env) MemoryPages() uint64 { return e.memPages }
+
+// Context is the context the VM runs the env's WASM under: Ctx, or
+// context.Background() (which never ends) when Ctx is nil.
+func (e *Env) Context() context.Context {
+	if e.Ctx == nil {
+		return context.Background()
+	}
+	return e.Ctx
 }
 
 // Call runs one top-level call of a tx on kv (normally the tx's cache).
@@ -165,13 +216,9 @@ func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, m
 	if err := env.Gas.Consume(r.costs.CallBase, "call"); err != nil {
 		return nil, err
 	}
-	c, err := r.Resolve(kv, contract)
+	c, m, err := r.Method(kv, contract, method)
 	if err != nil {
 		return nil, err
-	}
-	m, ok := c.ABI().Method(method)
-	if !ok {
-		return nil, fmt.Errorf("%w %q on %s (%s)", ErrUnknownMethod, method, c.ABI().Name, contract)
 	}
 	if readOnly && !m.ReadOnly {
 		return nil, fmt.Errorf("%w: %s.%s", ErrReadOnlyCall, c.ABI().Name, method)
@@ -230,11 +277,12 @@ func (r *Router) enter(f frame, fn func(*Context) ([]byte, error)) ([]byte, erro
 	if f.readOnly {
 		root = state.NewReadOnly(cache)
 	}
-	// A contract's own storage is billed to the contract; native modules
-	// bill whoever they keep state for (BilledStore).
+	// A contract's own storage is held by the contract and paid for by
+	// the tx's signer, key by key; native modules bill whoever they keep
+	// state for (BilledStore).
 	var own state.KV = state.NewPrefix(root, StorePrefix(f.contract))
 	if !f.contract.IsModule() {
-		own = r.billed(own, root, f.contract, CategoryStorage)
+		own = r.billedToSigner(own, root, f.contract, CategoryStorage, f.contract, env.Origin)
 	}
 	ctx := &Context{
 		Caller: f.caller, Self: f.contract, Funds: f.funds, Env: env,
@@ -309,6 +357,28 @@ func (c *Context) Enter(contract address.Address, fn func(*Context) ([]byte, err
 		return nil, fmt.Errorf("%w: depth %d, limit %d", ErrCallDepth, c.depth+1, c.router.limits.MaxCallDepth)
 	}
 	return c.router.enter(frame{env: c.Env, kv: c.root, caller: c.Caller, contract: contract, depth: c.depth + 1, readOnly: c.readOnly}, fn)
+}
+
+// AllocMemory takes pages of wasm memory for an instance this call runs
+// from the budget that every instance on the call stack shares
+// (Limits.MaxCallMemoryPages); the VM calls it before an instance gets
+// its initial memory and at every memory.grow, and gives the pages back
+// with FreeMemory when the instance is done. Past the budget nothing is
+// taken and the error wraps ErrMemoryBudget. The budget counts pages,
+// nothing node-local, so every node fails the same call.
+func (c *Context) AllocMemory(pages uint32) error {
+	env, limit := c.Env, uint64(c.router.limits.MaxCallMemoryPages)
+	if env.memPages+uint64(pages) > limit {
+		return fmt.Errorf("%w: %d more wasm pages with %d held on the call stack, limit %d (%d MiB)",
+			ErrMemoryBudget, pages, env.memPages, limit, limit>>4)
+	}
+	env.memPages += uint64(pages)
+	return nil
+}
+
+// FreeMemory returns pages taken by AllocMemory to the budget.
+func (c *Context) FreeMemory(pages uint32) {
+	c.Env.memPages -= min(uint64(pages), c.Env.memPages)
 }
 
 // ReadOnly reports whether this call may not change state.

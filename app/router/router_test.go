@@ -50,6 +50,7 @@ type (
 		Fail   bool // fail after the nested call
 		Ignore bool // ignore the nested call's error
 	}
+	HoldArgs  struct{ Pages, Levels uint32 }
 	PutEvent  struct{ Key, Value string }
 	BlobEvent struct{ Data []byte }
 )
@@ -129,6 +130,22 @@ func probe() router.Contract {
 				return native.Empty{}, errBoom
 			}
 			return native.Empty{}, nil
+		})
+	native.Method(c, "hold", "Hold Pages of the memory budget while the probe of the next level holds as many, Levels more times.", false,
+		func(ctx *router.Context, a HoldArgs) (uint64, error) {
+			if err := ctx.AllocMemory(a.Pages); err != nil {
+				return 0, err
+			}
+			defer ctx.FreeMemory(a.Pages)
+			if a.Levels == 0 {
+				return ctx.Env.MemoryPages(), nil
+			}
+			out, err := ctx.Call(probeLevel(ctx.Depth()+1), "hold", mustMarshalPlain(HoldArgs{a.Pages, a.Levels - 1}), nil)
+			if err != nil {
+				return 0, err
+			}
+			var most uint64
+			return most, codec.Unmarshal(out, &most)
 		})
 	native.Method(c, "emit", "Emit a blob event of Size bytes.", false,
 		func(ctx *router.Context, a SizeArgs) (native.Empty, error) {
@@ -463,6 +480,39 @@ func TestCallDepth(t *testing.T) {
 	}
 }
 
+// TestMemoryBudget: the pages every frame of a call stack holds add up
+// against MaxCallMemoryPages, come back when a frame returns, and past the
+// budget the call fails with ErrMemoryBudget and nothing it wrote stays.
+func TestMemoryBudget(t *testing.T) {
+	lims := testLims
+	lims.MaxCallMemoryPages = 10
+	f := newFixture(t, lims)
+	env := txEnv()
+	out, err := f.r.Call(env, f.kv, alice, probeAt, "hold", mustMarshal(t, HoldArgs{Pages: 3, Levels: 2}), nil)
+	require.NoError(t, err)
+	var most uint64
+	require.NoError(t, codec.Unmarshal(out, &most))
+	require.Equal(t, uint64(9), most, "three frames of 3 pages")
+	require.Zero(t, env.MemoryPages(), "every frame gave its pages back")
+
+	// Sequential calls reuse the budget; a fourth frame does not fit.
+	_, err = f.r.Call(env, f.kv, alice, probeAt, "hold", mustMarshal(t, HoldArgs{Pages: 3, Levels: 2}), nil)
+	require.NoError(t, err)
+	before := dump(t, f.kv)
+	_, err = f.r.Call(env, f.kv, alice, probeAt, "hold", mustMarshal(t, HoldArgs{Pages: 3, Levels: 3}), nil)
+	require.ErrorIs(t, err, router.ErrMemoryBudget)
+	require.ErrorContains(t, err, "3 more wasm pages with 9 held on the call stack, limit 10")
+	require.Zero(t, env.MemoryPages())
+	require.Equal(t, before, dump(t, f.kv))
+
+	// The default budget is 64 MiB.
+	env, g := txEnv(), newFixture(t, testLims)
+	out, err = g.r.Call(env, g.kv, alice, probeAt, "hold", mustMarshal(t, HoldArgs{Pages: 256, Levels: 3}), nil)
+	require.NoError(t, err)
+	require.NoError(t, codec.Unmarshal(out, &most))
+	require.Equal(t, uint64(router.DefaultMaxCallMemoryPages), most)
+}
+
 // TestReadOnlyCalls: a read-only method cannot change state or receive
 // funds, whether the whole call is a query or the method runs inside a tx;
 // a query cannot call a state-changing method at all.
@@ -701,4 +751,22 @@ func TestEventsDroppedWhenWriteFails(t *testing.T) {
 	_, err := f.r.Call(env, state.NewReadOnly(f.kv), alice, probeAt, "put", mustMarshal(t, KV{"k", "v"}), nil)
 	require.ErrorIs(t, err, state.ErrReadOnly)
 	require.Empty(t, env.Events)
+}
+
+// TestMethodUnknownContract: looking a method up at an address that holds
+// no contract is ErrUnknownContract (never ErrUnknownMethod); a contract
+// without the method is ErrUnknownMethod.
+func TestMethodUnknownContract(t *testing.T) {
+	f := newFixture(t, testLims)
+	_, _, err := f.r.Method(f.kv, alice, "balance")
+	require.ErrorIs(t, err, router.ErrUnknownContract)
+	require.NotErrorIs(t, err, router.ErrUnknownMethod)
+	require.ErrorContains(t, err, alice.String())
+
+	_, _, err = f.r.Method(f.kv, token.Address, "no_such_method")
+	require.ErrorIs(t, err, router.ErrUnknownMethod)
+	c, m, err := f.r.Method(f.kv, token.Address, "balance")
+	require.NoError(t, err)
+	require.Equal(t, "token", c.ABI().Name)
+	require.Equal(t, "balance", m.Name)
 }

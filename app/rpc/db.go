@@ -11,6 +11,7 @@ import (
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/rpc/jsonrpc"
 	"github.com/vsys/vsys/modules/database"
+	"github.com/vsys/vsys/modules/database/layout"
 )
 
 // TableRef names a table at a height (0: latest).
@@ -40,12 +41,15 @@ type RowRequest struct {
 
 // RowResult is vsys_getRow's result. Row is null when absent; with prove,
 // Proof shows the row's presence (or absence) under AppHash, the app hash
-// after block Height, which block Height+1's header carries.
+// after block Height, which block Height+1's header carries, and
+// TableProof shows the table's record (its id and schema), from which a
+// client computes the row's key itself (docs/proofs.md).
 type RowResult struct {
-	Row     json.RawMessage `json:"row"`
-	Height  int64           `json:"height"`
-	Proof   *RowProof       `json:"proof,omitempty"`
-	AppHash HexBytes        `json:"app_hash,omitempty"`
+	Row        json.RawMessage `json:"row"`
+	Height     int64           `json:"height"`
+	Proof      *RowProof       `json:"proof,omitempty"`
+	TableProof *RowProof       `json:"table_proof,omitempty"`
+	AppHash    HexBytes        `json:"app_hash,omitempty"`
 }
 
 // RowProof is an ICS23 proof of one IAVL key: the row's storage key, its
@@ -158,22 +162,30 @@ func (h *handlers) getRow(_ context.Context, raw json.RawMessage) (any, error) {
 		}
 	}
 	if req.Prove {
-		value, proof, err := h.App.Store().Prove(hgt, storeKey)
-		if err != nil {
+		if out.Proof, err = h.prove(hgt, storeKey); err != nil {
+			return nil, err
+		}
+		if out.TableProof, err = h.prove(hgt, layout.InTree(layout.TableKey(req.Owner, req.Table))); err != nil {
+			return nil, err
+		}
+		if out.AppHash, err = h.App.Store().HashAt(hgt); err != nil {
 			return nil, appError(err)
 		}
-		pb, err := proof.Marshal()
-		if err != nil {
-			return nil, appError(err)
-		}
-		root, err := h.App.Store().HashAt(hgt)
-		if err != nil {
-			return nil, appError(err)
-		}
-		out.Proof = &RowProof{Key: storeKey, Value: value, Proof: pb}
-		out.AppHash = root
 	}
 	return out, nil
+}
+
+// prove returns an ICS23 proof of key at version hgt.
+func (h *handlers) prove(hgt int64, key []byte) (*RowProof, error) {
+	value, proof, err := h.App.Store().Prove(hgt, key)
+	if err != nil {
+		return nil, appError(err)
+	}
+	pb, err := proof.Marshal()
+	if err != nil {
+		return nil, appError(err)
+	}
+	return &RowProof{Key: key, Value: value, Proof: pb}, nil
 }
 
 // DecodeProof parses a RowProof's protobuf proof.

@@ -76,6 +76,9 @@ func appError(err error) error {
 	if errors.As(err, &je) {
 		return je
 	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return err // a query the node stopped: jsonrpc sends CodeDeadline
+	}
 	code := app.CodeOf(err)
 	return &jsonrpc.Error{Code: -32000 - int(code), Message: err.Error(),
 		Data: map[string]any{"code": code, "codespace": app.Codespace}}
@@ -377,19 +380,22 @@ func (h *handlers) getTransaction(_ context.Context, raw json.RawMessage) (any, 
 
 // method finds a method's ABI at the latest state, or nil.
 func (h *handlers) method(contract address.Address, name string) *abi.Method {
+	m, _ := h.lookupMethod(contract, name)
+	return m
+}
+
+// lookupMethod finds a method's ABI at the latest state, or the router's
+// error: router.ErrUnknownContract or router.ErrUnknownMethod.
+func (h *handlers) lookupMethod(contract address.Address, name string) (*abi.Method, error) {
 	if h.App == nil {
-		return nil
+		return nil, fmt.Errorf("%w %s: no application", router.ErrUnknownContract, contract)
 	}
 	kv, _, err := h.App.View(0)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	c, err := h.App.Router().Resolve(kv, contract)
-	if err != nil {
-		return nil
-	}
-	m, _ := c.ABI().Method(name)
-	return m
+	_, m, err := h.App.Router().Method(kv, contract, name)
+	return m, err
 }
 
 func renderResult(m *abi.Method, b []byte) json.RawMessage {
@@ -430,7 +436,7 @@ type CallResult struct {
 	Height  int64           `json:"height"`
 }
 
-func (h *handlers) call(_ context.Context, raw json.RawMessage) (any, error) {
+func (h *handlers) call(ctx context.Context, raw json.RawMessage) (any, error) {
 	var req CallRequest
 	if err := params(raw, 0, &req); err != nil {
 		return nil, err
@@ -440,11 +446,11 @@ func (h *handlers) call(_ context.Context, raw json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, jsonrpc.InvalidParams("contract: %v", err)
 	}
-	m := h.method(contract, req.Method)
+	m, err := h.lookupMethod(contract, req.Method)
 	args := []byte(req.ArgsHex)
 	if req.ArgsHex == nil {
-		if m == nil {
-			return nil, appError(fmt.Errorf("%w %q on %s", router.ErrUnknownMethod, req.Method, req.Contract))
+		if err != nil {
+			return nil, appError(err) // unknown contract or unknown method, as the router tells
 		}
 		js := req.Args
 		if len(js) == 0 {
@@ -454,7 +460,7 @@ func (h *handlers) call(_ context.Context, raw json.RawMessage) (any, error) {
 			return nil, jsonrpc.InvalidParams("args for %s: %v", req.Method, err)
 		}
 	}
-	out, used, err := h.App.Call(int64(req.Height), contract, req.Method, args, h.QueryGasCap)
+	out, used, err := h.App.Call(ctx, int64(req.Height), contract, req.Method, args, h.QueryGasCap)
 	if err != nil {
 		return nil, appError(err)
 	}
@@ -466,25 +472,27 @@ func (h *handlers) call(_ context.Context, raw json.RawMessage) (any, error) {
 }
 
 // Estimate is vsys_estimateGas's result: the exact gas the tx would use
-// against the latest state, and whether it would succeed.
+// against the latest state, and whether it would succeed. The probe's
+// gas_limit and signature bytes are ignored (docs/transactions.md).
 type Estimate struct {
 	GasUsed uint64            `json:"gas_used"`
 	OK      bool              `json:"ok"`
 	Code    uint32            `json:"code"`
 	Error   string            `json:"error,omitempty"`
 	Results []json.RawMessage `json:"results,omitempty"`
-	// The storage deposit the tx would lock (or return), in the native
-	// coin, over all payers (a contract pays for its own storage).
+	// The storage deposit the tx would lock from its sender (or return to
+	// it), in the native coin: the sender pays for the bytes its tx adds,
+	// to its own tables and to contracts' state alike (docs/billing.md).
 	DepositLocked   codec.U128 `json:"storage_deposit"`
 	DepositReturned codec.U128 `json:"storage_deposit_returned"`
 }
 
-func (h *handlers) estimateGas(_ context.Context, raw json.RawMessage) (any, error) {
+func (h *handlers) estimateGas(ctx context.Context, raw json.RawMessage) (any, error) {
 	var b HexBytes
 	if err := params(raw, 0, &b); err != nil {
 		return nil, err
 	}
-	out, err := h.App.Simulate(b)
+	out, err := h.App.Simulate(ctx, b)
 	if err != nil { // the tx could not even start: ante failure or bad bytes
 		return nil, appError(err)
 	}
@@ -547,25 +555,25 @@ type ContractInfo struct {
 }
 
 // wasmQuery runs a read-only method of the wasm module.
-func (h *handlers) wasmQuery(method string, args, result any) error {
+func (h *handlers) wasmQuery(ctx context.Context, method string, args, result any) error {
 	b, err := codec.Marshal(args)
 	if err != nil {
 		return err
 	}
-	out, _, err := h.App.Call(0, code.Address, method, b, h.QueryGasCap)
+	out, _, err := h.App.Call(ctx, 0, code.Address, method, b, h.QueryGasCap)
 	if err != nil {
 		return appError(err)
 	}
 	return codec.Unmarshal(out, result)
 }
 
-func (h *handlers) getCode(_ context.Context, raw json.RawMessage) (any, error) {
+func (h *handlers) getCode(ctx context.Context, raw json.RawMessage) (any, error) {
 	var hash HexBytes
 	if err := params(raw, 0, &hash); err != nil {
 		return nil, err
 	}
 	var v code.CodeView
-	if err := h.wasmQuery("code_info", code.CodeArgs{CodeHash: hash}, &v); err != nil {
+	if err := h.wasmQuery(ctx, "code_info", code.CodeArgs{CodeHash: hash}, &v); err != nil {
 		return nil, err
 	}
 	var a abi.Contract
@@ -575,13 +583,13 @@ func (h *handlers) getCode(_ context.Context, raw json.RawMessage) (any, error) 
 	return CodeInfo{Hash: v.Info.Hash, Creator: v.Info.Creator, Size: v.Info.Size, Height: v.Info.Height, ABI: &a}, nil
 }
 
-func (h *handlers) getContract(_ context.Context, raw json.RawMessage) (any, error) {
+func (h *handlers) getContract(ctx context.Context, raw json.RawMessage) (any, error) {
 	var addr address.Address
 	if err := params(raw, 0, &addr); err != nil {
 		return nil, err
 	}
 	var info code.ContractInfo
-	if err := h.wasmQuery("contract_info", code.ContractArgs{Contract: addr}, &info); err != nil {
+	if err := h.wasmQuery(ctx, "contract_info", code.ContractArgs{Contract: addr}, &info); err != nil {
 		return nil, err
 	}
 	out := ContractInfo{Address: info.Address, CodeHash: info.CodeHash, Admin: info.Admin, Label: info.Label, Creator: info.Creator, Created: info.Created}

@@ -14,13 +14,18 @@ func billingQueryCmd(height *int64) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := rpcClient(cmd).GetBill(cmd.Context(), addr, *height)
+			c := rpcClient(cmd)
+			b, err := c.GetBill(cmd.Context(), addr, *height)
+			if err != nil {
+				return err
+			}
+			native, err := nativeSymbol(cmd.Context(), c)
 			if err != nil {
 				return err
 			}
 			return emit(cmd, b, func() {
 				printf(cmd, "address   %s\nbytes     %d\ndeposit   %s\nfees paid %s\ngas used  %d\nheight    %d\n",
-					b.Address, b.Bytes, b.Deposit, b.FeesPaid, b.GasUsed, b.Height)
+					b.Address, b.Bytes, showAmount(cmd, c, b.Deposit, native), showAmount(cmd, c, b.FeesPaid, native), b.GasUsed, b.Height)
 				for _, c := range b.Categories {
 					printf(cmd, "  %-20s %d bytes\n", c.Category, c.Bytes)
 				}
@@ -35,11 +40,12 @@ func billingQueryCmd(height *int64) *cobra.Command {
 				return err
 			}
 			return emit(cmd, p, func() {
-				printf(cmd, "min gas price          %s %s\nstorage price per byte %s %s\n", p.MinGasPrice, p.NativeToken, p.StoragePricePerByte, p.NativeToken)
+				printf(cmd, "min gas price          %s %s (smallest unit)\nstorage price per byte %s %s (smallest unit)\n", p.MinGasPrice, p.NativeToken, p.StoragePricePerByte, p.NativeToken)
 			})
 		},
 	}
 	addKeyringFlag(bill)
+	addBaseUnitsFlag(bill, "print")
 	cmd.AddCommand(bill, params)
 	return cmd
 }

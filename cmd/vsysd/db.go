@@ -4,12 +4,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/node"
 	"github.com/vsys/vsys/app/rpc"
 	"github.com/vsys/vsys/app/rpc/client"
 	"github.com/vsys/vsys/app/tx"
@@ -159,19 +161,31 @@ func dbQueryCmd(height *int64) *cobra.Command {
 			}
 			verified := ""
 			if prove {
-				s, err := c.GetSchema(cmd.Context(), owner, args[1], res.Height)
+				v, err := rowVerifier(cmd, c)
 				if err != nil {
 					return err
 				}
-				if err := c.VerifyRow(cmd.Context(), res, s.RowType, &s.Schema); err != nil {
+				req := rpc.RowRequest{TableRef: rpc.TableRef{Owner: owner, Table: args[1], Height: rpc.Height(*height)}, Key: json.RawMessage(args[2])}
+				got, err := v.VerifyRow(cmd.Context(), req, res)
+				if err != nil {
 					return fmt.Errorf("proof: %w", err)
 				}
-				verified = fmt.Sprintf(" (proof verified against app hash 0x%x of height %d)", []byte(res.AppHash), res.Height)
+				if err := v.Close(); err != nil {
+					return err
+				}
+				res.Row = got.Row
+				verified = fmt.Sprintf(" (proof verified against app hash 0x%x of height %d, from the header of block %d verified from trust root %d)",
+					[]byte(got.AppHash), got.Height, got.Height+1, v.Root().Height)
 			}
 			return emit(cmd, res, func() { printf(cmd, "%s%s\n", compact(res.Row), verified) })
 		},
 	}
-	row.Flags().Bool("prove", false, "ask for an ICS23 proof and verify it")
+	row.Flags().Bool("prove", false, "ask for ICS23 proofs and verify them against a header verified by CometBFT's light client")
+	row.Flags().String("comet-node", "", "CometBFT RPC of the node, for headers (default: the home's config.toml rpc.laddr, else 127.0.0.1:26657)")
+	row.Flags().StringSlice("witness", nil, "CometBFT RPC of other nodes to cross-check headers with")
+	row.Flags().Int64("trust-height", 0, "height of a header you trust (with --trust-hash; default: the home's trust/<chain-id>.json, recorded on first contact)")
+	row.Flags().String("trust-hash", "", "hash (hex) of the header at --trust-height")
+	row.Flags().Duration("trusting-period", client.DefaultTrustingPeriod, "how long a trusted header may serve as the root")
 	scan := &cobra.Command{
 		Use: "scan OWNER TABLE", Short: "Rows by primary key or an index: prefix, range, filters, order, pages", Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -244,4 +258,49 @@ func rawOrNil(s string) json.RawMessage {
 		return nil
 	}
 	return json.RawMessage(s)
+}
+
+// rowVerifier makes the light-client verifier of `query db row --prove`:
+// the root from --trust-height/--trust-hash, else the home's
+// trust/<chain-id>.json, else the node's latest header, recorded there
+// with a notice (trust on first use).
+func rowVerifier(cmd *cobra.Command, c *client.Client) (*client.Verifier, error) {
+	f := cmd.Flags()
+	home, _ := f.GetString("home")
+	comet, _ := f.GetString("comet-node")
+	if comet == "" {
+		comet = "tcp://127.0.0.1:26657"
+		if cfg, err := node.LoadCometConfig(home); err == nil && cfg.RPC.ListenAddress != "" {
+			comet = cfg.RPC.ListenAddress
+		}
+	}
+	witnesses, _ := f.GetStringSlice("witness")
+	period, _ := f.GetDuration("trusting-period")
+	th, _ := f.GetInt64("trust-height")
+	hash, _ := f.GetString("trust-hash")
+	o := client.VerifierOptions{CometRPC: comet, Witnesses: witnesses, TrustingPeriod: period}
+	if th != 0 || hash != "" {
+		b, err := hex.DecodeString(strings.TrimPrefix(strings.TrimPrefix(hash, "0x"), "0X"))
+		if err != nil || th <= 0 || len(b) != 32 {
+			return nil, fmt.Errorf("--trust-height and --trust-hash go together: a height > 0 and a 32-byte header hash in hex")
+		}
+		o.Root = &client.TrustRoot{Height: th, Hash: b}
+	}
+	chainID, err := c.ChainID(cmd.Context())
+	if err != nil {
+		return nil, err
+	}
+	o.ChainID = chainID
+	o.TrustFile = client.TrustFile(filepath.Join(home, "trust"), chainID)
+	v, err := client.NewVerifier(cmd.Context(), o)
+	if err != nil {
+		return nil, err
+	}
+	if v.Recorded {
+		r := v.Root()
+		fmt.Fprintf(cmd.ErrOrStderr(), "trust root recorded on first contact: chain %s, height %d, header hash 0x%x, in %s.\n"+
+			"It came from the node itself: compare the hash with a source you trust, or pass --trust-height and --trust-hash.\n",
+			r.ChainID, r.Height, []byte(r.Hash), o.TrustFile)
+	}
+	return v, nil
 }

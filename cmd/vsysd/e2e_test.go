@@ -68,13 +68,16 @@ type chain struct {
 	metrics string
 	proc    *exec.Cmd
 	log     *bytes.Buffer
+
+	// cometRPC is CometBFT's RPC (host:port), where light clients read headers.
+	cometRPC string
 }
 
 func newChain(t *testing.T) *chain {
 	t.Helper()
-	c := &chain{t: t, home: t.TempDir(), rpc: port(t), metrics: port(t)}
+	c := &chain{t: t, home: t.TempDir(), rpc: port(t), metrics: port(t), cometRPC: port(t)}
 	c.run("init", "--chain-id", "e2e-chain", "--block-interval", "200ms", "--rpc-addr", c.rpc,
-		"--comet-rpc-laddr", "tcp://"+port(t), "--p2p-laddr", "tcp://"+port(t), "--metrics-addr", c.metrics)
+		"--comet-rpc-laddr", "tcp://"+c.cometRPC, "--p2p-laddr", "tcp://"+port(t), "--metrics-addr", c.metrics)
 	return c
 }
 
@@ -141,7 +144,7 @@ func TestCLITour(t *testing.T) {
 	c.run("tx", "token", "send", "dev", "1500GEM", "--from", "alice", "--keyring-backend", "test")
 	require.Contains(t, c.run("query", "token", "balance", "dev", "--keyring-backend", "test"), "1500 GEM")
 	info := c.run("query", "token", "info", "GEM", "--output", "json")
-	require.Contains(t, info, `"supply": "5000"`)
+	require.Contains(t, info, `"supply": "500000"`) // JSON is in the smallest unit: GEM has 2 decimals
 
 	// A failing tx: clear error, non-zero exit.
 	out, err := c.try("tx", "token", "send", "dev", "999999999GEM", "--from", "alice", "--keyring-backend", "test")
@@ -180,7 +183,7 @@ func TestCLITour(t *testing.T) {
 	unknown := post(`{"jsonrpc":"2.0","id":3,"method":"vsys_nope"}`)
 	require.Equal(t, float64(-32601), unknown["error"].(map[string]any)["code"])
 	call := post(`{"jsonrpc":"2.0","id":4,"method":"vsys_call","params":[{"contract":"token","method":"balance","args":{"address":"` + alice + `","token":"GEM"}}]}`)
-	require.Equal(t, "3500", call["result"].(map[string]any)["result"])
+	require.Equal(t, "350000", call["result"].(map[string]any)["result"])
 	// Prometheus: CometBFT's metrics and the app's, on one port.
 	resp, err := http.Get("http://" + c.metrics + "/metrics")
 	require.NoError(t, err)
@@ -419,28 +422,40 @@ func TestDatabaseTour(t *testing.T) {
 	_, err = cl.QueryTable(context.Background(), bad)
 	require.ErrorContains(t, err, "invalid query")
 
-	// A proven row, verified by the client; tampering is caught.
-	require.Contains(t, c.run("query", "db", "row", dev, "items", `{"id":"1"}`, "--prove"), "proof verified against app hash")
-	s, err := cl.GetSchema(context.Background(), devAddr, "items", 0)
+	// A proven row, verified by the client from a trust root recorded on
+	// first contact; tampering is caught (TestLyingNodeIsCaught in
+	// app/rpc/client tries every lie against the light client).
+	out = c.run("query", "db", "row", dev, "items", `{"id":"1"}`, "--prove")
+	require.Contains(t, out, "trust root recorded on first contact")
+	require.Contains(t, out, "proof verified against app hash")
+	out = c.run("query", "db", "row", dev, "items", `{"id":"1"}`, "--prove")
+	require.NotContains(t, out, "recorded")
+	require.Contains(t, out, "proof verified against app hash")
+	v, err := client.NewVerifier(context.Background(), client.VerifierOptions{CometRPC: c.cometRPC,
+		TrustFile: client.TrustFile(filepath.Join(c.home, "trust"), "e2e-chain")})
 	require.NoError(t, err)
-	res, err := cl.GetRow(context.Background(), rpc.RowRequest{TableRef: rpc.TableRef{Owner: devAddr, Table: "items"}, Key: json.RawMessage(`{"id":"7"}`), Prove: true})
+	rowReq := rpc.RowRequest{TableRef: rpc.TableRef{Owner: devAddr, Table: "items"}, Key: json.RawMessage(`{"id":"7"}`), Prove: true}
+	res, err := cl.GetRow(context.Background(), rowReq)
 	require.NoError(t, err)
-	require.NoError(t, cl.VerifyRow(context.Background(), res, s.RowType, &s.Schema))
+	_, err = v.VerifyRow(context.Background(), rowReq, res)
+	require.NoError(t, err)
 	tampered := *res
 	tampered.Row = json.RawMessage(strings.Replace(string(res.Row), `"note":null`, `"note":"forged"`, 1))
 	require.NotEqual(t, string(res.Row), string(tampered.Row))
-	require.Error(t, cl.VerifyRow(context.Background(), &tampered, s.RowType, &s.Schema))
-	proof := *res.Proof
-	proof.Value = append([]byte(nil), res.Proof.Value...)
-	proof.Value[len(proof.Value)-1] ^= 1
-	tampered = *res
-	tampered.Proof = &proof
-	require.Error(t, cl.VerifyRow(context.Background(), &tampered, s.RowType, &s.Schema))
+	_, err = v.VerifyRow(context.Background(), rowReq, &tampered)
+	require.ErrorIs(t, err, client.ErrProof)
 	// An absent row is proven absent.
-	res, err = cl.GetRow(context.Background(), rpc.RowRequest{TableRef: rpc.TableRef{Owner: devAddr, Table: "items"}, Key: json.RawMessage(`{"id":"5000"}`), Prove: true})
+	rowReq.Key = json.RawMessage(`{"id":"5000"}`)
+	res, err = cl.GetRow(context.Background(), rowReq)
 	require.NoError(t, err)
 	require.Equal(t, "null", string(res.Row))
-	require.NoError(t, cl.VerifyRow(context.Background(), res, s.RowType, &s.Schema))
+	got, err := v.VerifyRow(context.Background(), rowReq, res)
+	require.NoError(t, err)
+	require.Equal(t, "null", string(got.Row))
+	// A wrong trust root is refused.
+	out, err = c.try("query", "db", "row", dev, "items", `{"id":"1"}`, "--prove", "--trust-height", "1", "--trust-hash", strings.Repeat("ab", 32))
+	require.Error(t, err)
+	require.Contains(t, out, "header does not verify from the trust root")
 
 	// Another account cannot write the table until granted.
 	c.run("keys", "add", "bob", "--keyring-backend", "test")

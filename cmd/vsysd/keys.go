@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vsys/vsys/app/config"
 	"github.com/vsys/vsys/app/keys"
 )
 
@@ -21,7 +23,8 @@ func keysCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "keys",
 		Short: "manage the local keyring of ed25519 signing keys",
-		Long: "Manage the local keyring in <home>/keyring-<backend>.\n\n" +
+		Long: "Manage the local keyring in <home>/keyring-<backend>. The backend is --keyring-backend, else $" +
+			keys.BackendEnv + ",\nelse keyring_backend in <home>/config/client.toml (vsysd init writes test there), else file.\n\n" +
 			"The file backend encrypts each key with a passphrase, read from $" + keyringPassphraseEnv +
 			" or the terminal.\nThe test backend stores keys unencrypted and never prompts.",
 	}
@@ -36,32 +39,74 @@ func addKeyringFlag(cmd *cobra.Command) {
 	if cmd.Flags().Lookup("keyring-backend") != nil || cmd.PersistentFlags().Lookup("keyring-backend") != nil {
 		return
 	}
-	cmd.PersistentFlags().String("keyring-backend", string(keys.BackendFile),
-		"keyring backend: file (passphrase-protected) or test (unencrypted, no prompts)")
+	cmd.PersistentFlags().String("keyring-backend", "",
+		"keyring backend: file (passphrase-protected) or test (unencrypted, no prompts)\n"+
+			"(default: $"+keys.BackendEnv+", else keyring_backend in <home>/config/client.toml, else file)")
 }
 
-// openKeyring opens the keyring selected by --home and --keyring-backend.
+// keyringChoice picks the keyring backend: --keyring-backend, else
+// $VSYS_KEYRING_BACKEND, else the home's client.toml, else file.
+func keyringChoice(cmd *cobra.Command) (keys.Choice, error) {
+	home, err := cmd.Flags().GetString("home")
+	if err != nil {
+		return keys.Choice{}, err
+	}
+	var flag string
+	var set bool
+	if f := cmd.Flags().Lookup("keyring-backend"); f != nil {
+		flag, set = f.Value.String(), f.Changed
+	}
+	cc, err := config.LoadClient(home)
+	if err != nil {
+		return keys.Choice{}, err
+	}
+	return keys.Choose(flag, set, os.Getenv(keys.BackendEnv), cc.KeyringBackend, config.ClientPath(home))
+}
+
+// openKeyring opens the keyring of --home that keyringChoice selects.
 func openKeyring(cmd *cobra.Command) (*keys.Keyring, error) {
 	home, err := cmd.Flags().GetString("home")
 	if err != nil {
 		return nil, err
 	}
-	b := string(keys.BackendFile)
-	if cmd.Flags().Lookup("keyring-backend") != nil {
-		if b, err = cmd.Flags().GetString("keyring-backend"); err != nil {
-			return nil, err
-		}
-	}
-	backend, err := keys.ParseBackend(b)
+	choice, err := keyringChoice(cmd)
 	if err != nil {
-		return nil, fmt.Errorf("--keyring-backend: %w", err)
+		return nil, err
 	}
-	return keys.Open(home, backend, keys.PassphraseFromEnvOrTerminal(keyringPassphraseEnv))
+	return keys.Open(home, choice.Backend, keys.PassphraseFromEnvOrTerminal(keyringPassphraseEnv))
 }
 
-func keyErr(name string, err error) error {
-	return fmt.Errorf("key %q: %w", name, err)
+// keyErr reports a keyring error about key name. A key missing from the
+// chosen keyring but present in another gets a hint: which keyring was
+// searched and why, and the three ways to select the one that has it.
+func keyErr(cmd *cobra.Command, name string, err error) error {
+	var nf *keys.NotFoundError
+	if !errors.As(err, &nf) {
+		return fmt.Errorf("key %q: %w", name, err)
+	}
+	choice, cerr := keyringChoice(cmd)
+	if cerr != nil {
+		return nf
+	}
+	msg := nf.Error() + " (keyring " + string(choice.Backend) + " chosen by " + choice.Source + ")"
+	if len(nf.Elsewhere) > 0 {
+		b := nf.Elsewhere[0]
+		home, _ := cmd.Flags().GetString("home")
+		msg += fmt.Sprintf(";\nto use the %s keyring, pass --keyring-backend %s, or set %s=%s, or put keyring_backend = %q in %s",
+			b, b, keys.BackendEnv, b, b, config.ClientPath(home))
+	}
+	return &hintedError{msg: msg, err: err}
 }
+
+// hintedError is an error with a longer message that still matches what
+// it wraps (keys.ErrNotFound) with errors.Is.
+type hintedError struct {
+	msg string
+	err error
+}
+
+func (e *hintedError) Error() string { return e.msg }
+func (e *hintedError) Unwrap() error { return e.err }
 
 func keysAddCmd() *cobra.Command {
 	return &cobra.Command{
@@ -75,7 +120,7 @@ func keysAddCmd() *cobra.Command {
 			}
 			k, err := kr.Add(args[0])
 			if err != nil {
-				return keyErr(args[0], err)
+				return keyErr(cmd, args[0], err)
 			}
 			return emit(cmd, k, func() { printf(cmd, "%s\t%s\n", k.Name, k.Address) })
 		},
@@ -117,7 +162,7 @@ func keysShowCmd() *cobra.Command {
 			}
 			k, err := kr.Show(args[0])
 			if err != nil {
-				return keyErr(args[0], err)
+				return keyErr(cmd, args[0], err)
 			}
 			if only, _ := cmd.Flags().GetBool("address"); only {
 				printf(cmd, "%s\n", k.Address)
@@ -144,7 +189,7 @@ func keysDeleteCmd() *cobra.Command {
 				return err
 			}
 			if _, err := kr.Show(name); err != nil {
-				return keyErr(name, err)
+				return keyErr(cmd, name, err)
 			}
 			if yes, _ := cmd.Flags().GetBool("yes"); !yes {
 				fmt.Fprintf(cmd.ErrOrStderr(), "delete key %s? [y/N] ", name)
@@ -157,7 +202,7 @@ func keysDeleteCmd() *cobra.Command {
 				}
 			}
 			if err := kr.Delete(name); err != nil {
-				return keyErr(name, err)
+				return keyErr(cmd, name, err)
 			}
 			return emit(cmd, map[string]string{"deleted": name}, func() { printf(cmd, "deleted key %s\n", name) })
 		},
@@ -180,7 +225,7 @@ func keysExportCmd() *cobra.Command {
 				return err
 			}
 			if _, err := kr.Show(name); err != nil {
-				return keyErr(name, err)
+				return keyErr(cmd, name, err)
 			}
 			pw, err := keys.PassphraseFromEnvOrTerminal(exportPassphraseEnv)(
 				fmt.Sprintf("Enter an export passphrase for key %q: ", name), true)
@@ -189,7 +234,7 @@ func keysExportCmd() *cobra.Command {
 			}
 			armor, err := kr.Export(name, pw)
 			if err != nil {
-				return keyErr(name, err)
+				return keyErr(cmd, name, err)
 			}
 			_, err = io.WriteString(cmd.OutOrStdout(), armor)
 			return err
@@ -227,7 +272,7 @@ func keysImportCmd() *cobra.Command {
 			}
 			k, err := kr.Import(name, string(armor), pw)
 			if err != nil {
-				return keyErr(name, err)
+				return keyErr(cmd, name, err)
 			}
 			return emit(cmd, k, func() { printf(cmd, "%s\t%s\n", k.Name, k.Address) })
 		},

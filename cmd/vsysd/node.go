@@ -10,6 +10,7 @@ import (
 
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/config"
+	"github.com/vsys/vsys/app/keys"
 	"github.com/vsys/vsys/app/node"
 )
 
@@ -38,9 +39,17 @@ func initCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// The dev key is in the test keyring: make that the home's
+			// default, so that `--from dev` works without
+			// --keyring-backend (a flag or $VSYS_KEYRING_BACKEND still
+			// picks the passphrase-protected file keyring).
+			if err := config.SaveClient(res.Home, config.Client{KeyringBackend: string(keys.BackendTest)}); err != nil {
+				return fmt.Errorf("write client config: %w", err)
+			}
 			return emit(cmd, res, func() {
 				printf(cmd, "Initialised chain %q in %s\n", res.ChainID, res.Home)
 				printf(cmd, "  dev account  %s  (key %q, test keyring, %s)\n", res.DevAddress, node.DevKeyName, devBalance)
+				printf(cmd, "  keyring      test (unencrypted), the default of this home's CLI: %s\n", config.ClientPath(res.Home))
 				printf(cmd, "  validator    %s\n", res.Validator)
 				printf(cmd, "Start it with: vsysd start --home %s\n", res.Home)
 			})
@@ -75,8 +84,12 @@ func startCmd() *cobra.Command {
 			sig := make(chan os.Signal, 1)
 			signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 			s := <-sig
-			n.Logger.Info("stopping", "signal", s.String())
-			return n.Stop()
+			n.Logger.With("module", "vsys").Info("stopping", "signal", s.String())
+			if err := n.Stop(); err != nil {
+				return fmt.Errorf("stop: %w", err)
+			}
+			n.Logger.With("module", "vsys").Info("stopped")
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&appKind, "app", "vsys", "ABCI application: vsys, or kvstore (CometBFT's example, the benchmark baseline)")

@@ -2,11 +2,16 @@ package main
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
-	"github.com/vsys/vsys/app/abi"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vsys/vsys/app/abi"
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/modules/token"
 )
 
 func queryCmd() *cobra.Command {
@@ -28,8 +33,12 @@ func queryCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				var amt codec.U128
+				if err := json.Unmarshal(res.Result, &amt); err != nil {
+					return fmt.Errorf("balance: %w", err)
+				}
 				return emit(cmd, map[string]any{"address": addr, "token": args[1], "amount": res.Result, "height": res.Height}, func() {
-					printf(cmd, "%s %s\n", strings.Trim(string(res.Result), `"`), args[1])
+					printf(cmd, "%s\n", showAmount(cmd, c, amt, args[1]))
 				})
 			}
 			acc, err := c.GetAccount(cmd.Context(), addr, height)
@@ -41,12 +50,13 @@ func queryCmd() *cobra.Command {
 					printf(cmd, "no balances (height %d)\n", acc.Height)
 				}
 				for _, b := range acc.Balances {
-					printf(cmd, "%s %s\n", b.Amount, b.Token)
+					printf(cmd, "%s\n", showAmount(cmd, c, b.Amount, b.Token))
 				}
 			})
 		},
 	}
 	addKeyringFlag(balance)
+	addBaseUnitsFlag(balance, "print")
 	tok.AddCommand(balance, tokenRecordCmd("info", &height), tokenRecordCmd("supply", &height))
 
 	account := &cobra.Command{
@@ -58,19 +68,21 @@ func queryCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			acc, err := rpcClient(cmd).GetAccount(cmd.Context(), addr, height)
+			c := rpcClient(cmd)
+			acc, err := c.GetAccount(cmd.Context(), addr, height)
 			if err != nil {
 				return err
 			}
 			return emit(cmd, acc, func() {
 				printf(cmd, "address %s\nnonce   %d\nheight  %d\n", acc.Address, acc.Nonce, acc.Height)
 				for _, b := range acc.Balances {
-					printf(cmd, "balance %s %s\n", b.Amount, b.Token)
+					printf(cmd, "balance %s\n", showAmount(cmd, c, b.Amount, b.Token))
 				}
 			})
 		},
 	}
 	addKeyringFlag(account)
+	addBaseUnitsFlag(account, "print")
 
 	txq := &cobra.Command{
 		Use:   "tx HASH",
@@ -88,7 +100,7 @@ func queryCmd() *cobra.Command {
 			if t == nil {
 				return fmt.Errorf("tx %s: %w (not committed, or unknown to this node)", args[0], errNotFound)
 			}
-			return emit(cmd, t, func() { printTx(cmd, t) })
+			return emit(cmd, t, func() { printTx(cmd, rpcClient(cmd), t) })
 		},
 	}
 
@@ -163,14 +175,36 @@ func tokenRecordCmd(method string, height *int64) *cobra.Command {
 		Short: "A token's " + map[string]string{"info": "record", "supply": "current supply"}[method],
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := rpcClient(cmd).Call(cmd.Context(), "token", method, map[string]string{"token": args[0]}, *height)
+			c := rpcClient(cmd)
+			res, err := c.Call(cmd.Context(), "token", method, map[string]string{"token": args[0]}, *height)
 			if err != nil {
 				return err
 			}
-			return emit(cmd, res.Result, func() { printf(cmd, "%s\n", compact(res.Result)) })
+			return emit(cmd, res.Result, func() {
+				if method == "supply" {
+					var supply codec.U128
+					if json.Unmarshal(res.Result, &supply) == nil {
+						printf(cmd, "%s\n", showAmount(cmd, c, supply, args[0]))
+						return
+					}
+				}
+				var info token.Info
+				if method != "info" || json.Unmarshal(res.Result, &info) != nil {
+					printf(cmd, "%s\n", compact(res.Result))
+					return
+				}
+				issuer := info.Issuer.String()
+				if info.Issuer == (address.Address{}) {
+					issuer = "none (the native coin)"
+				}
+				printf(cmd, "symbol     %s\nname       %s\ndecimals   %d\nsupply     %s\nmax supply %s\nissuer     %s\n",
+					info.Symbol, info.Name, info.Decimals, showAmount(cmd, c, info.Supply, info.Symbol),
+					showAmount(cmd, c, info.MaxSupply, info.Symbol), issuer)
+			})
 		},
 	}
 	cmd.Flags().Int64Var(height, "height", 0, "read state at this height (0: latest)")
+	addBaseUnitsFlag(cmd, "print")
 	return cmd
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -33,7 +34,34 @@ func rootCmd() *cobra.Command {
 	root.PersistentFlags().StringP("output", "o", "text", "output format: text or json")
 	root.PersistentFlags().String("node", "", "JSON-RPC address of the node (default: the home's app.toml, else 127.0.0.1:8645)")
 	root.AddCommand(initCmd(), startCmd(), statusCmd(), keysCmd(), txCmd(), queryCmd(), benchCmd(), testnetCmd())
+	strictGroups(root)
 	return root
+}
+
+// strictGroups makes every command that only groups subcommands ("tx",
+// "tx wasm", ...) refuse an unknown subcommand with "did you mean"
+// suggestions and a non-zero exit. Cobra does that for the root only: a
+// mistyped `vsysd tx wasm exeucte` printed the group's help and exited 0,
+// so scripts went on as if it had run. A group given no argument still
+// prints its help.
+func strictGroups(c *cobra.Command) {
+	c.SuggestionsMinimumDistance = 2
+	if c.HasSubCommands() && c.Run == nil && c.RunE == nil {
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+			}
+			return fmt.Errorf("%s\n\nRun '%s --help' for its commands", msg, cmd.CommandPath())
+		}
+	}
+	for _, sub := range c.Commands() {
+		strictGroups(sub)
+	}
 }
 
 // rpcClient returns a client for --node, or the address in the home's

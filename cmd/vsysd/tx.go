@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -29,7 +30,7 @@ func txCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "tx", Short: "Sign and send transactions (waits for commit)"}
 	tok := &cobra.Command{Use: "token", Short: "Native and issued tokens"}
 	tok.AddCommand(
-		txSubCmd("send TO AMOUNT", "Send AMOUNT (e.g. 100 or 100ABC) to TO (address or key name)", 2,
+		txSubCmd("send TO AMOUNT", "Send AMOUNT (e.g. 100, 1.5 or 2.25ABC, in the token's display unit) to TO (address or key name)", 2,
 			func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
 				to, err := resolveAddress(cmd, args[0])
 				if err != nil {
@@ -41,19 +42,25 @@ func txCmd() *cobra.Command {
 				}
 				return tokenCall("send", token.SendArgs{Token: sym, To: to, Amount: amt})
 			}),
-		txSubCmd("create SYMBOL NAME DECIMALS MAX_SUPPLY", "Create a token; you become its issuer", 4,
+		txSubCmd("create SYMBOL NAME DECIMALS MAX_SUPPLY", "Create a token; you become its issuer (MAX_SUPPLY in its display unit)", 4,
 			func(cmd *cobra.Command, _ *client.Client, args []string) ([]tx.Call, error) {
 				var dec uint8
 				if _, err := fmt.Sscanf(args[2], "%d", &dec); err != nil {
 					return nil, fmt.Errorf("DECIMALS %q: %w", args[2], err)
 				}
-				max, err := codec.ParseU128(args[3])
+				var max codec.U128
+				var err error
+				if baseUnits(cmd) {
+					max, err = codec.ParseU128(args[3])
+				} else {
+					max, err = parseDecimal(args[3], dec)
+				}
 				if err != nil {
 					return nil, fmt.Errorf("MAX_SUPPLY: %w", err)
 				}
 				return tokenCall("create", token.CreateArgs{Symbol: args[0], Name: args[1], Decimals: dec, MaxSupply: max})
 			}),
-		txSubCmd("issue AMOUNT", "Issue AMOUNT (e.g. 1000ABC) of a token you created, to yourself", 1,
+		txSubCmd("issue AMOUNT", "Issue AMOUNT (e.g. 1000ABC, in the token's display unit) of a token you created, to yourself", 1,
 			func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
 				amt, sym, err := parseAmount(cmd, c, args[0])
 				if err != nil {
@@ -76,6 +83,9 @@ func txCmd() *cobra.Command {
 		})
 	call.Args = cobra.RangeArgs(2, 3)
 	call.Flags().String("funds", "", "coins to attach, e.g. 10VSYS,5ABC")
+	for _, c := range append(tok.Commands(), call) {
+		addBaseUnitsFlag(c, "AMOUNT, MAX_SUPPLY and --funds are")
+	}
 	cmd.AddCommand(tok, call, wasmTxCmd(), dbTxCmd())
 	return cmd
 }
@@ -217,7 +227,7 @@ func sendAndReport(cmd *cobra.Command, c *client.Client, calls []tx.Call) (*rpc.
 			printf(cmd, "tx 0x%x accepted by the mempool\n", sent.Hash)
 		})
 	}
-	if err := emit(cmd, sent.Tx, func() { printTx(cmd, sent.Tx) }); err != nil {
+	if err := emit(cmd, sent.Tx, func() { printTx(cmd, c, sent.Tx) }); err != nil {
 		return nil, err
 	}
 	if sent.Tx.Status != "ok" {
@@ -233,7 +243,7 @@ func signer(cmd *cobra.Command, name string) (ed25519.PrivateKey, error) {
 	}
 	key, err := kr.Signer(name)
 	if err != nil {
-		return nil, fmt.Errorf("key %q: %w", name, err)
+		return nil, keyErr(cmd, name, err)
 	}
 	return key, nil
 }
@@ -250,33 +260,14 @@ func resolveAddress(cmd *cobra.Command, s string) (address.Address, error) {
 	}
 	k, err := kr.Show(s)
 	if err != nil {
-		return a, fmt.Errorf("%q is neither an address (%v) nor a key name", s, perr)
+		return a, fmt.Errorf("%q is neither an address (%v) nor a key name: %w", s, perr, keyErr(cmd, s, err))
 	}
 	return k.Address, nil
 }
 
-// parseAmount reads "100" (native coin) or "100ABC".
-func parseAmount(cmd *cobra.Command, c *client.Client, s string) (codec.U128, string, error) {
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	amt, err := codec.ParseU128(s[:i])
-	if err != nil {
-		return amt, "", fmt.Errorf("amount %q: want an integer in the smallest unit, optionally followed by a token symbol", s)
-	}
-	sym := strings.TrimSpace(s[i:])
-	if sym == "" {
-		st, err := c.Status(cmd.Context())
-		if err != nil {
-			return amt, "", err
-		}
-		sym = st.NativeToken
-	}
-	return amt, sym, nil
-}
-
-func printTx(cmd *cobra.Command, t *rpc.Transaction) {
+// printTx prints a tx for people: each call with its funds (in the
+// display unit) and result, long byte strings in the args shortened.
+func printTx(cmd *cobra.Command, c *client.Client, t *rpc.Transaction) {
 	printf(cmd, "tx     0x%x\nheight %d (index %d)\nstatus %s", []byte(t.Hash), t.Height, t.Index, t.Status)
 	if t.Code != 0 {
 		printf(cmd, " (code %d): %s", t.Code, t.Log)
@@ -285,10 +276,17 @@ func printTx(cmd *cobra.Command, t *rpc.Transaction) {
 	if t.Sender != "" {
 		printf(cmd, "sender %s (nonce %d)\n", t.Sender, t.Nonce)
 	}
-	for i, c := range t.Calls {
-		printf(cmd, "call   %s.%s %s\n", c.Contract, c.Method, compact(c.Args))
+	for i, call := range t.Calls {
+		printf(cmd, "call   %s.%s %s\n", contractName(call.Contract), call.Method, elideBytes(compact(call.Args)))
+		if len(call.Funds) > 0 {
+			coins := make([]string, len(call.Funds))
+			for j, f := range call.Funds {
+				coins[j] = showAmount(cmd, c, f.Amount, f.Token)
+			}
+			printf(cmd, "funds  %s\n", strings.Join(coins, ", "))
+		}
 		if i < len(t.Results) {
-			printf(cmd, "       -> %s\n", compact(t.Results[i]))
+			printf(cmd, "       -> %s\n", elideBytes(compact(t.Results[i])))
 		}
 	}
 	for _, e := range t.Events {
@@ -303,6 +301,28 @@ func printTx(cmd *cobra.Command, t *rpc.Transaction) {
 		}
 		printf(cmd, "event  %s %s\n", e.Type, strings.Join(parts, " "))
 	}
+}
+
+// contractName is a module's name ("token") or the contract's address.
+func contractName(a address.Address) string {
+	for name, m := range modules {
+		if m == a {
+			return name
+		}
+	}
+	return a.String()
+}
+
+// longHex is a JSON string of more than 32 bytes of hex.
+var longHex = regexp.MustCompile(`"0x([0-9a-fA-F]{2}){33,}"`)
+
+// elideBytes shortens every long hex string in js to its first 8 bytes
+// and its length: `tx wasm upload` printed the whole module as hex.
+func elideBytes(js string) string {
+	return longHex.ReplaceAllStringFunc(js, func(h string) string {
+		n := (len(h) - 4) / 2
+		return fmt.Sprintf(`"%s…(%d bytes)"`, h[1:19], n)
+	})
 }
 
 // compact prints JSON on one line, keeping the ABI's field order.

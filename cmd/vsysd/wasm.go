@@ -21,14 +21,19 @@ import (
 // wasmTxCmd is `vsysd tx wasm ...`: the contract lifecycle.
 func wasmTxCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "wasm", Short: "Upload, instantiate, execute and migrate WASM contracts"}
-	upload := txSubCmdThen("upload FILE", "Upload a .wasm file; prints its code hash", 1,
+	var size int
+	upload := txSubCmdThen("upload FILE", "Upload a .wasm file; prints its code hash and size", 1,
 		func(cmd *cobra.Command, _ *client.Client, args []string) ([]tx.Call, error) {
 			b, err := os.ReadFile(args[0])
 			if err != nil {
 				return nil, err
 			}
+			size = len(b)
 			return wasmCall("upload", code.UploadArgs{Code: b})
-		}, func(cmd *cobra.Command, t *rpc.Transaction) { printResult(cmd, "code_hash", t) })
+		}, func(cmd *cobra.Command, t *rpc.Transaction) {
+			printResult(cmd, "code_hash", t)
+			printf(cmd, "size %d\n", size)
+		})
 
 	instantiate := txSubCmdThen("instantiate CODE_HASH LABEL [JSON_INIT_ARGS]", "Create a contract from uploaded code; prints its address", 2,
 		func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
@@ -65,7 +70,7 @@ func wasmTxCmd() *cobra.Command {
 	instantiate.Args = cobra.RangeArgs(2, 3)
 	instantiate.Flags().String("admin", "", "who may migrate it (address or key name; default: the signer)")
 	instantiate.Flags().Bool("no-admin", false, "no admin: the contract can never be migrated")
-	instantiate.Flags().String("funds", "", "coins to give the new contract, e.g. 100000 (it pays the storage deposit for its own state)")
+	instantiate.Flags().String("funds", "", "coins to give the new contract, e.g. 1000 or 1000VSYS (it pays the storage deposit for its own state)")
 
 	execute := txSubCmd("execute CONTRACT METHOD [JSON_ARGS]", "Call a contract method (same as `tx call`)", 2,
 		func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
@@ -112,6 +117,8 @@ func wasmTxCmd() *cobra.Command {
 			}
 			return wasmCall("update_admin", a)
 		})
+	addBaseUnitsFlag(instantiate, "--funds are")
+	addBaseUnitsFlag(execute, "--funds are")
 	cmd.AddCommand(upload, instantiate, execute, migrate, updateAdmin)
 	return cmd
 }

@@ -7,6 +7,9 @@
 #   absolute path of path dependencies outside the workspace (../sdk-rust)
 #   into it, and it feeds symbol hashes, which change function order.
 #   Crate names stay unique within this build, so symbols stay distinct.
+# VSYS_REMAP (optional): more FROM=TO prefixes, space-separated, applied
+# after the root's (a contract outside the repository maps its own
+# directory; see sdk-rust/template/build.sh).
 rustc=$1
 shift
 for a in "$@"; do
@@ -16,4 +19,8 @@ for a in "$@"; do
 	esac
 	set -- "$@" "$a"
 done
-exec "$rustc" "$@" "--remap-path-prefix=${VSYS_ROOT:?}=/vsys"
+set -- "$@" "--remap-path-prefix=${VSYS_ROOT:?}=/vsys"
+for m in ${VSYS_REMAP:-}; do
+	set -- "$@" "--remap-path-prefix=$m"
+done
+exec "$rustc" "$@"

@@ -58,10 +58,14 @@ func (p Params) Validate() error {
 type Bill struct {
 	Address    address.Address `json:"address"`
 	Bytes      uint64          `json:"bytes"`     // bytes of state it pays for
-	Deposit    codec.U128      `json:"deposit"`   // native coin locked for them
+	Deposit    codec.U128      `json:"deposit"`   // native coin locked for them (by whoever paid)
 	FeesPaid   codec.U128      `json:"fees_paid"` // fees of its txs
 	GasUsed    uint64          `json:"gas_used"`  // gas of its txs
 	Categories []CategoryBytes `json:"categories"`
+	// Funded is what it has locked for contracts' state its txs added
+	// (counted in those contracts' deposits); it comes back to it when
+	// those bytes are deleted or overwritten by someone else.
+	Funded codec.U128 `json:"funded"`
 }
 
 // CategoryBytes is the bytes held under one category: "storage" (a
@@ -134,12 +138,130 @@ func save(kv state.KV, a address.Address, r record) error {
 // Charge implements router.Biller: it moves the deposit for delta bytes
 // between payer and the module, and keeps the bill in step.
 func (m *Module) Charge(root state.KV, payer address.Address, category string, delta int64) error {
+	return m.charge(root, payer, category, delta, payer)
+}
+
+// ChargeKey implements router.Biller for state held by holder (a
+// contract) but paid for by whoever adds it: the deposit for a key of
+// scope's store, which held oldSize bytes (key plus value, 0: absent) and
+// now holds newSize, comes from signer, and each key remembers who paid
+// for it ('k/' ‖ scope ‖ key → payer), so that its deposit always goes
+// back to that payer: when the key is deleted, or when another signer
+// overwrites it (the new signer then pays for the whole new value). The
+// holder's bill counts the bytes and the deposit; the payer's counts what
+// it funded. A zero signer (no tx) bills the holder, as Charge does.
+func (m *Module) ChargeKey(root state.KV, holder address.Address, category string, scope address.Address, key []byte, oldSize, newSize int64, signer address.Address) error {
+	if signer == address.Zero {
+		return m.charge(root, holder, category, newSize-oldSize, holder)
+	}
 	kv := store(root)
-	r, err := load(kv, payer)
+	pk := payerKey(scope, key)
+	prev := holder // bytes written before anyone was recorded: the holder paid
+	if oldSize > 0 {
+		b, err := kv.Get(pk)
+		if err != nil {
+			return err
+		}
+		if len(b) == address.Len {
+			prev, _ = address.FromBytes(b)
+		}
+	}
+	switch {
+	case newSize == 0 && oldSize == 0:
+		return nil
+	case newSize == 0:
+		if err := m.charge(root, holder, category, -oldSize, prev); err != nil {
+			return err
+		}
+		return kv.Delete(pk)
+	case oldSize > 0 && prev == signer:
+		if newSize == oldSize {
+			return nil
+		}
+		return m.charge(root, holder, category, newSize-oldSize, signer)
+	}
+	if oldSize > 0 {
+		if err := m.charge(root, holder, category, -oldSize, prev); err != nil {
+			return err
+		}
+	}
+	if err := m.charge(root, holder, category, newSize, signer); err != nil {
+		return err
+	}
+	return kv.Set(pk, signer[:])
+}
+
+func payerKey(scope address.Address, key []byte) []byte {
+	return append(append([]byte("k/"), scope[:]...), key...)
+}
+
+func fundedKey(a address.Address) []byte { return append([]byte("f/"), a[:]...) }
+
+func loadFunded(kv state.KV, a address.Address) (codec.U128, error) {
+	var f codec.U128
+	b, err := kv.Get(fundedKey(a))
+	if err != nil || b == nil {
+		return f, err
+	}
+	return f, codec.Unmarshal(b, &f)
+}
+
+// addFunded adds (or, with sub, takes) amount to what a has funded of
+// others' deposits.
+func addFunded(kv state.KV, a address.Address, amount codec.U128, sub bool) error {
+	f, err := loadFunded(kv, a)
 	if err != nil {
 		return err
 	}
-	ck := categoryKey(payer, category)
+	if sub {
+		if f, err = f.Sub(amount); err != nil {
+			return fmt.Errorf("billing: %s gets back %s it did not fund: %w", a, amount, err)
+		}
+	} else if f, err = f.Add(amount); err != nil {
+		return err
+	}
+	if f.IsZero() {
+		return kv.Delete(fundedKey(a))
+	}
+	b, err := codec.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return kv.Set(fundedKey(a), b)
+}
+
+// Locked is the native coin an address has locked in storage deposits:
+// its own bill's deposit plus what it funded for contracts' state. It is
+// what vsys_estimateGas reports a tx would lock or return for its sender.
+func Locked(root state.KV, a address.Address) (codec.U128, error) {
+	kv := store(root)
+	r, err := load(kv, a)
+	if err != nil {
+		return codec.U128{}, err
+	}
+	f, err := loadFunded(kv, a)
+	if err != nil {
+		return codec.U128{}, err
+	}
+	return r.Deposit.Add(f)
+}
+
+// DepositFor is the deposit a key and value of these lengths lock at the
+// chain's price (what sdk-rust's billing::deposit_for computes).
+func (p Params) DepositFor(keyLen, valueLen int) (codec.U128, error) {
+	return p.StoragePricePerByte.Mul64(uint64(keyLen + valueLen))
+}
+
+// charge moves the deposit for delta bytes of holder's state between
+// funder and the module and keeps holder's bill (and, when funder is not
+// holder, funder's funded total) in step.
+func (m *Module) charge(root state.KV, holder address.Address, category string, delta int64, funder address.Address) error {
+	kv := store(root)
+	r, err := load(kv, holder)
+	if err != nil {
+		return err
+	}
+	ck := categoryKey(holder, category)
 	var cat uint64
 	if b, err := kv.Get(ck); err != nil {
 		return err
@@ -150,26 +272,31 @@ func (m *Module) Charge(root state.KV, payer address.Address, category string, d
 	if delta > 0 {
 		n := uint64(delta)
 		if q := m.params.QuotaBytes; q > 0 && r.Bytes+n > q {
-			return fmt.Errorf("%w: %s would hold %d bytes, quota %d", ErrQuota, payer, r.Bytes+n, q)
+			return fmt.Errorf("%w: %s would hold %d bytes, quota %d", ErrQuota, holder, r.Bytes+n, q)
 		}
 		dep, err := m.params.StoragePricePerByte.Mul64(n)
 		if err != nil {
 			return err
 		}
 		if !dep.IsZero() {
-			if err := ledger.Transfer(payer, Address, m.native, dep); err != nil {
-				return fmt.Errorf("%w: %d new bytes need %s %s from %s: %v", ErrDeposit, n, dep, m.native, payer, err)
+			if err := ledger.Transfer(funder, Address, m.native, dep); err != nil {
+				return fmt.Errorf("%w: %d new bytes need %s %s from %s: %v", ErrDeposit, n, dep, m.native, funder, err)
 			}
 			if r.Deposit, err = r.Deposit.Add(dep); err != nil {
 				return err
 			}
+			if funder != holder {
+				if err := addFunded(kv, funder, dep, false); err != nil {
+					return err
+				}
+			}
 		}
 		r.Bytes += n
 		cat += n
-	} else {
+	} else if delta < 0 {
 		n := uint64(-delta)
 		if n > r.Bytes || n > cat {
-			return fmt.Errorf("billing: %s frees %d bytes of %s but holds %d", payer, n, category, cat)
+			return fmt.Errorf("billing: %s frees %d bytes of %s but holds %d", holder, n, category, cat)
 		}
 		// Return the deposit in proportion to the bytes freed, so that
 		// freeing everything returns exactly what was locked.
@@ -183,15 +310,22 @@ func (m *Module) Charge(root state.KV, payer address.Address, category string, d
 			}
 		}
 		if !back.IsZero() {
-			if err := ledger.Transfer(Address, payer, m.native, back); err != nil {
+			if err := ledger.Transfer(Address, funder, m.native, back); err != nil {
 				return fmt.Errorf("billing: return deposit: %w", err)
 			}
 			if r.Deposit, err = r.Deposit.Sub(back); err != nil {
 				return err
 			}
+			if funder != holder {
+				if err := addFunded(kv, funder, back, true); err != nil {
+					return err
+				}
+			}
 		}
 		r.Bytes -= n
 		cat -= n
+	} else {
+		return nil
 	}
 	if cat == 0 {
 		err = kv.Delete(ck)
@@ -201,7 +335,7 @@ func (m *Module) Charge(root state.KV, payer address.Address, category string, d
 	if err != nil {
 		return err
 	}
-	return save(kv, payer, r)
+	return save(kv, holder, r)
 }
 
 // RecordFee adds a tx's fee and gas to its sender's bill.
@@ -226,6 +360,9 @@ func ReadBill(root state.KV, a address.Address) (Bill, error) {
 		return Bill{}, err
 	}
 	b := Bill{Address: a, Bytes: r.Bytes, Deposit: r.Deposit, FeesPaid: r.FeesPaid, GasUsed: r.GasUsed, Categories: []CategoryBytes{}}
+	if b.Funded, err = loadFunded(kv, a); err != nil {
+		return b, err
+	}
 	p := categoryKey(a, "")
 	it, err := kv.Iterator(p, state.PrefixEnd(p), true)
 	if err != nil {

@@ -93,3 +93,40 @@ func TestMulDiv(t *testing.T) {
 	require.Equal(t, codec.U128{Hi: 1<<63 - 1, Lo: ^uint64(0)}, q)
 	require.Equal(t, big, mulDiv(big, 7, 7))
 }
+
+// TestChargeKeyRefundsThePayer: a contract's key is paid for by the
+// signer that wrote it; another signer rewriting it takes the whole
+// deposit over and the first gets all of its back; deleting returns it to
+// whoever paid; the contract's own balance never moves.
+func TestChargeKeyRefundsThePayer(t *testing.T) {
+	alice, bob := address.Derive("billing-test", []byte("alice")), address.Derive("billing-test", []byte("bob"))
+	contract := address.Derive("billing-test", []byte("contract"))
+	kv := newRoot(t, alice, 1000)
+	l := token.LedgerAt(kv)
+	require.NoError(t, l.Mint(bob, "VSYS", codec.NewU128(1000)))
+	require.NoError(t, l.Mint(contract, "VSYS", codec.NewU128(7)))
+	m := New(Params{StoragePricePerByte: codec.NewU128(2), ProposerPercent: 20}, "VSYS")
+	bal := func(a address.Address) uint64 { b, _ := l.Balance(a, "VSYS"); return b.Lo }
+	funded := func(a address.Address) uint64 { b, err := ReadBill(kv, a); require.NoError(t, err); return b.Funded.Lo }
+	key := []byte("k1")
+
+	require.NoError(t, m.ChargeKey(kv, contract, "storage", contract, key, 0, 10, alice))
+	require.Equal(t, []uint64{980, 20, 1000}, []uint64{bal(alice), funded(alice), bal(bob)})
+	require.NoError(t, m.ChargeKey(kv, contract, "storage", contract, key, 10, 14, alice)) // alice grows her key
+	require.Equal(t, []uint64{972, 28}, []uint64{bal(alice), funded(alice)})
+	require.NoError(t, m.ChargeKey(kv, contract, "storage", contract, key, 14, 12, bob)) // bob rewrites it
+	require.Equal(t, []uint64{1000, 0, 976, 24}, []uint64{bal(alice), funded(alice), bal(bob), funded(bob)})
+	require.NoError(t, m.ChargeKey(kv, contract, "storage", contract, key, 12, 0, alice)) // alice deletes bob's key
+	require.Equal(t, []uint64{1000, 0, 1000, 0}, []uint64{bal(alice), funded(alice), bal(bob), funded(bob)})
+
+	c, err := ReadBill(kv, contract)
+	require.NoError(t, err)
+	require.Zero(t, c.Bytes)
+	require.True(t, c.Deposit.IsZero())
+	require.Equal(t, uint64(7), bal(contract), "the contract's coins never paid")
+	require.Equal(t, uint64(0), bal(Address))
+
+	// A signer who cannot pay: refused with ErrDeposit.
+	poor := address.Derive("billing-test", []byte("poor"))
+	require.ErrorIs(t, m.ChargeKey(kv, contract, "storage", contract, key, 0, 10, poor), ErrDeposit)
+}

@@ -122,7 +122,7 @@ type contract struct {
 func (c *contract) ABI() *abi.Contract { return c.code.ABI }
 
 func (c *contract) Call(ctx *router.Context, method string, args []byte) ([]byte, error) {
-	out, err := c.vm.Run(context.Background(), ctx, c.code, method, args)
+	out, err := c.vm.Run(ctx.Env.Context(), ctx, c.code, method, args)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +314,7 @@ func (m *Module) runEntry(ctx *router.Context, addr address.Address, hash []byte
 		return nil
 	}
 	_, err = ctx.Enter(addr, func(c *router.Context) ([]byte, error) {
-		return m.vm.Run(context.Background(), c, code, entry, args)
+		return m.vm.Run(c.Env.Context(), c, code, entry, args)
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", entry, err)

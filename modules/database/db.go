@@ -8,67 +8,26 @@ import (
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/modules/database/layout"
 )
 
-// Storage layout, under the module's own store prefix (router.StorePrefix
-// of Address). One-byte tags keep keys short; every component is fixed
-// width or last, so no key is ambiguous.
-//
-//	'n'                                  -> u64 BE: the last table id assigned
-//	't' owner(20) name                   -> tableRecord (id and schema)
-//	'g' id(8 BE) grantee(20)             -> empty: grantee may write the table
-//	'r' id(8 BE) pk-key                  -> row (canonical row struct)
-//	'x' id(8 BE) index(1) index-key pk-key -> empty
-//
-// pk-key and index-key are the order-preserving key encodings (keys.go) of
-// the primary-key and index columns. Every index, unique or not, has the
-// one 'x' layout: an index entry names its row by the pk-key that ends it,
-// found by reading one key value per index column. A unique index is
-// checked by a prefix scan of 'x' id index index-key before writing.
+// Storage layout: see package layout, which every key here comes from.
 const (
-	tagCounter = 'n'
-	tagTable   = 't'
-	tagGrant   = 'g'
-	tagRow     = 'r'
-	tagIndex   = 'x'
+	tagCounter = layout.TagCounter
+	tagIndex   = layout.TagIndex
 )
 
 // tableRecord is what 't' keys hold.
-type tableRecord struct {
-	ID     uint64
-	Schema Schema
-}
+type tableRecord = layout.TableRecord
 
-func tableKey(owner address.Address, name string) []byte {
-	k := make([]byte, 0, 1+address.Len+len(name))
-	return append(append(append(k, tagTable), owner[:]...), name...)
-}
-
-func idKey(tag byte, id uint64, extra int) []byte {
-	k := make([]byte, 0, 9+extra)
-	return binary.BigEndian.AppendUint64(append(k, tag), id)
-}
-
-func grantKey(id uint64, to address.Address) []byte {
-	return append(idKey(tagGrant, id, address.Len), to[:]...)
-}
-
-// rowPrefix is the prefix of every row of table id.
-func rowPrefix(id uint64) []byte { return idKey(tagRow, id, 0) }
-
-func rowKey(id uint64, pkKey []byte) []byte {
-	return append(idKey(tagRow, id, len(pkKey)), pkKey...)
-}
-
-// indexPrefix is the prefix of every entry of index i of table id.
-func indexPrefix(id uint64, i int) []byte {
-	return append(idKey(tagIndex, id, 1), byte(i))
-}
-
+func tableKey(owner address.Address, name string) []byte { return layout.TableKey(owner, name) }
+func idKey(tag byte, id uint64, extra int) []byte        { return layout.IDKey(tag, id, extra) }
+func grantKey(id uint64, to address.Address) []byte      { return layout.GrantKey(id, to) }
+func rowPrefix(id uint64) []byte                         { return layout.RowPrefix(id) }
+func rowKey(id uint64, pkKey []byte) []byte              { return layout.RowKey(id, pkKey) }
+func indexPrefix(id uint64, i int) []byte                { return layout.IndexPrefix(id, i) }
 func indexEntry(id uint64, i int, ikey, pkKey []byte) []byte {
-	k := make([]byte, 0, 10+len(ikey)+len(pkKey))
-	k = append(binary.BigEndian.AppendUint64(append(k, tagIndex), id), byte(i))
-	return append(append(k, ikey...), pkKey...)
+	return layout.IndexEntry(id, i, ikey, pkKey)
 }
 
 // db is the database over one module store (prefixed by the module's

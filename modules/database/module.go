@@ -7,11 +7,12 @@ import (
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/modules/database/layout"
 	"github.com/vsys/vsys/modules/native"
 )
 
 // Address is the database module's reserved address.
-var Address = address.Module(3)
+var Address = layout.Address
 
 // Name is the database module's router name.
 const Name = "db"

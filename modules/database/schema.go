@@ -6,6 +6,7 @@ import (
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/modules/database/layout"
 )
 
 // Sentinel errors callers test for. Every error the module returns wraps
@@ -39,30 +40,14 @@ const (
 	MaxFilters    = 16       // filters of one query
 )
 
-// Column is one typed column of a table. Type is the type's text form, e.g.
-// "u64", "string", "option<address>", "list<u32>".
-type Column struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
-}
+// Column is one typed column of a table (layout.Column).
+type Column = layout.Column
 
-// Index is a secondary index over 1..MaxKeyColumns columns, each keyable or
-// option<keyable>. A unique index refuses two rows with the same values in
-// its columns, except that rows with none in any indexed column never
-// conflict (as SQL treats NULL).
-type Index struct {
-	Name    string   `json:"name"`
-	Columns []string `json:"columns"`
-	Unique  bool     `json:"unique"`
-}
+// Index is a secondary index of a table (layout.Index).
+type Index = layout.Index
 
-// Schema describes a table: its columns in storage order, its primary key
-// (1..MaxKeyColumns keyable columns) and its secondary indexes.
-type Schema struct {
-	Columns    []Column `json:"columns"`
-	PrimaryKey []string `json:"primary_key"`
-	Indexes    []Index  `json:"indexes"`
-}
+// Schema describes a table: columns, primary key, indexes (layout.Schema).
+type Schema = layout.Schema
 
 // validName reports whether s matches ^[a-z][a-z0-9_]{0,63}$.
 func validName(s string) bool {
@@ -246,29 +231,10 @@ func (t *table) parseRow(row []byte) (*rowData, error) {
 // columns lack those trailing (option) columns; they read as none, so the
 // row returned always has every current column.
 func (t *table) storedRow(stored []byte) (*rowData, error) {
-	r := codec.NewReader(stored)
-	cols := make([][]byte, len(t.cols))
-	row := stored
-	for i, ct := range t.cols {
-		if r.Remaining() == 0 && i > 0 && r.Err() == nil && ct.Kind == codec.KindOption {
-			// A row from before column i was added: pad with none.
-			row = append(append([]byte(nil), stored...), make([]byte, len(t.cols)-i)...)
-			for j := i; j < len(t.cols); j++ {
-				if t.cols[j].Kind != codec.KindOption {
-					return nil, fmt.Errorf("stored row of %s lacks non-option column %q", t.name, t.schema.Columns[j].Name)
-				}
-				cols[j] = row[len(stored)+j-i : len(stored)+j-i+1]
-			}
-			break
-		}
-		start := len(stored) - r.Remaining()
-		skipValue(r, ct)
-		cols[i] = stored[start : len(stored)-r.Remaining()]
-	}
-	if err := r.Finish(); err != nil {
+	row, cols, err := layout.PadRow(t.cols, stored)
+	if err != nil {
 		return nil, fmt.Errorf("stored row of %s: %w", t.name, err)
 	}
-	// cols before the padding alias stored, which is a prefix of row.
 	rd := &rowData{row: row, cols: cols}
 	return rd, t.fillKey(rd)
 }

@@ -106,9 +106,7 @@ impl Decode for Address {
     }
 }
 impl AbiType for Address {
-    fn abi_type() -> String {
-        String::from("address")
-    }
+    const TYPE: &'static crate::abi::Type = &crate::abi::Type::Address;
 }
 
 const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";

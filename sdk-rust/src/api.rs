@@ -2,7 +2,7 @@
 //! natively they talk to the mock host of [`crate::testing`].
 
 use crate::encoding::{decode_all, encode_to_vec, Decode, Encode};
-use crate::{sys, Address, Coin};
+use crate::{sys, Address, Coin, Error};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -62,6 +62,10 @@ pub fn gas_left() -> i64 {
 }
 
 /// Emits an event; `name` must be an event of the ABI and `data` encode its type.
+///
+/// Raw: prefer [`Event::emit`](crate::Event::emit) on a type declared with
+/// [`events!`](crate::events), whose name and type are in the ABI by
+/// construction.
 pub fn emit<T: Encode + ?Sized>(name: &str, data: &T) {
     sys::host_emit(name, &encode_to_vec(data))
 }
@@ -69,15 +73,16 @@ pub fn emit<T: Encode + ?Sized>(name: &str, data: &T) {
 /// Calls `method` of the contract (native module or WASM) at `addr` with
 /// encoded `args` and attached `funds`. A failed call is a value: its writes
 /// are reverted and the error message comes back as `Err`.
-pub fn call(addr: &Address, method: &str, args: &[u8], funds: &[Coin]) -> Result<Vec<u8>, String> {
+/// The `Err` is the callee's error text as an [`Error`] of code 0.
+pub fn call(addr: &Address, method: &str, args: &[u8], funds: &[Coin]) -> Result<Vec<u8>, Error> {
     let f = if funds.is_empty() { Vec::new() } else { encode_to_vec(funds) };
-    sys::host_call(&addr.0, method, args, &f).map_err(|e| String::from_utf8_lossy(&e).into_owned())
+    sys::host_call(&addr.0, method, args, &f).map_err(|e| Error::msg(String::from_utf8_lossy(&e).into_owned()))
 }
 
 /// [`call`] with typed arguments and result.
-pub fn call_with<A: Encode + ?Sized, R: Decode>(addr: &Address, method: &str, args: &A, funds: &[Coin]) -> Result<R, String> {
+pub fn call_with<A: Encode + ?Sized, R: Decode>(addr: &Address, method: &str, args: &A, funds: &[Coin]) -> Result<R, Error> {
     let out = call(addr, method, &encode_to_vec(args), funds)?;
-    decode_all::<R>(&out).map_err(|e| alloc::format!("bad result of {}: {}", method, e))
+    decode_all::<R>(&out).map_err(|e| Error::msg(alloc::format!("bad result of {}: {}", method, e)))
 }
 
 pub fn sha256(data: &[u8]) -> [u8; 32] {
@@ -171,9 +176,16 @@ pub mod storage {
 
 /// Runs an entry point: decodes the input as `A` (aborting with
 /// "bad args: …"), runs `f`, writes the encoded `Ok` value as the output or
-/// aborts with the `Err` message. Used by [`entry!`](crate::entry).
+/// aborts with the `Err`'s `Display` (for [`Error`]: `E<code>: ` and the
+/// message, or the message alone for code 0). Used by
+/// [`entry!`](crate::entry); `view` (a `#[view]` method) makes the mock host
+/// run it read-only, as the chain does (a no-op on wasm32: the chain
+/// enforces it from the ABI).
 #[doc(hidden)]
-pub fn __run_entry<A: Decode, R: Encode, E: core::fmt::Display>(f: fn(A) -> Result<R, E>) {
+pub fn __run_entry<A: Decode, R: Encode, E: core::fmt::Display>(view: bool, f: fn(A) -> Result<R, E>) {
+    if view {
+        sys::host_view();
+    }
     let raw = input();
     let args = match decode_all::<A>(&raw) {
         Ok(a) => a,

@@ -46,8 +46,8 @@
 //! return encoded bytes, for tables whose layout is not known at compile time.
 
 use crate::api::{abort, call, call_with, self_address};
-use crate::encoding::{decode_all, encode_to_vec, AbiType, Bytes, Decode, Encode, Error, Reader, Writer};
-use crate::Address;
+use crate::encoding::{decode_all, encode_to_vec, AbiType, Bytes, Decode, Encode, Error as DecodeError, Reader, Writer};
+use crate::{Address, Error};
 use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::String;
@@ -89,14 +89,15 @@ impl Encode for Column {
 }
 impl Decode for Column {
     const MIN_SIZE: usize = 8;
-    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(Column { name: String::decode(r)?, ty: String::decode(r)? })
     }
 }
 impl AbiType for Column {
-    fn abi_type() -> String {
-        String::from("struct{name:string,type:string}")
-    }
+    const TYPE: &'static crate::abi::Type = &crate::abi::Type::Struct(&[
+        crate::abi::Field { name: "name", ty: &crate::abi::Type::String },
+        crate::abi::Field { name: "type", ty: &crate::abi::Type::String },
+    ]);
 }
 
 crate::vsys_struct! {
@@ -147,56 +148,56 @@ impl Index {
 // ---------------------------------------------------------------- raw calls
 
 /// Creates table `name` owned by this contract.
-pub fn create_table(name: &str, schema: &Schema) -> Result<(), String> {
+pub fn create_table(name: &str, schema: &Schema) -> Result<(), Error> {
     call_with(&MODULE, "create_table", &CreateTableArgs { name: String::from(name), schema: schema.clone() }, &[])
 }
 
-fn row_call(method: &str, owner: &Address, table: &str, row: &[u8]) -> Result<(), String> {
+fn row_call(method: &str, owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
     call_with(&MODULE, method, &RowArgs { owner: *owner, table: String::from(table), row: Bytes(row.to_vec()) }, &[])
 }
 
 /// Inserts an encoded row; fails if its primary key exists or a unique index
 /// would be violated.
-pub fn insert(owner: &Address, table: &str, row: &[u8]) -> Result<(), String> {
+pub fn insert(owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
     row_call("insert", owner, table, row)
 }
 /// Replaces the row with the same primary key; fails if there is none.
-pub fn update(owner: &Address, table: &str, row: &[u8]) -> Result<(), String> {
+pub fn update(owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
     row_call("update", owner, table, row)
 }
 /// Inserts or replaces.
-pub fn upsert(owner: &Address, table: &str, row: &[u8]) -> Result<(), String> {
+pub fn upsert(owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
     row_call("upsert", owner, table, row)
 }
 /// Deletes the row with this encoded primary key.
-pub fn delete(owner: &Address, table: &str, key: &[u8]) -> Result<(), String> {
+pub fn delete(owner: &Address, table: &str, key: &[u8]) -> Result<(), Error> {
     call_with(&MODULE, "delete", &KeyArgs { owner: *owner, table: String::from(table), key: Bytes(key.to_vec()) }, &[])
 }
 /// The encoded row with this encoded primary key.
-pub fn get(owner: &Address, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
+pub fn get(owner: &Address, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     let r: Option<Bytes> =
         call_with(&MODULE, "get", &KeyArgs { owner: *owner, table: String::from(table), key: Bytes(key.to_vec()) }, &[])?;
     Ok(r.map(|b| b.0))
 }
 /// One page of a scan.
-pub fn query(args: &QueryArgs) -> Result<QueryResult, String> {
+pub fn query(args: &QueryArgs) -> Result<QueryResult, Error> {
     call_with(&MODULE, "query", args, &[])
 }
 /// Gives `to` write access to this contract's table (or takes it away).
-pub fn grant(table: &str, to: &Address, write: bool) -> Result<(), String> {
+pub fn grant(table: &str, to: &Address, write: bool) -> Result<(), Error> {
     call_with(&MODULE, "grant", &GrantArgs { table: String::from(table), to: *to, write }, &[])
 }
 /// Adds columns (appended to the row) and indexes to this contract's table.
-pub fn alter_table(name: &str, add_columns: &[Column], add_indexes: &[Index]) -> Result<(), String> {
+pub fn alter_table(name: &str, add_columns: &[Column], add_indexes: &[Index]) -> Result<(), Error> {
     let a = AlterTableArgs { name: String::from(name), add_columns: add_columns.to_vec(), add_indexes: add_indexes.to_vec() };
     call_with(&MODULE, "alter_table", &a, &[])
 }
 /// The schema of `owner`'s table.
-pub fn schema(owner: &Address, table: &str) -> Result<Schema, String> {
+pub fn schema(owner: &Address, table: &str) -> Result<Schema, Error> {
     call_with(&MODULE, "schema", &TableArgs { owner: *owner, table: String::from(table) }, &[])
 }
 /// The names of `owner`'s tables.
-pub fn tables(owner: &Address) -> Result<Vec<String>, String> {
+pub fn tables(owner: &Address) -> Result<Vec<String>, Error> {
     call_with(&MODULE, "tables", &OwnerArgs { owner: *owner }, &[])
 }
 
@@ -210,10 +211,12 @@ pub trait Table: Encode + Decode {
     fn schema() -> Schema;
     /// Appends the encoding of this row's primary key.
     fn encode_key(&self, w: &mut Writer);
+    /// The table as the ABI lists it (`abi!(tables = [T])`).
+    const ABI: crate::abi::TableDesc;
 }
 
-fn decode_row<T: Table>(raw: &[u8]) -> Result<T, String> {
-    decode_all::<T>(raw).map_err(|e| format!("bad row of table {}: {}", T::TABLE, e))
+fn decode_row<T: Table>(raw: &[u8]) -> Result<T, Error> {
+    decode_all::<T>(raw).map_err(|e| Error::msg(format!("bad row of table {}: {}", T::TABLE, e)))
 }
 
 /// The table of type `T` owned by `owner` ([`TableRef::mine`]: this contract's).
@@ -241,30 +244,30 @@ impl<T: Table> TableRef<T> {
         self.owner
     }
     /// Creates the table (always owned by the caller, i.e. this contract).
-    pub fn create(&self) -> Result<(), String> {
+    pub fn create(&self) -> Result<(), Error> {
         create_table(T::TABLE, &T::schema())
     }
-    pub fn insert(&self, row: &T) -> Result<(), String> {
+    pub fn insert(&self, row: &T) -> Result<(), Error> {
         insert(&self.owner, T::TABLE, &encode_to_vec(row))
     }
-    pub fn update(&self, row: &T) -> Result<(), String> {
+    pub fn update(&self, row: &T) -> Result<(), Error> {
         update(&self.owner, T::TABLE, &encode_to_vec(row))
     }
-    pub fn upsert(&self, row: &T) -> Result<(), String> {
+    pub fn upsert(&self, row: &T) -> Result<(), Error> {
         upsert(&self.owner, T::TABLE, &encode_to_vec(row))
     }
     /// Deletes by key: the primary-key value, or a tuple of them in order.
-    pub fn delete<K: Encode + ?Sized>(&self, key: &K) -> Result<(), String> {
+    pub fn delete<K: Encode + ?Sized>(&self, key: &K) -> Result<(), Error> {
         delete(&self.owner, T::TABLE, &encode_to_vec(key))
     }
     /// Deletes the row with `row`'s primary key.
-    pub fn delete_row(&self, row: &T) -> Result<(), String> {
+    pub fn delete_row(&self, row: &T) -> Result<(), Error> {
         let mut w = Writer::new();
         row.encode_key(&mut w);
         delete(&self.owner, T::TABLE, w.as_slice())
     }
     /// The row with this key (the primary-key value, or a tuple of them).
-    pub fn get<K: Encode + ?Sized>(&self, key: &K) -> Result<Option<T>, String> {
+    pub fn get<K: Encode + ?Sized>(&self, key: &K) -> Result<Option<T>, Error> {
         match get(&self.owner, T::TABLE, &encode_to_vec(key))? {
             None => Ok(None),
             Some(raw) => decode_row(&raw).map(Some),
@@ -393,7 +396,7 @@ impl<T: Table> Query<T> {
         &self.args
     }
     /// Fetches one page.
-    pub fn fetch(&self) -> Result<Page<T>, String> {
+    pub fn fetch(&self) -> Result<Page<T>, Error> {
         let r = query(&self.args)?;
         let mut rows = Vec::with_capacity(r.rows.len());
         for raw in &r.rows {
@@ -417,7 +420,7 @@ pub struct QueryIter<T> {
 
 impl<T: Table> QueryIter<T> {
     /// The next row, or the error of a failed page fetch.
-    pub fn try_next(&mut self) -> Result<Option<T>, String> {
+    pub fn try_next(&mut self) -> Result<Option<T>, Error> {
         loop {
             if let Some(r) = self.buf.pop_front() {
                 return Ok(Some(r));
@@ -438,13 +441,13 @@ impl<T: Table> Iterator for QueryIter<T> {
     fn next(&mut self) -> Option<T> {
         match self.try_next() {
             Ok(r) => r,
-            Err(e) => abort(&e),
+            Err(e) => abort(&alloc::string::ToString::to_string(&e)),
         }
     }
 }
 
 /// Raw `call` of a database method, for methods this module does not wrap.
-pub fn call_raw(method: &str, args: &[u8]) -> Result<Vec<u8>, String> {
+pub fn call_raw(method: &str, args: &[u8]) -> Result<Vec<u8>, Error> {
     call(&MODULE, method, args, &[])
 }
 
@@ -458,7 +461,7 @@ pub fn call_raw(method: &str, args: &[u8]) -> Result<Vec<u8>, String> {
 /// | `table()`, `table_of(owner)` | a [`TableRef`](crate::db::TableRef) (this contract's / `owner`'s) |
 /// | `create()` | `create_table` |
 /// | `row.insert()`, `row.update()`, `row.upsert()`, `row.delete_row()` | writes to this contract's table |
-/// | `delete(&key)`, `get(&key) -> Result<Option<Self>, String>` | key: the pk value, or a tuple of the pk values |
+/// | `delete(&key)`, `get(&key) -> Result<Option<Self>, Error>` | key: the pk value, or a tuple of the pk values |
 /// | `query()` | a [`Query`](crate::db::Query) on this contract's table |
 ///
 /// ```
@@ -511,6 +514,12 @@ macro_rules! table {
             fn encode_key(&self, w: &mut $crate::encoding::Writer) {
                 $( $crate::encoding::Encode::encode(&self.$pk, w); )+
             }
+            const ABI: $crate::abi::TableDesc = $crate::abi::TableDesc {
+                name: $tname,
+                row: <$name as $crate::encoding::AbiType>::TYPE,
+                primary_key: &[$(stringify!($pk)),+],
+                indexes: $crate::__table_index_descs!([] $($rest)*),
+            };
         }
 
         #[allow(dead_code)]
@@ -530,33 +539,33 @@ macro_rules! table {
                 $crate::db::TableRef::of(owner)
             }
             /// Creates the table, owned by this contract.
-            pub fn create() -> ::core::result::Result<(), $crate::__private::String> {
+            pub fn create() -> ::core::result::Result<(), $crate::Error> {
                 Self::table().create()
             }
             /// Inserts this row (fails on a duplicate key or unique value).
-            pub fn insert(&self) -> ::core::result::Result<(), $crate::__private::String> {
+            pub fn insert(&self) -> ::core::result::Result<(), $crate::Error> {
                 Self::table().insert(self)
             }
             /// Replaces the row with this row's key (fails if there is none).
-            pub fn update(&self) -> ::core::result::Result<(), $crate::__private::String> {
+            pub fn update(&self) -> ::core::result::Result<(), $crate::Error> {
                 Self::table().update(self)
             }
             /// Inserts or replaces this row.
-            pub fn upsert(&self) -> ::core::result::Result<(), $crate::__private::String> {
+            pub fn upsert(&self) -> ::core::result::Result<(), $crate::Error> {
                 Self::table().upsert(self)
             }
             /// Deletes the row with this row's key.
-            pub fn delete_row(&self) -> ::core::result::Result<(), $crate::__private::String> {
+            pub fn delete_row(&self) -> ::core::result::Result<(), $crate::Error> {
                 Self::table().delete_row(self)
             }
             /// Deletes by key (the pk value, or a tuple of the pk values).
-            pub fn delete<K: $crate::encoding::Encode + ?Sized>(key: &K) -> ::core::result::Result<(), $crate::__private::String> {
+            pub fn delete<K: $crate::encoding::Encode + ?Sized>(key: &K) -> ::core::result::Result<(), $crate::Error> {
                 Self::table().delete(key)
             }
             /// The row with this key (the pk value, or a tuple of the pk values).
             pub fn get<K: $crate::encoding::Encode + ?Sized>(
                 key: &K,
-            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::__private::String> {
+            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::Error> {
                 Self::table().get(key)
             }
             /// A query on this contract's table (primary key unless `.index(..)`).
@@ -587,6 +596,20 @@ macro_rules! __table_indexes {
     };
     ([$($acc:expr,)*] unique index $n:ident ( $($c:ident),+ $(,)? ) ; $($rest:tt)*) => {
         $crate::__table_indexes!([$($acc,)* $crate::db::Index::new(stringify!($n), &[$(stringify!($c)),+], true),] $($rest)*)
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __table_index_descs {
+    ([$($acc:expr,)*]) => {
+        &[$($acc),*]
+    };
+    ([$($acc:expr,)*] index $n:ident ( $($c:ident),+ $(,)? ) ; $($rest:tt)*) => {
+        $crate::__table_index_descs!([$($acc,)* $crate::abi::IndexDesc { name: stringify!($n), columns: &[$(stringify!($c)),+], unique: false },] $($rest)*)
+    };
+    ([$($acc:expr,)*] unique index $n:ident ( $($c:ident),+ $(,)? ) ; $($rest:tt)*) => {
+        $crate::__table_index_descs!([$($acc,)* $crate::abi::IndexDesc { name: stringify!($n), columns: &[$(stringify!($c)),+], unique: true },] $($rest)*)
     };
 }
 

@@ -14,7 +14,6 @@
 //! and option tags other than 0/1, invalid UTF-8 and list counts the rest of
 //! the input cannot hold.
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -128,9 +127,15 @@ pub trait Decode: Sized {
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error>;
 }
 
-/// The type's text form in ABIs (`u64`, `list<string>`, `struct{to:address}`).
+/// A type of the ABI: its [`Type`](crate::abi::Type) tree, a constant, so
+/// that [`abi!`](crate::abi) writes the ABI JSON at compile time.
 pub trait AbiType {
-    fn abi_type() -> String;
+    /// The type, as a constant tree.
+    const TYPE: &'static crate::abi::Type;
+    /// The type's text form in ABIs (`u64`, `list<string>`, `struct{to:address}`).
+    fn abi_type() -> String {
+        Self::TYPE.text()
+    }
 }
 
 /// Encodes one value.
@@ -155,7 +160,7 @@ impl<T: Encode + ?Sized> Encode for &T {
 }
 
 macro_rules! int_impl {
-    ($($t:ty => $name:literal),*) => {$(
+    ($($t:ty => $name:ident),*) => {$(
         impl Encode for $t {
             fn encode(&self, w: &mut Writer) {
                 w.raw(&self.to_le_bytes());
@@ -168,11 +173,11 @@ macro_rules! int_impl {
             }
         }
         impl AbiType for $t {
-            fn abi_type() -> String { String::from($name) }
+            const TYPE: &'static crate::abi::Type = &crate::abi::Type::$name;
         }
     )*};
 }
-int_impl!(u8 => "u8", u16 => "u16", u32 => "u32", u64 => "u64", i64 => "i64", u128 => "u128");
+int_impl!(u8 => U8, u16 => U16, u32 => U32, u64 => U64, i64 => I64, u128 => U128);
 
 impl Encode for bool {
     fn encode(&self, w: &mut Writer) {
@@ -193,9 +198,7 @@ impl Decode for bool {
     }
 }
 impl AbiType for bool {
-    fn abi_type() -> String {
-        String::from("bool")
-    }
+    const TYPE: &'static crate::abi::Type = &crate::abi::Type::Bool;
 }
 
 impl Encode for str {
@@ -222,9 +225,7 @@ impl Decode for String {
     }
 }
 impl AbiType for String {
-    fn abi_type() -> String {
-        String::from("string")
-    }
+    const TYPE: &'static crate::abi::Type = &crate::abi::Type::String;
 }
 
 /// `bytes`: raw bytes with a u32 length prefix.
@@ -270,9 +271,7 @@ impl Decode for Bytes {
     }
 }
 impl AbiType for Bytes {
-    fn abi_type() -> String {
-        String::from("bytes")
-    }
+    const TYPE: &'static crate::abi::Type = &crate::abi::Type::Bytes;
 }
 
 impl<T: Encode> Encode for Vec<T> {
@@ -300,9 +299,7 @@ impl<T: Decode> Decode for Vec<T> {
     }
 }
 impl<T: AbiType> AbiType for Vec<T> {
-    fn abi_type() -> String {
-        format!("list<{}>", T::abi_type())
-    }
+    const TYPE: &'static crate::abi::Type = &crate::abi::Type::List(T::TYPE);
 }
 
 impl<T: Encode> Encode for Option<T> {
@@ -330,9 +327,7 @@ impl<T: Decode> Decode for Option<T> {
     }
 }
 impl<T: AbiType> AbiType for Option<T> {
-    fn abi_type() -> String {
-        format!("option<{}>", T::abi_type())
-    }
+    const TYPE: &'static crate::abi::Type = &crate::abi::Type::Option(T::TYPE);
 }
 
 /// `()` is the empty struct `struct{}`: zero bytes.
@@ -346,9 +341,7 @@ impl Decode for () {
     }
 }
 impl AbiType for () {
-    fn abi_type() -> String {
-        String::from("struct{}")
-    }
+    const TYPE: &'static crate::abi::Type = crate::abi::Type::UNIT;
 }
 
 /// Tuples encode as a struct of their elements in order (e.g. a multi-column
@@ -377,6 +370,7 @@ tuple_impl!(A 0, B 1, C 2, D 3);
 mod tests {
     use super::*;
     use crate::Address;
+    use alloc::format;
     use alloc::vec;
 
     crate::vsys_struct! {

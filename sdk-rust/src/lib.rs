@@ -8,8 +8,13 @@
 //!   ([`testing`]) everywhere else, so contracts are unit-tested natively;
 //! * typed storage: [`Item`] and [`Map`];
 //! * tables of the native database module: [`db`] and the [`table!`] macro;
-//! * [`entry!`] turns a function into an exported entry point and [`abi!`]
-//!   writes the contract's ABI JSON into the `vsys_abi` custom section;
+//! * [`entry!`] turns a function into an exported entry point, [`events!`]
+//!   declares events, and [`abi!`] writes the contract's ABI JSON, generated
+//!   at compile time from those declarations ([`abi`]), into the `vsys_abi`
+//!   custom section;
+//! * typed errors: [`Error`] (a code and a message), [`Result`], [`fail!`],
+//!   [`ensure!`];
+//! * [`token`]: a client of the native token module (send, balance, ...);
 //! * on wasm32: a panic handler that aborts with the panic message and a bump
 //!   allocator (an instance lives for one call, so nothing is ever freed).
 //!
@@ -23,14 +28,17 @@ extern crate alloc;
 #[cfg(not(target_arch = "wasm32"))]
 extern crate std;
 
+pub mod abi;
 pub mod address;
 pub mod api;
 pub mod billing;
 pub mod db;
 pub mod encoding;
+pub mod error;
 #[macro_use]
 mod macros;
 pub use macros::__abi_bytes;
+pub mod token;
 pub mod typed;
 mod sys;
 
@@ -43,11 +51,23 @@ mod wasm_rt;
 pub use address::Address;
 pub use api::*;
 pub use encoding::{decode_all, encode_to_vec, AbiType, Bytes, Decode, Encode, Reader, Writer};
+pub use error::{Error, Result};
 pub use typed::{Item, Map, MapIter};
+
+/// An event type declared with [`events!`]: its name in the ABI.
+pub trait Event: Encode {
+    /// The event's name.
+    const NAME: &'static str;
+    /// Emits this event (its ABI name and encoding).
+    fn emit(&self) {
+        api::emit(Self::NAME, self)
+    }
+}
 
 /// Re-exports for the macros; not part of the API.
 #[doc(hidden)]
 pub mod __private {
+    pub use alloc::format;
     pub use alloc::string::String;
     pub use alloc::vec::Vec;
     pub use core;

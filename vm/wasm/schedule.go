@@ -50,6 +50,10 @@ type Schedule struct {
 	// MaxIOBytes bounds input, output, storage values and the result buffer
 	// (default 1 MiB); used by the VM.
 	MaxIOBytes uint32 `json:"max_io_bytes"`
+	// Page is the gas per 64 KiB page of linear memory an instance gets,
+	// its initial pages at instantiation and every page memory.grow adds
+	// (on top of Grow); used by the VM (default 10_000).
+	Page uint64 `json:"page"`
 
 	// Compilation (docs/vm.md, "What compiling an upload costs"). wazero's
 	// compile time grows with the instrumented code's size and, within a
@@ -117,6 +121,7 @@ func DefaultSchedule() Schedule {
 		MaxLocals:           1000,
 		MaxDataSegmentBytes: 65536,
 		MaxIOBytes:          1 << 20,
+		Page:                10_000,
 		MaxNesting:          256,
 		MaxBrTableTargets:   1024,
 		MaxFunctionBlocks:   2048,
@@ -131,7 +136,7 @@ func DefaultSchedule() Schedule {
 // declaration order, little-endian, at its declared width (u32 or u64), with
 // no framing.
 func (s *Schedule) Hash() [32]byte {
-	b := make([]byte, 0, 4+7*8+8*4)
+	b := make([]byte, 0, 4+7*8+8*4+8+4*4+6*8)
 	b = binary.LittleEndian.AppendUint32(b, s.Version)
 	for _, v := range []uint64{s.Instr, s.Grow, s.Call, s.Bulk, s.BulkKiB, s.HostBase, s.HostByte} {
 		b = binary.LittleEndian.AppendUint64(b, v)
@@ -140,6 +145,7 @@ func (s *Schedule) Hash() [32]byte {
 		s.MaxFunctionInstrs, s.MaxLocals, s.MaxDataSegmentBytes, s.MaxIOBytes} {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}
+	b = binary.LittleEndian.AppendUint64(b, s.Page)
 	for _, v := range []uint32{s.MaxNesting, s.MaxBrTableTargets, s.MaxFunctionBlocks, s.MaxCompileBytes} {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}

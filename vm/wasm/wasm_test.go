@@ -75,13 +75,16 @@ func TestScheduleHashGolden(t *testing.T) {
 	s := DefaultSchedule()
 	require.NoError(t, s.Validate())
 	h := s.Hash()
-	require.Equal(t, "f9c7145fdca833c5e0dfeebed512651543c59a99ea81d40adb90d9f68d69ad68", hex.EncodeToString(h[:]))
+	require.Equal(t, "d4ee54696184e64303fdd453fecd3d60593387c22ffc00b2dcd715a55b72fc77", hex.EncodeToString(h[:]))
 	s2 := s
 	s2.MaxIOBytes++
 	require.NotEqual(t, h, s2.Hash())
 	s3 := s
 	s3.Version = 2
 	require.NotEqual(t, h, s3.Hash())
+	s4 := s
+	s4.Page++
+	require.NotEqual(t, h, s4.Hash())
 }
 
 func TestScheduleValidate(t *testing.T) {

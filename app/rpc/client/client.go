@@ -17,9 +17,7 @@ import (
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/rpc"
 	"github.com/vsys/vsys/app/rpc/jsonrpc"
-	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/database"
 )
 
 // ErrTimeout is returned when a tx is not committed in time.
@@ -152,8 +150,9 @@ type Sent struct {
 
 // Send builds, estimates, signs, submits and (unless NoWait) waits for a
 // tx making calls as key. With GasLimit 0 the gas limit is exactly the
-// estimate: a simulation against the latest state of the same tx, whose
-// gas does not depend on the limit or the signature's bytes.
+// estimate: vsys_estimateGas of the same body with a zero signature (the
+// probe rules of docs/transactions.md: its gas limit is ignored, and
+// neither it nor the signature changes the tx's length).
 func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Call, o SendOptions) (*Sent, error) {
 	st, err := c.Status(ctx)
 	if err != nil {
@@ -174,9 +173,9 @@ func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Ca
 	}
 	out := &Sent{}
 	if body.GasLimit == 0 {
-		// Simulate with the most gas the balance can pay for, so the
-		// estimate is not cut short by the limit it is estimating.
-		body.GasLimit = affordableGas(acc, st, body.GasPrice)
+		// The node simulates with its own limits and ignores the probe's:
+		// no limit derived from the balance, which would hold coins the
+		// calls need (attached funds, deposits).
 		probe, err := tx.WithSignature(body, make([]byte, tx.SignatureLen))
 		if err != nil {
 			return nil, err
@@ -203,23 +202,6 @@ func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Ca
 	}
 	out.Tx, err = c.WaitTx(ctx, out.Hash)
 	return out, err
-}
-
-// maxEstimateGas caps simulation gas: far above any real tx today, far
-// below what could stall a node.
-const maxEstimateGas = 50_000_000
-
-// affordableGas is the largest gas limit the account's native balance can
-// pay for at price, capped by the chain's and the client's ceilings.
-func affordableGas(acc *app.Account, st *rpc.Status, price codec.U128) uint64 {
-	limit := min(uint64(maxEstimateGas), st.MaxGasPerTx)
-	for _, b := range acc.Balances {
-		if b.Token != st.NativeToken || b.Amount.Hi > 0 || price.Hi > 0 {
-			continue
-		}
-		return min(limit, b.Amount.Lo/price.Lo)
-	}
-	return limit
 }
 
 // Status returns the node's view of the chain.
@@ -279,45 +261,6 @@ func (c *Client) QueryAll(ctx context.Context, req rpc.QueryRequest) (*rpc.Query
 		}
 		req.Cursor, req.Height = res.Cursor, rpc.Height(res.Height)
 	}
-}
-
-// VerifyRow checks a proven vsys_getRow result without trusting the node's
-// word for the state: the app hash comes from the header of block
-// Height+1 (CometBFT headers carry the app hash of the state before them;
-// it waits for that block if it is not committed yet), the ICS23 proof must
-// prove the row's storage key against it, and the row it returned must be
-// the value the proof proves (nothing, for a null row).
-func (c *Client) VerifyRow(ctx context.Context, res *rpc.RowResult, rowType *codec.Type, schema *database.Schema) error {
-	if res.Proof == nil {
-		return fmt.Errorf("no proof: ask with prove")
-	}
-	if err := c.WaitHeight(ctx, res.Height+1); err != nil {
-		return err
-	}
-	b, err := c.GetBlock(ctx, res.Height+1)
-	if err != nil {
-		return err
-	}
-	proof, err := rpc.DecodeProof(res.Proof)
-	if err != nil {
-		return err
-	}
-	var value []byte
-	if string(res.Row) != "null" {
-		value = res.Proof.Value
-		norm, err := database.NormalizeRow(schema, value)
-		if err != nil {
-			return fmt.Errorf("proven value: %w", err)
-		}
-		js, err := codec.ToJSON(rowType, norm)
-		if err != nil {
-			return fmt.Errorf("proven value: %w", err)
-		}
-		if !bytes.Equal(compactJSON(js), compactJSON(res.Row)) {
-			return fmt.Errorf("%w: the row returned is not the value proven", state.ErrProof)
-		}
-	}
-	return state.VerifyProof(b.AppHash, proof, res.Proof.Key, value)
 }
 
 func compactJSON(b []byte) []byte {

@@ -50,9 +50,24 @@
 // body. Every JSON-RPC response, errors included, is sent with status 200
 // and Content-Type application/json, except that a body over the limit
 // ([Server.SetMaxBodyBytes], 10 MiB by default) gets 413 and an Invalid
-// Request error. Batches over [Server.SetMaxBatch] entries (1000 by
+// Request error, one that does not arrive within the read timeout 408, and
+// one refused for lack of memory budget 503 (see Limits). Batches over [Server.SetMaxBatch] entries (1000 by
 // default) get a single Invalid Request error naming the limit. The
 // request's Content-Type is not checked.
+//
+// # Limits
+//
+// A body's buffer grows as its bytes arrive, never from what its
+// Content-Length declares, and every growth is reserved from one budget
+// shared by all bodies and WebSocket messages being read or served
+// ([Server.SetMaxInFlightBytes], 128 MiB by default): a body that would go
+// over it gets HTTP 503 and [CodeServerBusy]. WebSockets are capped
+// ([Server.SetMaxWebSockets]); beyond the cap a handshake gets 503. The
+// handlers of one body share a deadline ([Server.SetHandlerTimeout]); a
+// handler error matching context.DeadlineExceeded is sent as
+// [CodeDeadline]. Serve the Server with [NewHTTPServer] on
+// [HTTPLimits.Listener] for read, write and idle timeouts and a cap on
+// connections.
 //
 // # Client
 //

@@ -1,9 +1,11 @@
 package jsonrpc
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // The error codes that the specification defines.
@@ -23,7 +25,24 @@ const (
 	// that is not an *Error is sent with it. The specification reserves
 	// -32000..-32099 for implementation-defined server errors.
 	CodeServerError = -32000
+	// CodeDeadline means the request ran past the server's deadline
+	// (SetHandlerTimeout) and its handler was stopped.
+	CodeDeadline = -32099
+	// CodeServerBusy means the server is at a limit (bodies in flight,
+	// open WebSockets): retry later.
+	CodeServerBusy = -32098
 )
+
+// deadlineError is the cause of a handler context's end when the handler
+// deadline passes. It matches context.DeadlineExceeded, so handlers need
+// not know about it, and says which deadline it was.
+type deadlineError struct{ d time.Duration }
+
+func (e deadlineError) Error() string {
+	return "the request ran past the server's deadline of " + e.d.String()
+}
+
+func (deadlineError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // Error is a JSON-RPC error object. It is an error: handlers return it to
 // choose the code, and Client returns it for error responses.

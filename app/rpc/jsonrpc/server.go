@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Default limits of a Server.
@@ -24,7 +26,19 @@ const (
 	DefaultMaxBodyBytes = 10 << 20
 	// DefaultMaxBatch is the default limit on the entries of a batch.
 	DefaultMaxBatch = 1000
+	// DefaultMaxInFlightBytes is the default limit on the memory that the
+	// bodies and WebSocket messages being read or served hold together:
+	// 128 MiB.
+	DefaultMaxInFlightBytes = 128 << 20
+	// DefaultMaxWebSockets is the default limit on open WebSockets.
+	DefaultMaxWebSockets = 256
 )
+
+// readChunk is the first buffer of a body, and the least it grows by.
+const readChunk = 64 << 10
+
+// errBusy is readLimited's error when the in-flight budget is spent.
+var errBusy = errors.New("server busy")
 
 // Handler serves one method. params is the raw "params" member: nil if
 // the request had none, else a JSON array or object. The handler may keep
@@ -46,6 +60,11 @@ type Server struct {
 	methods     atomic.Pointer[map[string]Handler]
 	maxBody     atomic.Int64
 	maxBatch    atomic.Int64
+	maxInFlight atomic.Int64
+	inFlight    atomic.Int64 // bytes reserved by bodies and messages being read or served
+	maxWS       atomic.Int64
+	openWS      atomic.Int64
+	timeout     atomic.Int64 // handler deadline per body, in nanoseconds; 0: none
 	logger      atomic.Pointer[func(msg string, keyvals ...any)]
 	checkOrigin atomic.Pointer[func(r *http.Request) bool]
 }
@@ -57,6 +76,8 @@ func NewServer() *Server {
 	s.methods.Store(&m)
 	s.maxBody.Store(DefaultMaxBodyBytes)
 	s.maxBatch.Store(DefaultMaxBatch)
+	s.maxInFlight.Store(DefaultMaxInFlightBytes)
+	s.maxWS.Store(DefaultMaxWebSockets)
 	return s
 }
 
@@ -110,6 +131,39 @@ func (s *Server) SetMaxBatch(n int) {
 	s.maxBatch.Store(int64(n))
 }
 
+// SetMaxInFlightBytes sets how much memory the bodies (and WebSocket
+// messages) being read or served may hold together. A body reserves
+// memory as its bytes arrive, never from what its Content-Length
+// declares, and gives it back once its response is made; a body that
+// would go over the limit gets HTTP 503 and a CodeServerBusy error (on a
+// WebSocket, an error message). n <= 0 restores DefaultMaxInFlightBytes.
+func (s *Server) SetMaxInFlightBytes(n int64) {
+	if n <= 0 {
+		n = DefaultMaxInFlightBytes
+	}
+	s.maxInFlight.Store(n)
+}
+
+// InFlightBytes is the memory the bodies being read or served hold now.
+func (s *Server) InFlightBytes() int64 { return s.inFlight.Load() }
+
+// SetMaxWebSockets sets how many WebSockets may be open at once; beyond
+// it a handshake gets HTTP 503 and a CodeServerBusy error body. n <= 0
+// restores DefaultMaxWebSockets.
+func (s *Server) SetMaxWebSockets(n int) {
+	if n <= 0 {
+		n = DefaultMaxWebSockets
+	}
+	s.maxWS.Store(int64(n))
+}
+
+// SetHandlerTimeout sets the wall-clock deadline of one body: a request
+// or a whole batch over HTTP, one message over a WebSocket. Handlers see
+// it on their context; a handler error that matches
+// context.DeadlineExceeded is sent as CodeDeadline. d <= 0 (the default)
+// sets no deadline.
+func (s *Server) SetHandlerTimeout(d time.Duration) { s.timeout.Store(int64(max(d, 0))) }
+
 // SetLogger sets where the server reports handler panics and results it
 // cannot encode: log is called with a message and key-value pairs, in the
 // style of log/slog and CometBFT's logger. nil (the default) discards
@@ -142,6 +196,13 @@ func (s *Server) maxBodyBytes() int64 {
 	return DefaultMaxBodyBytes
 }
 
+func (s *Server) maxInFlightBytes() int64 {
+	if n := s.maxInFlight.Load(); n > 0 {
+		return n
+	}
+	return DefaultMaxInFlightBytes
+}
+
 func (s *Server) maxBatchLen() int {
 	if n := s.maxBatch.Load(); n > 0 {
 		return int(n)
@@ -158,17 +219,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			invalidRequest("HTTP method "+r.Method+" is not allowed, use POST")), true))
 		return
 	}
-	body, err := s.readBody(w, r)
+	body, release, err := s.readBody(w, r)
 	if err != nil {
 		status, e := http.StatusBadRequest, invalidRequest("cannot read the body: "+err.Error())
-		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+		var ne net.Error
+		switch {
+		case errors.Is(err, errBusy):
+			status, e = http.StatusServiceUnavailable, s.busyError()
+			w.Header().Set("Retry-After", "1")
+		case errors.As(err, new(*http.MaxBytesError)):
 			status = http.StatusRequestEntityTooLarge
 			e = invalidRequest("body exceeds the limit of " + strconv.FormatInt(s.maxBodyBytes(), 10) + " bytes")
+		case errors.As(err, &ne) && ne.Timeout():
+			status = http.StatusRequestTimeout
+			e = invalidRequest("the body did not arrive within the server's read timeout")
 		}
 		writeJSON(w, status, appendResponse(nil, nil, s.encodeError(e), true))
 		return
 	}
 	resp := s.handle(r.Context(), body)
+	release()
 	if resp == nil {
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -176,21 +246,79 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// readBody reads the whole body, up to the limit.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+func (s *Server) busyError() *Error {
+	return &Error{Code: CodeServerBusy, Message: "Server busy: the bodies being served hold the limit of " +
+		strconv.FormatInt(s.maxInFlightBytes(), 10) + " bytes; retry later"}
+}
+
+// readBody reads the whole body, up to the limit; release gives its
+// memory back to the in-flight budget.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (body []byte, release func(), err error) {
 	limit := s.maxBodyBytes()
 	if r.ContentLength > limit {
-		return nil, &http.MaxBytesError{Limit: limit}
+		return nil, nil, &http.MaxBytesError{Limit: limit}
 	}
-	rd := http.MaxBytesReader(w, r.Body, limit)
-	if r.ContentLength > 0 {
-		body := make([]byte, r.ContentLength)
-		if _, err := io.ReadFull(rd, body); err != nil {
-			return nil, err
+	return s.readLimited(http.MaxBytesReader(w, r.Body, limit), limit, r.ContentLength)
+}
+
+// readLimited reads rd to its end, up to limit bytes. The buffer grows as
+// bytes arrive (to hint, the declared length, at most, while that holds),
+// and each growth is reserved from the in-flight budget first, so a peer
+// that declares a large body and stalls holds only what it sent. release
+// gives the reservation back; on error readLimited has already done so.
+func (s *Server) readLimited(rd io.Reader, limit, hint int64) (buf []byte, release func(), err error) {
+	var held int64
+	release = func() {
+		s.inFlight.Add(-held)
+		held = 0
+	}
+	defer func() {
+		if err != nil {
+			release()
+			buf = nil
 		}
-		return body, nil
+	}()
+	var probe [1]byte
+	for {
+		if len(buf) == cap(buf) {
+			extra := 0 // a probed byte to keep
+			if n := int64(len(buf)); n == limit || (hint > 0 && n == hint) {
+				// Full at the limit or at the declared length: grow
+				// only if more comes.
+				k, err := io.ReadFull(rd, probe[:])
+				if k == 0 {
+					if errors.Is(err, io.EOF) {
+						return buf, release, nil
+					}
+					return buf, release, err
+				}
+				if n == limit {
+					return buf, release, &http.MaxBytesError{Limit: limit}
+				}
+				hint, extra = 0, 1 // longer than declared
+			}
+			grow := min(int64(max(cap(buf), readChunk)), limit-int64(cap(buf)))
+			if hint > 0 {
+				grow = min(grow, hint-int64(cap(buf)))
+			}
+			if s.inFlight.Add(grow) > s.maxInFlightBytes() {
+				s.inFlight.Add(-grow)
+				return buf, release, errBusy
+			}
+			held += grow
+			next := make([]byte, len(buf), cap(buf)+int(grow))
+			copy(next, buf)
+			buf = append(next, probe[:extra]...)
+		}
+		n, err := rd.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, release, nil
+		}
+		if err != nil {
+			return buf, release, err
+		}
 	}
-	return io.ReadAll(rd)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
@@ -204,6 +332,11 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 // handle serves one body (HTTP or WebSocket) and returns the response, or
 // nil if there is none (notifications only).
 func (s *Server) handle(ctx context.Context, body []byte) []byte {
+	if d := time.Duration(s.timeout.Load()); d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, d, deadlineError{d})
+		defer cancel()
+	}
 	if e := checkBody(body); e != nil {
 		return appendResponse(nil, nil, s.encodeError(e), true)
 	}
@@ -282,6 +415,8 @@ func (s *Server) call(ctx context.Context, h Handler, req *request) (member []by
 			if e != nil { // a nil *Error is no error
 				return s.encodeError(e), true
 			}
+		} else if errors.Is(err, context.DeadlineExceeded) {
+			return s.encodeError(&Error{Code: CodeDeadline, Message: err.Error()}), true
 		} else {
 			return s.encodeError(&Error{Code: CodeServerError, Message: err.Error()}), true
 		}

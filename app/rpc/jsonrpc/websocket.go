@@ -2,7 +2,10 @@ package jsonrpc
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -41,10 +44,21 @@ func (s *Server) SetWebSocketCheckOrigin(check func(r *http.Request) bool) {
 // Handlers get a context that ends once the connection is closed and the
 // message being served is done; the connection is not read while a
 // message is served. The server pings idle connections and drops those
-// that stop answering. Note that http.Server.Shutdown does not close
-// WebSocket connections.
+// that stop answering. At most SetMaxWebSockets connections are open at
+// once: beyond that a handshake gets HTTP 503. Messages reserve memory
+// from the same in-flight budget as HTTP bodies (SetMaxInFlightBytes); a
+// message that would go over it gets a CodeServerBusy error message.
+// Note that http.Server.Shutdown does not close WebSocket connections.
 func (s *Server) WebSocketHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := s.openWS.Add(1); n > s.maxWS.Load() {
+			s.openWS.Add(-1)
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, http.StatusServiceUnavailable, appendResponse(nil, nil, s.encodeError(&Error{Code: CodeServerBusy,
+				Message: "Server busy: " + strconv.FormatInt(n-1, 10) + " WebSockets are open, the limit; retry later"}), true))
+			return
+		}
+		defer s.openWS.Add(-1)
 		up := websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096}
 		if check := s.checkOrigin.Load(); check != nil {
 			up.CheckOrigin = *check
@@ -57,12 +71,16 @@ func (s *Server) WebSocketHandler() http.Handler {
 	})
 }
 
+// OpenWebSockets is the number of WebSockets open now.
+func (s *Server) OpenWebSockets() int { return int(s.openWS.Load()) }
+
 func (s *Server) serveWebSocket(ctx context.Context, conn *websocket.Conn) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer conn.Close()
 
-	conn.SetReadLimit(s.maxBodyBytes())
+	limit := s.maxBodyBytes()
+	conn.SetReadLimit(limit)
 	conn.SetPongHandler(func(string) error {
 		return conn.SetReadDeadline(time.Now().Add(wsPongWait))
 	})
@@ -91,7 +109,7 @@ func (s *Server) serveWebSocket(ctx context.Context, conn *websocket.Conn) {
 		if conn.SetReadDeadline(time.Now().Add(wsPongWait)) != nil {
 			return
 		}
-		typ, msg, err := conn.ReadMessage()
+		typ, rd, err := conn.NextReader()
 		if err != nil {
 			return // closed, timed out, or over the read limit (already answered with 1009)
 		}
@@ -101,7 +119,20 @@ func (s *Server) serveWebSocket(ctx context.Context, conn *websocket.Conn) {
 				time.Now().Add(wsWriteWait))
 			return
 		}
-		resp := s.handle(ctx, msg)
+		msg, release, err := s.readLimited(rd, limit, -1)
+		var resp []byte
+		switch {
+		case errors.Is(err, errBusy):
+			if _, err := io.Copy(io.Discard, rd); err != nil {
+				return
+			}
+			resp = appendResponse(nil, nil, s.encodeError(s.busyError()), true)
+		case err != nil:
+			return // as for NextReader
+		default:
+			resp = s.handle(ctx, msg)
+			release()
+		}
 		if resp == nil {
 			continue
 		}

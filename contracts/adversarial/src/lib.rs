@@ -9,16 +9,19 @@ extern crate std;
 use alloc::string::String;
 use alloc::vec;
 use core::ptr::{read_volatile, write_volatile};
-use vsys_sdk::{abort, emit, entry, storage, vsys_struct, Bytes};
+use vsys_sdk::{abort, entry, events, storage, vsys_struct, Bytes, Event, Result};
 
-vsys_sdk::abi!(include_str!("../abi.json"));
+vsys_sdk::abi!();
 
 vsys_struct! {
     pub struct PagesArgs { pub pages: u32 }
     pub struct DepthArgs { pub depth: u64 }
     pub struct BytesArgs { pub bytes: u32 }
     pub struct CountArgs { pub n: u32 }
-    pub struct HugeEvent { pub data: Bytes }
+}
+
+events! {
+    pub struct HugeEvent as "huge" { pub data: Bytes }
 }
 
 const MARKER: &[u8] = b"marker";
@@ -41,7 +44,7 @@ fn rec(depth: u64) -> u64 {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn grow(pages: u32) -> Result<u32, String> {
+fn grow(pages: u32) -> Result<u32> {
     let old = core::arch::wasm32::memory_grow(0, pages as usize);
     if old == usize::MAX {
         abort("grow failed");
@@ -55,7 +58,7 @@ fn grow(pages: u32) -> Result<u32, String> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn grow(pages: u32) -> Result<u32, String> {
+fn grow(pages: u32) -> Result<u32> {
     // natively: pretend a 512-page cap like the VM's
     if pages > 512 {
         abort("grow failed");
@@ -64,7 +67,8 @@ fn grow(pages: u32) -> Result<u32, String> {
 }
 
 entry! {
-    fn loop_forever() -> Result<(), String> {
+    /// Never returns: must run out of gas.
+    fn loop_forever() -> Result<()> {
         let mut i: u64 = 0;
         loop {
             i = i.wrapping_add(1);
@@ -76,37 +80,47 @@ entry! {
         }
     }
 
-    fn grow_memory(a: PagesArgs) -> Result<u32, String> {
+    /// memory.grow by pages, touching the last new page; aborts "grow failed" when refused.
+    /// Returns the new size in pages.
+    fn grow_memory(a: PagesArgs) -> Result<u32> {
         grow(a.pages)
     }
 
-    fn recurse(a: DepthArgs) -> Result<u64, String> {
+    /// Genuine recursion depth frames deep (each frame has stack data); returns depth.
+    fn recurse(a: DepthArgs) -> Result<u64> {
         Ok(rec(a.depth))
     }
 
-    fn panic_msg() -> Result<(), String> {
+    /// Panics with "boom: adversarial panic".
+    fn panic_msg() -> Result<()> {
         panic!("boom: adversarial panic")
     }
 
-    fn huge_event(a: BytesArgs) -> Result<(), String> {
-        emit("huge", &HugeEvent { data: Bytes(vec![0xab; a.bytes as usize]) });
+    /// Emits event huge with a bytes field of that length.
+    fn huge_event(a: BytesArgs) -> Result<()> {
+        HugeEvent { data: Bytes(vec![0xab; a.bytes as usize]) }.emit();
         Ok(())
     }
 
-    fn huge_output(a: BytesArgs) -> Result<Bytes, String> {
+    /// Returns bytes of that length.
+    fn huge_output(a: BytesArgs) -> Result<Bytes> {
         Ok(Bytes(vec![0xcd; a.bytes as usize]))
     }
 
-    fn write_then_panic() -> Result<(), String> {
+    /// Writes the marker key, then panics with "after write": the write must not persist.
+    fn write_then_panic() -> Result<()> {
         storage::set(MARKER, &[1]);
         panic!("after write")
     }
 
-    fn marker() -> Result<bool, String> {
+    /// Whether the marker key of write_then_panic exists.
+    #[view]
+    fn marker() -> Result<bool> {
         Ok(storage::get(MARKER).is_some())
     }
 
-    fn storage_flood(a: CountArgs) -> Result<(), String> {
+    /// Writes n distinct keys of 32-byte values.
+    fn storage_flood(a: CountArgs) -> Result<()> {
         let value = [0x5au8; 32];
         for i in 0..a.n {
             let mut key = [0u8; 6];
@@ -117,10 +131,12 @@ entry! {
         Ok(())
     }
 
-    fn reenter() -> Result<String, String> {
+    /// Calls its own marker method through the host; returns the error (reentrancy must fail) or
+    /// aborts if the call succeeded.
+    fn reenter() -> Result<String> {
         match vsys_sdk::call(&vsys_sdk::self_address(), "marker", &[], &[]) {
             Ok(_) => abort("reentrant call succeeded"),
-            Err(e) => Ok(e),
+            Err(e) => Ok(e.into()),
         }
     }
 }

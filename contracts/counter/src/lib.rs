@@ -5,56 +5,67 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-use alloc::string::String;
-use vsys_sdk::{entry, vsys_struct, Address, Item};
+use vsys_sdk::{entry, events, vsys_struct, Address, Event, Item, Result};
 
-vsys_sdk::abi!(include_str!("../abi.json"));
+vsys_sdk::abi!();
 
 vsys_struct! {
     pub struct InitArgs { pub start: u64 }
     pub struct IncrementArgs { pub by: u64 }
     pub struct CallOtherArgs { pub other: Address, pub by: u64 }
-    pub struct Incremented { pub value: u64 }
     pub struct StorageBill { pub bytes: u64, pub deposit: u128, pub balance: u128 }
+}
+
+events! {
+    pub struct Incremented as "incremented" { pub value: u64 }
 }
 
 static COUNT: Item<u64> = Item::new(b"count");
 static VERSION: Item<u32> = Item::new(b"version");
 
 entry! {
-    fn init(args: InitArgs) -> Result<(), String> {
+    fn init(args: InitArgs) -> Result<()> {
         COUNT.set(&args.start);
         VERSION.set(&1);
         Ok(())
     }
 
-    fn increment(args: IncrementArgs) -> Result<u64, String> {
+    /// Adds by to the counter and returns the new value.
+    fn increment(args: IncrementArgs) -> Result<u64> {
         let value = COUNT.get_or(0).checked_add(args.by).ok_or("counter overflow")?;
         COUNT.set(&value);
-        vsys_sdk::emit("incremented", &Incremented { value });
+        Incremented { value }.emit();
         Ok(value)
     }
 
-    fn get() -> Result<u64, String> {
+    /// The counter's value.
+    #[view]
+    fn get() -> Result<u64> {
         Ok(COUNT.get_or(0))
     }
 
-    fn call_other(args: CallOtherArgs) -> Result<u64, String> {
+    /// Calls increment on another counter contract and returns its result.
+    fn call_other(args: CallOtherArgs) -> Result<u64> {
         vsys_sdk::call_with(&args.other, "increment", &IncrementArgs { by: args.by }, &[])
-            .map_err(|e| alloc::format!("call_other: {}", e))
+            .map_err(|e| e.context("call_other"))
     }
 
-    fn version() -> Result<u32, String> {
+    /// The code version: 1 after init, +1 per migrate.
+    #[view]
+    fn version() -> Result<u32> {
         Ok(VERSION.get_or(0))
     }
 
-    fn storage_bill() -> Result<StorageBill, String> {
+    /// This contract's own bill (bytes of state, deposit locked) and native balance, read through
+    /// the billing and token modules.
+    #[view]
+    fn storage_bill() -> Result<StorageBill> {
         let bill = vsys_sdk::billing::my_bill()?;
         let balance = vsys_sdk::billing::my_balance("VSYS")?;
         Ok(StorageBill { bytes: bill.bytes, deposit: bill.deposit, balance })
     }
 
-    fn migrate() -> Result<(), String> {
+    fn migrate() -> Result<()> {
         let v = VERSION.get_or(0).checked_add(1).ok_or("version overflow")?;
         VERSION.set(&v);
         Ok(())

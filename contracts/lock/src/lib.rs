@@ -7,20 +7,22 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-use alloc::format;
 use alloc::string::String;
-use vsys_sdk::{block_height, block_time, call_with, caller, emit, entry, funds, vsys_struct, Address, Item, Map};
+use vsys_sdk::{fail, 
+    block_height, block_time, caller, entry, events, funds, token, vsys_struct, Address, Event, Item, Map, Result,
+};
 
-vsys_sdk::abi!(include_str!("../abi.json"));
+vsys_sdk::abi!();
 
 vsys_struct! {
     pub struct InitArgs { pub token_module: Address }
     pub struct LockArgs { pub until_height: u64, pub until_time: i64 }
     pub struct OwnerArgs { pub owner: Address }
     pub struct Lock { pub amount: u128, pub token: String, pub until_height: u64, pub until_time: i64 }
-    /// The token module's `send` arguments.
-    pub struct TokenSend { pub token: String, pub to: Address, pub amount: u128 }
-    pub struct LockedEvent {
+}
+
+events! {
+    pub struct LockedEvent as "locked" {
         pub owner: Address,
         pub token: String,
         pub amount: u128,
@@ -28,7 +30,7 @@ vsys_struct! {
         pub until_height: u64,
         pub until_time: i64,
     }
-    pub struct WithdrawnEvent { pub owner: Address, pub token: String, pub amount: u128 }
+    pub struct WithdrawnEvent as "withdrawn" { pub owner: Address, pub token: String, pub amount: u128 }
 }
 
 static TOKEN_MODULE: Item<Address> = Item::new(b"token_module");
@@ -36,32 +38,35 @@ static TOKEN_MODULE: Item<Address> = Item::new(b"token_module");
 static LOCKS: Map<Address, Lock> = Map::new(b"l:");
 
 entry! {
-    fn init(a: InitArgs) -> Result<(), String> {
+    fn init(a: InitArgs) -> Result<()> {
         if TOKEN_MODULE.exists() {
-            return Err(String::from("already initialised"));
+            fail!("already initialised");
         }
         TOKEN_MODULE.set(&a.token_module);
         Ok(())
     }
 
-    fn lock(a: LockArgs) -> Result<(), String> {
+    /// Locks the one native coin attached as funds for the caller until both the block height
+    /// reaches until_height and the block time (Unix ns) reaches until_time (0 disables either).
+    /// Adding to an existing lock of the same token keeps the later deadlines.
+    fn lock(a: LockArgs) -> Result<()> {
         let mut coins = funds();
         if coins.is_empty() {
-            return Err(String::from("no funds attached"));
+            fail!("no funds attached");
         }
         if coins.len() != 1 {
-            return Err(String::from("attach exactly one coin"));
+            fail!("attach exactly one coin");
         }
         let coin = coins.remove(0);
         if coin.amount == 0 {
-            return Err(String::from("no funds attached"));
+            fail!("no funds attached");
         }
         let owner = caller();
         let l = match LOCKS.get(&owner) {
             None => Lock { amount: coin.amount, token: coin.token.clone(), until_height: a.until_height, until_time: a.until_time },
             Some(old) => {
                 if old.token != coin.token {
-                    return Err(format!("already locking {}; withdraw first", old.token));
+                    fail!("already locking {}; withdraw first", old.token);
                 }
                 Lock {
                     amount: old.amount.checked_add(coin.amount).ok_or("amount overflow")?,
@@ -72,39 +77,39 @@ entry! {
             }
         };
         LOCKS.set(&owner, &l);
-        emit(
-            "locked",
-            &LockedEvent {
+        LockedEvent {
                 owner,
                 token: coin.token,
                 amount: coin.amount,
                 total: l.amount,
                 until_height: l.until_height,
                 until_time: l.until_time,
-            },
-        );
+            }.emit();
         Ok(())
     }
 
-    fn withdraw() -> Result<u128, String> {
+    /// After the deadline, pays the caller's locked coins back through the token module's send;
+    /// returns the amount.
+    fn withdraw() -> Result<u128> {
         let owner = caller();
         let l = LOCKS.get(&owner).ok_or("nothing locked")?;
         let (h, t) = (block_height(), block_time());
         if h < l.until_height || t < l.until_time {
-            return Err(format!(
+            fail!(
                 "locked until height {} and time {} (now height {}, time {})",
                 l.until_height, l.until_time, h, t
-            ));
+            );
         }
         LOCKS.remove(&owner);
         let module = TOKEN_MODULE.load("token module");
-        let send = TokenSend { token: l.token.clone(), to: owner, amount: l.amount };
-        call_with::<_, ()>(&module, "send", &send, &[]).map_err(|e| format!("payout failed: {}", e))?;
-        emit("withdrawn", &WithdrawnEvent { owner, token: l.token, amount: l.amount });
+        token::Client::at(module).send(&l.token, &owner, l.amount).map_err(|e| e.context("payout failed"))?;
+        WithdrawnEvent { owner, token: l.token, amount: l.amount }.emit();
         Ok(l.amount)
     }
 
-    fn info(a: OwnerArgs) -> Result<Option<Lock>, String> {
+    /// The owner's lock, if any.
+    #[view]
+    fn info(a: OwnerArgs) -> Result<Option<Lock>> {
         Ok(LOCKS.get(&a.owner))
     }
 }

@@ -7,9 +7,9 @@ extern crate std;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use vsys_sdk::{caller, emit, entry, vsys_struct, Address, Item, Map};
+use vsys_sdk::{fail, caller, entry, events, vsys_struct, Address, Event, Item, Map, Result};
 
-vsys_sdk::abi!(include_str!("../abi.json"));
+vsys_sdk::abi!();
 
 vsys_struct! {
     pub struct InitArgs { pub name: String }
@@ -21,8 +21,11 @@ vsys_struct! {
     pub struct Token { pub owner: Address, pub uri: String }
     /// Index key: tokens by owner.
     pub struct Holding { pub owner: Address, pub id: String }
-    pub struct MintEvent { pub id: String, pub to: Address, pub uri: String }
-    pub struct TransferEvent { pub id: String, pub from: Address, pub to: Address }
+}
+
+events! {
+    pub struct MintEvent as "mint" { pub id: String, pub to: Address, pub uri: String }
+    pub struct TransferEvent as "transfer" { pub id: String, pub from: Address, pub to: Address }
 }
 
 pub const MAX_ID_LEN: usize = 128;
@@ -34,69 +37,79 @@ static TOKENS: Map<String, Token> = Map::new(b"t:");
 /// "h:" ‖ owner ‖ id → 1 (index of holdings; iterated by owner prefix).
 static HOLDINGS: Map<Holding, u8> = Map::new(b"h:");
 
-fn token(id: &str) -> Result<Token, String> {
-    TOKENS.get(&String::from(id)).ok_or_else(|| alloc::format!("no token \"{}\"", id))
+fn token(id: &str) -> Result<Token> {
+    Ok(TOKENS.get(&String::from(id)).ok_or_else(|| alloc::format!("no token \"{}\"", id))?)
 }
 
 entry! {
-    fn init(a: InitArgs) -> Result<(), String> {
+    fn init(a: InitArgs) -> Result<()> {
         if INFO.exists() {
-            return Err(String::from("already initialised"));
+            fail!("already initialised");
         }
         INFO.set(&Info { name: a.name, issuer: caller(), count: 0 });
         Ok(())
     }
 
-    fn mint(a: MintArgs) -> Result<(), String> {
+    /// Issuer only: mints token id (1 to 128 bytes) with its uri to the issuer.
+    fn mint(a: MintArgs) -> Result<()> {
         let mut info = INFO.load("collection");
         let who = caller();
         if who != info.issuer {
-            return Err(String::from("only the issuer can mint"));
+            fail!("only the issuer can mint");
         }
         if a.id.is_empty() || a.id.len() > MAX_ID_LEN {
-            return Err(alloc::format!("id must be 1 to {} bytes", MAX_ID_LEN));
+            fail!("id must be 1 to {} bytes", MAX_ID_LEN);
         }
         if a.uri.len() > MAX_URI_LEN {
-            return Err(alloc::format!("uri longer than {} bytes", MAX_URI_LEN));
+            fail!("uri longer than {} bytes", MAX_URI_LEN);
         }
         if TOKENS.has(&a.id) {
-            return Err(alloc::format!("token \"{}\" exists", a.id));
+            fail!("token \"{}\" exists", a.id);
         }
         info.count = info.count.checked_add(1).ok_or("too many tokens")?;
         INFO.set(&info);
         TOKENS.set(&a.id, &Token { owner: who, uri: a.uri.clone() });
         HOLDINGS.set(&Holding { owner: who, id: a.id.clone() }, &1);
-        emit("mint", &MintEvent { id: a.id, to: who, uri: a.uri });
+        MintEvent { id: a.id, to: who, uri: a.uri }.emit();
         Ok(())
     }
 
-    fn transfer(a: TransferArgs) -> Result<(), String> {
+    /// Owner only: transfers token id to to.
+    fn transfer(a: TransferArgs) -> Result<()> {
         let mut t = token(&a.id)?;
         let from = caller();
         if t.owner != from {
-            return Err(String::from("only the owner can transfer"));
+            fail!("only the owner can transfer");
         }
         HOLDINGS.remove(&Holding { owner: from, id: a.id.clone() });
         HOLDINGS.set(&Holding { owner: a.to, id: a.id.clone() }, &1);
         t.owner = a.to;
         TOKENS.set(&a.id, &t);
-        emit("transfer", &TransferEvent { id: a.id, from, to: a.to });
+        TransferEvent { id: a.id, from, to: a.to }.emit();
         Ok(())
     }
 
-    fn owner_of(a: IdArgs) -> Result<Address, String> {
+    /// The owner of token id; fails if it does not exist.
+    #[view]
+    fn owner_of(a: IdArgs) -> Result<Address> {
         Ok(token(&a.id)?.owner)
     }
 
-    fn uri_of(a: IdArgs) -> Result<String, String> {
+    /// The uri of token id; fails if it does not exist.
+    #[view]
+    fn uri_of(a: IdArgs) -> Result<String> {
         Ok(token(&a.id)?.uri)
     }
 
-    fn tokens_of(a: OwnerArgs) -> Result<Vec<String>, String> {
+    /// The ids owned by owner, ordered by length then bytes.
+    #[view]
+    fn tokens_of(a: OwnerArgs) -> Result<Vec<String>> {
         Ok(HOLDINGS.iter_prefix(&a.owner, false).map(|(h, _)| h.id).collect())
     }
 
-    fn info() -> Result<Info, String> {
+    /// Collection name, issuer and number of tokens minted.
+    #[view]
+    fn info() -> Result<Info> {
         Ok(INFO.load("collection"))
     }
 }

@@ -11,12 +11,12 @@ extern crate std;
 
 use alloc::format;
 use alloc::string::String;
-use vsys_sdk::{
-    block_time, call_with, caller, ed25519_verify, emit, encode_to_vec, entry, funds, self_address, vsys_struct, Address,
-    Bytes, Coin, Item, Map,
+use vsys_sdk::{fail, 
+    block_time, caller, ed25519_verify, encode_to_vec, entry, events, funds, self_address, token, vsys_struct,
+    Address, Bytes, Coin, Event, Item, Map, Result,
 };
 
-vsys_sdk::abi!(include_str!("../abi.json"));
+vsys_sdk::abi!();
 
 vsys_struct! {
     pub struct InitArgs { pub token_module: Address }
@@ -36,8 +36,10 @@ vsys_struct! {
     }
     /// What the creator signs: its canonical encoding is the signed message.
     pub struct Receipt { pub channel: Address, pub id: u64, pub amount: u128 }
-    pub struct TokenSend { pub token: String, pub to: Address, pub amount: u128 }
-    pub struct CreatedEvent {
+}
+
+events! {
+    pub struct CreatedEvent as "created" {
         pub id: u64,
         pub creator: Address,
         pub recipient: Address,
@@ -45,9 +47,9 @@ vsys_struct! {
         pub amount: u128,
         pub expires_at: i64,
     }
-    pub struct ChargedEvent { pub id: u64, pub amount: u128, pub deposit: u128, pub expires_at: i64 }
-    pub struct CollectedEvent { pub id: u64, pub amount: u128, pub total: u128 }
-    pub struct ExpiredEvent { pub id: u64, pub refund: u128 }
+    pub struct ChargedEvent as "charged" { pub id: u64, pub amount: u128, pub deposit: u128, pub expires_at: i64 }
+    pub struct CollectedEvent as "collected" { pub id: u64, pub amount: u128, pub total: u128 }
+    pub struct ExpiredEvent as "expired" { pub id: u64, pub refund: u128 }
 }
 
 static TOKEN_MODULE: Item<Address> = Item::new(b"token_module");
@@ -61,43 +63,44 @@ pub fn receipt_message(channel: Address, id: u64, amount: u128) -> alloc::vec::V
     encode_to_vec(&Receipt { channel, id, amount })
 }
 
-fn one_coin() -> Result<Coin, String> {
+fn one_coin() -> Result<Coin> {
     let mut coins = funds();
     match coins.len() {
-        0 => Err(String::from("no funds attached")),
+        0 => Err("no funds attached".into()),
         1 if coins[0].amount > 0 => Ok(coins.remove(0)),
-        1 => Err(String::from("no funds attached")),
-        _ => Err(String::from("attach exactly one coin")),
+        1 => Err("no funds attached".into()),
+        _ => Err("attach exactly one coin".into()),
     }
 }
 
-fn channel(id: u64) -> Result<Channel, String> {
-    CHANNELS.get(&id).ok_or_else(|| format!("no channel {}", id))
+fn channel(id: u64) -> Result<Channel> {
+    Ok(CHANNELS.get(&id).ok_or_else(|| format!("no channel {}", id))?)
 }
 
-fn pay(token: &str, to: Address, amount: u128) -> Result<(), String> {
+fn pay(token: &str, to: Address, amount: u128) -> Result<()> {
     let module = TOKEN_MODULE.load("token module");
-    let send = TokenSend { token: String::from(token), to, amount };
-    call_with::<_, ()>(&module, "send", &send, &[]).map_err(|e| format!("payout failed: {}", e))
+    token::Client::at(module).send(token, &to, amount).map_err(|e| e.context("payout failed"))
 }
 
 entry! {
-    fn init(a: InitArgs) -> Result<(), String> {
+    fn init(a: InitArgs) -> Result<()> {
         if TOKEN_MODULE.exists() {
-            return Err(String::from("already initialised"));
+            fail!("already initialised");
         }
         TOKEN_MODULE.set(&a.token_module);
         NEXT_ID.set(&1);
         Ok(())
     }
 
-    fn create(a: CreateArgs) -> Result<u64, String> {
+    /// Opens a channel funded with the one native coin attached; creator_pubkey (32-byte ed25519)
+    /// signs receipts. Returns the channel id.
+    fn create(a: CreateArgs) -> Result<u64> {
         let coin = one_coin()?;
         if a.creator_pubkey.len() != 32 {
-            return Err(String::from("creator_pubkey must be 32 bytes"));
+            fail!("creator_pubkey must be 32 bytes");
         }
         if a.expires_at <= block_time() {
-            return Err(String::from("expires_at must be in the future"));
+            fail!("expires_at must be in the future");
         }
         let id = NEXT_ID.get_or(1);
         NEXT_ID.set(&id.checked_add(1).ok_or("too many channels")?);
@@ -115,78 +118,82 @@ entry! {
                 closed: false,
             },
         );
-        emit(
-            "created",
-            &CreatedEvent { id, creator, recipient: a.recipient, token: coin.token, amount: coin.amount, expires_at: a.expires_at },
-        );
+        CreatedEvent { id, creator, recipient: a.recipient, token: coin.token, amount: coin.amount, expires_at: a.expires_at }.emit();
         Ok(id)
     }
 
-    fn charge(a: ChargeArgs) -> Result<(), String> {
+    /// Creator only: adds the attached coin (same token) to the deposit and moves expires_at
+    /// (never earlier).
+    fn charge(a: ChargeArgs) -> Result<()> {
         let coin = one_coin()?;
         let mut c = channel(a.id)?;
         if caller() != c.creator {
-            return Err(String::from("only the creator can charge"));
+            fail!("only the creator can charge");
         }
         if c.closed {
-            return Err(String::from("channel closed"));
+            fail!("channel closed");
         }
         if coin.token != c.token {
-            return Err(format!("channel holds {}, not {}", c.token, coin.token));
+            fail!("channel holds {}, not {}", c.token, coin.token);
         }
         if a.expires_at < c.expires_at {
-            return Err(String::from("expires_at cannot move earlier"));
+            fail!("expires_at cannot move earlier");
         }
         c.deposit = c.deposit.checked_add(coin.amount).ok_or("deposit overflow")?;
         c.expires_at = a.expires_at;
         CHANNELS.set(&a.id, &c);
-        emit("charged", &ChargedEvent { id: a.id, amount: coin.amount, deposit: c.deposit, expires_at: c.expires_at });
+        ChargedEvent { id: a.id, amount: coin.amount, deposit: c.deposit, expires_at: c.expires_at }.emit();
         Ok(())
     }
 
-    fn collect(a: CollectArgs) -> Result<u128, String> {
+    /// Recipient only, before expires_at: with the creator's ed25519 signature over the canonical
+    /// bytes of struct{channel:address,id:u64,amount:u128} (channel = this contract), pays out
+    /// amount minus what was already collected; returns the payout.
+    fn collect(a: CollectArgs) -> Result<u128> {
         let mut c = channel(a.id)?;
         if caller() != c.recipient {
-            return Err(String::from("only the recipient can collect"));
+            fail!("only the recipient can collect");
         }
         if c.closed {
-            return Err(String::from("channel closed"));
+            fail!("channel closed");
         }
         if block_time() >= c.expires_at {
-            return Err(String::from("channel expired"));
+            fail!("channel expired");
         }
         if a.amount > c.deposit {
-            return Err(format!("receipt of {} exceeds the deposit of {}", a.amount, c.deposit));
+            fail!("receipt of {} exceeds the deposit of {}", a.amount, c.deposit);
         }
         if a.amount <= c.collected {
-            return Err(format!("nothing to collect: {} already collected", c.collected));
+            fail!("nothing to collect: {} already collected", c.collected);
         }
         let mut pk = [0u8; 32];
         pk.copy_from_slice(&c.creator_pubkey);
         if a.signature.len() != 64 {
-            return Err(String::from("signature must be 64 bytes"));
+            fail!("signature must be 64 bytes");
         }
         let mut sig = [0u8; 64];
         sig.copy_from_slice(&a.signature);
         if !ed25519_verify(&pk, &receipt_message(self_address(), a.id, a.amount), &sig) {
-            return Err(String::from("invalid signature"));
+            fail!("invalid signature");
         }
         let payout = a.amount - c.collected;
         c.collected = a.amount;
         CHANNELS.set(&a.id, &c);
         pay(&c.token, c.recipient, payout)?;
-        emit("collected", &CollectedEvent { id: a.id, amount: payout, total: c.collected });
+        CollectedEvent { id: a.id, amount: payout, total: c.collected }.emit();
         Ok(payout)
     }
 
-    fn expire(a: IdArgs) -> Result<u128, String> {
+    /// After expires_at (block time, Unix ns): refunds the uncollected deposit to the creator and
+    /// closes the channel; returns the refund.
+    fn expire(a: IdArgs) -> Result<u128> {
         let mut c = channel(a.id)?;
         if c.closed {
-            return Err(String::from("channel closed"));
+            fail!("channel closed");
         }
         let now = block_time();
         if now < c.expires_at {
-            return Err(format!("channel open until {} (now {})", c.expires_at, now));
+            fail!("channel open until {} (now {})", c.expires_at, now);
         }
         let refund = c.deposit - c.collected;
         c.closed = true;
@@ -194,11 +201,13 @@ entry! {
         if refund > 0 {
             pay(&c.token, c.creator, refund)?;
         }
-        emit("expired", &ExpiredEvent { id: a.id, refund });
+        ExpiredEvent { id: a.id, refund }.emit();
         Ok(refund)
     }
 
-    fn info(a: IdArgs) -> Result<Option<Channel>, String> {
+    /// The channel, if it exists.
+    #[view]
+    fn info(a: IdArgs) -> Result<Option<Channel>> {
         Ok(CHANNELS.get(&a.id))
     }
 }

@@ -13,9 +13,9 @@ extern crate std;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use vsys_sdk::{block_time, caller, db, emit, entry, table, vsys_struct, Address, Bytes};
+use vsys_sdk::{fail, block_time, caller, db, entry, events, table, vsys_struct, Address, Bytes, Event, Result};
 
-vsys_sdk::abi!(include_str!("../abi.json"));
+vsys_sdk::abi!(tables = [Item]);
 
 table! {
     /// A row of table `items`.
@@ -43,9 +43,12 @@ vsys_struct! {
     pub struct ByStatusArgs { pub status: String, pub limit: u32, pub cursor: Bytes }
     /// A page of items and the cursor of the next page (empty: none).
     pub struct ItemsPage { pub items: Vec<Item>, pub cursor: Bytes }
-    pub struct RegisteredEvent { pub id: String, pub owner: Address, pub note: Option<String> }
-    pub struct StatusChangedEvent { pub id: String, pub from: String, pub to: String }
-    pub struct TransferredEvent { pub id: String, pub from: Address, pub to: Address }
+}
+
+events! {
+    pub struct RegisteredEvent as "registered" { pub id: String, pub owner: Address, pub note: Option<String> }
+    pub struct StatusChangedEvent as "status_changed" { pub id: String, pub from: String, pub to: String }
+    pub struct TransferredEvent as "transferred" { pub id: String, pub from: Address, pub to: Address }
 }
 
 pub const MAX_ID_LEN: usize = 128;
@@ -54,92 +57,103 @@ pub const REGISTERED: &str = "registered";
 pub const STATUSES: [&str; 4] = [REGISTERED, "in_transit", "delivered", "lost"];
 
 /// The item, or "no item …".
-fn load(id: &str) -> Result<Item, String> {
-    Item::get(id)?.ok_or_else(|| format!("no item \"{}\"", id))
+fn load(id: &str) -> Result<Item> {
+    Ok(Item::get(id)?.ok_or_else(|| format!("no item \"{}\"", id))?)
 }
 
 /// The item, if the caller owns it.
-fn owned(id: &str) -> Result<Item, String> {
+fn owned(id: &str) -> Result<Item> {
     let it = load(id)?;
     if it.owner != caller() {
-        return Err(String::from("only the owner can change an item"));
+        fail!("only the owner can change an item");
     }
     Ok(it)
 }
 
-fn check_limit(limit: u32) -> Result<(), String> {
+fn check_limit(limit: u32) -> Result<()> {
     if limit > db::MAX_LIMIT {
-        return Err(format!("limit at most {}", db::MAX_LIMIT));
+        fail!("limit at most {}", db::MAX_LIMIT);
     }
     Ok(())
 }
 
-fn page(q: db::Query<Item>, limit: u32, cursor: &Bytes) -> Result<ItemsPage, String> {
+fn page(q: db::Query<Item>, limit: u32, cursor: &Bytes) -> Result<ItemsPage> {
     check_limit(limit)?;
     let p = q.limit(limit).cursor(cursor).fetch()?;
     Ok(ItemsPage { items: p.rows, cursor: p.cursor })
 }
 
 entry! {
-    fn init() -> Result<(), String> {
+    fn init() -> Result<()> {
         Item::create()
     }
 
-    fn register(a: RegisterArgs) -> Result<(), String> {
+    /// Registers item id (1 to 128 bytes, note at most 256) owned by the caller, status
+    /// "registered".
+    fn register(a: RegisterArgs) -> Result<()> {
         if a.id.is_empty() || a.id.len() > MAX_ID_LEN {
-            return Err(format!("id must be 1 to {} bytes", MAX_ID_LEN));
+            fail!("id must be 1 to {} bytes", MAX_ID_LEN);
         }
         if a.note.as_ref().map_or(false, |n| n.len() > MAX_NOTE_LEN) {
-            return Err(format!("note longer than {} bytes", MAX_NOTE_LEN));
+            fail!("note longer than {} bytes", MAX_NOTE_LEN);
         }
         if Item::get(&a.id)?.is_some() {
-            return Err(format!("item \"{}\" exists", a.id));
+            fail!("item \"{}\" exists", a.id);
         }
         let now = block_time();
         let owner = caller();
         let it = Item { id: a.id, owner, status: String::from(REGISTERED), created: now, updated: now, note: a.note };
         it.insert()?;
-        emit("registered", &RegisteredEvent { id: it.id, owner, note: it.note });
+        RegisteredEvent { id: it.id, owner, note: it.note }.emit();
         Ok(())
     }
 
-    fn set_status(a: SetStatusArgs) -> Result<(), String> {
+    /// Owner only: sets the status of item id to registered, in_transit, delivered or lost.
+    fn set_status(a: SetStatusArgs) -> Result<()> {
         if !STATUSES.contains(&a.status.as_str()) {
-            return Err(format!("unknown status \"{}\" (registered, in_transit, delivered, lost)", a.status));
+            fail!("unknown status \"{}\" (registered, in_transit, delivered, lost)", a.status);
         }
         let mut it = owned(&a.id)?;
         if it.status == a.status {
-            return Err(format!("item \"{}\" is already {}", a.id, a.status));
+            fail!("item \"{}\" is already {}", a.id, a.status);
         }
         let from = core::mem::replace(&mut it.status, a.status.clone());
         it.updated = block_time();
         it.update()?;
-        emit("status_changed", &StatusChangedEvent { id: a.id, from, to: a.status });
+        StatusChangedEvent { id: a.id, from, to: a.status }.emit();
         Ok(())
     }
 
-    fn transfer(a: TransferArgs) -> Result<(), String> {
+    /// Owner only: makes to the owner of item id.
+    fn transfer(a: TransferArgs) -> Result<()> {
         let mut it = owned(&a.id)?;
         if a.to == it.owner {
-            return Err(String::from("already the owner"));
+            fail!("already the owner");
         }
         let from = it.owner;
         it.owner = a.to;
         it.updated = block_time();
         it.update()?;
-        emit("transferred", &TransferredEvent { id: a.id, from, to: a.to });
+        TransferredEvent { id: a.id, from, to: a.to }.emit();
         Ok(())
     }
 
-    fn item(a: IdArgs) -> Result<Option<Item>, String> {
+    /// Item id, or null.
+    #[view]
+    fn item(a: IdArgs) -> Result<Option<Item>> {
         Item::get(&a.id)
     }
 
-    fn items_of(a: ItemsOfArgs) -> Result<ItemsPage, String> {
+    /// Items of owner by id, a page of limit (0: 100, at most 1000) from cursor ("0x": first
+    /// page); the next cursor, "0x" after the last page.
+    #[view]
+    fn items_of(a: ItemsOfArgs) -> Result<ItemsPage> {
         page(Item::query().index("by_owner").eq(&a.owner), a.limit, &a.cursor)
     }
 
-    fn by_status(a: ByStatusArgs) -> Result<ItemsPage, String> {
+    /// Items with status, most recently updated first; paged like items_of.
+    #[view]
+    fn by_status(a: ByStatusArgs) -> Result<ItemsPage> {
         page(Item::query().index("by_status").eq(&a.status).reverse(), a.limit, &a.cursor)
     }
 }
@@ -285,7 +299,7 @@ mod tests {
 
     vsys_sdk::entry! {
         /// Some other contract trying to write the registry's table.
-        fn forward_insert(a: db::RowArgs) -> Result<(), String> {
+        fn forward_insert(a: db::RowArgs) -> Result<()> {
             vsys_sdk::call_with(&db::MODULE, "insert", &a, &[])
         }
     }

@@ -8,9 +8,9 @@ extern crate std;
 
 use alloc::format;
 use alloc::string::String;
-use vsys_sdk::{caller, emit, entry, vsys_struct, Address, Item, Map};
+use vsys_sdk::{fail, caller, entry, events, vsys_struct, Address, Event, Item, Map, Result};
 
-vsys_sdk::abi!(include_str!("../abi.json"));
+vsys_sdk::abi!();
 
 vsys_struct! {
     pub struct InitArgs { pub name: String, pub symbol: String, pub decimals: u8, pub max_supply: u128 }
@@ -25,9 +25,12 @@ vsys_struct! {
         pub supply: u128,
         pub issuer: Address,
     }
-    pub struct TransferEvent { pub from: Address, pub to: Address, pub amount: u128 }
-    pub struct IssueEvent { pub to: Address, pub amount: u128, pub supply: u128 }
-    pub struct DestroyEvent { pub from: Address, pub amount: u128, pub supply: u128 }
+}
+
+events! {
+    pub struct TransferEvent as "transfer" { pub from: Address, pub to: Address, pub amount: u128 }
+    pub struct IssueEvent as "issue" { pub to: Address, pub amount: u128, pub supply: u128 }
+    pub struct DestroyEvent as "destroy" { pub from: Address, pub amount: u128, pub supply: u128 }
 }
 
 /// The token's description and supply.
@@ -39,14 +42,14 @@ pub const MAX_DECIMALS: u8 = 18;
 pub const MAX_SYMBOL_LEN: usize = 16;
 pub const MAX_NAME_LEN: usize = 64;
 
-fn positive(amount: u128) -> Result<(), String> {
+fn positive(amount: u128) -> Result<()> {
     if amount == 0 {
-        return Err(String::from("amount must be positive"));
+        fail!("amount must be positive");
     }
     Ok(())
 }
 
-fn debit(who: &Address, amount: u128) -> Result<(), String> {
+fn debit(who: &Address, amount: u128) -> Result<()> {
     let have = BALANCES.get_or(who, 0);
     let left = have
         .checked_sub(amount)
@@ -59,25 +62,25 @@ fn debit(who: &Address, amount: u128) -> Result<(), String> {
     Ok(())
 }
 
-fn credit(who: &Address, amount: u128) -> Result<(), String> {
+fn credit(who: &Address, amount: u128) -> Result<()> {
     let v = BALANCES.get_or(who, 0).checked_add(amount).ok_or("balance overflow")?;
     BALANCES.set(who, &v);
     Ok(())
 }
 
 entry! {
-    fn init(a: InitArgs) -> Result<(), String> {
+    fn init(a: InitArgs) -> Result<()> {
         if INFO.exists() {
-            return Err(String::from("already initialised"));
+            fail!("already initialised");
         }
         if a.symbol.is_empty() || a.symbol.len() > MAX_SYMBOL_LEN {
-            return Err(format!("symbol must be 1 to {} bytes", MAX_SYMBOL_LEN));
+            fail!("symbol must be 1 to {} bytes", MAX_SYMBOL_LEN);
         }
         if a.name.is_empty() || a.name.len() > MAX_NAME_LEN {
-            return Err(format!("name must be 1 to {} bytes", MAX_NAME_LEN));
+            fail!("name must be 1 to {} bytes", MAX_NAME_LEN);
         }
         if a.decimals > MAX_DECIMALS {
-            return Err(format!("decimals must be at most {}", MAX_DECIMALS));
+            fail!("decimals must be at most {}", MAX_DECIMALS);
         }
         positive(a.max_supply).map_err(|_| String::from("max_supply must be positive"))?;
         INFO.set(&Info {
@@ -91,34 +94,37 @@ entry! {
         Ok(())
     }
 
-    fn issue(a: AmountArgs) -> Result<(), String> {
+    /// Issuer only: mints amount to the issuer, up to max_supply.
+    fn issue(a: AmountArgs) -> Result<()> {
         positive(a.amount)?;
         let mut info = INFO.load("token");
         let who = caller();
         if who != info.issuer {
-            return Err(String::from("only the issuer can issue"));
+            fail!("only the issuer can issue");
         }
         let supply = match info.supply.checked_add(a.amount) {
             Some(s) if s <= info.max_supply => s,
-            _ => return Err(format!("issue exceeds max supply: supply {}, max {}", info.supply, info.max_supply)),
+            _ => fail!("issue exceeds max supply: supply {}, max {}", info.supply, info.max_supply),
         };
         info.supply = supply;
         INFO.set(&info);
         credit(&who, a.amount)?;
-        emit("issue", &IssueEvent { to: who, amount: a.amount, supply });
+        IssueEvent { to: who, amount: a.amount, supply }.emit();
         Ok(())
     }
 
-    fn send(a: SendArgs) -> Result<(), String> {
+    /// Sends amount from the caller to to.
+    fn send(a: SendArgs) -> Result<()> {
         positive(a.amount)?;
         let from = caller();
         debit(&from, a.amount)?;
         credit(&a.to, a.amount)?;
-        emit("transfer", &TransferEvent { from, to: a.to, amount: a.amount });
+        TransferEvent { from, to: a.to, amount: a.amount }.emit();
         Ok(())
     }
 
-    fn destroy(a: AmountArgs) -> Result<(), String> {
+    /// Burns amount of the caller's tokens.
+    fn destroy(a: AmountArgs) -> Result<()> {
         positive(a.amount)?;
         let from = caller();
         debit(&from, a.amount)?;
@@ -126,15 +132,19 @@ entry! {
         info.supply = info.supply.checked_sub(a.amount).ok_or("supply underflow")?;
         let supply = info.supply;
         INFO.set(&info);
-        emit("destroy", &DestroyEvent { from, amount: a.amount, supply });
+        DestroyEvent { from, amount: a.amount, supply }.emit();
         Ok(())
     }
 
-    fn balance(a: BalanceArgs) -> Result<u128, String> {
+    /// The balance of address.
+    #[view]
+    fn balance(a: BalanceArgs) -> Result<u128> {
         Ok(BALANCES.get_or(&a.address, 0))
     }
 
-    fn info() -> Result<Info, String> {
+    /// Name, symbol, decimals, cap, current supply and issuer.
+    #[view]
+    fn info() -> Result<Info> {
         Ok(INFO.load("token"))
     }
 }

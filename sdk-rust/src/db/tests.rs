@@ -41,7 +41,7 @@ fn ids(rows: &[Item]) -> Vec<&str> {
 }
 
 /// Runs `f` as a top-level call of the current contract.
-fn run<R>(f: impl Fn() -> Result<R, String> + 'static) -> Result<R, String>
+fn run<R>(f: impl Fn() -> Result<R, crate::Error> + 'static) -> Result<R, String>
 where
     R: 'static,
 {
@@ -52,7 +52,7 @@ where
     let o2 = out.clone();
     F.with(|c| {
         *c.borrow_mut() = Some(alloc::boxed::Box::new(move || {
-            let r = f();
+            let r = f().map_err(|e| e.to_string());
             let ok = r.is_ok();
             *o2.borrow_mut() = Some(r);
             if ok {
@@ -126,7 +126,7 @@ fn crud_and_errors() {
     // a failed call reverts its table writes
     assert!(run(move || {
         item("c", alice, "new", 1).insert()?;
-        Err::<(), String>("later failure".into())
+        Err::<(), crate::Error>("later failure".into())
     })
     .is_err());
     assert_eq!(run(|| Item::get("c")), Ok(None));
@@ -161,8 +161,8 @@ fn read_only_calls_cannot_write() {
     testing::reset();
     run(|| Item::create()).unwrap();
     entry! {
-        fn ro_write() -> Result<(), String> { item("a", addr("x"), "s", 1).insert() }
-        fn ro_read() -> Result<Option<Item>, String> { Item::get("a") }
+        fn ro_write() -> Result<(), crate::Error> { item("a", addr("x"), "s", 1).insert() }
+        fn ro_read() -> Result<Option<Item>, crate::Error> { Item::get("a") }
     }
     assert_eq!(testing::query::<_, ()>(ro_write, &()), Err("write in a read-only call".into()));
     assert_eq!(testing::query::<_, Option<Item>>(ro_read, &()), Ok(None));

@@ -434,6 +434,14 @@ pub(crate) mod host {
             }
         })
     }
+    /// A `#[view]` method runs read-only, as on chain.
+    pub fn host_view() {
+        with(|h| {
+            if let Some(f) = h.frames.last_mut() {
+                f.readonly = true;
+            }
+        })
+    }
     pub fn host_abort(msg: &str) -> ! {
         std::panic::panic_any(msg.to_string())
     }

@@ -8,6 +8,7 @@ crate::vsys_struct! {
     pub struct PutArgs { pub key: String, pub value: u64 }
     pub struct KeyArgs { pub key: String }
     pub struct CallArgs { pub target: Address, pub method: String, pub args: Bytes }
+    pub struct Who { pub caller: Address, pub this: Address }
 }
 
 static TOTAL: Item<u64> = Item::new(b"total");
@@ -18,11 +19,20 @@ crate::entry! {
         VALUES.set(&a.key, &a.value);
         let t = TOTAL.get_or(0).checked_add(a.value).ok_or("overflow")?;
         TOTAL.set(&t);
-        crate::emit("put", &a);
+        crate::Event::emit(&PutEvent { key: a.key, value: a.value });
         Ok(t)
     }
+    /// The value under key,
+    ///   or null.
+    #[view]
     fn get_value(a: KeyArgs) -> Result<Option<u64>, String> {
         Ok(VALUES.get(&a.key))
+    }
+    /// A view that writes: fails, as on chain.
+    #[view]
+    fn sneaky() -> crate::Result<()> {
+        TOTAL.set(&1);
+        Ok(())
     }
     fn keys() -> Result<Vec<String>, String> {
         Ok(VALUES.iter(false).map(|(k, _)| k).collect())
@@ -32,15 +42,46 @@ crate::entry! {
         Err(String::from("nope"))
     }
     fn forward(a: CallArgs) -> Result<Bytes, String> {
-        crate::call(&a.target, &a.method, &a.args, &[]).map(Bytes)
+        Ok(Bytes(crate::call(&a.target, &a.method, &a.args, &[])?))
     }
-    fn who() -> Result<(Address, Address), String> {
-        Ok((crate::caller(), crate::self_address()))
+    fn who() -> Result<Who, String> {
+        Ok(Who { caller: crate::caller(), this: crate::self_address() })
     }
 }
 
-// (Address, Address) encodes as struct{a:address,b:address} (tuples are
-// Encode/Decode as their fields in order).
+
+crate::events! {
+    pub struct PutEvent as "put" { pub key: String, pub value: u64 }
+}
+
+crate::abi!();
+
+#[test]
+fn abi_generated_from_entry_and_events() {
+    assert_eq!(
+        ABI_JSON,
+        concat!(
+            r#"{"name":"vsys-sdk","methods":["#,
+            r#"{"name":"put","args":"struct{key:string,value:u64}","result":"u64","readonly":false},"#,
+            r#"{"name":"get_value","args":"struct{key:string}","result":"option<u64>","readonly":true,"doc":"The value under key, or null."},"#,
+            r#"{"name":"sneaky","args":"struct{}","result":"struct{}","readonly":true,"doc":"A view that writes: fails, as on chain."},"#,
+            r#"{"name":"keys","args":"struct{}","result":"list<string>","readonly":false},"#,
+            r#"{"name":"fail_after_write","args":"struct{}","result":"struct{}","readonly":false},"#,
+            r#"{"name":"forward","args":"struct{target:address,method:string,args:bytes}","result":"bytes","readonly":false},"#,
+            r#"{"name":"who","args":"struct{}","result":"struct{caller:address,this:address}","readonly":false}],"#,
+            r#""events":[{"name":"put","type":"struct{key:string,value:u64}"}]}"#
+        )
+    );
+    let m = abi_method(ABI_JSON, "get_value").unwrap();
+    assert!(m.readonly);
+}
+
+#[test]
+fn view_runs_read_only() {
+    reset();
+    assert_eq!(exec::<_, ()>(sneaky, &()), Err("storage write in a read-only call".into()));
+    assert_eq!(exec::<_, Option<u64>>(get_value, &KeyArgs { key: "k".into() }), Ok(None));
+}
 
 #[test]
 fn entry_roundtrip_and_storage() {
@@ -105,7 +146,7 @@ fn cross_contract_calls() {
     // caller and self inside a nested call
     register_contract(other, &[("who", who)]);
     let out: Bytes = exec(forward, &CallArgs { target: other, method: "who".into(), args: Bytes(vec![]) }).unwrap();
-    assert_eq!(decode_all::<(Address, Address)>(&out).unwrap(), (me, other));
+    assert_eq!(decode_all::<Who>(&out).unwrap(), Who { caller: me, this: other });
 }
 
 #[test]
@@ -130,6 +171,39 @@ fn funds_and_token_module() {
         exec_with_funds(forward, &CallArgs { target: token, method: "send".into(), args: Bytes(send) }, &[coin("VSYS", 61)]);
     assert!(r.unwrap_err().starts_with("insufficient funds"));
     assert_eq!(balance(alice, "VSYS"), 60);
+}
+
+/// One entry! per module: the token client test has its own.
+mod token_client {
+    use super::*;
+    use crate::AbiType;
+
+    crate::vsys_struct! {
+        pub struct PayArgs { pub to: Address, pub amount: u128 }
+    }
+
+    crate::entry! {
+        fn pay(a: PayArgs) -> crate::Result<u128> {
+            crate::token::send(crate::token::NATIVE, &a.to, a.amount).map_err(|e| e.context("pay"))?;
+            crate::token::my_balance(crate::token::NATIVE)
+        }
+    }
+
+    #[test]
+    fn token_client() {
+        reset();
+        install_token_module(crate::token::MODULE);
+        let alice = addr("alice");
+        set_caller(alice);
+        set_balance(alice, "VSYS", 100);
+        assert_eq!(exec_with_funds(pay, &PayArgs { to: addr("bob"), amount: 30 }, &[coin("VSYS", 50)]), Ok(20u128));
+        assert_eq!(balance(addr("bob"), "VSYS"), 30);
+        let e = exec_with_funds::<_, u128>(pay, &PayArgs { to: addr("bob"), amount: 30 }, &[coin("VSYS", 5)]).unwrap_err();
+        assert!(e.starts_with("pay: insufficient funds"), "{}", e);
+        // the client's argument structs encode as the module's
+        assert_eq!(crate::token::SendArgs::abi_type(), "struct{token:string,to:address,amount:u128}");
+        assert_eq!(crate::token::BalanceArgs::abi_type(), "struct{address:address,token:string}");
+    }
 }
 
 #[test]

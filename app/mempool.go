@@ -1,0 +1,276 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"runtime"
+	"sync"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/modules/token"
+)
+
+// The mempool policy: what CheckTx admits, what waits, and what is cached.
+// docs/transactions.md ("Mempool and proposals") is the prose of it.
+
+// MaxNonceGap is how far ahead of an account's next nonce a tx may be and
+// still wait in the mempool. Gossip can deliver a sender's txs to a node
+// out of order; refusing the early ones (and evicting them at recheck)
+// would strand every later tx of that sender, so they wait, as in
+// Ethereum's txpool. Blocks never contain them early: PrepareProposal
+// includes each sender's txs in nonce order only.
+const MaxNonceGap = 64
+
+// Defaults of what one sender may park: txs ahead of its next nonce. They
+// cost nothing until their turn comes, so without a bound one funded
+// account could fill the mempool with txs that never run.
+const (
+	DefaultMaxParkedTxs   = 16
+	DefaultMaxParkedBytes = 4 << 20
+)
+
+// precheckNonceWindow is how far past the committed nonce Precheck still
+// caches a tx. A sender may have many consecutive txs in the mempool
+// (CheckTx sees them, Precheck only the committed state), so the window is
+// wide; what is cached beyond what CheckTx admits leaves when CheckTx
+// refuses it, and the cache is bounded in bytes anyway.
+const precheckNonceWindow = 4096
+
+// parked is what one sender has waiting ahead of its next nonce, counted
+// since the last commit: CometBFT rechecks every mempool tx after a commit,
+// in mempool order, which rebuilds the count from what is still there.
+type parked struct {
+	bytes  int64
+	nonces map[uint64]bool
+}
+
+// decode returns the decoded, signature-checked tx for raw, from the cache
+// when it was verified before. Only verified txs are cached, keyed by the
+// hash of all their bytes, so a hit is exactly as good as a fresh check.
+// decode does not cache: callers add what passes their checks.
+func (a *App) decode(raw []byte, maxBytes uint32) (*tx.Tx, error) {
+	if len(raw) > int(maxBytes) {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), maxBytes)
+	}
+	if t, ok := a.txCache.get(sha256.Sum256(raw)); ok {
+		return t, nil
+	}
+	return decodeVerify(raw)
+}
+
+func decodeVerify(raw []byte) (*tx.Tx, error) {
+	t, err := tx.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.VerifySignature(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// decodeBlock decodes a decided block's txs, taking them out of the cache
+// (they are committed now, or fail for good), and verifies uncached
+// signatures in parallel: verification is a pure function, so parallelism
+// cannot change any result.
+func (a *App) decodeBlock(txs [][]byte, maxBytes uint32) ([]*tx.Tx, []error) {
+	return a.decodeAll(txs, maxBytes, true)
+}
+
+// decodeAll decodes txs like decode, in parallel for the uncached ones;
+// take removes the cached ones from the cache.
+func (a *App) decodeAll(txs [][]byte, maxBytes uint32, take bool) ([]*tx.Tx, []error) {
+	out := make([]*tx.Tx, len(txs))
+	errs := make([]error, len(txs))
+	var missing []int
+	for i, raw := range txs {
+		if len(raw) > int(maxBytes) {
+			errs[i] = fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), maxBytes)
+			continue
+		}
+		h := sha256.Sum256(raw)
+		var ok bool
+		if take {
+			out[i], ok = a.txCache.take(h)
+		} else {
+			out[i], ok = a.txCache.get(h)
+		}
+		if !ok {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) == 0 {
+		return out, errs
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(missing))
+	var wg sync.WaitGroup
+	next := make(chan int, len(missing))
+	for _, i := range missing {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = decodeVerify(txs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errs
+}
+
+// staticCheck is the part of ante that depends only on the tx and the
+// chain's params: a tx failing it can never run, whatever the state.
+// Proposals leave such txs out (ProcessProposal rejects a block with one).
+func staticCheck(ci *chainInfo, t *tx.Tx) error {
+	b := &t.Body
+	p := &ci.params
+	if b.ChainID != ci.chainID {
+		return fmt.Errorf("%w: tx is for %q, this chain is %q", ErrWrongChain, b.ChainID, ci.chainID)
+	}
+	if b.GasPrice.Cmp(p.MinGasPrice) < 0 {
+		return fmt.Errorf("%w: %s < %s", ErrGasPriceTooLow, b.GasPrice, p.MinGasPrice)
+	}
+	intrinsic := IntrinsicGas(&p.Costs, len(t.Bytes()))
+	if b.GasLimit < intrinsic || b.GasLimit > p.MaxGasPerTx {
+		return fmt.Errorf("%w: gas limit %d, need at least %d (intrinsic) and at most %d", ErrGasLimit, b.GasLimit, intrinsic, p.MaxGasPerTx)
+	}
+	return nil
+}
+
+// Precheck decodes raw and verifies its signature outside ABCI's lock, so
+// that CheckTx and FinalizeBlock skip both. The JSON-RPC server calls it on
+// every submitted tx: its HTTP goroutines verify in parallel while
+// CometBFT serialises CheckTx calls.
+//
+// It caches only a tx that passes the cheap checks against the last
+// committed state: signature, chain id, gas price and limit, a nonce not
+// already used and not far ahead, and a balance that covers the maximum
+// fee. What fails the first four is refused here; what only fails the
+// last two is passed on uncached, for CheckTx to decide against the
+// mempool's view (queued txs may fund the sender or precede the nonce).
+// So a flood of signed but unfunded txs is verified and dropped, and pins
+// no memory.
+func (a *App) Precheck(raw []byte) error {
+	ci, _ := a.chainInfo()
+	if ci.chainID == "" { // before genesis: CheckTx will answer
+		return nil
+	}
+	t, err := a.decode(raw, ci.params.MaxTxBytes)
+	if err != nil {
+		return err
+	}
+	if err := staticCheck(&ci, t); err != nil {
+		return err
+	}
+	view, err := a.store.At(0)
+	if err != nil { // nothing committed yet
+		return nil
+	}
+	sender := t.Sender()
+	nonce, err := Nonce(view, sender)
+	if err != nil {
+		return fmt.Errorf("precheck: %w", err)
+	}
+	if t.Body.Nonce < nonce {
+		return fmt.Errorf("%w: account %s expects nonce %d, tx has %d", ErrBadNonce, sender, nonce, t.Body.Nonce)
+	}
+	if t.Body.Nonce-nonce > precheckNonceWindow {
+		return nil
+	}
+	maxFee, err := t.Body.GasPrice.Mul64(t.Body.GasLimit)
+	if err != nil {
+		return fmt.Errorf("%w: gas_limit × gas_price: %v", ErrInsufficientFee, err)
+	}
+	bal, err := token.LedgerAt(view).Balance(sender, ci.native)
+	if err != nil {
+		return fmt.Errorf("precheck: %w", err)
+	}
+	if bal.Cmp(maxFee) < 0 {
+		return nil
+	}
+	a.txCache.add(t)
+	return nil
+}
+
+// CheckTx admits a tx to the mempool if it decodes, verifies and passes
+// the ante checks against the last commit plus the txs already admitted,
+// so one sender can queue consecutive nonces. An admitted tx stays cached
+// for recheck and the block; a refused one leaves the cache.
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	ci, _ := a.chainInfo()
+	t, err := a.decode(req.Tx, ci.params.MaxTxBytes)
+	if err == nil {
+		if err = a.checkNonceAndFee(&ci, t); err != nil {
+			a.txCache.remove(t.Hash())
+		}
+	}
+	if err != nil {
+		a.opts.Metrics.txRejected()
+		return &abci.ResponseCheckTx{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
+	}
+	a.txCache.add(t)
+	return &abci.ResponseCheckTx{GasWanted: int64(t.Body.GasLimit)}, nil
+}
+
+// checkNonceAndFee runs the ante checks for the mempool. A tx with the
+// next nonce is applied to the check state, so the sender's following tx
+// is checked after it; a tx up to MaxNonceGap ahead is checked as if its
+// turn had come, on a throwaway copy, and waits (is parked), within the
+// sender's bounds and one tx per nonce.
+func (a *App) checkNonceAndFee(ci *chainInfo, t *tx.Tx) error {
+	sender := t.Sender()
+	next, err := Nonce(a.check, sender)
+	if err != nil {
+		return err
+	}
+	c := state.NewCache(a.check)
+	if n := t.Body.Nonce; n > next && n-next <= MaxNonceGap {
+		p := a.parked[sender]
+		if p.nonces[n] {
+			return fmt.Errorf("%w: account %s already has a tx with nonce %d waiting", ErrBadNonce, sender, n)
+		}
+		size := int64(len(t.Bytes()))
+		if len(p.nonces) >= a.opts.MaxParkedTxs || p.bytes+size > a.opts.MaxParkedBytes {
+			return fmt.Errorf("%w: account %s has %d txs (%d bytes) waiting for nonce %d; at most %d txs or %d bytes",
+				ErrTooManyWaiting, sender, len(p.nonces), p.bytes, next, a.opts.MaxParkedTxs, a.opts.MaxParkedBytes)
+		}
+		if err := setNonce(c, sender, n); err != nil {
+			return err
+		}
+		if err := ante(c, ci, t); err != nil { // not written: its turn has not come
+			return err
+		}
+		if p.nonces == nil {
+			p.nonces = map[uint64]bool{}
+		}
+		p.nonces[n] = true
+		p.bytes += size
+		a.parked[sender] = p
+		return nil
+	}
+	if err := ante(c, ci, t); err != nil {
+		return err
+	}
+	return c.Write()
+}
+
+// resetCheck points CheckTx's view at the last commit and forgets what was
+// parked: CometBFT's recheck of the remaining mempool txs rebuilds both.
+func (a *App) resetCheck() error {
+	view, err := a.store.At(a.store.Version())
+	if err != nil {
+		return fmt.Errorf("open committed version %d: %w", a.store.Version(), err)
+	}
+	a.check = state.NewCache(view)
+	a.parked = map[address.Address]parked{}
+	return nil
+}
