@@ -28,10 +28,11 @@ func (r runner) Call(ctx *router.Context, method string, args []byte) ([]byte, e
 	return r.v.Run(r.goCtx, ctx, r.code, method, args)
 }
 
-// TestRunStopsWhenItsContextEnds: an endless loop with gas for minutes
-// stops with the context's error soon after the context ends (its gas is
-// zeroed; wazero's per-iteration context check is gone), and never as out
-// of gas; without a context that can end, only gas stops it.
+// TestRunStopsWhenItsContextEnds: an endless loop with gas for minutes,
+// with and without calls in it, stops with the context's error soon after
+// the context ends, never as out of gas; without a context that can end,
+// only gas stops it. (Stopping by zeroing the gas global hung here: a
+// stop-the-world GC waits for compiled wasm, which has no safe point.)
 func TestRunStopsWhenItsContextEnds(t *testing.T) {
 	c := newChain(t, vm.Config{}, false)
 	m := &wmod{pages: 1, funcs: []wfunc{
