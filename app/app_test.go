@@ -391,7 +391,7 @@ func TestSameBlocksSameHash(t *testing.T) {
 		h2.block(txs...)
 		require.Equal(t, h1.app.Store().Hash(), h2.app.Store().Hash(), "round %d", round)
 	}
-	require.Equal(t, "16d7d00ac17e7550ff695cc902aaebb2734287386eda6bcc2d65f59ae69d4383", hex.EncodeToString(h1.app.Store().Hash()))
+	require.Equal(t, "85edbd0882c4f0e8757be4c4d9f909f281c6aead42c3d41548d50c813376c5d9", hex.EncodeToString(h1.app.Store().Hash()))
 }
 
 func TestRestartFromDisk(t *testing.T) {

@@ -230,6 +230,11 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 				b.charges = append(b.charges, charge{pos: blockStart, cost: cost})
 			}
 			blockStart, cost = r.pos, 0
+			if op == opLoop {
+				// The block after `loop` runs once per iteration: a br
+				// to the loop lands here.
+				cost = s.Loop
+			}
 		}
 		if len(ctrl) == 0 {
 			if r.pos != r.end {

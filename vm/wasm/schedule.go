@@ -15,7 +15,8 @@ type Schedule struct {
 	Version uint32 `json:"version"`
 	// Instr is the gas charged per original instruction (default 1).
 	Instr uint64 `json:"instr"`
-	// Grow is the extra gas per memory.grow (default 10_000).
+	// Grow is the extra gas per memory.grow (default 60_000: wazero copies
+	// the whole memory on growth; measured by BenchmarkGasRate).
 	Grow uint64 `json:"grow"`
 	// Call is the extra gas per call and call_indirect (default 20).
 	Call uint64 `json:"call"`
@@ -97,6 +98,12 @@ type Schedule struct {
 	// Ed25519Verify is the gas of one ed25519_verify, on top of HostBase
 	// and HostByte (default 25_000); used by the VM.
 	Ed25519Verify uint64 `json:"ed25519_verify"`
+	// Loop is the extra gas of every iteration of a loop, charged with the
+	// first metered block of its body (default 13). wazero checks at every
+	// loop header whether the call's context ended (queries stop when
+	// their caller leaves), a call into Go that makes a loop iteration the
+	// slowest thing per gas by far without it (docs/vm.md, "Gas rates").
+	Loop uint64 `json:"loop"`
 }
 
 // DefaultSchedule returns the version 1 cost and limits table.
@@ -104,7 +111,7 @@ func DefaultSchedule() Schedule {
 	return Schedule{
 		Version:             1,
 		Instr:               1,
-		Grow:                10_000,
+		Grow:                60_000,
 		Call:                20,
 		Bulk:                100,
 		BulkKiB:             64,
@@ -113,6 +120,7 @@ func DefaultSchedule() Schedule {
 		HostCall:            2_000,
 		Keccak256Byte:       3,
 		Ed25519Verify:       25_000,
+		Loop:                13,
 		MaxCodeBytes:        800 * 1024,
 		MaxMemoryPages:      512,
 		MaxStackDepth:       1000,
@@ -149,7 +157,7 @@ func (s *Schedule) Hash() [32]byte {
 	for _, v := range []uint32{s.MaxNesting, s.MaxBrTableTargets, s.MaxFunctionBlocks, s.MaxCompileBytes} {
 		b = binary.LittleEndian.AppendUint32(b, v)
 	}
-	for _, v := range []uint64{s.MaxBlockWork, s.CompileByte, s.CompileBlockWork, s.HostCall, s.Keccak256Byte, s.Ed25519Verify} {
+	for _, v := range []uint64{s.MaxBlockWork, s.CompileByte, s.CompileBlockWork, s.HostCall, s.Keccak256Byte, s.Ed25519Verify, s.Loop} {
 		b = binary.LittleEndian.AppendUint64(b, v)
 	}
 	return sha256.Sum256(b)

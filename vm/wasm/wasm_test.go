@@ -75,7 +75,7 @@ func TestScheduleHashGolden(t *testing.T) {
 	s := DefaultSchedule()
 	require.NoError(t, s.Validate())
 	h := s.Hash()
-	require.Equal(t, "d4ee54696184e64303fdd453fecd3d60593387c22ffc00b2dcd715a55b72fc77", hex.EncodeToString(h[:]))
+	require.Equal(t, "748b1023d69a38d2d22ce108b23583f3bfe9f4588babb3a418871642302487e9", hex.EncodeToString(h[:]))
 	s2 := s
 	s2.MaxIOBytes++
 	require.NotEqual(t, h, s2.Hash())
@@ -134,7 +134,7 @@ func TestInstrumentGolden(t *testing.T) {
 	out, m, err := Instrument(code, &s)
 	require.NoError(t, err)
 	sum := sha256.Sum256(out)
-	require.Equal(t, "563c750397bf3510afa4cb8e9d38364652d2189e6d112e7e2f7fa4b21e643c71", hex.EncodeToString(sum[:]))
+	require.Equal(t, "35eacfe06453514ce1b937db8ee11a624737f0675b303a474855a7ab92ecf60f", hex.EncodeToString(sum[:]))
 	require.Equal(t, &Module{
 		ABI:            []byte(testABI),
 		Exports:        []string{"fact", "fib", "mem"},
@@ -223,14 +223,14 @@ func TestCharges(t *testing.T) {
 		}
 		return c
 	}
-	require.Equal(t, []uint64{1, 5, 1, 1}, costs(0), "spin: entry, loop body, loop end, function end")
+	require.Equal(t, []uint64{1, 18, 1, 1}, costs(0), "spin: entry, loop body (+13 a loop iteration), loop end, function end")
 	require.Equal(t, []uint64{22}, costs(1), "rec: call + end")
-	require.Equal(t, []uint64{3, 5, 1, 1}, costs(2), "count")
+	require.Equal(t, []uint64{3, 18, 1, 1}, costs(2), "count")
 	require.Equal(t, []uint64{2}, costs(3), "id")
-	require.Equal(t, []uint64{10027}, costs(4), "grow_call")
+	require.Equal(t, []uint64{60027}, costs(4), "grow_call")
 
 	z := s
-	z.Instr, z.Grow, z.Call, z.Bulk = 0, 0, 0, 0
+	z.Instr, z.Grow, z.Call, z.Bulk, z.Loop = 0, 0, 0, 0, 0
 	m = mustParse(t, fixture(t, "meter"), &z)
 	for _, b := range m.bodies {
 		require.Empty(t, b.charges)

@@ -89,7 +89,7 @@ func TestWazeroOutOfGas(t *testing.T) {
 	s := DefaultSchedule()
 	_, m := (&host{}).instantiate(t, instrumented(t, "meter", &s))
 	gas := global(t, m, ExportGas)
-	for _, limit := range []uint64{0, 1, 4, 5, 6, 1000, 123457} {
+	for _, limit := range []uint64{0, 1, 17, 18, 19, 1000, 123457} {
 		gas.Set(limit)
 		global(t, m, ExportTrap).Set(0)
 		_, err := m.ExportedFunction("spin").Call(context.Background())
@@ -97,10 +97,10 @@ func TestWazeroOutOfGas(t *testing.T) {
 		require.Contains(t, err.Error(), "out of bounds memory access", "the branchless trap of appendCharge")
 		require.EqualValues(t, TrapOutOfGas, global(t, m, ExportTrap).Get())
 		left := gas.Get()
-		require.Less(t, left, uint64(5), "gas left must be below the loop block's cost")
+		require.Less(t, left, uint64(18), "gas left must be below the loop block's cost")
 		if limit >= 1 {
-			// 1 for the entry block, then 5 an iteration.
-			require.Equal(t, (limit-1)%5, left)
+			// 1 for the entry block, then 18 an iteration (5 + 13 for the loop).
+			require.Equal(t, (limit-1)%18, left)
 		} else {
 			require.Zero(t, left)
 		}
@@ -136,8 +136,8 @@ func TestWazeroExactGas(t *testing.T) {
 		fn   string
 		cost uint64
 	}{
-		{"count", 55},
-		{"grow_call", 10029},
+		{"count", 185}, // 10 iterations of 13 a loop iteration on top
+		{"grow_call", 60029},
 	} {
 		for range 2 {
 			_, m := (&host{}).instantiate(t, code)
@@ -153,11 +153,11 @@ func TestWazeroExactGas(t *testing.T) {
 
 	// Exactly enough gas succeeds; one less traps.
 	_, m := (&host{}).instantiate(t, code)
-	global(t, m, ExportGas).Set(55)
+	global(t, m, ExportGas).Set(185)
 	_, err := m.ExportedFunction("count").Call(context.Background())
 	require.NoError(t, err)
 	require.Zero(t, global(t, m, ExportGas).Get())
-	global(t, m, ExportGas).Set(54)
+	global(t, m, ExportGas).Set(184)
 	_, err = m.ExportedFunction("count").Call(context.Background())
 	require.Error(t, err)
 	require.EqualValues(t, TrapOutOfGas, global(t, m, ExportTrap).Get())
