@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/app/address"
@@ -82,6 +83,10 @@ func startQueryNode(t *testing.T) (*Node, *client.Client, ed25519.PrivateKey, ad
 		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
 	})
 	require.NoError(t, err)
+	cfg, err := LoadCometConfig(home)
+	require.NoError(t, err)
+	cfg.P2P.PexReactor = false // no address book written while the temp dir is removed
+	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
 	n := start(t, home)
 	t.Cleanup(func() { _ = n.Stop() })
 	c := client.New(n.RPCAddr)
