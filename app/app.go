@@ -16,6 +16,7 @@ import (
 	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/gas"
 	"github.com/vsys/vsys/app/genesis"
+	"github.com/vsys/vsys/app/moduleid"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/app/tx"
@@ -29,7 +30,7 @@ import (
 
 // FeeCollector is the account that receives fees until the billing module
 // distributes them (address.Module(0xF0), reserved for the chain itself).
-var FeeCollector = address.Module(0xF0)
+var FeeCollector = address.Module(moduleid.FeeCollector)
 
 // Keys of the app's own records in the tree. Contracts live under 'c'.
 var (
@@ -135,7 +136,7 @@ func New(store *state.Store, opts Options) (*App, error) {
 func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *billing.Module, *staking.Module) {
 	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes),
 		MaxCallMemoryPages: p.MaxCallMemoryPages})
-	r.Register("token", token.Address, token.New())
+	r.Register(moduleid.NameToken, token.Address, token.New())
 	r.SetFundsMover(token.MoveFunds)
 	r.Register(database.Name, database.Address, database.New())
 	bill := billing.New(p.Billing, native)

@@ -16,13 +16,10 @@ import (
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/moduleid"
 	"github.com/vsys/vsys/app/rpc"
 	"github.com/vsys/vsys/app/rpc/client"
 	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/billing"
-	"github.com/vsys/vsys/modules/code"
-	"github.com/vsys/vsys/modules/database"
-	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -184,16 +181,10 @@ func attachFunds(cmd *cobra.Command, c *client.Client, call *tx.Call) error {
 	return nil
 }
 
-// modules are the native modules by router name, so that commands accept
-// "token", "staking", ... wherever a contract address goes.
-var modules = map[string]address.Address{
-	"token": token.Address, code.Name: code.Address, database.Name: database.Address,
-	billing.Name: billing.Address, staking.Name: staking.Address,
-}
-
-// lookupContract accepts a module name or an address.
+// lookupContract accepts a native module's name (moduleid's table: "token",
+// "staking", ...) or an address.
 func lookupContract(s string) (address.Address, error) {
-	if a, ok := modules[s]; ok {
+	if a, ok := moduleid.Lookup(s); ok {
 		return a, nil
 	}
 	return address.Parse(s)
@@ -305,9 +296,9 @@ func printTx(cmd *cobra.Command, c *client.Client, t *rpc.Transaction) {
 
 // contractName is a module's name ("token") or the contract's address.
 func contractName(a address.Address) string {
-	for name, m := range modules {
-		if m == a {
-			return name
+	for _, m := range moduleid.Contracts() {
+		if m.Address() == a {
+			return m.Name
 		}
 	}
 	return a.String()

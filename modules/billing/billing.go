@@ -9,6 +9,7 @@ import (
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/moduleid"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/modules/native"
@@ -16,10 +17,10 @@ import (
 )
 
 // Address holds every storage deposit; its store holds the bills.
-var Address = address.Module(4)
+var Address = address.Module(moduleid.Billing)
 
 // Name is the module's router name.
-const Name = "billing"
+const Name = moduleid.NameBilling
 
 // Sentinel errors.
 var (

@@ -10,6 +10,7 @@ import (
 	"github.com/vsys/vsys/app/abi"
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/moduleid"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/modules/native"
@@ -19,10 +20,10 @@ import (
 
 // Address is the wasm module's address; its store holds code and
 // contract records.
-var Address = address.Module(2)
+var Address = address.Module(moduleid.Wasm)
 
 // Name is the module's router name ("vsysd tx wasm ...").
-const Name = "wasm"
+const Name = moduleid.NameWasm
 
 // Sentinel errors.
 var (

@@ -5,6 +5,7 @@ import (
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/moduleid"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/modules/database/layout"
@@ -15,7 +16,7 @@ import (
 var Address = layout.Address
 
 // Name is the database module's router name.
-const Name = "db"
+const Name = moduleid.NameDatabase
 
 // CreateTableArgs are the arguments of create_table; the caller owns the
 // new table.

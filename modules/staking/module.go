@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/app/moduleid"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 	"github.com/vsys/vsys/modules/native"
@@ -15,10 +16,10 @@ import (
 
 // Address is the staking module's reserved address: it holds every locked
 // self stake and lease.
-var Address = address.Module(5)
+var Address = address.Module(moduleid.Staking)
 
 // Name is the module's router name.
-const Name = "staking"
+const Name = moduleid.NameStaking
 
 // Sentinel errors callers test for.
 var (

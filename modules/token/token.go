@@ -6,12 +6,13 @@ import (
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/moduleid"
 	"github.com/vsys/vsys/app/router"
 	"github.com/vsys/vsys/app/state"
 )
 
 // Address is the token module's reserved address.
-var Address = address.Module(1)
+var Address = address.Module(moduleid.Token)
 
 // Sentinel errors callers test for.
 var (

@@ -14,10 +14,11 @@ import (
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/app/moduleid"
 )
 
 // Address is the database module's reserved address.
-var Address = address.Module(3)
+var Address = address.Module(moduleid.Database)
 
 // Storage layout, under the module's own store prefix (StorePrefix). One-
 // byte tags keep keys short; every component is fixed width or last, so no
