@@ -27,6 +27,19 @@ func artifactPath(t *testing.T, name string) string {
 	return p
 }
 
+// outputField is the value of the "LABEL VALUE" line of a command's text
+// output.
+func outputField(t *testing.T, out, label string) string {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == label {
+			return f[1]
+		}
+	}
+	t.Fatalf("no %q line in:\n%s", label, out)
+	return ""
+}
+
 // tryEnv is try with extra environment variables (KEY=VALUE).
 func (c *chain) tryEnv(env []string, args ...string) (string, error) {
 	cmd := exec.Command(vsysdBin, append(args, "--home", c.home)...)

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,25 +25,13 @@ import (
 // succeeds; cancel returns all that was escrowed, the contract having
 // paid no storage deposit.
 func TestEstimateOnNode(t *testing.T) {
-	wasmFile, err := filepath.Abs(filepath.Join("..", "..", "contracts", "artifacts", "escrow.wasm"))
-	require.NoError(t, err)
-	_, err = os.Stat(wasmFile)
-	require.NoError(t, err, "build the contracts first: make contracts")
+	wasmFile := artifactPath(t, "escrow")
 	c := newChain(t)
 	c.start()
 	defer c.stop(syscall.SIGTERM)
 	kt := []string{"--from", "dev", "--keyring-backend", "test"}
-	field := func(out, label string) string {
-		for _, line := range strings.Split(out, "\n") {
-			if f := strings.Fields(line); len(f) == 2 && f[0] == label {
-				return f[1]
-			}
-		}
-		t.Fatalf("no %q line in:\n%s", label, out)
-		return ""
-	}
-	hash := field(c.run(append([]string{"tx", "wasm", "upload", wasmFile}, kt...)...), "code_hash")
-	esc := field(c.run(append([]string{"tx", "wasm", "instantiate", hash, "escrow", `{"token_module":"vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqp8hmvun"}`}, kt...)...), "contract")
+	hash := outputField(t, c.run(append([]string{"tx", "wasm", "upload", wasmFile}, kt...)...), "code_hash")
+	esc := outputField(t, c.run(append([]string{"tx", "wasm", "instantiate", hash, "escrow", `{"token_module":"vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqp8hmvun"}`}, kt...)...), "contract")
 	c.run("keys", "add", "small", "--keyring-backend", "test")
 	small := strings.TrimSpace(c.run("keys", "show", "small", "--address", "--keyring-backend", "test"))
 	c.run(append([]string{"tx", "token", "send", small, "5000000", "--base-units"}, kt...)...)

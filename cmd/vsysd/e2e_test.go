@@ -221,26 +221,14 @@ func postRaw(t *testing.T, addr, body string) string {
 // TestWasmTour is the README's contract tour: upload the token contract
 // built from contracts/, instantiate it, issue, send, query — with the CLI.
 func TestWasmTour(t *testing.T) {
-	wasmFile, err := filepath.Abs(filepath.Join("..", "..", "contracts", "artifacts", "token.wasm"))
-	require.NoError(t, err)
-	_, err = os.Stat(wasmFile)
-	require.NoError(t, err, "build the contracts first: make contracts")
+	wasmFile := artifactPath(t, "token")
 	c := newChain(t)
 	c.start()
 	defer c.stop(syscall.SIGTERM)
 	kt := []string{"--from", "dev", "--keyring-backend", "test"}
-	field := func(out, label string) string {
-		for _, line := range strings.Split(out, "\n") {
-			if f := strings.Fields(line); len(f) == 2 && f[0] == label {
-				return f[1]
-			}
-		}
-		t.Fatalf("no %q line in:\n%s", label, out)
-		return ""
-	}
-	hash := field(c.run(append([]string{"tx", "wasm", "upload", wasmFile}, kt...)...), "code_hash")
+	hash := outputField(t, c.run(append([]string{"tx", "wasm", "upload", wasmFile}, kt...)...), "code_hash")
 	require.Contains(t, c.run("query", "wasm", "code", hash), "init args    struct{name:string,symbol:string,decimals:u8,max_supply:u128}")
-	tok := field(c.run(append([]string{"tx", "wasm", "instantiate", hash, "gem", `{"name":"Gem","symbol":"GEM","decimals":2,"max_supply":"1000000"}`, "--funds", "100000"}, kt...)...), "contract")
+	tok := outputField(t, c.run(append([]string{"tx", "wasm", "instantiate", hash, "gem", `{"name":"Gem","symbol":"GEM","decimals":2,"max_supply":"1000000"}`, "--funds", "100000"}, kt...)...), "contract")
 	c.run(append([]string{"tx", "wasm", "execute", tok, "issue", `{"amount":"5000"}`}, kt...)...)
 	c.run("keys", "add", "alice", "--keyring-backend", "test")
 	alice := strings.TrimSpace(c.run("keys", "show", "alice", "--address", "--keyring-backend", "test"))
@@ -250,7 +238,7 @@ func TestWasmTour(t *testing.T) {
 	require.Contains(t, c.run("query", "wasm", "contract", tok), "label    gem")
 
 	// Errors are clear and change nothing: over-balance, non-admin migrate.
-	out, err = c.try(append([]string{"tx", "wasm", "execute", tok, "send", `{"to":"` + alice + `","amount":"999999"}`}, kt...)...)
+	out, err := c.try(append([]string{"tx", "wasm", "execute", tok, "send", `{"to":"` + alice + `","amount":"999999"}`}, kt...)...)
 	require.Error(t, err)
 	require.Contains(t, out, "insufficient")
 	c.run("tx", "token", "send", "alice", "1000000", "--from", "dev", "--keyring-backend", "test")
@@ -261,10 +249,9 @@ func TestWasmTour(t *testing.T) {
 
 	// An infinite loop on a real node: out of gas, the gas is paid, and the
 	// chain keeps making blocks.
-	advFile, err := filepath.Abs(filepath.Join("..", "..", "contracts", "artifacts", "adversarial.wasm"))
-	require.NoError(t, err)
-	advHash := field(c.run(append([]string{"tx", "wasm", "upload", advFile}, kt...)...), "code_hash")
-	adv := field(c.run(append([]string{"tx", "wasm", "instantiate", advHash, "adv"}, kt...)...), "contract")
+	advFile := artifactPath(t, "adversarial")
+	advHash := outputField(t, c.run(append([]string{"tx", "wasm", "upload", advFile}, kt...)...), "code_hash")
+	adv := outputField(t, c.run(append([]string{"tx", "wasm", "instantiate", advHash, "adv"}, kt...)...), "contract")
 	out, err = c.try(append([]string{"tx", "wasm", "execute", adv, "loop_forever", "--gas", "2000000"}, kt...)...)
 	require.Error(t, err)
 	require.Contains(t, out, "out of gas")
