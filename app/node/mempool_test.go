@@ -4,19 +4,15 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
-	"fmt"
 	"io"
-	"path/filepath"
 	"testing"
 	"time"
 
-	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/app"
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/config"
 	"github.com/vsys/vsys/app/gas"
 	"github.com/vsys/vsys/app/genesis"
 	"github.com/vsys/vsys/app/rpc/client"
@@ -40,23 +36,7 @@ func TestParkedTxsDoNotBlockOthersOnANode(t *testing.T) {
 		parkers = append(parkers, k)
 		accounts = append(accounts, genesis.Account{Address: address.FromPubKey(k.Public().(ed25519.PublicKey)), Balance: codec.NewU128(1_000_000_000_000)})
 	}
-	home := t.TempDir()
-	ac := config.Default()
-	ac.RPC.Address = fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	ac.Consensus.BlockInterval = "100ms"
-	ac.Metrics.Enabled = false
-	ac.Log.Level = "error"
-	_, err := Init(home, InitOptions{
-		ChainID: chainID, DevBalance: codec.NewU128(1_000_000_000), Accounts: accounts, App: ac,
-		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-	})
-	require.NoError(t, err)
-	cfg, err := LoadCometConfig(home)
-	require.NoError(t, err)
-	cfg.Consensus.TimeoutPropose = 300 * time.Millisecond
-	cfg.P2P.PexReactor = false // no address book written while the temp dir is removed
-	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
+	home, _ := initHomeWith(t, chainID, func(o *InitOptions) { o.Accounts = accounts })
 	n, err := Start(home, Options{LogOutput: io.Discard})
 	require.NoError(t, err)
 	defer n.Stop()

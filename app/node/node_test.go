@@ -36,6 +36,12 @@ func freePort(t *testing.T) int {
 // initHome makes a home with loopback ports, no Prometheus (one registry per
 // process) and fast blocks.
 func initHome(t *testing.T, chainID string) (string, InitResult) {
+	return initHomeWith(t, chainID, nil)
+}
+
+// initHomeWith is initHome with edit applied to the init options (extra
+// accounts, genesis params, app.toml settings) before the home is written.
+func initHomeWith(t *testing.T, chainID string, edit func(*InitOptions)) (string, InitResult) {
 	t.Helper()
 	home := t.TempDir()
 	ac := config.Default()
@@ -43,11 +49,15 @@ func initHome(t *testing.T, chainID string) (string, InitResult) {
 	ac.Consensus.BlockInterval = "100ms"
 	ac.Metrics.Enabled = false
 	ac.Log.Level = "error"
-	res, err := Init(home, InitOptions{
+	opts := InitOptions{
 		ChainID: chainID, DevBalance: codec.NewU128(1_000_000_000), App: ac,
 		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
 		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-	})
+	}
+	if edit != nil {
+		edit(&opts)
+	}
+	res, err := Init(home, opts)
 	require.NoError(t, err)
 	cfg, err := LoadCometConfig(home)
 	require.NoError(t, err)

@@ -7,18 +7,15 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/app/address"
 	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/config"
 	"github.com/vsys/vsys/app/genesis"
 	"github.com/vsys/vsys/app/rpc/client"
 	"github.com/vsys/vsys/app/rpc/jsonrpc"
@@ -66,27 +63,15 @@ func readOnlyLoop(t *testing.T) []byte {
 // read-only loop.
 func startQueryNode(t *testing.T) (*Node, *client.Client, ed25519.PrivateKey, address.Address) {
 	t.Helper()
-	home := t.TempDir()
-	ac := config.Default()
-	ac.RPC.Address = fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	ac.RPC.QueryGasCap = 1 << 50
-	ac.RPC.QueryTimeout, ac.RPC.WriteTimeout = "10m", "20m"
-	ac.Consensus.BlockInterval = "100ms"
-	ac.Metrics.Enabled = false
-	ac.Log.Level = "error"
-	g := genesis.Default()
-	g.Params.MaxGasPerTx = 100_000_000_000
-	g.Params.MaxBlockGas = 20 * g.Params.MaxGasPerTx
-	_, err := Init(home, InitOptions{
-		ChainID: "query-chain", DevBalance: codec.NewU128(1 << 60), App: ac, Genesis: &g,
-		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
+	home, _ := initHomeWith(t, "query-chain", func(o *InitOptions) {
+		o.DevBalance = codec.NewU128(1 << 60)
+		o.App.RPC.QueryGasCap = 1 << 50
+		o.App.RPC.QueryTimeout, o.App.RPC.WriteTimeout = "10m", "20m"
+		g := genesis.Default()
+		g.Params.MaxGasPerTx = 100_000_000_000
+		g.Params.MaxBlockGas = 20 * g.Params.MaxGasPerTx
+		o.Genesis = &g
 	})
-	require.NoError(t, err)
-	cfg, err := LoadCometConfig(home)
-	require.NoError(t, err)
-	cfg.P2P.PexReactor = false // no address book written while the temp dir is removed
-	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
 	n := start(t, home)
 	t.Cleanup(func() { _ = n.Stop() })
 	c := client.New(n.RPCAddr)
