@@ -29,7 +29,7 @@ bench: build contracts ## Go benchmarks, then end-to-end transfers (native and W
 	$(BIN) bench transfers --app all --accounts 200 --txs 40000
 
 e2e: build ## a loaded 4-validator network of vsysd processes, broken on purpose (kill -9, stop 30 s, cut off, rolling restart); prints the table
-	VSYS_E2E=1 $(GO) test -count=1 -run 'TestNetworkPerturbations|TestCrashSoak' -v -timeout 30m ./app/e2e/
+	VSYS_E2E=1 $(GO) test -count=1 -run 'TestNetworkPerturbations|TestCrashSoak' -v -timeout 30m ./node/e2e/
 
 fuzz: ## every fuzz target for FUZZTIME each (default 30s)
 	@scripts/fuzz.sh $(or $(FUZZTIME),30s)

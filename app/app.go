@@ -12,19 +12,19 @@ import (
 	"github.com/cometbft/cometbft/libs/log"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/gas"
 	"github.com/vsys/vsys/app/genesis"
-	"github.com/vsys/vsys/app/moduleid"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/moduleid"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/billing"
-	"github.com/vsys/vsys/modules/code"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/vm"
 )
 
@@ -142,8 +142,8 @@ func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *bill
 	bill := billing.New(p.Billing, native)
 	r.Register(billing.Name, billing.Address, bill)
 	r.SetBiller(bill)
-	wasmModule := code.New(v)
-	r.Register(code.Name, code.Address, wasmModule)
+	wasmModule := wasm.New(v)
+	r.Register(wasm.Name, wasm.Address, wasmModule)
 	r.SetResolver(wasmModule.Resolve)
 	sp := p.Staking
 	sp.Denom = native

@@ -9,13 +9,13 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/genesis"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/database"
+	"github.com/vsys/vsys/modules/wasm"
 )
 
 // benchChain is an app at height 1 with senders funded, on IAVL on disk.
@@ -213,11 +213,11 @@ func deployBenchToken(b *testing.B, a *App, keys []*harnessKey, height *int64) a
 	}
 	wasmCode := artifact(b, "token")
 	hash := sha256.Sum256(wasmCode)
-	commitBlock(b, a, *height, [][]byte{signed(issuer, wasmTx("upload", code.UploadArgs{Code: wasmCode}))})
+	commitBlock(b, a, *height, [][]byte{signed(issuer, wasmTx("upload", wasm.UploadArgs{Code: wasmCode}))})
 	*height++
 	tok := address.Derive("wasm/contract", issuer.addr[:], hash[:], []byte("bench"))
 	commitBlock(b, a, *height, [][]byte{
-		signed(issuer, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash[:], Label: "bench",
+		signed(issuer, withFunds(wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: hash[:], Label: "bench",
 			Args: mustMarshal(tokenInit{Name: "Bench", Symbol: "BEN", Decimals: 0, MaxSupply: codec.MaxU128})}), 1<<40)),
 		signed(issuer, contractCall(tok, "issue", tokenAmount{codec.NewU128(1 << 40)})),
 	})

@@ -9,14 +9,14 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/billing"
-	"github.com/vsys/vsys/modules/code"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/modules/wasm"
 )
 
 type noteRow struct {
@@ -89,7 +89,7 @@ func (h *harness) checkBilling(t *testing.T, counter address.Address) {
 	a := bill(addr(alice))
 	require.Equal(t, tableBytes, category(a, "table/notes"))
 	// alice's code and contract record in the wasm module.
-	wkv := state.NewPrefix(kv, router.StorePrefix(code.Address))
+	wkv := state.NewPrefix(kv, router.StorePrefix(wasm.Address))
 	require.Equal(t, storedBytes(t, wkv, []byte("c/"))+storedBytes(t, wkv, []byte("i/")), category(a, "code"))
 	require.Equal(t, storedBytes(t, wkv, []byte("k/")), category(a, "contracts"))
 	require.Equal(t, a.Bytes, category(a, "code")+category(a, "contracts")+category(a, "table/notes"))

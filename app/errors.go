@@ -3,10 +3,10 @@ package app
 import (
 	"errors"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/token"
 )
 

@@ -7,11 +7,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/modules/wasm"
 )
 
 type escrowDeposit struct{ Beneficiary address.Address }
@@ -26,7 +26,7 @@ type escrowCost struct {
 func deployEscrow(t *testing.T, h *harness) address.Address {
 	t.Helper()
 	hash := h.upload(alice, artifact(t, "escrow"))
-	res := h.ok(alice, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "escrow", Args: mustMarshal(tokenModuleInit{token.Address})}))
+	res := h.ok(alice, 2_000_000, wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: "escrow", Args: mustMarshal(tokenModuleInit{token.Address})}))
 	var a address.Address
 	require.NoError(t, codec.Unmarshal(res.Data, &a))
 	require.True(t, h.balance(a, "VSYS").IsZero())

@@ -9,12 +9,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/modules/wasm"
 )
 
 // probe is the unsigned tx a client sends to vsys_estimateGas: the body
@@ -243,7 +243,7 @@ func gasLeftModule() []byte {
 func TestEstimateGasLeftUnstable(t *testing.T) {
 	h := newRichHarness(t)
 	hash := h.upload(alice, gasLeftModule())
-	res := h.ok(alice, 2_000_000, wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "gl"}))
+	res := h.ok(alice, 2_000_000, wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: "gl"}))
 	var c address.Address
 	require.NoError(t, codec.Unmarshal(res.Data, &c))
 	out, err := h.estimate(h.probe(alice, []tx.Call{contractCall(c, "run", struct{}{})}))

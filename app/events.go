@@ -5,10 +5,10 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/core/tx"
 )
 
 // EventFields renders an event's data as (field, value) pairs in the

@@ -9,9 +9,9 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/token"
 )
 

@@ -5,8 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/moduleid"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/moduleid"
 )
 
 // TestRouterRegistersTheTable: the router serves exactly the callable

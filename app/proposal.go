@@ -8,9 +8,9 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/core/tx"
 )
 
 // The proposal rules. PrepareProposal builds a block that follows them and

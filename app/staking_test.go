@@ -10,11 +10,11 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
 	"github.com/vsys/vsys/app/genesis"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/staking"
 )
 

@@ -4,7 +4,7 @@ import (
 	"container/list"
 	"sync"
 
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/tx"
 )
 
 // txCacheOverhead is what one cached tx costs beyond its bytes: the decoded

@@ -7,9 +7,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/tx"
+	wasmmodule "github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/vm/wasm"
 )
 
@@ -65,7 +65,7 @@ func TestUploadEstimatePaysCompiling(t *testing.T) {
 	}
 	upload := func(wasmCode []byte) tx.Body {
 		return tx.Body{ChainID: chainID, PubKey: alice.Public().(ed25519.PublicKey), Nonce: h.nonces[addr(alice)], GasLimit: 90_000_000,
-			GasPrice: codec.NewU128(1), Calls: []tx.Call{wasmTx("upload", code.UploadArgs{Code: wasmCode})}}
+			GasPrice: codec.NewU128(1), Calls: []tx.Call{wasmTx("upload", wasmmodule.UploadArgs{Code: wasmCode})}}
 	}
 
 	counter := artifact(t, "counter")

@@ -10,9 +10,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/modules/wasm"
 )
 
 type pagesArg struct{ Pages uint32 }
@@ -142,13 +142,13 @@ func TestUploadRejects(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := h.app.Store().Hash()
-			res := h.block(h.sign(alice, 60_000_000, wasmTx("upload", code.UploadArgs{Code: c.code})))[0]
+			res := h.block(h.sign(alice, 60_000_000, wasmTx("upload", wasm.UploadArgs{Code: c.code})))[0]
 			require.NotZero(t, res.Code)
 			require.Contains(t, res.Log, "upload:")
 			require.Contains(t, res.Log, c.log)
 			_ = before
-			_, _, err := h.app.Call(context.Background(), 0, code.Address, "code_info", mustMarshal(code.CodeArgs{CodeHash: make([]byte, 32)}), 1_000_000)
-			require.ErrorIs(t, err, code.ErrCodeNotFound)
+			_, _, err := h.app.Call(context.Background(), 0, wasm.Address, "code_info", mustMarshal(wasm.CodeArgs{CodeHash: make([]byte, 32)}), 1_000_000)
+			require.ErrorIs(t, err, wasm.ErrCodeNotFound)
 		})
 	}
 }

@@ -13,11 +13,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/modules/wasm"
 )
 
 // hopArgs are the args of the hop module's methods: grow memory by pages,
@@ -148,13 +148,13 @@ func sleb(v int64) []byte {
 // contracts of it, in one block.
 func (h *harness) hopChain(initial uint32, n int) []address.Address {
 	h.t.Helper()
-	wasm := hopModule(initial)
-	hash := h.upload(alice, wasm)
-	require.Equal(h.t, sha256.Sum256(wasm), [32]byte(hash))
+	code := hopModule(initial)
+	hash := h.upload(alice, code)
+	require.Equal(h.t, sha256.Sum256(code), [32]byte(hash))
 	var txs [][]byte
 	for i := 0; i < n; i++ {
 		txs = append(txs, h.sign(alice, 2_000_000, withFunds(wasmTx("instantiate",
-			code.InstantiateArgs{CodeHash: hash, Label: fmt.Sprintf("hop-%d-%d", initial, i)}), contractFunds)))
+			wasm.InstantiateArgs{CodeHash: hash, Label: fmt.Sprintf("hop-%d-%d", initial, i)}), contractFunds)))
 	}
 	var out []address.Address
 	for i, res := range h.block(txs...) {

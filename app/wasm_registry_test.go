@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
+	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/modules/database"
 )
 

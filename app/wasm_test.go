@@ -10,11 +10,11 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/database"
+	"github.com/vsys/vsys/modules/wasm"
 )
 
 // artifact reads a contract built from contracts/ by `make contracts`
@@ -26,7 +26,7 @@ func artifact(t testing.TB, name string) []byte {
 	return b
 }
 
-func wasmTx(method string, args any) tx.Call { return contractCall(code.Address, method, args) }
+func wasmTx(method string, args any) tx.Call { return contractCall(wasm.Address, method, args) }
 
 func contractCall(contract address.Address, method string, args any) tx.Call {
 	b, err := codec.Marshal(args)
@@ -48,9 +48,9 @@ func (h *harness) ok(k ed25519.PrivateKey, gasLimit uint64, c tx.Call) *abci.Exe
 	return res
 }
 
-func (h *harness) upload(k ed25519.PrivateKey, wasm []byte) []byte {
+func (h *harness) upload(k ed25519.PrivateKey, code []byte) []byte {
 	h.t.Helper()
-	res := h.ok(k, 50_000_000, wasmTx("upload", code.UploadArgs{Code: wasm}))
+	res := h.ok(k, 50_000_000, wasmTx("upload", wasm.UploadArgs{Code: code}))
 	var hash []byte
 	require.NoError(h.t, codec.Unmarshal(res.Data, &hash))
 	return hash
@@ -63,7 +63,7 @@ func (h *harness) instantiate(k ed25519.PrivateKey, hash []byte, label string, a
 		args = mustMarshal(initArgs)
 	}
 	// The contract pays the deposit for its own storage: fund it.
-	res := h.ok(k, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: label, Admin: admin, Args: args}), contractFunds))
+	res := h.ok(k, 2_000_000, withFunds(wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: label, Admin: admin, Args: args}), contractFunds))
 	var a address.Address
 	require.NoError(h.t, codec.Unmarshal(res.Data, &a))
 	return a
@@ -108,16 +108,16 @@ func TestCounterLifecycle(t *testing.T) {
 	require.Equal(t, uint64(107), v)
 
 	// Migrate keeps state; only the admin may; no admin means never.
-	bad := h.block(h.sign(bob, 300_000, wasmTx("migrate", code.MigrateArgs{Contract: c1, CodeHash: hash, Args: mustMarshal(struct{}{})})))[0]
+	bad := h.block(h.sign(bob, 300_000, wasmTx("migrate", wasm.MigrateArgs{Contract: c1, CodeHash: hash, Args: mustMarshal(struct{}{})})))[0]
 	require.NotZero(t, bad.Code)
 	require.Contains(t, bad.Log, "only the admin")
-	h.ok(alice, 2_000_000, wasmTx("migrate", code.MigrateArgs{Contract: c1, CodeHash: hash, Args: mustMarshal(struct{}{})}))
+	h.ok(alice, 2_000_000, wasmTx("migrate", wasm.MigrateArgs{Contract: c1, CodeHash: hash, Args: mustMarshal(struct{}{})}))
 	var version uint32
 	h.query(c1, "version", struct{}{}, &version)
 	require.Equal(t, uint32(2), version)
 	h.query(c1, "get", struct{}{}, &v)
 	require.Equal(t, uint64(8), v)
-	bad = h.block(h.sign(alice, 2_000_000, wasmTx("migrate", code.MigrateArgs{Contract: c2, CodeHash: hash, Args: mustMarshal(struct{}{})})))[0]
+	bad = h.block(h.sign(alice, 2_000_000, wasmTx("migrate", wasm.MigrateArgs{Contract: c2, CodeHash: hash, Args: mustMarshal(struct{}{})})))[0]
 	require.Contains(t, bad.Log, "only the admin")
 
 	// A contract cannot re-enter itself through another.
@@ -150,16 +150,16 @@ func exampleCalls(t *testing.T, h *harness) []int64 {
 		return res.Data
 	}
 	var hash []byte
-	require.NoError(t, codec.Unmarshal(run(alice, 50_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "counter")})), &hash))
+	require.NoError(t, codec.Unmarshal(run(alice, 50_000_000, wasmTx("upload", wasm.UploadArgs{Code: artifact(t, "counter")})), &hash))
 	var c1, c2 address.Address
-	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "a", Args: mustMarshal(counterInit{1})}), contractFunds)), &c1))
-	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "b", Args: mustMarshal(counterInit{2})}), contractFunds)), &c2))
+	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: "a", Args: mustMarshal(counterInit{1})}), contractFunds)), &c1))
+	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: "b", Args: mustMarshal(counterInit{2})}), contractFunds)), &c2))
 	run(bob, 300_000, contractCall(c1, "increment", counterBy{By: 3}))
 	run(bob, 300_000, contractCall(c1, "call_other", counterOther{Other: c2, By: 4}))
 
-	require.NoError(t, codec.Unmarshal(run(alice, 50_000_000, wasmTx("upload", code.UploadArgs{Code: artifact(t, "token")})), &hash))
+	require.NoError(t, codec.Unmarshal(run(alice, 50_000_000, wasmTx("upload", wasm.UploadArgs{Code: artifact(t, "token")})), &hash))
 	var tok address.Address
-	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "tok",
+	require.NoError(t, codec.Unmarshal(run(alice, 2_000_000, withFunds(wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: "tok",
 		Args: mustMarshal(tokenInit{Name: "Gem", Symbol: "GEM", Decimals: 2, MaxSupply: codec.NewU128(1_000_000)})}), contractFunds)), &tok))
 	run(alice, 300_000, contractCall(tok, "issue", tokenAmount{codec.NewU128(5000)}))
 	run(alice, 300_000, contractCall(tok, "send", tokenSend{To: addr(bob), Amount: codec.NewU128(1500)}))
@@ -208,10 +208,10 @@ func TestLifecycleErrors(t *testing.T) {
 	c := h.instantiate(alice, hash, "x", &admin, counterInit{1})
 
 	for name, call := range map[string]tx.Call{
-		"unknown code": wasmTx("instantiate", code.InstantiateArgs{CodeHash: make([]byte, 32), Label: "y", Args: mustMarshal(counterInit{1})}),
-		"label reused": wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "x", Args: mustMarshal(counterInit{1})}),
-		"bad init":     wasmTx("instantiate", code.InstantiateArgs{CodeHash: hash, Label: "z", Args: []byte{1}}),
-		"not admin":    wasmTx("update_admin", code.UpdateAdminArgs{Contract: c}),
+		"unknown code": wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: make([]byte, 32), Label: "y", Args: mustMarshal(counterInit{1})}),
+		"label reused": wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: "x", Args: mustMarshal(counterInit{1})}),
+		"bad init":     wasmTx("instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: "z", Args: []byte{1}}),
+		"not admin":    wasmTx("update_admin", wasm.UpdateAdminArgs{Contract: c}),
 	} {
 		signer := alice
 		if name == "not admin" {
@@ -225,18 +225,18 @@ func TestLifecycleErrors(t *testing.T) {
 	}
 
 	bobAddr := addr(bob)
-	h.ok(alice, 300_000, wasmTx("update_admin", code.UpdateAdminArgs{Contract: c, Admin: &bobAddr}))
-	h.ok(bob, 300_000, wasmTx("migrate", code.MigrateArgs{Contract: c, CodeHash: hash, Args: mustMarshal(struct{}{})}))
-	h.ok(bob, 300_000, wasmTx("update_admin", code.UpdateAdminArgs{Contract: c}))
-	res := h.block(h.sign(bob, 300_000, wasmTx("migrate", code.MigrateArgs{Contract: c, CodeHash: hash, Args: mustMarshal(struct{}{})})))[0]
+	h.ok(alice, 300_000, wasmTx("update_admin", wasm.UpdateAdminArgs{Contract: c, Admin: &bobAddr}))
+	h.ok(bob, 300_000, wasmTx("migrate", wasm.MigrateArgs{Contract: c, CodeHash: hash, Args: mustMarshal(struct{}{})}))
+	h.ok(bob, 300_000, wasmTx("update_admin", wasm.UpdateAdminArgs{Contract: c}))
+	res := h.block(h.sign(bob, 300_000, wasmTx("migrate", wasm.MigrateArgs{Contract: c, CodeHash: hash, Args: mustMarshal(struct{}{})})))[0]
 	require.Contains(t, res.Log, "only the admin", "no admin: immutable")
 
-	var view code.CodeView
-	h.query(code.Address, "code_info", code.CodeArgs{CodeHash: hash}, &view)
+	var view wasm.CodeView
+	h.query(wasm.Address, "code_info", wasm.CodeArgs{CodeHash: hash}, &view)
 	require.Equal(t, uint32(len(artifact(t, "counter"))), view.Info.Size)
 	require.Contains(t, view.ABI, `"name":"counter"`)
-	var info code.ContractInfo
-	h.query(code.Address, "contract_info", code.ContractArgs{Contract: c}, &info)
+	var info wasm.ContractInfo
+	h.query(wasm.Address, "contract_info", wasm.ContractArgs{Contract: c}, &info)
 	require.Nil(t, info.Admin)
 	require.Equal(t, "x", info.Label)
 }

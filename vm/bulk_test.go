@@ -6,11 +6,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/vm"
 )
 
@@ -18,9 +18,9 @@ import (
 func (c *chain) deploy(tb testing.TB, m *wmod, label string) address.Address {
 	tb.Helper()
 	var hash []byte
-	c.call(tb, code.Address, "upload", code.UploadArgs{Code: m.bytes()}, &hash)
+	c.call(tb, wasm.Address, "upload", wasm.UploadArgs{Code: m.bytes()}, &hash)
 	var addr address.Address
-	c.call(tb, code.Address, "instantiate", code.InstantiateArgs{CodeHash: hash, Label: label}, &addr)
+	c.call(tb, wasm.Address, "instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: label}, &addr)
 	return addr
 }
 

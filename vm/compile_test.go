@@ -5,8 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/gas"
+	wasmmodule "github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/vm"
 	"github.com/vsys/vsys/vm/wasm"
 )
@@ -52,9 +52,9 @@ func seqFuncs(n, blocks int) *wmod {
 
 func upload(t *testing.T, c *chain, m *wmod, limit uint64) (uint64, error) {
 	t.Helper()
-	b, _ := codecMarshal(code.UploadArgs{Code: m.bytes()})
+	b, _ := codecMarshal(wasmmodule.UploadArgs{Code: m.bytes()})
 	env := testEnv(limit)
-	_, err := c.r.Call(env, c.kv, alice, code.Address, "upload", b, nil)
+	_, err := c.r.Call(env, c.kv, alice, wasmmodule.Address, "upload", b, nil)
 	return env.Gas.Used(), err
 }
 

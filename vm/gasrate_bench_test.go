@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/vm"
 	"github.com/vsys/vsys/vm/wasm"

@@ -12,12 +12,12 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"golang.org/x/crypto/sha3"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/core/tx"
 )
 
 // maxIters bounds the iterators one call may hold open.

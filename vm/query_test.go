@@ -7,19 +7,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/vm"
 )
 
 // deployAdversarial uploads and instantiates contracts/adversarial.
 func (c *chain) deployAdversarial(tb testing.TB) address.Address {
 	var hash []byte
-	c.call(tb, code.Address, "upload", code.UploadArgs{Code: artifact(tb, "adversarial")}, &hash)
+	c.call(tb, wasm.Address, "upload", wasm.UploadArgs{Code: artifact(tb, "adversarial")}, &hash)
 	var adv address.Address
-	c.call(tb, code.Address, "instantiate", code.InstantiateArgs{CodeHash: hash, Label: "adv"}, &adv)
+	c.call(tb, wasm.Address, "instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: "adv"}, &adv)
 	return adv
 }
 

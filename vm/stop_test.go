@@ -8,10 +8,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/abi"
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/core/abi"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/vm"
 )
 
@@ -23,7 +23,7 @@ type runner struct {
 	goCtx context.Context
 }
 
-func (r runner) ABI() *abi.Contract { return r.code.ABI }
+func (r runner) ABI() *abi.ABI { return r.code.ABI }
 func (r runner) Call(ctx *router.Context, method string, args []byte) ([]byte, error) {
 	return r.v.Run(r.goCtx, ctx, r.code, method, args)
 }

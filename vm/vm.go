@@ -14,9 +14,9 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 
-	"github.com/vsys/vsys/app/abi"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/core/abi"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/vm/wasm"
 )
 
@@ -56,7 +56,7 @@ type cacheKey struct{ code, sched [32]byte }
 // Code is a compiled, instrumented contract ready to instantiate.
 type Code struct {
 	Hash     [32]byte
-	ABI      *abi.Contract
+	ABI      *abi.ABI
 	Size     int
 	compiled wazero.CompiledModule
 	exports  map[string]bool
@@ -174,7 +174,7 @@ func (v *VM) compile(ctx context.Context, hash [32]byte, code []byte) (*Code, er
 	if v.unmetered {
 		inst = code
 	}
-	var a abi.Contract
+	var a abi.ABI
 	if err := json.Unmarshal(mod.ABI, &a); err != nil {
 		return nil, fmt.Errorf("%w: vsys_abi section: %v", ErrBadABI, err)
 	}

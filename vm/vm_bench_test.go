@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
+	wasmmodule "github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/vm"
 	"github.com/vsys/vsys/vm/wasm"
 )
@@ -54,8 +54,8 @@ func newChain(tb testing.TB, cfg vm.Config, unmetered bool) *chain {
 		vm.SetUnmetered(v)
 	}
 	r := router.New(gas.DefaultCosts(), router.Limits{MaxCallDepth: 8, MaxEventBytes: 64 << 10})
-	m := code.New(v)
-	r.Register(code.Name, code.Address, m)
+	m := wasmmodule.New(v)
+	r.Register(wasmmodule.Name, wasmmodule.Address, m)
 	r.SetResolver(m.Resolve)
 	return &chain{r: r, kv: store.Working(), vm: v}
 }
@@ -92,10 +92,10 @@ type tokenSend struct {
 // balance.
 func (c *chain) deployToken(tb testing.TB) address.Address {
 	var hash []byte
-	c.call(tb, code.Address, "upload", code.UploadArgs{Code: artifact(tb, "token")}, &hash)
+	c.call(tb, wasmmodule.Address, "upload", wasmmodule.UploadArgs{Code: artifact(tb, "token")}, &hash)
 	init, _ := codec.Marshal(tokenInit{Name: "Bench", Symbol: "BEN", MaxSupply: codec.MaxU128})
 	var tok address.Address
-	c.call(tb, code.Address, "instantiate", code.InstantiateArgs{CodeHash: hash, Label: "bench", Args: init}, &tok)
+	c.call(tb, wasmmodule.Address, "instantiate", wasmmodule.InstantiateArgs{CodeHash: hash, Label: "bench", Args: init}, &tok)
 	c.call(tb, tok, "issue", struct{ Amount codec.U128 }{codec.NewU128(1 << 60)}, nil)
 	return tok
 }

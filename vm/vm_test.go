@@ -7,11 +7,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	wasmmodule "github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/vm"
 	"github.com/vsys/vsys/vm/wasm"
 )
@@ -101,8 +101,8 @@ func TestScheduleChangeRecompiles(t *testing.T) {
 func TestUploadTwiceStoresOnce(t *testing.T) {
 	c := newChain(t, vm.Config{}, false)
 	wasmCode := artifact(t, "counter")
-	first, g1 := c.run(t, code.Address, "upload", code.UploadArgs{Code: wasmCode})
-	second, g2 := c.run(t, code.Address, "upload", code.UploadArgs{Code: wasmCode})
+	first, g1 := c.run(t, wasmmodule.Address, "upload", wasmmodule.UploadArgs{Code: wasmCode})
+	second, g2 := c.run(t, wasmmodule.Address, "upload", wasmmodule.UploadArgs{Code: wasmCode})
 	require.Equal(t, first, second)
 	require.Less(t, g2, g1/10, "the second upload writes nothing")
 }

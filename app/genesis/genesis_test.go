@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
 )
 
 func TestDefaultRoundTrips(t *testing.T) {

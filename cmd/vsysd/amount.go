@@ -17,8 +17,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/rpc/client"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 // errAmount is the sentinel of every malformed amount.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/core/codec"
 )
 
 // TestParseDecimal: amounts in the display unit become exact integers in

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/vsys/vsys/app/bench"
-	"github.com/vsys/vsys/app/node"
+	"github.com/vsys/vsys/node"
+	"github.com/vsys/vsys/node/bench"
 )
 
 func benchCmd() *cobra.Command {

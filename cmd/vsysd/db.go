@@ -9,13 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/node"
-	"github.com/vsys/vsys/app/rpc"
-	"github.com/vsys/vsys/app/rpc/client"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/database"
+	"github.com/vsys/vsys/node"
+	"github.com/vsys/vsys/rpc"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 // dbTxCmd is `vsysd tx db ...`: tables owned by an account, written

@@ -10,11 +10,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/keys"
-	"github.com/vsys/vsys/app/rpc/client"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/keys"
+	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 // TestEstimateOnNode: issue 9 §3.1 and §3.2 on a real node. An account

@@ -25,14 +25,14 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/keys"
-	"github.com/vsys/vsys/app/rpc"
-	"github.com/vsys/vsys/app/rpc/client"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/keys"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/rpc"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 var vsysdBin string

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vsys/vsys/app/config"
-	"github.com/vsys/vsys/app/keys"
+	"github.com/vsys/vsys/core/keys"
+	"github.com/vsys/vsys/node/config"
 )
 
 const (

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vsys/vsys/app/abi"
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/core/abi"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -214,7 +214,7 @@ type rawJSON string
 // any error in it against the method's ABI).
 func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
 
-func printABI(cmd *cobra.Command, a *abi.Contract) {
+func printABI(cmd *cobra.Command, a *abi.ABI) {
 	if a == nil {
 		return
 	}

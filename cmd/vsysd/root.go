@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vsys/vsys/app/config"
-	"github.com/vsys/vsys/app/rpc/client"
+	"github.com/vsys/vsys/node/config"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 func defaultHome() string {

@@ -3,8 +3,8 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/node"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/node"
 )
 
 // testnetCmd is `vsysd testnet`: a local multi-validator network.

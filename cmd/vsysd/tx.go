@@ -14,13 +14,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/moduleid"
-	"github.com/vsys/vsys/app/rpc"
-	"github.com/vsys/vsys/app/rpc/client"
-	"github.com/vsys/vsys/app/tx"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/moduleid"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/rpc"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 func txCmd() *cobra.Command {

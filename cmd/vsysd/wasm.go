@@ -9,13 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vsys/vsys/app/abi"
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/rpc"
-	"github.com/vsys/vsys/app/rpc/client"
-	"github.com/vsys/vsys/app/tx"
-	"github.com/vsys/vsys/modules/code"
+	"github.com/vsys/vsys/core/abi"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/modules/wasm"
+	"github.com/vsys/vsys/rpc"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 // wasmTxCmd is `vsysd tx wasm ...`: the contract lifecycle.
@@ -29,7 +29,7 @@ func wasmTxCmd() *cobra.Command {
 				return nil, err
 			}
 			size = len(b)
-			return wasmCall("upload", code.UploadArgs{Code: b})
+			return wasmCall("upload", wasm.UploadArgs{Code: b})
 		}, func(cmd *cobra.Command, t *rpc.Transaction) {
 			printResult(cmd, "code_hash", t)
 			printf(cmd, "size %d\n", size)
@@ -49,7 +49,7 @@ func wasmTxCmd() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			a := code.InstantiateArgs{CodeHash: hash, Label: args[1], Args: initArgs}
+			a := wasm.InstantiateArgs{CodeHash: hash, Label: args[1], Args: initArgs}
 			if noAdmin, _ := cmd.Flags().GetBool("no-admin"); !noAdmin {
 				who, _ := cmd.Flags().GetString("admin")
 				if who == "" {
@@ -97,7 +97,7 @@ func wasmTxCmd() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			return wasmCall("migrate", code.MigrateArgs{Contract: contract, CodeHash: hash, Args: margs})
+			return wasmCall("migrate", wasm.MigrateArgs{Contract: contract, CodeHash: hash, Args: margs})
 		})
 	migrate.Args = cobra.RangeArgs(2, 3)
 
@@ -107,7 +107,7 @@ func wasmTxCmd() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			a := code.UpdateAdminArgs{Contract: contract}
+			a := wasm.UpdateAdminArgs{Contract: contract}
 			if args[1] != "none" {
 				admin, err := resolveAddress(cmd, args[1])
 				if err != nil {
@@ -181,7 +181,7 @@ func wasmQueryCmd(height *int64) *cobra.Command {
 }
 
 func wasmCall(method string, args any) ([]tx.Call, error) {
-	return moduleCall(code.Address, method, args)
+	return moduleCall(wasm.Address, method, args)
 }
 
 func parseCodeHash(s string) ([]byte, error) {
@@ -192,7 +192,7 @@ func parseCodeHash(s string) ([]byte, error) {
 	return h, nil
 }
 
-func codeABI(cmd *cobra.Command, c *client.Client, hash []byte) (*abi.Contract, error) {
+func codeABI(cmd *cobra.Command, c *client.Client, hash []byte) (*abi.ABI, error) {
 	info, err := c.GetCode(cmd.Context(), hex.EncodeToString(hash))
 	if err != nil {
 		return nil, fmt.Errorf("code %x: %w", hash, err)

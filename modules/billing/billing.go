@@ -7,11 +7,11 @@ import (
 	"math/bits"
 	"sort"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/moduleid"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/moduleid"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/native"
 	"github.com/vsys/vsys/modules/token"
 )
@@ -86,9 +86,9 @@ type record struct {
 // Module is the billing module: the router's Biller and the native
 // contract that answers bill and params.
 type Module struct {
-	*native.Contract // bill, params: the router.Contract side
-	params           Params
-	native           string
+	*native.Module // bill, params: the router.Contract side
+	params         Params
+	native         string
 }
 
 // New builds the module for the native coin symbol.
@@ -101,7 +101,7 @@ func New(p Params, nativeSymbol string) *Module {
 		})
 	native.Method(c, "params", "The chain's billing parameters.", true,
 		func(*router.Context, native.Empty) (Params, error) { return m.params, nil })
-	m.Contract = c
+	m.Module = c
 	return m
 }
 

@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/state"
 )
 
 // benchRow encodes to exactly 100 bytes: 8 + 20 + 8 + (4 + 60).

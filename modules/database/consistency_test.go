@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/core/codec"
 )
 
 // TestIndexConsistency runs seeded random inserts, updates, upserts and

@@ -5,29 +5,29 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/modules/database/layout"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/dblayout"
+	"github.com/vsys/vsys/core/state"
 )
 
 // Storage layout: see package layout, which every key here comes from.
 const (
-	tagCounter = layout.TagCounter
-	tagIndex   = layout.TagIndex
+	tagCounter = dblayout.TagCounter
+	tagIndex   = dblayout.TagIndex
 )
 
 // tableRecord is what 't' keys hold.
-type tableRecord = layout.TableRecord
+type tableRecord = dblayout.TableRecord
 
-func tableKey(owner address.Address, name string) []byte { return layout.TableKey(owner, name) }
-func idKey(tag byte, id uint64, extra int) []byte        { return layout.IDKey(tag, id, extra) }
-func grantKey(id uint64, to address.Address) []byte      { return layout.GrantKey(id, to) }
-func rowPrefix(id uint64) []byte                         { return layout.RowPrefix(id) }
-func rowKey(id uint64, pkKey []byte) []byte              { return layout.RowKey(id, pkKey) }
-func indexPrefix(id uint64, i int) []byte                { return layout.IndexPrefix(id, i) }
+func tableKey(owner address.Address, name string) []byte { return dblayout.TableKey(owner, name) }
+func idKey(tag byte, id uint64, extra int) []byte        { return dblayout.IDKey(tag, id, extra) }
+func grantKey(id uint64, to address.Address) []byte      { return dblayout.GrantKey(id, to) }
+func rowPrefix(id uint64) []byte                         { return dblayout.RowPrefix(id) }
+func rowKey(id uint64, pkKey []byte) []byte              { return dblayout.RowKey(id, pkKey) }
+func indexPrefix(id uint64, i int) []byte                { return dblayout.IndexPrefix(id, i) }
 func indexEntry(id uint64, i int, ikey, pkKey []byte) []byte {
-	return layout.IndexEntry(id, i, ikey, pkKey)
+	return dblayout.IndexEntry(id, i, ikey, pkKey)
 }
 
 // db is the database over one module store (prefixed by the module's

@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/router"
 )
 
 func createItems(t *testing.T, f *fixture) {

@@ -10,10 +10,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 )
 
 func TestABI(t *testing.T) {

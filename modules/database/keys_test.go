@@ -10,8 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
 )
 
 // keyCase generates values of one type and orders them naturally.

@@ -3,17 +3,17 @@ package database
 import (
 	"fmt"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/moduleid"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/modules/database/layout"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/dblayout"
+	"github.com/vsys/vsys/core/moduleid"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/native"
 )
 
 // Address is the database module's reserved address.
-var Address = layout.Address
+var Address = dblayout.Address
 
 // Name is the database module's router name.
 const Name = moduleid.NameDatabase

@@ -10,10 +10,10 @@ import (
 	ics23 "github.com/cosmos/ics23/go"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
-	"github.com/vsys/vsys/modules/database/layout"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/dblayout"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 )
 
 // TestLayoutIsTheModules: the leaf package's keys are the ones the module
@@ -21,7 +21,7 @@ import (
 // Reader proves for a row is the one computed from (owner, table id,
 // primary key) alone.
 func TestLayoutIsTheModules(t *testing.T) {
-	require.Equal(t, router.StorePrefix(Address), layout.StorePrefix())
+	require.Equal(t, router.StorePrefix(Address), dblayout.StorePrefix())
 	f := newFixture(t)
 	f.must(t, alice, "create_table", CreateTableArgs{Name: "items", Schema: itemSchema})
 	f.must(t, alice, "create_table", CreateTableArgs{Name: "items2", Schema: itemSchema})
@@ -33,12 +33,12 @@ func TestLayoutIsTheModules(t *testing.T) {
 		row, storeKey, err := r.Get(alice, table, mustMarshal(t, struct{ ID uint64 }{42}))
 		require.NoError(t, err)
 		require.NotNil(t, row)
-		pk, err := layout.PKKey([]*codec.Type{codec.Scalar(codec.KindU64)}, mustMarshal(t, uint64(42)))
+		pk, err := dblayout.PKKey([]*codec.Type{codec.Scalar(codec.KindU64)}, mustMarshal(t, uint64(42)))
 		require.NoError(t, err)
-		require.Equal(t, layout.InTree(layout.RowKey(id, pk)), storeKey, table)
-		rec, err := f.kv.Get(layout.InTree(layout.TableKey(alice, table)))
+		require.Equal(t, dblayout.InTree(dblayout.RowKey(id, pk)), storeKey, table)
+		rec, err := f.kv.Get(dblayout.InTree(dblayout.TableKey(alice, table)))
 		require.NoError(t, err)
-		var tr layout.TableRecord
+		var tr dblayout.TableRecord
 		require.NoError(t, codec.Unmarshal(rec, &tr))
 		require.Equal(t, id, tr.ID)
 		require.Equal(t, itemSchema, tr.Schema)
@@ -67,7 +67,7 @@ func TestProofVector(t *testing.T) {
 	}
 	f.must(t, alice, "insert", RowArgs{Owner: alice, Table: "items", Row: mustMarshal(t, row{7, "ab", &note})})
 
-	tableKey := layout.InTree(layout.TableKey(alice, "items"))
+	tableKey := dblayout.InTree(dblayout.TableKey(alice, "items"))
 	record, err := f.kv.Get(tableKey)
 	require.NoError(t, err)
 	_, rowKey, err := NewReader(f.kv).Get(alice, "items", mustMarshal(t, struct {

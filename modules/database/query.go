@@ -6,8 +6,8 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/state"
 )
 
 // Filter keeps the rows whose column compares to Value with Op: one of eq,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/core/codec"
 )
 
 // ev is the row of the test table "events", keyed by (user, seq).

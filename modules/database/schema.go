@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/modules/database/layout"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/dblayout"
 )
 
 // Sentinel errors callers test for. Every error the module returns wraps
@@ -40,14 +40,14 @@ const (
 	MaxFilters    = 16       // filters of one query
 )
 
-// Column is one typed column of a table (layout.Column).
-type Column = layout.Column
+// Column is one typed column of a table (dblayout.Column).
+type Column = dblayout.Column
 
-// Index is a secondary index of a table (layout.Index).
-type Index = layout.Index
+// Index is a secondary index of a table (dblayout.Index).
+type Index = dblayout.Index
 
-// Schema describes a table: columns, primary key, indexes (layout.Schema).
-type Schema = layout.Schema
+// Schema describes a table: columns, primary key, indexes (dblayout.Schema).
+type Schema = dblayout.Schema
 
 // validName reports whether s matches ^[a-z][a-z0-9_]{0,63}$.
 func validName(s string) bool {
@@ -231,7 +231,7 @@ func (t *table) parseRow(row []byte) (*rowData, error) {
 // columns lack those trailing (option) columns; they read as none, so the
 // row returned always has every current column.
 func (t *table) storedRow(stored []byte) (*rowData, error) {
-	row, cols, err := layout.PadRow(t.cols, stored)
+	row, cols, err := dblayout.PadRow(t.cols, stored)
 	if err != nil {
 		return nil, fmt.Errorf("stored row of %s: %w", t.name, err)
 	}

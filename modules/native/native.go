@@ -4,29 +4,29 @@ import (
 	"fmt"
 	"reflect"
 
-	"github.com/vsys/vsys/app/abi"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/core/abi"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/router"
 )
 
 type handler func(ctx *router.Context, args []byte) ([]byte, error)
 
-// Contract is a native contract assembled with Method and EventType.
-type Contract struct {
-	abi      abi.Contract
+// Module is a native module: a contract assembled with Method and EventType.
+type Module struct {
+	abi      abi.ABI
 	handlers map[string]handler
 }
 
 // New starts a native contract called name.
-func New(name string) *Contract {
-	return &Contract{abi: abi.Contract{Name: name}, handlers: map[string]handler{}}
+func New(name string) *Module {
+	return &Module{abi: abi.ABI{Name: name}, handlers: map[string]handler{}}
 }
 
 // ABI implements router.Contract.
-func (c *Contract) ABI() *abi.Contract { return &c.abi }
+func (c *Module) ABI() *abi.ABI { return &c.abi }
 
 // Call implements router.Contract.
-func (c *Contract) Call(ctx *router.Context, method string, args []byte) ([]byte, error) {
+func (c *Module) Call(ctx *router.Context, method string, args []byte) ([]byte, error) {
 	h, ok := c.handlers[method]
 	if !ok {
 		return nil, fmt.Errorf("%w %q", router.ErrUnknownMethod, method)
@@ -37,7 +37,7 @@ func (c *Contract) Call(ctx *router.Context, method string, args []byte) ([]byte
 // Method adds a method whose args are the struct A and whose result is R.
 // It panics on a Go type outside the type system: that is a programming
 // error found at startup, never at run time.
-func Method[A, R any](c *Contract, name, doc string, readOnly bool, fn func(ctx *router.Context, args A) (R, error)) {
+func Method[A, R any](c *Module, name, doc string, readOnly bool, fn func(ctx *router.Context, args A) (R, error)) {
 	if _, dup := c.handlers[name]; dup {
 		panic(fmt.Sprintf("native %s: method %q defined twice", c.abi.Name, name))
 	}
@@ -62,7 +62,7 @@ func Method[A, R any](c *Contract, name, doc string, readOnly bool, fn func(ctx 
 }
 
 // EventType declares an event whose data is the struct E.
-func EventType[E any](c *Contract, name string) {
+func EventType[E any](c *Module, name string) {
 	c.abi.Events = append(c.abi.Events, abi.Event{Name: name, Type: mustType[E](c.abi.Name, name)})
 }
 

@@ -6,11 +6,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/gas"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/native"
 	"github.com/vsys/vsys/modules/token"
 )
@@ -157,38 +157,38 @@ func TestTokenABI(t *testing.T) {
 func TestBuildPanics(t *testing.T) {
 	tests := []struct {
 		name  string
-		build func(c *native.Contract)
+		build func(c *native.Module)
 		msg   string
 	}{
-		{"scalar args", func(c *native.Contract) {
+		{"scalar args", func(c *native.Module) {
 			native.Method(c, "m", "", false, func(*router.Context, uint64) (uint64, error) { return 0, nil })
 		}, "native bad.m: args must be a struct"},
-		{"list args", func(c *native.Contract) {
+		{"list args", func(c *native.Module) {
 			native.Method(c, "m", "", false, func(*router.Context, []Pair) (uint64, error) { return 0, nil })
 		}, "args must be a struct"},
-		{"pointer args", func(c *native.Contract) {
+		{"pointer args", func(c *native.Module) {
 			native.Method(c, "m", "", false, func(*router.Context, *Pair) (uint64, error) { return 0, nil })
 		}, "args must be a struct"},
-		{"int field in args", func(c *native.Contract) {
+		{"int field in args", func(c *native.Module) {
 			native.Method(c, "m", "", false, func(*router.Context, BadInt) (uint64, error) { return 0, nil })
 		}, "native bad.m"},
-		{"map field in args", func(c *native.Contract) {
+		{"map field in args", func(c *native.Module) {
 			native.Method(c, "m", "", false, func(*router.Context, BadMap) (uint64, error) { return 0, nil })
 		}, "native bad.m"},
-		{"int args", func(c *native.Contract) {
+		{"int args", func(c *native.Module) {
 			native.Method(c, "m", "", false, func(*router.Context, int) (uint64, error) { return 0, nil })
 		}, "native bad.m"},
-		{"int result", func(c *native.Contract) {
+		{"int result", func(c *native.Module) {
 			native.Method(c, "m", "", false, func(*router.Context, Pair) (int, error) { return 0, nil })
 		}, "native bad.m"},
-		{"float result", func(c *native.Contract) {
+		{"float result", func(c *native.Module) {
 			native.Method(c, "m", "", false, func(*router.Context, Pair) (BadFloat, error) { return BadFloat{}, nil })
 		}, "native bad.m"},
-		{"interface result", func(c *native.Contract) {
+		{"interface result", func(c *native.Module) {
 			native.Method(c, "m", "", false, func(*router.Context, Pair) (any, error) { return nil, nil })
 		}, "native bad.m"},
-		{"int event", func(c *native.Contract) { native.EventType[int](c, "ev") }, "native bad.ev"},
-		{"map event", func(c *native.Contract) { native.EventType[BadMap](c, "ev") }, "native bad.ev"},
+		{"int event", func(c *native.Module) { native.EventType[int](c, "ev") }, "native bad.ev"},
+		{"map event", func(c *native.Module) { native.EventType[BadMap](c, "ev") }, "native bad.ev"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,7 +222,7 @@ func TestDuplicateMethod(t *testing.T) {
 
 // demo is a contract whose methods exercise the handler: decoding,
 // results, errors and events.
-func demo() *native.Contract {
+func demo() *native.Module {
 	c := native.New("demo")
 	native.EventType[SumEvent](c, "sum")
 	native.Method(c, "add", "", false, func(ctx *router.Context, p Pair) (uint64, error) {
@@ -370,4 +370,4 @@ func TestEmitLimit(t *testing.T) {
 	}
 }
 
-var _ router.Contract = (*native.Contract)(nil)
+var _ router.Contract = (*native.Module)(nil)

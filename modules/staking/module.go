@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/moduleid"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/moduleid"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/native"
 )
 
@@ -64,8 +64,8 @@ type Validator struct {
 // Module is the staking module: a native contract (router.Contract) and
 // the Go functions the app calls around blocks.
 type Module struct {
-	*native.Contract // its methods: the router.Contract side
-	params           Params
+	*native.Module // its methods: the router.Contract side
+	params         Params
 }
 
 // New builds the module. The ABI holds the methods of p.Mode only, plus
@@ -83,7 +83,7 @@ func New(p Params) *Module {
 	case ModeSPoS:
 		m.sposMethods(c)
 	}
-	m.Contract = c
+	m.Module = c
 	return m
 }
 

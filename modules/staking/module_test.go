@@ -5,8 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/state"
 )
 
 func TestParamsValidate(t *testing.T) {

@@ -3,7 +3,7 @@ package staking
 import (
 	"fmt"
 
-	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/core/codec"
 )
 
 // Modes of the module.

@@ -3,9 +3,9 @@ package staking
 import (
 	"fmt"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/native"
 )
 
@@ -67,7 +67,7 @@ type VotedEvent struct {
 	Passed bool
 }
 
-func (m *Module) poaMethods(c *native.Contract) {
+func (m *Module) poaMethods(c *native.Module) {
 	native.EventType[ProposedEvent](c, "proposed")
 	native.EventType[VotedEvent](c, "voted")
 	native.Method(c, "propose", "Propose to add a validator (or set a member's power) or remove one; a member's proposal counts as its vote. Returns the proposal id.", false,

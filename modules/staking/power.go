@@ -3,7 +3,7 @@ package staking
 import (
 	"math/big"
 
-	"github.com/vsys/vsys/app/codec"
+	"github.com/vsys/vsys/core/codec"
 )
 
 func toBig(x codec.U128) *big.Int {

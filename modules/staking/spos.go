@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/native"
 	"github.com/vsys/vsys/modules/token"
 )
@@ -67,7 +67,7 @@ type CandidateEvent struct {
 // LeaseEvent is emitted by lease and cancel_lease.
 type LeaseEvent Lease
 
-func (m *Module) sposMethods(c *native.Contract) {
+func (m *Module) sposMethods(c *native.Module) {
 	native.EventType[CandidateEvent](c, "registered")
 	native.EventType[CandidateEvent](c, "share_set")
 	native.EventType[CandidateEvent](c, "unregistered")

@@ -1,9 +1,9 @@
 package token
 
 import (
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/router"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/modules/native"
 )
 

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/vsys/vsys/app/address"
-	"github.com/vsys/vsys/app/codec"
-	"github.com/vsys/vsys/app/moduleid"
-	"github.com/vsys/vsys/app/router"
-	"github.com/vsys/vsys/app/state"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/moduleid"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 )
 
 // Address is the token module's reserved address.

@@ -11,7 +11,7 @@
 //! disagree with the code, and it is byte-identical across builds (it
 //! depends on the declarations only, in their order).
 //!
-//! The JSON is the format the chain reads (`app/abi`):
+//! The JSON is the format the chain reads (`core/abi`):
 //!
 //! ```text
 //! {"name":"counter","init":"struct{start:u64}","migrate":"struct{}",
@@ -386,7 +386,7 @@ impl<const N: usize> W<N> {
     }
 }
 
-/// The rules the chain checks when it loads the ABI (app/abi Validate and
+/// The rules the chain checks when it loads the ABI (core/abi Validate and
 /// vm), checked here at compile time so a bad ABI is a build error.
 const fn check(c: &Contract) {
     let mut i = 0;

@@ -1,0 +1,185 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/keys"
+	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/node/config"
+	"github.com/vsys/vsys/rpc/client"
+)
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// initHome makes a home with loopback ports, no Prometheus (one registry per
+// process) and fast blocks.
+func initHome(t *testing.T, chainID string) (string, InitResult) {
+	return initHomeWith(t, chainID, nil)
+}
+
+// initHomeWith is initHome with edit applied to the init options (extra
+// accounts, genesis params, app.toml settings) before the home is written.
+func initHomeWith(t *testing.T, chainID string, edit func(*InitOptions)) (string, InitResult) {
+	t.Helper()
+	home := t.TempDir()
+	ac := config.Default()
+	ac.RPC.Address = fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	ac.Consensus.BlockInterval = "100ms"
+	ac.Metrics.Enabled = false
+	ac.Log.Level = "error"
+	opts := InitOptions{
+		ChainID: chainID, DevBalance: codec.NewU128(1_000_000_000), App: ac,
+		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
+		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
+	}
+	if edit != nil {
+		edit(&opts)
+	}
+	res, err := Init(home, opts)
+	require.NoError(t, err)
+	cfg, err := LoadCometConfig(home)
+	require.NoError(t, err)
+	cfg.Consensus.TimeoutPropose = 300 * time.Millisecond
+	cfg.P2P.PexReactor = false
+	cfg.P2P.AddrBookStrict = false
+	cfg.P2P.AllowDuplicateIP = true
+	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
+	return home, res
+}
+
+func start(t *testing.T, home string) *Node {
+	t.Helper()
+	n, err := Start(home, Options{LogOutput: io.Discard})
+	require.NoError(t, err)
+	// Genesis state is readable once block 1 commits it.
+	waitHeight(t, client.New(n.RPCAddr), 1)
+	return n
+}
+
+func waitHeight(t *testing.T, c *client.Client, h int64) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		got, err := c.BlockNumber(context.Background())
+		return err == nil && got >= h
+	}, 30*time.Second, 50*time.Millisecond, "height %d", h)
+}
+
+func devKey(t *testing.T, home string) ed25519.PrivateKey {
+	t.Helper()
+	kr, err := keys.Open(home, keys.BackendTest, nil)
+	require.NoError(t, err)
+	k, err := kr.Signer(DevKeyName)
+	require.NoError(t, err)
+	return k
+}
+
+func sendCall(to address.Address, amount uint64) tx.Call {
+	args, err := codec.Marshal(token.SendArgs{Token: "VSYS", To: to, Amount: codec.NewU128(amount)})
+	if err != nil {
+		panic(err)
+	}
+	return tx.Call{Contract: token.Address, Method: "send", Args: args}
+}
+
+// TestRestartResumes: a node stopped and started again resumes at the
+// same height and app hash, and keeps every committed tx.
+func TestRestartResumes(t *testing.T) {
+	home, _ := initHome(t, "restart-chain")
+	n := start(t, home)
+	c := client.New(n.RPCAddr)
+	ctx := context.Background()
+	to := address.Derive("test", []byte("restart"))
+	sent, err := c.Send(ctx, devKey(t, home), []tx.Call{sendCall(to, 777)}, client.SendOptions{})
+	require.NoError(t, err)
+	require.Equal(t, "ok", sent.Tx.Status, sent.Tx.Log)
+	waitHeight(t, c, sent.Tx.Height+1)
+	require.NoError(t, n.Stop())
+	stoppedAt, stoppedHash := n.App.Store().Version(), n.App.Store().Hash()
+
+	n2 := start(t, home)
+	defer n2.Stop()
+	require.GreaterOrEqual(t, n2.App.Store().Version(), stoppedAt)
+	h, err := n2.App.Store().HashAt(stoppedAt)
+	require.NoError(t, err)
+	require.Equal(t, stoppedHash, h, "app hash at the height the node stopped")
+	c2 := client.New(n2.RPCAddr)
+	waitHeight(t, c2, stoppedAt+2)
+	acc, err := c2.GetAccount(ctx, to, 0)
+	require.NoError(t, err)
+	require.Equal(t, "777", acc.Balances[0].Amount.String())
+	got, err := c2.GetTransaction(ctx, sent.Hash)
+	require.NoError(t, err)
+	require.Equal(t, sent.Tx.Height, got.Height)
+	// The nonce carried over: the next tx from dev is accepted.
+	again, err := c2.Send(ctx, devKey(t, home), []tx.Call{sendCall(to, 1)}, client.SendOptions{})
+	require.NoError(t, err)
+	require.Equal(t, "ok", again.Tx.Status, again.Tx.Log)
+	require.Equal(t, uint64(1), got.Nonce+1)
+}
+
+// TestFullNodeSameAppHash: a second, independent node fed the same blocks
+// over p2p (block sync) computes the same app hash at every height.
+func TestFullNodeSameAppHash(t *testing.T) {
+	homeA, _ := initHome(t, "two-nodes")
+	a := start(t, homeA)
+	defer a.Stop()
+	ca := client.New(a.RPCAddr)
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		_, err := ca.Send(ctx, devKey(t, homeA), []tx.Call{sendCall(address.Derive("peer", []byte{byte(i)}), uint64(i+1))}, client.SendOptions{})
+		require.NoError(t, err)
+	}
+
+	homeB, _ := initHome(t, "two-nodes")
+	require.NoError(t, copyFile(filepath.Join(homeA, "config", "genesis.json"), filepath.Join(homeB, "config", "genesis.json")))
+	cfgA, err := LoadCometConfig(homeA)
+	require.NoError(t, err)
+	keyA, err := p2p.LoadNodeKey(cfgA.NodeKeyFile())
+	require.NoError(t, err)
+	cfgB, err := LoadCometConfig(homeB)
+	require.NoError(t, err)
+	cfgB.P2P.PersistentPeers = p2p.IDAddressString(keyA.ID(), cfgA.P2P.ListenAddress[len("tcp://"):])
+	cmtcfg.WriteConfigFile(filepath.Join(homeB, "config", "config.toml"), cfgB)
+
+	b := start(t, homeB)
+	defer b.Stop()
+	target := a.App.Store().Version() + 2
+	waitHeight(t, client.New(b.RPCAddr), target)
+	for h := int64(1); h <= target; h++ {
+		ha, err := a.App.Store().HashAt(h)
+		require.NoError(t, err)
+		hb, err := b.App.Store().HashAt(h)
+		require.NoError(t, err)
+		require.True(t, bytes.Equal(ha, hb), "height %d: %x vs %x", h, ha, hb)
+	}
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o644)
+}

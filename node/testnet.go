@@ -1,0 +1,171 @@
+package node
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/types"
+
+	"github.com/vsys/vsys/app/genesis"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/node/config"
+)
+
+// TestnetOptions configure InitTestnet.
+type TestnetOptions struct {
+	ChainID       string
+	Validators    int
+	BasePort      int    // node i uses BasePort+10*i .. +4 (p2p, CometBFT RPC, JSON-RPC, metrics, pprof)
+	BlockInterval string // e.g. "1s"
+	DevBalance    codec.U128
+	Accounts      []genesis.Account // more funded accounts (load tests)
+}
+
+// TestnetNode is one home InitTestnet wrote.
+type TestnetNode struct {
+	Home      string
+	Moniker   string
+	RPCAddr   string // JSON-RPC
+	P2PAddr   string
+	CometRPC  string
+	Metrics   string
+	NodeID    string
+	Validator string // consensus address (hex)
+}
+
+// InitTestnet writes a network of n validators under dir, one home per
+// validator (dir/node0, dir/node1, ...), with one shared genesis (every
+// validator at power 10, every node's dev account funded), distinct
+// loopback ports, and each node listing every other as a persistent peer.
+func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
+	if o.Validators < 1 {
+		return nil, fmt.Errorf("testnet: want at least 1 validator, got %d", o.Validators)
+	}
+	if o.BasePort == 0 {
+		o.BasePort = 27000
+	}
+	if o.BlockInterval == "" {
+		o.BlockInterval = "1s"
+	}
+	nodes := make([]TestnetNode, o.Validators)
+	var docs []*types.GenesisDoc
+	for i := range nodes {
+		port := o.BasePort + 10*i
+		n := TestnetNode{
+			Home: filepath.Join(dir, fmt.Sprintf("node%d", i)), Moniker: fmt.Sprintf("node%d", i),
+			P2PAddr: fmt.Sprintf("127.0.0.1:%d", port), CometRPC: fmt.Sprintf("127.0.0.1:%d", port+1),
+			RPCAddr: fmt.Sprintf("127.0.0.1:%d", port+2), Metrics: fmt.Sprintf("127.0.0.1:%d", port+3),
+		}
+		ac := config.Default()
+		ac.RPC.Address = n.RPCAddr
+		ac.Metrics.Address = n.Metrics
+		ac.Consensus.BlockInterval = o.BlockInterval
+		res, err := Init(n.Home, InitOptions{ChainID: o.ChainID, Moniker: n.Moniker, DevBalance: o.DevBalance, App: ac,
+			CometRPCAddr: "tcp://" + n.CometRPC, P2PAddr: "tcp://" + n.P2PAddr})
+		if err != nil {
+			return nil, fmt.Errorf("testnet node %d: %w", i, err)
+		}
+		n.Validator = res.Validator
+		key, err := p2p.LoadNodeKey(filepath.Join(n.Home, "config", "node_key.json"))
+		if err != nil {
+			return nil, err
+		}
+		n.NodeID = string(key.ID())
+		doc, err := types.GenesisDocFromFile(filepath.Join(n.Home, "config", "genesis.json"))
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, doc)
+		nodes[i] = n
+	}
+
+	// One genesis: node0's, with every validator and every dev account.
+	shared := *docs[0]
+	var gs genesis.State
+	if err := json.Unmarshal(shared.AppState, &gs); err != nil {
+		return nil, err
+	}
+	shared.Validators = nil
+	for i, d := range docs {
+		shared.Validators = append(shared.Validators, d.Validators...)
+		if i == 0 {
+			continue
+		}
+		var other genesis.State
+		if err := json.Unmarshal(d.AppState, &other); err != nil {
+			return nil, err
+		}
+		gs.Accounts = append(gs.Accounts, other.Accounts...)
+	}
+	gs.Accounts = append(gs.Accounts, o.Accounts...)
+	if err := gs.Validate(); err != nil {
+		return nil, err
+	}
+	var err error
+	if shared.AppState, err = json.MarshalIndent(gs, "", "  "); err != nil {
+		return nil, err
+	}
+	if err := shared.ValidateAndComplete(); err != nil {
+		return nil, err
+	}
+	for i, n := range nodes {
+		if err := shared.SaveAs(filepath.Join(n.Home, "config", "genesis.json")); err != nil {
+			return nil, err
+		}
+		cfg, err := LoadCometConfig(n.Home)
+		if err != nil {
+			return nil, err
+		}
+		var peers []string
+		for j, p := range nodes {
+			if j != i {
+				peers = append(peers, p.NodeID+"@"+p.P2PAddr)
+			}
+		}
+		cfg.P2P.PersistentPeers = strings.Join(peers, ",")
+		cfg.P2P.AllowDuplicateIP = true // all on 127.0.0.1
+		cfg.P2P.AddrBookStrict = false
+		cfg.P2P.PexReactor = false
+		// A dead proposer costs a round: keep it short on a local network.
+		cfg.Consensus.TimeoutPropose = time.Second
+		cfg.Consensus.TimeoutPrevote = 500 * time.Millisecond
+		cfg.Consensus.TimeoutPrecommit = 500 * time.Millisecond
+		cmtcfg.WriteConfigFile(filepath.Join(n.Home, "config", "config.toml"), cfg)
+	}
+	return nodes, nil
+}
+
+// FreeBasePort finds a base port with 10·n free loopback ports above it,
+// for a testnet of n nodes (tests and the load generator).
+func FreeBasePort(n int) (int, error) {
+	for attempt := 0; attempt < 50; attempt++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		base := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if base+10*n > 65000 {
+			continue
+		}
+		ok := true
+		for p := base; p < base+10*n && ok; p++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil {
+				ok = false
+				break
+			}
+			l.Close()
+		}
+		if ok {
+			return base, nil
+		}
+	}
+	return 0, fmt.Errorf("no free port range for %d nodes", n)
+}
