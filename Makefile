@@ -5,7 +5,7 @@ HOME_DIR  ?= $(CURDIR)/.vsys-dev
 CHAIN_ID  ?= vsys-dev
 PKGS      := ./...
 
-.PHONY: build run test test-short bench lint fuzz e2e clean contracts contracts-repro contracts-test
+.PHONY: generate build run test test-short bench lint fuzz e2e clean contracts contracts-repro contracts-test
 
 build: ## build bin/vsysd
 	$(GO) build -o $(BIN) ./cmd/vsysd
@@ -19,6 +19,9 @@ test: contracts-repro contracts-test ## every test: the contracts built from sou
 
 test-short: ## quick unit tests
 	$(GO) test -short -count=1 $(PKGS)
+
+generate: ## rewrite the files generated from the host API's table (vm/wasm/hostapi.go)
+	$(GO) generate ./vm/...
 
 lint: ## go vet and gofmt
 	$(GO) vet $(PKGS)

@@ -21,7 +21,7 @@ type wfunc struct {
 
 // wmod is a module to assemble.
 type wmod struct {
-	imports []string // host functions of wasm.HostFuncs
+	imports []string // host functions of wasm.HostAPI
 	pages   uint32
 	funcs   []wfunc
 	table   bool // a funcref table holding every defined function, in order
@@ -102,7 +102,7 @@ func (m *wmod) bytes() []byte {
 	}
 	var imports, funcs, exports, bodies [][]byte
 	for _, name := range m.imports {
-		imports = append(imports, append(append(append(wname("vsys"), wname(name)...), 0), uleb(nil, typeIdx(wasm.HostFuncs[name]))...))
+		imports = append(imports, append(append(append(wname("vsys"), wname(name)...), 0), uleb(nil, typeIdx(hostSig(name)))...))
 	}
 	var methods []string
 	for i, f := range m.funcs {
@@ -188,3 +188,10 @@ func forever(body ...[]byte) []byte {
 
 var memoryCopy = []byte{0xFC, 10, 0, 0}
 var memoryFill = []byte{0xFC, 11, 0}
+
+// hostSig is the signature of host function name (the zero signature for
+// a name not in the API, which the validator then refuses).
+func hostSig(name string) wasm.FuncType {
+	h, _ := wasm.LookupHost(name)
+	return h.Sig()
+}

@@ -5,7 +5,7 @@
 // Validate checks a module against the rules of docs/vm.md ("What an
 // uploaded module must be"): WebAssembly 1.0 plus sign-extension,
 // multi-value, mutable-global export and memory.copy/memory.fill only; no
-// floating point anywhere; imports only from the "vsys" host API (HostFuncs)
+// floating point anywhere; imports only from the "vsys" host API (HostAPI)
 // with exact signatures; exactly one memory exported as "memory"; no start
 // function; no "__vsys_*" exports; a "vsys_abi" custom section; and the
 // size and compile-cost limits of a Schedule (nesting, br_table targets,

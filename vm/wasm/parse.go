@@ -341,7 +341,7 @@ func (m *module) parseImports(r *reader) error {
 		if mod != HostModule {
 			return r.errAt(off, "import %q.%q: unknown import module %q (only %q)", mod, name, mod, HostModule)
 		}
-		want, ok := HostFuncs[name]
+		want, ok := hostSig(name)
 		if !ok {
 			return r.errAt(off, "unknown import %q", name)
 		}

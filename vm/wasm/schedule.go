@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"reflect"
 )
 
 // Schedule is the versioned cost and limits table (a chain parameter). Its
@@ -241,4 +242,18 @@ func (s *Schedule) CompileGas(instrumented []byte, m *Module) uint64 {
 		return ^uint64(0)
 	}
 	return sum
+}
+
+// Cost returns the gas field of s whose JSON name is field ("host_call"):
+// how the host API's table (HostGas) names a price. It reports false for
+// a name that is not a uint64 field of Schedule.
+func (s *Schedule) Cost(field string) (uint64, bool) {
+	v := reflect.ValueOf(s).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("json") == field && t.Field(i).Type.Kind() == reflect.Uint64 {
+			return v.Field(i).Uint(), true
+		}
+	}
+	return 0, false
 }

@@ -121,11 +121,61 @@ func TestScheduleValidate(t *testing.T) {
 	require.NoError(t, zeroCost.Validate())
 }
 
-func TestHostFuncs(t *testing.T) {
-	require.Len(t, HostFuncs, 23)
-	require.Equal(t, "[i32 i32 i32 i32 i32 i32 i32] -> [i32]", HostFuncs["call"].String())
-	require.Equal(t, "[] -> [i64]", HostFuncs["gas_left"].String())
-	require.Equal(t, "[i32 i32 i32 i32 i32] -> [i32]", HostFuncs["storage_iter"].String())
+func TestHostAPI(t *testing.T) {
+	api := HostAPI()
+	require.Len(t, api, 23)
+	sig := func(name string) string {
+		h, ok := LookupHost(name)
+		require.True(t, ok, name)
+		return h.Sig().String()
+	}
+	require.Equal(t, "[i32 i32 i32 i32 i32 i32 i32] -> [i32]", sig("call"))
+	require.Equal(t, "[] -> [i64]", sig("gas_left"))
+	require.Equal(t, "[i32 i32 i32 i32 i32] -> [i32]", sig("storage_iter"))
+	_, ok := LookupHost("nope")
+	require.False(t, ok)
+
+	seen := map[string]bool{}
+	for _, h := range api {
+		require.False(t, seen[h.Name], "host function %s listed twice", h.Name)
+		seen[h.Name] = true
+		require.NotEmpty(t, h.Doc, h.Name)
+		require.LessOrEqual(t, len(h.Results), 1, h.Name)
+		params := map[string]bool{}
+		for i, p := range h.Params {
+			require.False(t, params[p.Name], "%s: parameter %s twice", h.Name, p.Name)
+			params[p.Name] = true
+			require.Contains(t, []ParamKind{PtrIn, PtrOut, Len, Value}, p.Kind, "%s.%s", h.Name, p.Name)
+			if p.Kind != Value {
+				require.Equal(t, I32, p.Type, "%s.%s: pointers and lengths are i32", h.Name, p.Name)
+			}
+			if p.Kind == Len {
+				require.True(t, i > 0 && (h.Params[i-1].Kind == PtrIn || h.Params[i-1].Kind == PtrOut), "%s.%s: a length follows its pointer", h.Name, p.Name)
+			}
+		}
+		if h.Gas.Field != "" {
+			s := DefaultSchedule()
+			_, ok := s.Cost(h.Gas.Field)
+			require.True(t, ok, "%s: gas field %q is not in the schedule", h.Name, h.Gas.Field)
+		}
+	}
+
+	// The copies are the caller's: changing one changes nothing.
+	api[0].Name = "changed"
+	api[12].Params[0].Type = I64
+	require.Equal(t, "input_len", HostAPI()[0].Name)
+	require.Equal(t, "[i32 i32] -> [i32]", sig("storage_get"))
+}
+
+func TestScheduleCost(t *testing.T) {
+	s := DefaultSchedule()
+	v, ok := s.Cost("host_call")
+	require.True(t, ok)
+	require.Equal(t, s.HostCall, v)
+	_, ok = s.Cost("max_io_bytes") // a uint32 limit, not a price
+	require.False(t, ok)
+	_, ok = s.Cost("nope")
+	require.False(t, ok)
 }
 
 func TestInstrumentGolden(t *testing.T) {

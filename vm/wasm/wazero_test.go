@@ -38,7 +38,8 @@ func (h *host) instantiate(t testing.TB, code []byte) (wazero.Runtime, api.Modul
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler())
 	t.Cleanup(func() { _ = rt.Close(ctx) })
 	b := rt.NewHostModuleBuilder(HostModule)
-	for name, ft := range HostFuncs {
+	for _, hf := range HostAPI() {
+		name, ft := hf.Name, hf.Sig()
 		fn := func(ctx context.Context, m api.Module, stack []uint64) {
 			for i := range stack {
 				stack[i] = 0

@@ -16,36 +16,12 @@
 //! - size ≤ 800 KiB, ≤ 10,000 functions, ≤ 1,000 locals per function, data
 //!   segments ≤ 64 KiB.
 
+mod host;
+
+use host::HOST;
 use std::process::exit;
 use vsys_sdk::testing::{parse_json, Json};
 
-const HOST: &[(&str, &[u8], &[u8])] = &[
-    ("input_len", &[], &[I32]),
-    ("input_read", &[I32], &[]),
-    ("output", &[I32, I32], &[]),
-    ("abort", &[I32, I32], &[]),
-    ("result_len", &[], &[I32]),
-    ("result_read", &[I32], &[]),
-    ("caller", &[I32], &[]),
-    ("self_address", &[I32], &[]),
-    ("funds", &[], &[I32]),
-    ("block_height", &[], &[I64]),
-    ("block_time", &[], &[I64]),
-    ("chain_id", &[], &[I32]),
-    ("storage_get", &[I32, I32], &[I32]),
-    ("storage_set", &[I32, I32, I32, I32], &[]),
-    ("storage_remove", &[I32, I32], &[]),
-    ("storage_iter", &[I32, I32, I32, I32, I32], &[I32]),
-    ("storage_next", &[I32], &[I32]),
-    ("emit", &[I32, I32, I32, I32], &[]),
-    ("call", &[I32, I32, I32, I32, I32, I32, I32], &[I32]),
-    ("sha256", &[I32, I32, I32], &[]),
-    ("keccak256", &[I32, I32, I32], &[]),
-    ("ed25519_verify", &[I32, I32, I32, I32], &[I32]),
-    ("gas_left", &[], &[I64]),
-];
-const I32: u8 = 0x7f;
-const I64: u8 = 0x7e;
 const F32: u8 = 0x7d;
 const F64: u8 = 0x7c;
 const DROP_EXPORTS: &[&str] = &["__heap_base", "__data_end"];
