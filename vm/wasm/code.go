@@ -61,40 +61,38 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 		if count > uint64(s.MaxFunctionInstrs) && !opt.instrumented {
 			return b, r.errAt(at, "more than max_function_instrs %d instructions", s.MaxFunctionInstrs)
 		}
-		c := s.Instr
-		boundary := false
-		if isFloatOp(op) {
-			return b, r.errAt(at, "float instruction %s", opName(op))
+		info := lookupOp(op)
+		if info.float {
+			return b, r.errAt(at, "float instruction %s", info.name)
 		}
-		switch {
-		case op == opUnreachable || op == opReturn:
-			boundary = true
-		case op == 0x01, op == 0x1A, op == 0x1B: // nop, drop, select
-		case op == opBlock || op == opLoop || op == opIf:
+		if info.kind == kindPrefixMisc {
+			if info, err = m.miscInstr(r, at, &b, s); err != nil {
+				return b, err
+			}
+		}
+		switch info.kind {
+		case kindPlain, kindMemoryCopy, kindMemoryFill: // no immediates left to read
+		case kindBlock:
 			if err := m.blockType(r); err != nil {
 				return b, err
 			}
 			ctrl = append(ctrl, frame{op: op})
 			if uint64(len(ctrl)-1) > uint64(s.MaxNesting) {
-				return b, r.errAt(at, "%s nested %d deep, more than max_nesting %d", opName(op), len(ctrl)-1, s.MaxNesting)
+				return b, r.errAt(at, "%s nested %d deep, more than max_nesting %d", info.name, len(ctrl)-1, s.MaxNesting)
 			}
-			boundary = true
-		case op == opElse:
+		case kindElse:
 			top := &ctrl[len(ctrl)-1]
 			if top.op != opIf || top.hasElse {
 				return b, r.errAt(at, "else without if")
 			}
 			top.hasElse = true
-			boundary = true
-		case op == opEnd:
+		case kindEnd:
 			ctrl = ctrl[:len(ctrl)-1]
-			boundary = true
-		case op == opBr || op == opBrIf:
+		case kindBranch:
 			if err := label(r, len(ctrl)); err != nil {
 				return b, err
 			}
-			boundary = true
-		case op == opBrTable:
+		case kindBrTable:
 			off := r.pos
 			n, err := r.u32()
 			if err != nil {
@@ -110,8 +108,7 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 					return b, err
 				}
 			}
-			boundary = true
-		case op == opCall:
+		case kindCall:
 			off := r.pos
 			f, err := r.u32()
 			if err != nil {
@@ -120,9 +117,8 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 			if int(f) >= len(m.funcs) {
 				return b, r.errAt(off, "function index %d out of range", f)
 			}
-			c = addSat(c, s.Call)
 			b.calls = append(b.calls, span{at, r.pos})
-		case op == opCallIndirect:
+		case kindCallIndirect:
 			if _, err := m.typeIndex(r); err != nil {
 				return b, err
 			}
@@ -134,9 +130,8 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 			if t != 0 || !m.hasTable {
 				return b, r.errAt(off, "table index %d out of range", t)
 			}
-			c = addSat(c, s.Call)
 			b.calls = append(b.calls, span{at, r.pos})
-		case op >= 0x20 && op <= 0x22:
+		case kindLocal:
 			off := r.pos
 			i, err := r.u32()
 			if err != nil {
@@ -145,7 +140,7 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 			if uint64(i) >= nlocals {
 				return b, r.errAt(off, "local index %d out of range", i)
 			}
-		case op == opGlobalGet || op == opGlobalSet:
+		case kindGlobal:
 			off := r.pos
 			i, err := r.u32()
 			if err != nil {
@@ -157,69 +152,35 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 			if op == opGlobalSet && !m.globalMut[i] {
 				return b, r.errAt(at, "global.set of immutable global %d", i)
 			}
-		case op >= 0x28 && op <= 0x3E:
+		case kindMemory:
 			off := r.pos
 			align, err := r.u32()
 			if err != nil {
 				return b, err
 			}
-			if align > naturalAlign[op] {
-				return b, r.errAt(off, "%s alignment 2**%d larger than natural", opName(op), align)
+			if align > info.align {
+				return b, r.errAt(off, "%s alignment 2**%d larger than natural", info.name, align)
 			}
 			if _, err := r.u32(); err != nil {
 				return b, err
 			}
-		case op == 0x3F || op == 0x40:
+		case kindMemoryIndex:
 			if err := zeroByte(r); err != nil {
 				return b, err
 			}
-			if op == 0x40 {
-				c = addSat(c, s.Grow)
-			}
-		case op == opI32Const:
+		case kindI32Const:
 			if _, err := r.sleb(32); err != nil {
 				return b, err
 			}
-		case op == opI64Const:
+		case kindI64Const:
 			if _, err := r.sleb(64); err != nil {
 				return b, err
-			}
-		case op >= 0x45 && op <= 0x5A, op >= 0x67 && op <= 0x8A,
-			op == 0xA7, op == 0xAC, op == 0xAD, op >= 0xC0 && op <= 0xC4:
-		case op == opMisc:
-			sub, err := r.u32()
-			if err != nil {
-				return b, err
-			}
-			switch sub {
-			case 10: // memory.copy dst src
-				if err := zeroByte(r); err != nil {
-					return b, err
-				}
-				if err := zeroByte(r); err != nil {
-					return b, err
-				}
-			case 11: // memory.fill
-				if err := zeroByte(r); err != nil {
-					return b, err
-				}
-			default:
-				name, ok := miscNames[sub]
-				if !ok {
-					return b, r.errAt(at, "unsupported instruction 0xfc %d", sub)
-				}
-				if sub <= 7 {
-					return b, r.errAt(at, "float instruction %s", name)
-				}
-				return b, r.errAt(at, "unsupported instruction %s", name)
-			}
-			c = addSat(c, s.Bulk)
-			if s.BulkKiB != 0 {
-				b.bulks = append(b.bulks, at)
 			}
 		default:
 			return b, r.errAt(at, "unsupported instruction %s", opName(op))
 		}
+		boundary := info.boundary
+		c := s.cost(info.gas)
 		cost = addSat(cost, c)
 		if boundary {
 			b.blocks++
@@ -244,6 +205,42 @@ func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (bo
 			return b, nil
 		}
 	}
+}
+
+// miscInstr reads the sub-opcode and immediates of a 0xFC instruction
+// (memory.copy and memory.fill, the only ones accepted) and returns its
+// facts; at is the instruction's offset.
+func (m *module) miscInstr(r *reader, at int, b *body, s *Schedule) (*opInfo, error) {
+	sub, err := r.u32()
+	if err != nil {
+		return nil, err
+	}
+	info, ok := miscOp(sub)
+	if !ok {
+		return nil, r.errAt(at, "unsupported instruction 0xfc %d", sub)
+	}
+	if info.float {
+		return nil, r.errAt(at, "float instruction %s", info.name)
+	}
+	switch info.kind {
+	case kindMemoryCopy: // dst and src memory indices
+		if err := zeroByte(r); err != nil {
+			return nil, err
+		}
+		if err := zeroByte(r); err != nil {
+			return nil, err
+		}
+	case kindMemoryFill:
+		if err := zeroByte(r); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, r.errAt(at, "unsupported instruction %s", info.name)
+	}
+	if info.gas == gasBulk && s.BulkKiB != 0 {
+		b.bulks = append(b.bulks, at)
+	}
+	return info, nil
 }
 
 // blockType reads a block type: empty, one value type or a type index.

@@ -36,88 +36,302 @@ const (
 	blockEmpty      = 0x40
 )
 
-// opNames names the single-byte opcodes of WebAssembly 2.0 (for messages).
-var opNames = map[byte]string{
-	0x00: "unreachable", 0x01: "nop", 0x02: "block", 0x03: "loop", 0x04: "if", 0x05: "else",
-	0x06: "try", 0x07: "catch", 0x08: "throw", 0x09: "rethrow", 0x0A: "throw_ref",
-	0x0B: "end", 0x0C: "br", 0x0D: "br_if", 0x0E: "br_table", 0x0F: "return",
-	0x10: "call", 0x11: "call_indirect", 0x12: "return_call", 0x13: "return_call_indirect",
-	0x14: "call_ref", 0x15: "return_call_ref", 0x18: "delegate", 0x19: "catch_all",
-	0x1A: "drop", 0x1B: "select", 0x1C: "select (typed)", 0x1F: "try_table",
-	0x20: "local.get", 0x21: "local.set", 0x22: "local.tee", 0x23: "global.get", 0x24: "global.set",
-	0x25: "table.get", 0x26: "table.set",
-	0x28: "i32.load", 0x29: "i64.load", 0x2A: "f32.load", 0x2B: "f64.load",
-	0x2C: "i32.load8_s", 0x2D: "i32.load8_u", 0x2E: "i32.load16_s", 0x2F: "i32.load16_u",
-	0x30: "i64.load8_s", 0x31: "i64.load8_u", 0x32: "i64.load16_s", 0x33: "i64.load16_u",
-	0x34: "i64.load32_s", 0x35: "i64.load32_u",
-	0x36: "i32.store", 0x37: "i64.store", 0x38: "f32.store", 0x39: "f64.store",
-	0x3A: "i32.store8", 0x3B: "i32.store16", 0x3C: "i64.store8", 0x3D: "i64.store16", 0x3E: "i64.store32",
-	0x3F: "memory.size", 0x40: "memory.grow",
-	0x41: "i32.const", 0x42: "i64.const", 0x43: "f32.const", 0x44: "f64.const",
-	0x45: "i32.eqz", 0x46: "i32.eq", 0x47: "i32.ne", 0x48: "i32.lt_s", 0x49: "i32.lt_u",
-	0x4A: "i32.gt_s", 0x4B: "i32.gt_u", 0x4C: "i32.le_s", 0x4D: "i32.le_u", 0x4E: "i32.ge_s", 0x4F: "i32.ge_u",
-	0x50: "i64.eqz", 0x51: "i64.eq", 0x52: "i64.ne", 0x53: "i64.lt_s", 0x54: "i64.lt_u",
-	0x55: "i64.gt_s", 0x56: "i64.gt_u", 0x57: "i64.le_s", 0x58: "i64.le_u", 0x59: "i64.ge_s", 0x5A: "i64.ge_u",
-	0x5B: "f32.eq", 0x5C: "f32.ne", 0x5D: "f32.lt", 0x5E: "f32.gt", 0x5F: "f32.le", 0x60: "f32.ge",
-	0x61: "f64.eq", 0x62: "f64.ne", 0x63: "f64.lt", 0x64: "f64.gt", 0x65: "f64.le", 0x66: "f64.ge",
-	0x67: "i32.clz", 0x68: "i32.ctz", 0x69: "i32.popcnt", 0x6A: "i32.add", 0x6B: "i32.sub",
-	0x6C: "i32.mul", 0x6D: "i32.div_s", 0x6E: "i32.div_u", 0x6F: "i32.rem_s", 0x70: "i32.rem_u",
-	0x71: "i32.and", 0x72: "i32.or", 0x73: "i32.xor", 0x74: "i32.shl", 0x75: "i32.shr_s",
-	0x76: "i32.shr_u", 0x77: "i32.rotl", 0x78: "i32.rotr",
-	0x79: "i64.clz", 0x7A: "i64.ctz", 0x7B: "i64.popcnt", 0x7C: "i64.add", 0x7D: "i64.sub",
-	0x7E: "i64.mul", 0x7F: "i64.div_s", 0x80: "i64.div_u", 0x81: "i64.rem_s", 0x82: "i64.rem_u",
-	0x83: "i64.and", 0x84: "i64.or", 0x85: "i64.xor", 0x86: "i64.shl", 0x87: "i64.shr_s",
-	0x88: "i64.shr_u", 0x89: "i64.rotl", 0x8A: "i64.rotr",
-	0x8B: "f32.abs", 0x8C: "f32.neg", 0x8D: "f32.ceil", 0x8E: "f32.floor", 0x8F: "f32.trunc",
-	0x90: "f32.nearest", 0x91: "f32.sqrt", 0x92: "f32.add", 0x93: "f32.sub", 0x94: "f32.mul",
-	0x95: "f32.div", 0x96: "f32.min", 0x97: "f32.max", 0x98: "f32.copysign",
-	0x99: "f64.abs", 0x9A: "f64.neg", 0x9B: "f64.ceil", 0x9C: "f64.floor", 0x9D: "f64.trunc",
-	0x9E: "f64.nearest", 0x9F: "f64.sqrt", 0xA0: "f64.add", 0xA1: "f64.sub", 0xA2: "f64.mul",
-	0xA3: "f64.div", 0xA4: "f64.min", 0xA5: "f64.max", 0xA6: "f64.copysign",
-	0xA7: "i32.wrap_i64", 0xA8: "i32.trunc_f32_s", 0xA9: "i32.trunc_f32_u", 0xAA: "i32.trunc_f64_s",
-	0xAB: "i32.trunc_f64_u", 0xAC: "i64.extend_i32_s", 0xAD: "i64.extend_i32_u",
-	0xAE: "i64.trunc_f32_s", 0xAF: "i64.trunc_f32_u", 0xB0: "i64.trunc_f64_s", 0xB1: "i64.trunc_f64_u",
-	0xB2: "f32.convert_i32_s", 0xB3: "f32.convert_i32_u", 0xB4: "f32.convert_i64_s", 0xB5: "f32.convert_i64_u",
-	0xB6: "f32.demote_f64", 0xB7: "f64.convert_i32_s", 0xB8: "f64.convert_i32_u", 0xB9: "f64.convert_i64_s",
-	0xBA: "f64.convert_i64_u", 0xBB: "f64.promote_f32", 0xBC: "i32.reinterpret_f32",
-	0xBD: "i64.reinterpret_f64", 0xBE: "f32.reinterpret_i32", 0xBF: "f64.reinterpret_i64",
-	0xC0: "i32.extend8_s", 0xC1: "i32.extend16_s", 0xC2: "i64.extend8_s", 0xC3: "i64.extend16_s",
-	0xC4: "i64.extend32_s",
-	0xD0: "ref.null", 0xD1: "ref.is_null", 0xD2: "ref.func",
-	0xFB: "gc prefix", 0xFC: "misc prefix", 0xFD: "simd prefix", 0xFE: "atomic prefix",
+// opKind is how the validator reads an instruction: its immediates and
+// what it does to the control stack. The zero value is an instruction vsys
+// does not accept (a proposal outside docs/vm.md's feature set, or an
+// opcode WebAssembly does not define).
+type opKind uint8
+
+const (
+	kindUnsupported  opKind = iota
+	kindPlain               // no immediates: nop, drop, select, the integer operators
+	kindBlock               // block, loop, if: a block type; opens a frame
+	kindElse                // else: switches the open if's frame
+	kindEnd                 // end: closes a frame (the function's own, last)
+	kindBranch              // br, br_if: one label
+	kindBrTable             // br_table: a vector of labels and a default
+	kindCall                // call: a function index
+	kindCallIndirect        // call_indirect: a type index and a table index
+	kindLocal               // local.get, local.set, local.tee: a local index
+	kindGlobal              // global.get, global.set: a global index
+	kindMemory              // loads and stores: alignment and offset
+	kindMemoryIndex         // memory.size, memory.grow: a memory index (0)
+	kindI32Const            // i32.const: a signed LEB128 of 32 bits
+	kindI64Const            // i64.const: a signed LEB128 of 64 bits
+	kindPrefixMisc          // 0xFC: a u32 sub-opcode (miscTable)
+	kindMemoryCopy          // 0xFC 10 memory.copy: two memory indices (0 0)
+	kindMemoryFill          // 0xFC 11 memory.fill: one memory index (0)
+)
+
+// gasClass is what an instruction costs: Schedule.Instr, plus one price of
+// the schedule for the classes that have one.
+type gasClass uint8
+
+const (
+	gasInstr gasClass = iota // Schedule.Instr only
+	gasCall                  // plus Schedule.Call (call, call_indirect)
+	gasGrow                  // plus Schedule.Grow (memory.grow)
+	gasBulk                  // plus Schedule.Bulk, and BulkKiB by length at run time
+)
+
+// cost is the gas of one instruction of class g under s.
+func (s *Schedule) cost(g gasClass) uint64 {
+	switch g {
+	case gasCall:
+		return addSat(s.Instr, s.Call)
+	case gasGrow:
+		return addSat(s.Instr, s.Grow)
+	case gasBulk:
+		return addSat(s.Instr, s.Bulk)
+	}
+	return s.Instr
 }
 
-// miscNames names the 0xFC-prefixed opcodes.
-var miscNames = map[uint32]string{
-	0: "i32.trunc_sat_f32_s", 1: "i32.trunc_sat_f32_u", 2: "i32.trunc_sat_f64_s", 3: "i32.trunc_sat_f64_u",
-	4: "i64.trunc_sat_f32_s", 5: "i64.trunc_sat_f32_u", 6: "i64.trunc_sat_f64_s", 7: "i64.trunc_sat_f64_u",
-	8: "memory.init", 9: "data.drop", 10: "memory.copy", 11: "memory.fill",
-	12: "table.init", 13: "elem.drop", 14: "table.copy", 15: "table.grow", 16: "table.size", 17: "table.fill",
+// opInfo is the one row of facts about an opcode that validation and
+// metering read (the layout of go-ethereum's core/vm/jump_table.go).
+type opInfo struct {
+	name     string   // text format name, for messages ("" for an undefined opcode)
+	kind     opKind   // how it is read; kindUnsupported: refused
+	float    bool     // involves f32 or f64: refused as a float instruction
+	gas      gasClass // what it costs
+	boundary bool     // ends a metered block: the next instruction starts one
+	align    uint32   // loads and stores: log2 of the access width (the largest alignment allowed)
 }
 
-func opName(op byte) string {
-	if n, ok := opNames[op]; ok {
+// opTable holds every single-byte opcode of WebAssembly 2.0 and the
+// proposals whose opcodes a module may try (for messages), indexed by
+// opcode. Read it through op; it is never written.
+var opTable = [256]opInfo{
+	0x00: {name: "unreachable", kind: kindPlain, boundary: true},
+	0x01: {name: "nop", kind: kindPlain},
+	0x02: {name: "block", kind: kindBlock, boundary: true},
+	0x03: {name: "loop", kind: kindBlock, boundary: true},
+	0x04: {name: "if", kind: kindBlock, boundary: true},
+	0x05: {name: "else", kind: kindElse, boundary: true},
+	0x06: {name: "try"},
+	0x07: {name: "catch"},
+	0x08: {name: "throw"},
+	0x09: {name: "rethrow"},
+	0x0A: {name: "throw_ref"},
+	0x0B: {name: "end", kind: kindEnd, boundary: true},
+	0x0C: {name: "br", kind: kindBranch, boundary: true},
+	0x0D: {name: "br_if", kind: kindBranch, boundary: true},
+	0x0E: {name: "br_table", kind: kindBrTable, boundary: true},
+	0x0F: {name: "return", kind: kindPlain, boundary: true},
+	0x10: {name: "call", kind: kindCall, gas: gasCall},
+	0x11: {name: "call_indirect", kind: kindCallIndirect, gas: gasCall},
+	0x12: {name: "return_call"},
+	0x13: {name: "return_call_indirect"},
+	0x14: {name: "call_ref"},
+	0x15: {name: "return_call_ref"},
+	0x18: {name: "delegate"},
+	0x19: {name: "catch_all"},
+	0x1A: {name: "drop", kind: kindPlain},
+	0x1B: {name: "select", kind: kindPlain},
+	0x1C: {name: "select (typed)"},
+	0x1F: {name: "try_table"},
+	0x20: {name: "local.get", kind: kindLocal},
+	0x21: {name: "local.set", kind: kindLocal},
+	0x22: {name: "local.tee", kind: kindLocal},
+	0x23: {name: "global.get", kind: kindGlobal},
+	0x24: {name: "global.set", kind: kindGlobal},
+	0x25: {name: "table.get"},
+	0x26: {name: "table.set"},
+	0x28: {name: "i32.load", kind: kindMemory, align: 2},
+	0x29: {name: "i64.load", kind: kindMemory, align: 3},
+	0x2A: {name: "f32.load", float: true},
+	0x2B: {name: "f64.load", float: true},
+	0x2C: {name: "i32.load8_s", kind: kindMemory, align: 0},
+	0x2D: {name: "i32.load8_u", kind: kindMemory, align: 0},
+	0x2E: {name: "i32.load16_s", kind: kindMemory, align: 1},
+	0x2F: {name: "i32.load16_u", kind: kindMemory, align: 1},
+	0x30: {name: "i64.load8_s", kind: kindMemory, align: 0},
+	0x31: {name: "i64.load8_u", kind: kindMemory, align: 0},
+	0x32: {name: "i64.load16_s", kind: kindMemory, align: 1},
+	0x33: {name: "i64.load16_u", kind: kindMemory, align: 1},
+	0x34: {name: "i64.load32_s", kind: kindMemory, align: 2},
+	0x35: {name: "i64.load32_u", kind: kindMemory, align: 2},
+	0x36: {name: "i32.store", kind: kindMemory, align: 2},
+	0x37: {name: "i64.store", kind: kindMemory, align: 3},
+	0x38: {name: "f32.store", float: true},
+	0x39: {name: "f64.store", float: true},
+	0x3A: {name: "i32.store8", kind: kindMemory, align: 0},
+	0x3B: {name: "i32.store16", kind: kindMemory, align: 1},
+	0x3C: {name: "i64.store8", kind: kindMemory, align: 0},
+	0x3D: {name: "i64.store16", kind: kindMemory, align: 1},
+	0x3E: {name: "i64.store32", kind: kindMemory, align: 2},
+	0x3F: {name: "memory.size", kind: kindMemoryIndex},
+	0x40: {name: "memory.grow", kind: kindMemoryIndex, gas: gasGrow},
+	0x41: {name: "i32.const", kind: kindI32Const},
+	0x42: {name: "i64.const", kind: kindI64Const},
+	0x43: {name: "f32.const", float: true},
+	0x44: {name: "f64.const", float: true},
+	0x45: {name: "i32.eqz", kind: kindPlain},
+	0x46: {name: "i32.eq", kind: kindPlain},
+	0x47: {name: "i32.ne", kind: kindPlain},
+	0x48: {name: "i32.lt_s", kind: kindPlain},
+	0x49: {name: "i32.lt_u", kind: kindPlain},
+	0x4A: {name: "i32.gt_s", kind: kindPlain},
+	0x4B: {name: "i32.gt_u", kind: kindPlain},
+	0x4C: {name: "i32.le_s", kind: kindPlain},
+	0x4D: {name: "i32.le_u", kind: kindPlain},
+	0x4E: {name: "i32.ge_s", kind: kindPlain},
+	0x4F: {name: "i32.ge_u", kind: kindPlain},
+	0x50: {name: "i64.eqz", kind: kindPlain},
+	0x51: {name: "i64.eq", kind: kindPlain},
+	0x52: {name: "i64.ne", kind: kindPlain},
+	0x53: {name: "i64.lt_s", kind: kindPlain},
+	0x54: {name: "i64.lt_u", kind: kindPlain},
+	0x55: {name: "i64.gt_s", kind: kindPlain},
+	0x56: {name: "i64.gt_u", kind: kindPlain},
+	0x57: {name: "i64.le_s", kind: kindPlain},
+	0x58: {name: "i64.le_u", kind: kindPlain},
+	0x59: {name: "i64.ge_s", kind: kindPlain},
+	0x5A: {name: "i64.ge_u", kind: kindPlain},
+	0x5B: {name: "f32.eq", float: true},
+	0x5C: {name: "f32.ne", float: true},
+	0x5D: {name: "f32.lt", float: true},
+	0x5E: {name: "f32.gt", float: true},
+	0x5F: {name: "f32.le", float: true},
+	0x60: {name: "f32.ge", float: true},
+	0x61: {name: "f64.eq", float: true},
+	0x62: {name: "f64.ne", float: true},
+	0x63: {name: "f64.lt", float: true},
+	0x64: {name: "f64.gt", float: true},
+	0x65: {name: "f64.le", float: true},
+	0x66: {name: "f64.ge", float: true},
+	0x67: {name: "i32.clz", kind: kindPlain},
+	0x68: {name: "i32.ctz", kind: kindPlain},
+	0x69: {name: "i32.popcnt", kind: kindPlain},
+	0x6A: {name: "i32.add", kind: kindPlain},
+	0x6B: {name: "i32.sub", kind: kindPlain},
+	0x6C: {name: "i32.mul", kind: kindPlain},
+	0x6D: {name: "i32.div_s", kind: kindPlain},
+	0x6E: {name: "i32.div_u", kind: kindPlain},
+	0x6F: {name: "i32.rem_s", kind: kindPlain},
+	0x70: {name: "i32.rem_u", kind: kindPlain},
+	0x71: {name: "i32.and", kind: kindPlain},
+	0x72: {name: "i32.or", kind: kindPlain},
+	0x73: {name: "i32.xor", kind: kindPlain},
+	0x74: {name: "i32.shl", kind: kindPlain},
+	0x75: {name: "i32.shr_s", kind: kindPlain},
+	0x76: {name: "i32.shr_u", kind: kindPlain},
+	0x77: {name: "i32.rotl", kind: kindPlain},
+	0x78: {name: "i32.rotr", kind: kindPlain},
+	0x79: {name: "i64.clz", kind: kindPlain},
+	0x7A: {name: "i64.ctz", kind: kindPlain},
+	0x7B: {name: "i64.popcnt", kind: kindPlain},
+	0x7C: {name: "i64.add", kind: kindPlain},
+	0x7D: {name: "i64.sub", kind: kindPlain},
+	0x7E: {name: "i64.mul", kind: kindPlain},
+	0x7F: {name: "i64.div_s", kind: kindPlain},
+	0x80: {name: "i64.div_u", kind: kindPlain},
+	0x81: {name: "i64.rem_s", kind: kindPlain},
+	0x82: {name: "i64.rem_u", kind: kindPlain},
+	0x83: {name: "i64.and", kind: kindPlain},
+	0x84: {name: "i64.or", kind: kindPlain},
+	0x85: {name: "i64.xor", kind: kindPlain},
+	0x86: {name: "i64.shl", kind: kindPlain},
+	0x87: {name: "i64.shr_s", kind: kindPlain},
+	0x88: {name: "i64.shr_u", kind: kindPlain},
+	0x89: {name: "i64.rotl", kind: kindPlain},
+	0x8A: {name: "i64.rotr", kind: kindPlain},
+	0x8B: {name: "f32.abs", float: true},
+	0x8C: {name: "f32.neg", float: true},
+	0x8D: {name: "f32.ceil", float: true},
+	0x8E: {name: "f32.floor", float: true},
+	0x8F: {name: "f32.trunc", float: true},
+	0x90: {name: "f32.nearest", float: true},
+	0x91: {name: "f32.sqrt", float: true},
+	0x92: {name: "f32.add", float: true},
+	0x93: {name: "f32.sub", float: true},
+	0x94: {name: "f32.mul", float: true},
+	0x95: {name: "f32.div", float: true},
+	0x96: {name: "f32.min", float: true},
+	0x97: {name: "f32.max", float: true},
+	0x98: {name: "f32.copysign", float: true},
+	0x99: {name: "f64.abs", float: true},
+	0x9A: {name: "f64.neg", float: true},
+	0x9B: {name: "f64.ceil", float: true},
+	0x9C: {name: "f64.floor", float: true},
+	0x9D: {name: "f64.trunc", float: true},
+	0x9E: {name: "f64.nearest", float: true},
+	0x9F: {name: "f64.sqrt", float: true},
+	0xA0: {name: "f64.add", float: true},
+	0xA1: {name: "f64.sub", float: true},
+	0xA2: {name: "f64.mul", float: true},
+	0xA3: {name: "f64.div", float: true},
+	0xA4: {name: "f64.min", float: true},
+	0xA5: {name: "f64.max", float: true},
+	0xA6: {name: "f64.copysign", float: true},
+	0xA7: {name: "i32.wrap_i64", kind: kindPlain},
+	0xA8: {name: "i32.trunc_f32_s", float: true},
+	0xA9: {name: "i32.trunc_f32_u", float: true},
+	0xAA: {name: "i32.trunc_f64_s", float: true},
+	0xAB: {name: "i32.trunc_f64_u", float: true},
+	0xAC: {name: "i64.extend_i32_s", kind: kindPlain},
+	0xAD: {name: "i64.extend_i32_u", kind: kindPlain},
+	0xAE: {name: "i64.trunc_f32_s", float: true},
+	0xAF: {name: "i64.trunc_f32_u", float: true},
+	0xB0: {name: "i64.trunc_f64_s", float: true},
+	0xB1: {name: "i64.trunc_f64_u", float: true},
+	0xB2: {name: "f32.convert_i32_s", float: true},
+	0xB3: {name: "f32.convert_i32_u", float: true},
+	0xB4: {name: "f32.convert_i64_s", float: true},
+	0xB5: {name: "f32.convert_i64_u", float: true},
+	0xB6: {name: "f32.demote_f64", float: true},
+	0xB7: {name: "f64.convert_i32_s", float: true},
+	0xB8: {name: "f64.convert_i32_u", float: true},
+	0xB9: {name: "f64.convert_i64_s", float: true},
+	0xBA: {name: "f64.convert_i64_u", float: true},
+	0xBB: {name: "f64.promote_f32", float: true},
+	0xBC: {name: "i32.reinterpret_f32", float: true},
+	0xBD: {name: "i64.reinterpret_f64", float: true},
+	0xBE: {name: "f32.reinterpret_i32", float: true},
+	0xBF: {name: "f64.reinterpret_i64", float: true},
+	0xC0: {name: "i32.extend8_s", kind: kindPlain},
+	0xC1: {name: "i32.extend16_s", kind: kindPlain},
+	0xC2: {name: "i64.extend8_s", kind: kindPlain},
+	0xC3: {name: "i64.extend16_s", kind: kindPlain},
+	0xC4: {name: "i64.extend32_s", kind: kindPlain},
+	0xD0: {name: "ref.null"},
+	0xD1: {name: "ref.is_null"},
+	0xD2: {name: "ref.func"},
+	0xFB: {name: "gc prefix"},
+	0xFC: {name: "misc prefix", kind: kindPrefixMisc},
+	0xFD: {name: "simd prefix"},
+	0xFE: {name: "atomic prefix"},
+}
+
+// miscTable holds the 0xFC-prefixed opcodes, indexed by sub-opcode.
+var miscTable = [...]opInfo{
+	0: {name: "i32.trunc_sat_f32_s", float: true}, 1: {name: "i32.trunc_sat_f32_u", float: true},
+	2: {name: "i32.trunc_sat_f64_s", float: true}, 3: {name: "i32.trunc_sat_f64_u", float: true},
+	4: {name: "i64.trunc_sat_f32_s", float: true}, 5: {name: "i64.trunc_sat_f32_u", float: true},
+	6: {name: "i64.trunc_sat_f64_s", float: true}, 7: {name: "i64.trunc_sat_f64_u", float: true},
+	8: {name: "memory.init"}, 9: {name: "data.drop"},
+	10: {name: "memory.copy", kind: kindMemoryCopy, gas: gasBulk},
+	11: {name: "memory.fill", kind: kindMemoryFill, gas: gasBulk},
+	12: {name: "table.init"}, 13: {name: "elem.drop"}, 14: {name: "table.copy"},
+	15: {name: "table.grow"}, 16: {name: "table.size"}, 17: {name: "table.fill"},
+}
+
+// lookupOp returns the facts about single-byte opcode b.
+func lookupOp(b byte) *opInfo { return &opTable[b] }
+
+// miscOp returns the facts about 0xFC sub-opcode sub, and false when
+// WebAssembly defines none.
+func miscOp(sub uint32) (*opInfo, bool) {
+	if uint64(sub) >= uint64(len(miscTable)) {
+		return nil, false
+	}
+	return &miscTable[sub], true
+}
+
+// opName is the opcode's name for messages, or its hex value.
+func opName(b byte) string {
+	if n := opTable[b].name; n != "" {
 		return n
 	}
-	return "0x" + hex2(op)
-}
-
-// isFloatOp reports whether a single-byte opcode involves f32 or f64.
-func isFloatOp(op byte) bool {
-	switch {
-	case op == 0x2A, op == 0x2B, op == 0x38, op == 0x39, op == 0x43, op == 0x44:
-		return true
-	case op >= 0x5B && op <= 0x66, op >= 0x8B && op <= 0xA6:
-		return true
-	case op >= 0xA8 && op <= 0xAB, op >= 0xAE && op <= 0xBF:
-		return true
-	}
-	return false
-}
-
-// naturalAlign is log2 of the access width of each load and store.
-var naturalAlign = map[byte]uint32{
-	0x28: 2, 0x29: 3, 0x2C: 0, 0x2D: 0, 0x2E: 1, 0x2F: 1,
-	0x30: 0, 0x31: 0, 0x32: 1, 0x33: 1, 0x34: 2, 0x35: 2,
-	0x36: 2, 0x37: 3, 0x3A: 0, 0x3B: 1, 0x3C: 0, 0x3D: 1, 0x3E: 2,
+	return "0x" + hex2(b)
 }
