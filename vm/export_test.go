@@ -9,7 +9,7 @@ func SetUnmetered(v *VM) { v.unmetered = true }
 // commits and zeroes it, as a contract using the memory would make it),
 // and frees it. The pages count as paid: nothing is charged.
 func AllocPages(n, step uint32) {
-	m := (&call{pages: n}).Allocate(0, uint64(n)*pageBytes).(*linearMemory)
+	m := (&instance{pages: n}).Allocate(0, uint64(n)*pageBytes).(*linearMemory)
 	var have uint32
 	for have < n {
 		next := min(have+step, n)

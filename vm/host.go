@@ -15,14 +15,14 @@ import (
 // maxIters bounds the iterators one call may hold open.
 const maxIters = 16
 
-type callKey struct{}
+type instanceKey struct{}
 
-// call is the host side of one running instance: what the contract may
+// instance is the host side of one running instance: what the contract may
 // reach, its result buffer, and the gas bookkeeping between the instance's
 // counter (the __vsys_gas global) and the tx's meter.
-type call struct {
+type instance struct {
 	vm     *VM
-	ctx    *router.Context
+	call   *router.Context
 	code   *Code
 	input  []byte
 	output []byte
@@ -39,15 +39,15 @@ type call struct {
 }
 
 // setGas hands the meter's remaining gas to the instance.
-func (st *call) setGas() {
-	st.lastGas = st.ctx.Env.Gas.Remaining()
+func (st *instance) setGas() {
+	st.lastGas = st.call.Env.Gas.Remaining()
 	if st.gas != nil {
 		st.gas.Set(st.lastGas)
 	}
 }
 
 // syncGas charges the meter with what the instance burnt since setGas.
-func (st *call) syncGas() error {
+func (st *instance) syncGas() error {
 	if st.gas == nil { // unmetered (benchmarks)
 		return nil
 	}
@@ -57,27 +57,27 @@ func (st *call) syncGas() error {
 	}
 	used := st.lastGas - now
 	st.lastGas = now
-	return st.ctx.Env.Gas.Consume(used, "wasm execution")
+	return st.call.Env.Gas.Consume(used, "wasm execution")
 }
 
 // fail stops the instance: wazero turns the panic into the call's error
 // and classify returns err.
-func (st *call) fail(err error) {
+func (st *instance) fail(err error) {
 	if st.hostErr == nil {
 		st.hostErr = err
 	}
 	panic(err)
 }
 
-func (st *call) charge(n int, what string) {
+func (st *instance) charge(n int, what string) {
 	s := &st.vm.sched
-	if err := st.ctx.Env.Gas.ConsumeBytes(0, s.HostByte, n, what); err != nil {
+	if err := st.call.Env.Gas.ConsumeBytes(0, s.HostByte, n, what); err != nil {
 		st.fail(err)
 	}
 }
 
 // read copies len bytes at ptr out of guest memory.
-func (st *call) read(mod api.Module, ptr, n uint32, what string) []byte {
+func (st *instance) read(mod api.Module, ptr, n uint32, what string) []byte {
 	if n > st.vm.sched.MaxIOBytes {
 		st.fail(fmt.Errorf("%w: %s of %d bytes, limit %d", ErrHost, what, n, st.vm.sched.MaxIOBytes))
 	}
@@ -90,14 +90,14 @@ func (st *call) read(mod api.Module, ptr, n uint32, what string) []byte {
 }
 
 // write copies b into guest memory at ptr.
-func (st *call) write(mod api.Module, ptr uint32, b []byte, what string) {
+func (st *instance) write(mod api.Module, ptr uint32, b []byte, what string) {
 	st.charge(len(b), what)
 	if !mod.Memory().Write(ptr, b) {
 		st.fail(fmt.Errorf("%w: %s at [%d, %d) is outside memory", ErrHost, what, ptr, uint64(ptr)+uint64(len(b))))
 	}
 }
 
-func (st *call) setResult(b []byte) int32 {
+func (st *instance) setResult(b []byte) int32 {
 	if len(b) > int(st.vm.sched.MaxIOBytes) {
 		st.fail(fmt.Errorf("%w: result of %d bytes, limit %d", ErrHost, len(b), st.vm.sched.MaxIOBytes))
 	}
@@ -105,7 +105,7 @@ func (st *call) setResult(b []byte) int32 {
 	return int32(len(b))
 }
 
-func (st *call) closeIters() {
+func (st *instance) closeIters() {
 	for _, it := range st.iters {
 		if it != nil {
 			_ = it.Close()
@@ -118,7 +118,7 @@ func (st *call) closeIters() {
 // implementation (vm/host_gen.go, generated from wasm.HostAPI).
 type hostBinding struct {
 	name string
-	fn   func(st *call, mod api.Module, stack []uint64)
+	fn   func(st *instance, mod api.Module, stack []uint64)
 }
 
 // apiTypes maps the host API's value types (integers only) to wazero's.
@@ -158,16 +158,16 @@ func (v *VM) instantiateHost(ctx context.Context) error {
 		}
 		name, fn, hasFlat := h.Name, bind.fn, h.Gas.Field != "" && !h.Gas.PerInputByte
 		sig := h.Sig()
-		b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(goCtx context.Context, mod api.Module, stack []uint64) {
-			st := goCtx.Value(callKey{}).(*call)
+		b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, mod api.Module, stack []uint64) {
+			st := ctx.Value(instanceKey{}).(*instance)
 			if err := st.syncGas(); err != nil {
 				st.fail(err)
 			}
-			if err := st.ctx.Env.Gas.Consume(v.sched.HostBase, name); err != nil {
+			if err := st.call.Env.Gas.Consume(v.sched.HostBase, name); err != nil {
 				st.fail(err)
 			}
 			if hasFlat {
-				if err := st.ctx.Env.Gas.Consume(flat, name); err != nil {
+				if err := st.call.Env.Gas.Consume(flat, name); err != nil {
 					st.fail(err)
 				}
 			}

@@ -112,57 +112,61 @@ type ed25519VerifyArgs struct {
 }
 
 // hostBindings binds every function of wasm.HostAPI, in its order, to its
-// implementation: the method of *call named after it, which gets the
+// implementation: the method of *instance named after it, which gets the
 // instance when the function has a pointer parameter and its named
 // parameters when it has any, and returns its result.
 var hostBindings = [...]hostBinding{
-	{"input_len", func(st *call, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostInputLen())) }},
-	{"input_read", func(st *call, mod api.Module, s []uint64) { st.hostInputRead(mod, inputReadArgs{ptr: uint32(s[0])}) }},
-	{"output", func(st *call, mod api.Module, s []uint64) {
+	{"input_len", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostInputLen())) }},
+	{"input_read", func(st *instance, mod api.Module, s []uint64) {
+		st.hostInputRead(mod, inputReadArgs{ptr: uint32(s[0])})
+	}},
+	{"output", func(st *instance, mod api.Module, s []uint64) {
 		st.hostOutput(mod, outputArgs{ptr: uint32(s[0]), len: uint32(s[1])})
 	}},
-	{"abort", func(st *call, mod api.Module, s []uint64) {
+	{"abort", func(st *instance, mod api.Module, s []uint64) {
 		st.hostAbort(mod, abortArgs{ptr: uint32(s[0]), len: uint32(s[1])})
 	}},
-	{"result_len", func(st *call, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostResultLen())) }},
-	{"result_read", func(st *call, mod api.Module, s []uint64) { st.hostResultRead(mod, resultReadArgs{ptr: uint32(s[0])}) }},
-	{"caller", func(st *call, mod api.Module, s []uint64) { st.hostCaller(mod, callerArgs{ptr: uint32(s[0])}) }},
-	{"self_address", func(st *call, mod api.Module, s []uint64) {
+	{"result_len", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostResultLen())) }},
+	{"result_read", func(st *instance, mod api.Module, s []uint64) {
+		st.hostResultRead(mod, resultReadArgs{ptr: uint32(s[0])})
+	}},
+	{"caller", func(st *instance, mod api.Module, s []uint64) { st.hostCaller(mod, callerArgs{ptr: uint32(s[0])}) }},
+	{"self_address", func(st *instance, mod api.Module, s []uint64) {
 		st.hostSelfAddress(mod, selfAddressArgs{ptr: uint32(s[0])})
 	}},
-	{"funds", func(st *call, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostFunds())) }},
-	{"block_height", func(st *call, _ api.Module, s []uint64) { s[0] = uint64(st.hostBlockHeight()) }},
-	{"block_time", func(st *call, _ api.Module, s []uint64) { s[0] = uint64(st.hostBlockTime()) }},
-	{"chain_id", func(st *call, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostChainId())) }},
-	{"storage_get", func(st *call, mod api.Module, s []uint64) {
+	{"funds", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostFunds())) }},
+	{"block_height", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(st.hostBlockHeight()) }},
+	{"block_time", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(st.hostBlockTime()) }},
+	{"chain_id", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostChainId())) }},
+	{"storage_get", func(st *instance, mod api.Module, s []uint64) {
 		s[0] = uint64(uint32(st.hostStorageGet(mod, storageGetArgs{keyPtr: uint32(s[0]), keyLen: uint32(s[1])})))
 	}},
-	{"storage_set", func(st *call, mod api.Module, s []uint64) {
+	{"storage_set", func(st *instance, mod api.Module, s []uint64) {
 		st.hostStorageSet(mod, storageSetArgs{keyPtr: uint32(s[0]), keyLen: uint32(s[1]), valPtr: uint32(s[2]), valLen: uint32(s[3])})
 	}},
-	{"storage_remove", func(st *call, mod api.Module, s []uint64) {
+	{"storage_remove", func(st *instance, mod api.Module, s []uint64) {
 		st.hostStorageRemove(mod, storageRemoveArgs{keyPtr: uint32(s[0]), keyLen: uint32(s[1])})
 	}},
-	{"storage_iter", func(st *call, mod api.Module, s []uint64) {
+	{"storage_iter", func(st *instance, mod api.Module, s []uint64) {
 		s[0] = uint64(uint32(st.hostStorageIter(mod, storageIterArgs{startPtr: uint32(s[0]), startLen: uint32(s[1]), endPtr: uint32(s[2]), endLen: uint32(s[3]), reverse: uint32(s[4])})))
 	}},
-	{"storage_next", func(st *call, _ api.Module, s []uint64) {
+	{"storage_next", func(st *instance, _ api.Module, s []uint64) {
 		s[0] = uint64(uint32(st.hostStorageNext(storageNextArgs{iter: uint32(s[0])})))
 	}},
-	{"emit", func(st *call, mod api.Module, s []uint64) {
+	{"emit", func(st *instance, mod api.Module, s []uint64) {
 		st.hostEmit(mod, emitArgs{namePtr: uint32(s[0]), nameLen: uint32(s[1]), dataPtr: uint32(s[2]), dataLen: uint32(s[3])})
 	}},
-	{"call", func(st *call, mod api.Module, s []uint64) {
+	{"call", func(st *instance, mod api.Module, s []uint64) {
 		s[0] = uint64(uint32(st.hostCall(mod, callArgs{addrPtr: uint32(s[0]), methodPtr: uint32(s[1]), methodLen: uint32(s[2]), argsPtr: uint32(s[3]), argsLen: uint32(s[4]), fundsPtr: uint32(s[5]), fundsLen: uint32(s[6])})))
 	}},
-	{"sha256", func(st *call, mod api.Module, s []uint64) {
+	{"sha256", func(st *instance, mod api.Module, s []uint64) {
 		st.hostSha256(mod, sha256Args{ptr: uint32(s[0]), len: uint32(s[1]), outPtr: uint32(s[2])})
 	}},
-	{"keccak256", func(st *call, mod api.Module, s []uint64) {
+	{"keccak256", func(st *instance, mod api.Module, s []uint64) {
 		st.hostKeccak256(mod, keccak256Args{ptr: uint32(s[0]), len: uint32(s[1]), outPtr: uint32(s[2])})
 	}},
-	{"ed25519_verify", func(st *call, mod api.Module, s []uint64) {
+	{"ed25519_verify", func(st *instance, mod api.Module, s []uint64) {
 		s[0] = uint64(uint32(st.hostEd25519Verify(mod, ed25519VerifyArgs{pubPtr: uint32(s[0]), msgPtr: uint32(s[1]), msgLen: uint32(s[2]), sigPtr: uint32(s[3])})))
 	}},
-	{"gas_left", func(st *call, _ api.Module, s []uint64) { s[0] = uint64(st.hostGasLeft()) }},
+	{"gas_left", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(st.hostGasLeft()) }},
 }

@@ -27,38 +27,38 @@ import (
 // absent is what storage_get and storage_next return for "none".
 const absent = -1
 
-func (st *call) hostInputLen() int32 { return int32(len(st.input)) }
+func (st *instance) hostInputLen() int32 { return int32(len(st.input)) }
 
-func (st *call) hostInputRead(mod api.Module, a inputReadArgs) {
+func (st *instance) hostInputRead(mod api.Module, a inputReadArgs) {
 	st.write(mod, a.ptr, st.input, "input")
 }
 
-func (st *call) hostOutput(mod api.Module, a outputArgs) {
+func (st *instance) hostOutput(mod api.Module, a outputArgs) {
 	st.output = st.read(mod, a.ptr, a.len, "output")
 }
 
-func (st *call) hostAbort(mod api.Module, a abortArgs) {
+func (st *instance) hostAbort(mod api.Module, a abortArgs) {
 	n := min(a.len, 1024)
 	msg := strings.ToValidUTF8(string(st.read(mod, a.ptr, n, "abort message")), "?")
 	st.fail(fmt.Errorf("%w: %s", ErrAborted, msg))
 }
 
-func (st *call) hostResultLen() int32 { return int32(len(st.result)) }
+func (st *instance) hostResultLen() int32 { return int32(len(st.result)) }
 
-func (st *call) hostResultRead(mod api.Module, a resultReadArgs) {
+func (st *instance) hostResultRead(mod api.Module, a resultReadArgs) {
 	st.write(mod, a.ptr, st.result, "result")
 }
 
-func (st *call) hostCaller(mod api.Module, a callerArgs) {
-	st.write(mod, a.ptr, st.ctx.Caller[:], "caller")
+func (st *instance) hostCaller(mod api.Module, a callerArgs) {
+	st.write(mod, a.ptr, st.call.Caller[:], "caller")
 }
 
-func (st *call) hostSelfAddress(mod api.Module, a selfAddressArgs) {
-	st.write(mod, a.ptr, st.ctx.Self[:], "self address")
+func (st *instance) hostSelfAddress(mod api.Module, a selfAddressArgs) {
+	st.write(mod, a.ptr, st.call.Self[:], "self address")
 }
 
-func (st *call) hostFunds() int32 {
-	coins := st.ctx.Funds
+func (st *instance) hostFunds() int32 {
+	coins := st.call.Funds
 	if coins == nil {
 		coins = []router.Coin{}
 	}
@@ -69,14 +69,14 @@ func (st *call) hostFunds() int32 {
 	return st.setResult(b)
 }
 
-func (st *call) hostBlockHeight() int64 { return st.ctx.Env.Block.Height }
+func (st *instance) hostBlockHeight() int64 { return st.call.Env.Block.Height }
 
-func (st *call) hostBlockTime() int64 { return st.ctx.Env.Block.Time.UnixNano() }
+func (st *instance) hostBlockTime() int64 { return st.call.Env.Block.Time.UnixNano() }
 
-func (st *call) hostChainId() int32 { return st.setResult([]byte(st.ctx.Env.Block.ChainID)) }
+func (st *instance) hostChainId() int32 { return st.setResult([]byte(st.call.Env.Block.ChainID)) }
 
-func (st *call) hostStorageGet(mod api.Module, a storageGetArgs) int32 {
-	v, err := st.ctx.Store().Get(st.read(mod, a.keyPtr, a.keyLen, "storage key"))
+func (st *instance) hostStorageGet(mod api.Module, a storageGetArgs) int32 {
+	v, err := st.call.Store().Get(st.read(mod, a.keyPtr, a.keyLen, "storage key"))
 	if err != nil {
 		st.fail(err)
 	}
@@ -86,21 +86,21 @@ func (st *call) hostStorageGet(mod api.Module, a storageGetArgs) int32 {
 	return st.setResult(v)
 }
 
-func (st *call) hostStorageSet(mod api.Module, a storageSetArgs) {
+func (st *instance) hostStorageSet(mod api.Module, a storageSetArgs) {
 	k := st.read(mod, a.keyPtr, a.keyLen, "storage key")
 	v := st.read(mod, a.valPtr, a.valLen, "storage value")
-	if err := st.ctx.Store().Set(k, v); err != nil {
+	if err := st.call.Store().Set(k, v); err != nil {
 		st.fail(err)
 	}
 }
 
-func (st *call) hostStorageRemove(mod api.Module, a storageRemoveArgs) {
-	if err := st.ctx.Store().Delete(st.read(mod, a.keyPtr, a.keyLen, "storage key")); err != nil {
+func (st *instance) hostStorageRemove(mod api.Module, a storageRemoveArgs) {
+	if err := st.call.Store().Delete(st.read(mod, a.keyPtr, a.keyLen, "storage key")); err != nil {
 		st.fail(err)
 	}
 }
 
-func (st *call) hostStorageIter(mod api.Module, a storageIterArgs) int32 {
+func (st *instance) hostStorageIter(mod api.Module, a storageIterArgs) int32 {
 	if len(st.iters) >= maxIters {
 		st.fail(fmt.Errorf("%w: more than %d open iterators", ErrHost, maxIters))
 	}
@@ -112,7 +112,7 @@ func (st *call) hostStorageIter(mod api.Module, a storageIterArgs) int32 {
 	if len(end) == 0 {
 		end = nil
 	}
-	it, err := st.ctx.Store().Iterator(start, end, a.reverse == 0)
+	it, err := st.call.Store().Iterator(start, end, a.reverse == 0)
 	if err != nil {
 		st.fail(err)
 	}
@@ -120,7 +120,7 @@ func (st *call) hostStorageIter(mod api.Module, a storageIterArgs) int32 {
 	return int32(len(st.iters) - 1)
 }
 
-func (st *call) hostStorageNext(a storageNextArgs) int32 {
+func (st *instance) hostStorageNext(a storageNextArgs) int32 {
 	id := int(a.iter)
 	if id >= len(st.iters) || st.iters[id] == nil {
 		st.fail(fmt.Errorf("%w: no iterator %d", ErrHost, id))
@@ -140,7 +140,7 @@ func (st *call) hostStorageNext(a storageNextArgs) int32 {
 	return st.setResult(b)
 }
 
-func (st *call) hostEmit(mod api.Module, a emitArgs) {
+func (st *instance) hostEmit(mod api.Module, a emitArgs) {
 	name := string(st.read(mod, a.namePtr, a.nameLen, "event name"))
 	data := st.read(mod, a.dataPtr, a.dataLen, "event data")
 	ev, ok := st.code.ABI.Event(name)
@@ -150,7 +150,7 @@ func (st *call) hostEmit(mod api.Module, a emitArgs) {
 	if err := ev.Type.Validate(data); err != nil {
 		st.fail(fmt.Errorf("%w: event %s data is not %s: %v", ErrHost, name, ev.Type, err))
 	}
-	if err := st.ctx.Emit(name, data); err != nil {
+	if err := st.call.Emit(name, data); err != nil {
 		st.fail(err)
 	}
 }
@@ -158,7 +158,7 @@ func (st *call) hostEmit(mod api.Module, a emitArgs) {
 // hostCall returns 0 with the callee's result in the result buffer, or 1
 // with its error's message: a failed call is a value the caller decides
 // on, except what must end the whole tx or query.
-func (st *call) hostCall(mod api.Module, a callArgs) int32 {
+func (st *instance) hostCall(mod api.Module, a callArgs) int32 {
 	addr, _ := address.FromBytes(st.read(mod, a.addrPtr, address.Len, "call address"))
 	method := string(st.read(mod, a.methodPtr, a.methodLen, "call method"))
 	args := st.read(mod, a.argsPtr, a.argsLen, "call args")
@@ -168,7 +168,7 @@ func (st *call) hostCall(mod api.Module, a callArgs) int32 {
 			st.fail(fmt.Errorf("%w: call funds: %v", ErrHost, err))
 		}
 	}
-	out, err := st.ctx.Call(addr, method, args, funds)
+	out, err := st.call.Call(addr, method, args, funds)
 	switch {
 	case errors.Is(err, gas.ErrOutOfGas), errors.Is(err, router.ErrMemoryBudget):
 		st.fail(err) // out of gas or memory ends the whole tx, whoever ran out
@@ -182,14 +182,14 @@ func (st *call) hostCall(mod api.Module, a callArgs) int32 {
 	return 0
 }
 
-func (st *call) hostSha256(mod api.Module, a sha256Args) {
+func (st *instance) hostSha256(mod api.Module, a sha256Args) {
 	h := sha256.Sum256(st.read(mod, a.ptr, a.len, "sha256 input"))
 	st.write(mod, a.outPtr, h[:], "sha256 output")
 }
 
-func (st *call) hostKeccak256(mod api.Module, a keccak256Args) {
+func (st *instance) hostKeccak256(mod api.Module, a keccak256Args) {
 	in := st.read(mod, a.ptr, a.len, "keccak256 input")
-	if err := st.ctx.Env.Gas.ConsumeBytes(0, st.vm.sched.Keccak256Byte, len(in), "keccak256"); err != nil {
+	if err := st.call.Env.Gas.ConsumeBytes(0, st.vm.sched.Keccak256Byte, len(in), "keccak256"); err != nil {
 		st.fail(err)
 	}
 	k := sha3.NewLegacyKeccak256()
@@ -197,7 +197,7 @@ func (st *call) hostKeccak256(mod api.Module, a keccak256Args) {
 	st.write(mod, a.outPtr, k.Sum(nil), "keccak256 output")
 }
 
-func (st *call) hostEd25519Verify(mod api.Module, a ed25519VerifyArgs) int32 {
+func (st *instance) hostEd25519Verify(mod api.Module, a ed25519VerifyArgs) int32 {
 	pub := st.read(mod, a.pubPtr, tx.PubKeyLen, "public key")
 	msg := st.read(mod, a.msgPtr, a.msgLen, "message")
 	sig := st.read(mod, a.sigPtr, tx.SignatureLen, "signature")
@@ -207,4 +207,4 @@ func (st *call) hostEd25519Verify(mod api.Module, a ed25519VerifyArgs) int32 {
 	return 0
 }
 
-func (st *call) hostGasLeft() int64 { return int64(st.ctx.Env.Gas.Remaining()) }
+func (st *instance) hostGasLeft() int64 { return int64(st.call.Env.Gas.Remaining()) }

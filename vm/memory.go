@@ -16,7 +16,7 @@ const pageBytes = 1 << 16
 
 // Allocate implements experimental.MemoryAllocator: wazero calls it once,
 // when it instantiates the call's module, with the context Run passes.
-func (st *call) Allocate(_, max uint64) experimental.LinearMemory {
+func (st *instance) Allocate(_, max uint64) experimental.LinearMemory {
 	return &linearMemory{st: st, max: max}
 }
 
@@ -24,7 +24,7 @@ func (st *call) Allocate(_, max uint64) experimental.LinearMemory {
 // would be. The pages it may hold were paid for and taken from the
 // budget (st.pages) before Reallocate hands them out.
 type linearMemory struct {
-	st  *call
+	st  *instance
 	buf []byte
 	max uint64
 }
@@ -69,11 +69,11 @@ func (m *linearMemory) Free() { m.buf = nil }
 // top of the pages; an instance that ran past the meter in between fails
 // there, out of gas with the whole limit paid. The total is exact and the
 // point of failure depends only on the code and its input.
-func (st *call) takePages(n uint32) {
-	if err := st.ctx.Env.Gas.ConsumeBytes(0, st.vm.sched.Page, int(n), "memory.grow pages"); err != nil {
+func (st *instance) takePages(n uint32) {
+	if err := st.call.Env.Gas.ConsumeBytes(0, st.vm.sched.Page, int(n), "memory.grow pages"); err != nil {
 		st.fail(err)
 	}
-	if err := st.ctx.AllocMemory(n); err != nil {
+	if err := st.call.AllocMemory(n); err != nil {
 		st.fail(err)
 	}
 	st.pages += n

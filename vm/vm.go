@@ -204,47 +204,48 @@ func (v *VM) compile(ctx context.Context, hash [32]byte, code []byte) (*Code, er
 	return &Code{Hash: hash, ABI: &a, Size: len(code), compiled: compiled, exports: exports, pages: pages}, nil
 }
 
-// Run calls export entry of code as the contract in ctx with input, and
-// returns its output. Gas comes from and goes back to ctx.Env.Gas; a trap
-// charges what was used (all of it when gas ran out). When goCtx ends the
+// Run calls export entry of code with input as the contract of call (the
+// router's context of this call: caller, self, funds, store, gas), and
+// returns its output. Gas comes from and goes back to call.Env.Gas; a trap
+// charges what was used (all of it when gas ran out). When ctx ends the
 // instance stops (wazero's WithCloseOnContextDone, set in New) and Run
-// returns goCtx's error: queries pass their caller's context, blocks one
+// returns ctx's error: queries pass their caller's context, blocks one
 // that never ends.
-func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry string, input []byte) ([]byte, error) {
+func (v *VM) Run(ctx context.Context, call *router.Context, code *Code, entry string, input []byte) ([]byte, error) {
 	if !code.exports[entry] {
 		return nil, fmt.Errorf("%w: no entry point %q", router.ErrUnknownMethod, entry)
 	}
 	if len(input) > int(v.sched.MaxIOBytes) {
 		return nil, fmt.Errorf("%w: input of %d bytes, limit %d", ErrHost, len(input), v.sched.MaxIOBytes)
 	}
-	st := &call{vm: v, ctx: ctx, code: code, input: input}
+	st := &instance{vm: v, call: call, code: code, input: input}
 	// The initial memory is paid for and taken from the call stack's
 	// budget before wazero allocates it (memory.go); all of this
 	// instance's pages go back when it is closed.
-	if err := ctx.Env.Gas.ConsumeBytes(0, v.sched.Page, int(code.pages), "wasm memory pages"); err != nil {
+	if err := call.Env.Gas.ConsumeBytes(0, v.sched.Page, int(code.pages), "wasm memory pages"); err != nil {
 		return nil, err
 	}
-	if err := ctx.AllocMemory(code.pages); err != nil {
+	if err := call.AllocMemory(code.pages); err != nil {
 		return nil, err
 	}
 	st.pages = code.pages
-	defer func() { ctx.FreeMemory(st.pages) }()
-	goCtx = experimental.WithMemoryAllocator(context.WithValue(goCtx, callKey{}, st), st)
-	mod, err := v.rt.InstantiateModule(goCtx, code.compiled, moduleConfig)
+	defer func() { call.FreeMemory(st.pages) }()
+	ctx = experimental.WithMemoryAllocator(context.WithValue(ctx, instanceKey{}, st), st)
+	mod, err := v.rt.InstantiateModule(ctx, code.compiled, moduleConfig)
 	if err != nil {
-		if ctxErr := goCtx.Err(); ctxErr != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr // a stopped query (a block's context never ends)
 		}
 		return nil, fmt.Errorf("%w: instantiate: %v", ErrTrap, err)
 	}
-	defer mod.Close(goCtx)
+	defer mod.Close(ctx)
 	if !v.unmetered {
 		st.gas = mod.ExportedGlobal(wasm.ExportGas).(api.MutableGlobal)
 		st.trap = mod.ExportedGlobal(wasm.ExportTrap)
 	}
 	st.setGas()
 
-	_, callErr := mod.ExportedFunction(entry).Call(goCtx)
+	_, callErr := mod.ExportedFunction(entry).Call(ctx)
 	st.closeIters()
 	if err := st.syncGas(); err != nil {
 		return nil, err
@@ -258,14 +259,14 @@ func (v *VM) Run(goCtx context.Context, ctx *router.Context, code *Code, entry s
 // classify turns whatever stopped an instance into one of the VM's errors.
 // wazero's message (with its stack trace) never reaches a tx result: it is
 // not part of the contract's behaviour on every node.
-func (st *call) classify(err error) error {
+func (st *instance) classify(err error) error {
 	var trap uint64
 	if st.trap != nil {
 		trap = st.trap.Get()
 	}
 	switch trap {
 	case wasm.TrapOutOfGas:
-		g := st.ctx.Env.Gas
+		g := st.call.Env.Gas
 		_ = g.Consume(g.Remaining()+1, "wasm execution") // the whole limit is paid
 		return fmt.Errorf("%w: the contract used all %d gas of the tx", gas.ErrOutOfGas, g.Limit())
 	case wasm.TrapStackDepth:

@@ -127,7 +127,7 @@ func renderGo(api []wasm.HostFunc) ([]byte, error) {
 		b.WriteString("}\n\n")
 	}
 	b.WriteString("// hostBindings binds every function of wasm.HostAPI, in its order, to its\n")
-	b.WriteString("// implementation: the method of *call named after it, which gets the\n")
+	b.WriteString("// implementation: the method of *instance named after it, which gets the\n")
 	b.WriteString("// instance when the function has a pointer parameter and its named\n")
 	b.WriteString("// parameters when it has any, and returns its result.\n")
 	b.WriteString("var hostBindings = [...]hostBinding{\n")
@@ -164,7 +164,7 @@ func renderGo(api []wasm.HostFunc) ([]byte, error) {
 		if len(h.Params) == 0 && len(h.Results) == 0 {
 			stack = "_"
 		}
-		fmt.Fprintf(&b, "\t{%q, func(st *call, %s api.Module, %s []uint64) { %s }},\n", h.Name, modName, stack, call)
+		fmt.Fprintf(&b, "\t{%q, func(st *instance, %s api.Module, %s []uint64) { %s }},\n", h.Name, modName, stack, call)
 	}
 	b.WriteString("}\n")
 	src, err := format.Source([]byte(b.String()))
