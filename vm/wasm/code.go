@@ -14,6 +14,43 @@ func addSat(a, b uint64) uint64 {
 	return ^uint64(0)
 }
 
+func (m *module) parseCode(r *reader, s *Schedule, opt parseOptions) error {
+	m.hasCode = true
+	n, err := r.count(2)
+	if err != nil {
+		return err
+	}
+	if n != len(m.funcs)-m.imported {
+		return r.errAt(r.pos, "%d function bodies for %d functions", n, len(m.funcs)-m.imported)
+	}
+	m.bodies = make([]body, 0, n)
+	for i := range n {
+		off := r.pos
+		size, err := r.u32()
+		if err != nil {
+			return err
+		}
+		if int64(size) > int64(r.remaining()) {
+			return r.errAt(off, "body size %d exceeds the %d bytes left", size, r.remaining())
+		}
+		fn := m.imported + i
+		br := &reader{b: r.b, pos: r.pos, end: r.pos + int(size), section: r.section, fn: fn, export: m.exportOf[uint32(fn)]}
+		b, err := m.parseBody(br, fn, s, opt)
+		if err != nil {
+			return err
+		}
+		m.brTargets += b.brTargets
+		// Both counts are below the module's size: no overflow.
+		m.blockWork += b.blocks * b.instrCount
+		if m.blockWork > s.MaxBlockWork {
+			return br.errAt(b.instrs, "block work (blocks times instructions, summed over functions) reaches %d here, more than max_block_work %d", m.blockWork, s.MaxBlockWork)
+		}
+		m.bodies = append(m.bodies, b)
+		r.pos = br.end
+	}
+	return nil
+}
+
 // parseBody validates one function body (r spans exactly the body after
 // its size) and records its metered blocks and calls.
 func (m *module) parseBody(r *reader, fn int, s *Schedule, opt parseOptions) (body, error) {
