@@ -137,7 +137,7 @@ var hostBindings = [...]hostBinding{
 	{"funds", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostFunds())) }},
 	{"block_height", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(st.hostBlockHeight()) }},
 	{"block_time", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(st.hostBlockTime()) }},
-	{"chain_id", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostChainId())) }},
+	{"chain_id", func(st *instance, _ api.Module, s []uint64) { s[0] = uint64(uint32(st.hostChainID())) }},
 	{"storage_get", func(st *instance, mod api.Module, s []uint64) {
 		s[0] = uint64(uint32(st.hostStorageGet(mod, storageGetArgs{keyPtr: uint32(s[0]), keyLen: uint32(s[1])})))
 	}},

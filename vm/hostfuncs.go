@@ -73,7 +73,7 @@ func (st *instance) hostBlockHeight() int64 { return st.call.Env.Block.Height }
 
 func (st *instance) hostBlockTime() int64 { return st.call.Env.Block.Time.UnixNano() }
 
-func (st *instance) hostChainId() int32 { return st.setResult([]byte(st.call.Env.Block.ChainID)) }
+func (st *instance) hostChainID() int32 { return st.setResult([]byte(st.call.Env.Block.ChainID)) }
 
 func (st *instance) hostStorageGet(mod api.Module, a storageGetArgs) int32 {
 	v, err := st.call.Store().Get(st.read(mod, a.keyPtr, a.keyLen, "storage key"))

@@ -77,11 +77,15 @@ func replaceBetween(text []byte, begin, end, body string) ([]byte, error) {
 	return append(out, text[j:]...), nil
 }
 
-// camel turns a snake_case name into lowerCamelCase.
+// camel turns a snake_case name into lowerCamelCase, "id" spelt as Go
+// spells initialisms (chain_id: chainID).
 func camel(s string) string {
 	parts := strings.Split(s, "_")
 	for i := 1; i < len(parts); i++ {
-		if parts[i] != "" {
+		switch {
+		case parts[i] == "id":
+			parts[i] = "ID"
+		case parts[i] != "":
 			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
 		}
 	}
