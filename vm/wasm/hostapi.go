@@ -106,6 +106,9 @@ func hostSig(name string) (FuncType, bool) {
 	return FuncType{}, false
 }
 
+// Shorthands that keep each row of the table below readable: a pointer the
+// host reads, one it writes, a length, a plain value; parameters, results
+// and prices.
 func pIn(name string) Param  { return Param{name, PtrIn, I32} }
 func pOut(name string) Param { return Param{name, PtrOut, I32} }
 func pLen(name string) Param { return Param{name, Len, I32} }
