@@ -388,7 +388,7 @@ func submitBatch(ctx context.Context, c *client.Client, tr *tracker, batch [][]b
 	hashes := make([][32]byte, len(batch))
 	results := make([]rpc.HexBytes, len(batch))
 	for i, b := range batch {
-		elems[i] = jsonrpc.BatchElem{Method: "vsys_sendRawTransaction", Params: []any{rpc.HexBytes(b)}, Result: &results[i]}
+		elems[i] = jsonrpc.BatchElem{Method: rpc.MethodSendRawTransaction, Params: []any{rpc.HexBytes(b)}, Result: &results[i]}
 		hashes[i] = sha256.Sum256(b)
 	}
 	now := time.Now()
