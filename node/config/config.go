@@ -1,13 +1,10 @@
 package config
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/pelletier/go-toml/v2"
 )
 
 // FileName is the app config's file name under <home>/config.
@@ -146,10 +143,8 @@ func Load(home string) (Config, error) {
 	if err != nil {
 		return c, fmt.Errorf("read app config: %w", err)
 	}
-	d := toml.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&c); err != nil {
-		return c, fmt.Errorf("parse %s: %w", Path(home), err)
+	if err := decodeStrict(Path(home), b, &c); err != nil {
+		return c, err
 	}
 	if _, err := c.BlockInterval(); err != nil {
 		return c, err
@@ -162,13 +157,5 @@ func Load(home string) (Config, error) {
 
 // Save writes c to <home>/config/app.toml.
 func Save(home string, c Config) error {
-	b, err := toml.Marshal(c)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(Path(home)), 0o755); err != nil {
-		return err
-	}
-	header := "# vsys node-local settings. Chain rules (gas costs, limits) are in genesis.json, not here.\n\n"
-	return os.WriteFile(Path(home), append([]byte(header), b...), 0o644)
+	return writeTOML(Path(home), "# vsys node-local settings. Chain rules (gas costs, limits) are in genesis.json, not here.\n\n", c)
 }
