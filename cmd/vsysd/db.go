@@ -215,7 +215,7 @@ func dbQueryCmd(height *int64) *cobra.Command {
 				if len(parts) != 3 {
 					return fmt.Errorf("--where %q: want 'COLUMN OP JSON_VALUE', e.g. 'status eq \"shipped\"'", w)
 				}
-				req.Filters = append(req.Filters, rpc.QueryFilterJSON{Column: parts[0], Op: parts[1], Value: json.RawMessage(parts[2])})
+				req.Filters = append(req.Filters, rpc.QueryFilter{Column: parts[0], Op: parts[1], Value: json.RawMessage(parts[2])})
 			}
 			if cur, _ := f.GetString("cursor"); cur != "" {
 				if req.Cursor, err = hex.DecodeString(strings.TrimPrefix(cur, "0x")); err != nil {

@@ -110,15 +110,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			Balance: codec.NewU128(1 << 60),
 		})
 	}
-	if pp, err := freePorts(1); err == nil {
-		o.pprofPort = pp[0]
+	// One range of free ports: the single node's four (ports in
+	// startNode) and, after them, the pprof endpoint's. A network finds
+	// its own ranges.
+	base, err := node.FreeBasePort(1)
+	if err != nil {
+		return nil, err
 	}
+	o.pprofPort = base + 4
 	var c *client.Client
 	var stop func()
 	if o.Validators > 1 {
 		c, stop, err = startNetwork(ctx, o, home, accounts)
 	} else {
-		c, stop, err = startNode(ctx, o, home, accounts)
+		c, stop, err = startNode(ctx, o, home, accounts, base)
 	}
 	if err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,12 +23,10 @@ import (
 // The nodes under test: vsysd child processes on fresh homes, and what
 // is measured of them from outside (peak memory, a CPU profile).
 
-// startNode starts one vsysd process on a fresh home (the single-node run).
-func startNode(ctx context.Context, o Options, home string, accounts []genesis.Account) (*client.Client, func(), error) {
-	ports, err := freePorts(5)
-	if err != nil {
-		return nil, nil, err
-	}
+// startNode starts one vsysd process on a fresh home (the single-node
+// run), listening on the four ports from base.
+func startNode(ctx context.Context, o Options, home string, accounts []genesis.Account, base int) (*client.Client, func(), error) {
+	ports := []int{base, base + 1, base + 2, base + 3}
 	ac := config.Default()
 	ac.RPC.Address = fmt.Sprintf("127.0.0.1:%d", ports[0])
 	ac.Consensus.BlockInterval = o.BlockInterval.String()
@@ -135,25 +132,6 @@ func waitHeight(ctx context.Context, c *client.Client, h int64, timeout time.Dur
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	return c.WaitHeight(ctx, h)
-}
-
-func freePorts(n int) ([]int, error) {
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	ports := make([]int, n)
-	for i := range ports {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		ports[i] = l.Addr().(*net.TCPAddr).Port
-	}
-	return ports, nil
 }
 
 // peakRSS reads the high-water mark of a process's resident memory.
