@@ -31,14 +31,9 @@ type Client struct {
 
 // New returns a client for url ("http://127.0.0.1:8645"; a bare host:port
 // gets http://).
-func New(url string) *Client {
-	if !strings.Contains(url, "://") {
-		url = "http://" + url
-	}
-	return &Client{rpc: jsonrpc.NewClient(url, nil), URL: url}
-}
+func New(url string) *Client { return NewWithHTTP(url, nil) }
 
-// NewWithHTTP is New with a caller's http.Client.
+// NewWithHTTP is New with a caller's http.Client (nil: jsonrpc's default).
 func NewWithHTTP(url string, hc *http.Client) *Client {
 	if !strings.Contains(url, "://") {
 		url = "http://" + url
