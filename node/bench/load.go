@@ -35,48 +35,11 @@ func load(ctx context.Context, o Options, c *client.Client, txs [][]byte) (*Resu
 		return nil, err
 	}
 
-	// Each worker owns the txs of a fixed set of accounts and sends them
-	// in nonce order, so no tx reaches CheckTx before its predecessor.
-	var wg sync.WaitGroup
-	for w := 0; w < o.Workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			var mine [][]byte
-			for i := range txs {
-				if (i%o.Accounts)%o.Workers == w {
-					mine = append(mine, txs[i])
-				}
-			}
-			for len(mine) > 0 && ctx.Err() == nil {
-				n := min(o.Batch, len(mine))
-				submitBatch(ctx, c, tr, mine[:n])
-				mine = mine[n:]
-			}
-		}(w)
-	}
-	submitDone := make(chan struct{})
-	go func() { wg.Wait(); close(submitDone) }()
+	submitDone := submitAll(ctx, o, c, tr, txs)
 	var queryLat []time.Duration
 	sampled, stopSampling := make(chan struct{}), make(chan struct{})
 	if o.Rows > 0 {
-		go func() { // vsys_queryTable while the chain takes the writes
-			defer close(sampled)
-			owner := address.FromPubKey(seedKey(0).Public().(ed25519.PublicKey))
-			q := rpc.QueryRequest{TableRef: rpc.TableRef{Owner: owner, Table: "bench"}, Index: "by_owner",
-				Prefix: map[string]any{"owner": rowOwner(0).String()}, Limit: 100}
-			for {
-				select {
-				case <-stopSampling:
-					return
-				case <-time.After(20 * time.Millisecond):
-				}
-				t0 := time.Now()
-				if _, err := c.QueryTable(ctx, q); err == nil {
-					queryLat = append(queryLat, time.Since(t0))
-				}
-			}
-		}()
+		go sampleQueries(ctx, c, &queryLat, sampled, stopSampling)
 	} else {
 		close(sampled)
 	}
@@ -219,4 +182,54 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 		return 0
 	}
 	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
+}
+
+// submitAll submits txs from o.Workers goroutines and returns a channel
+// closed when all are sent. Each worker owns the txs of a fixed set of
+// accounts and sends them in nonce order, so no tx reaches CheckTx before
+// its predecessor.
+func submitAll(ctx context.Context, o Options, c *client.Client, tr *tracker, txs [][]byte) <-chan struct{} {
+	var wg sync.WaitGroup
+	for w := 0; w < o.Workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var mine [][]byte
+			for i := range txs {
+				if (i%o.Accounts)%o.Workers == w {
+					mine = append(mine, txs[i])
+				}
+			}
+			for len(mine) > 0 && ctx.Err() == nil {
+				n := min(o.Batch, len(mine))
+				submitBatch(ctx, c, tr, mine[:n])
+				mine = mine[n:]
+			}
+		}(w)
+	}
+	submitDone := make(chan struct{})
+	go func() { wg.Wait(); close(submitDone) }()
+	return submitDone
+}
+
+// sampleQueries times a vsys_queryTable (100 rows by index) every 20 ms
+// while the chain takes the rows mode's writes, appending to lat, until
+// stop is closed; it closes done when it has returned, after which lat
+// may be read.
+func sampleQueries(ctx context.Context, c *client.Client, lat *[]time.Duration, done chan<- struct{}, stop <-chan struct{}) {
+	defer close(done)
+	owner := address.FromPubKey(seedKey(0).Public().(ed25519.PublicKey))
+	q := rpc.QueryRequest{TableRef: rpc.TableRef{Owner: owner, Table: "bench"}, Index: "by_owner",
+		Prefix: map[string]any{"owner": rowOwner(0).String()}, Limit: 100}
+	for {
+		select {
+		case <-stop:
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+		t0 := time.Now()
+		if _, err := c.QueryTable(ctx, q); err == nil {
+			*lat = append(*lat, time.Since(t0))
+		}
+	}
 }
