@@ -34,7 +34,7 @@ type InitOptions struct {
 	DevBalance codec.U128        // native coin given to the dev account
 	Accounts   []genesis.Account // more funded accounts (load tests)
 	Genesis    *genesis.State    // nil: genesis.Default()
-	App        config.Config     // zero value: config.Default()
+	App        config.App        // zero value: config.Default()
 	// Addresses; empty keeps CometBFT's defaults (RPC 127.0.0.1:26657,
 	// P2P 127.0.0.1:26656).
 	CometRPCAddr string
@@ -59,7 +59,7 @@ func Init(home string, o InitOptions) (InitResult, error) {
 	if o.Moniker == "" {
 		o.Moniker = "vsys-node"
 	}
-	if o.App == (config.Config{}) {
+	if o.App == (config.App{}) {
 		o.App = config.Default()
 	}
 	cfg := cmtcfg.DefaultConfig().SetRoot(home)
@@ -162,7 +162,7 @@ func ConsensusParams() *types.ConsensusParams {
 
 // applyAppConfig carries app.toml settings that CometBFT implements into
 // its config, so that app.toml is the one place an operator sets them.
-func applyAppConfig(cfg *cmtcfg.Config, c config.Config) error {
+func applyAppConfig(cfg *cmtcfg.Config, c config.App) error {
 	interval, err := c.BlockInterval()
 	if err != nil {
 		return err

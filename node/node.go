@@ -51,7 +51,7 @@ type Options struct {
 // Node is a running vsys node.
 type Node struct {
 	Home      string
-	Config    config.Config
+	Config    config.App
 	Comet     *cmtnode.Node
 	App       *app.App        // nil when running the kvstore baseline
 	RPCAddr   string          // where JSON-RPC actually listens
@@ -191,7 +191,7 @@ func Start(home string, o Options) (_ *Node, err error) {
 	return n, nil
 }
 
-func metricsAddr(c config.Config) string {
+func metricsAddr(c config.App) string {
 	if !c.Metrics.Enabled {
 		return "off"
 	}

@@ -284,18 +284,18 @@ type RowProof struct {
 // next column, filter values are JSON by their column's type.
 type QueryRequest struct {
 	TableRef
-	Index   string            `json:"index"`
-	Prefix  map[string]any    `json:"prefix"`
-	Lower   json.RawMessage   `json:"lower"`
-	Upper   json.RawMessage   `json:"upper"`
-	Reverse bool              `json:"reverse"`
-	Filters []QueryFilterJSON `json:"filters"`
-	Limit   uint32            `json:"limit"`
-	Cursor  HexBytes          `json:"cursor"`
+	Index   string          `json:"index"`
+	Prefix  map[string]any  `json:"prefix"`
+	Lower   json.RawMessage `json:"lower"`
+	Upper   json.RawMessage `json:"upper"`
+	Reverse bool            `json:"reverse"`
+	Filters []QueryFilter   `json:"filters"`
+	Limit   uint32          `json:"limit"`
+	Cursor  HexBytes        `json:"cursor"`
 }
 
-// QueryFilterJSON is one filter: column op value.
-type QueryFilterJSON struct {
+// QueryFilter is one filter: column op value.
+type QueryFilter struct {
 	Column string          `json:"column"`
 	Op     string          `json:"op"`
 	Value  json.RawMessage `json:"value"`

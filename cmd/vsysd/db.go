@@ -33,34 +33,15 @@ func dbTxCmd() *cobra.Command {
 			return dbCall("create_table", database.CreateTableArgs{Name: args[0], Schema: s})
 		})
 	rowCmd := func(method, short string) *cobra.Command {
-		c := txSubCmd(method+" TABLE ROW_JSON", short, 2,
-			func(cmd *cobra.Command, cl *client.Client, args []string) ([]tx.Call, error) {
-				owner, schema, err := tableOf(cmd, cl, args[0])
-				if err != nil {
-					return nil, err
-				}
-				row, err := codec.FromJSON(schema.RowType, []byte(args[1]))
-				if err != nil {
-					return nil, fmt.Errorf("row (%s): %w", schema.RowType, err)
-				}
-				return dbCall(method, database.RowArgs{Owner: owner, Table: args[0], Row: row})
+		return tableTxCmd(method+" TABLE ROW_JSON", short, "row", func(s *rpc.SchemaResult) *codec.Type { return s.RowType },
+			func(owner address.Address, table string, row []byte) ([]tx.Call, error) {
+				return dbCall(method, database.RowArgs{Owner: owner, Table: table, Row: row})
 			})
-		c.Flags().String("owner", "", "the table's owner (default: the signer)")
-		return c
 	}
-	del := txSubCmd("delete TABLE KEY_JSON", "Delete the row with this primary key", 2,
-		func(cmd *cobra.Command, cl *client.Client, args []string) ([]tx.Call, error) {
-			owner, schema, err := tableOf(cmd, cl, args[0])
-			if err != nil {
-				return nil, err
-			}
-			key, err := codec.FromJSON(schema.KeyType, []byte(args[1]))
-			if err != nil {
-				return nil, fmt.Errorf("key (%s): %w", schema.KeyType, err)
-			}
-			return dbCall("delete", database.KeyArgs{Owner: owner, Table: args[0], Key: key})
+	del := tableTxCmd("delete TABLE KEY_JSON", "Delete the row with this primary key", "key", func(s *rpc.SchemaResult) *codec.Type { return s.KeyType },
+		func(owner address.Address, table string, key []byte) ([]tx.Call, error) {
+			return dbCall("delete", database.KeyArgs{Owner: owner, Table: table, Key: key})
 		})
-	del.Flags().String("owner", "", "the table's owner (default: the signer)")
 	grant := txSubCmd("grant TABLE ADDRESS", "Let ADDRESS write your table (--revoke takes it back)", 2,
 		func(cmd *cobra.Command, _ *client.Client, args []string) ([]tx.Call, error) {
 			to, err := resolveAddress(cmd, args[1])
@@ -74,6 +55,28 @@ func dbTxCmd() *cobra.Command {
 	cmd.AddCommand(create, rowCmd("insert", "Insert a row (its primary key must be new)"),
 		rowCmd("update", "Replace an existing row"), rowCmd("upsert", "Insert or replace a row"), del, grant)
 	return cmd
+}
+
+// tableTxCmd is a `tx db` subcommand on TABLE and one JSON argument (a
+// row or a key, as what says), which it encodes by the type typeOf picks
+// from the table's schema (the table of --owner, default the signer)
+// before call makes the tx's call.
+func tableTxCmd(use, short, what string, typeOf func(*rpc.SchemaResult) *codec.Type,
+	call func(owner address.Address, table string, value []byte) ([]tx.Call, error)) *cobra.Command {
+	c := txSubCmd(use, short, 2, func(cmd *cobra.Command, cl *client.Client, args []string) ([]tx.Call, error) {
+		owner, schema, err := tableOf(cmd, cl, args[0])
+		if err != nil {
+			return nil, err
+		}
+		t := typeOf(schema)
+		value, err := codec.FromJSON(t, []byte(args[1]))
+		if err != nil {
+			return nil, fmt.Errorf("%s (%s): %w", what, t, err)
+		}
+		return call(owner, args[0], value)
+	})
+	c.Flags().String("owner", "", "the table's owner (default: the signer)")
+	return c
 }
 
 func dbCall(method string, args any) ([]tx.Call, error) {
@@ -212,7 +215,7 @@ func dbQueryCmd(height *int64) *cobra.Command {
 				if len(parts) != 3 {
 					return fmt.Errorf("--where %q: want 'COLUMN OP JSON_VALUE', e.g. 'status eq \"shipped\"'", w)
 				}
-				req.Filters = append(req.Filters, rpc.QueryFilterJSON{Column: parts[0], Op: parts[1], Value: json.RawMessage(parts[2])})
+				req.Filters = append(req.Filters, rpc.QueryFilter{Column: parts[0], Op: parts[1], Value: json.RawMessage(parts[2])})
 			}
 			if cur, _ := f.GetString("cursor"); cur != "" {
 				if req.Cursor, err = hex.DecodeString(strings.TrimPrefix(cur, "0x")); err != nil {

@@ -108,138 +108,131 @@ type hintedError struct {
 func (e *hintedError) Error() string { return e.msg }
 func (e *hintedError) Unwrap() error { return e.err }
 
+// keyringCmd sets c to run with the keyring of --home that keyringChoice
+// selects: the keys subcommands share opening it.
+func keyringCmd(c *cobra.Command, run func(cmd *cobra.Command, kr *keys.Keyring, args []string) error) *cobra.Command {
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		kr, err := openKeyring(cmd)
+		if err != nil {
+			return err
+		}
+		return run(cmd, kr, args)
+	}
+	return c
+}
+
+// emitKeyLine prints a key as "NAME<tab>ADDRESS" (or as JSON).
+func emitKeyLine(cmd *cobra.Command, k keys.Key) error {
+	return emit(cmd, k, func() { printf(cmd, "%s\t%s\n", k.Name, k.Address) })
+}
+
 func keysAddCmd() *cobra.Command {
-	return &cobra.Command{
+	return keyringCmd(&cobra.Command{
 		Use:   "add NAME",
 		Short: "create a new key from a random seed",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kr, err := openKeyring(cmd)
-			if err != nil {
-				return err
-			}
-			k, err := kr.Add(args[0])
-			if err != nil {
-				return keyErr(cmd, args[0], err)
-			}
-			return emit(cmd, k, func() { printf(cmd, "%s\t%s\n", k.Name, k.Address) })
-		},
-	}
+	}, func(cmd *cobra.Command, kr *keys.Keyring, args []string) error {
+		k, err := kr.Add(args[0])
+		if err != nil {
+			return keyErr(cmd, args[0], err)
+		}
+		return emitKeyLine(cmd, k)
+	})
 }
 
 func keysListCmd() *cobra.Command {
-	return &cobra.Command{
+	return keyringCmd(&cobra.Command{
 		Use:   "list",
 		Short: "list the keys in the keyring",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kr, err := openKeyring(cmd)
-			if err != nil {
-				return err
+	}, func(cmd *cobra.Command, kr *keys.Keyring, _ []string) error {
+		list, err := kr.List()
+		if err != nil {
+			return err
+		}
+		return emit(cmd, list, func() {
+			for _, k := range list {
+				printf(cmd, "%s\t%s\n", k.Name, k.Address)
 			}
-			list, err := kr.List()
-			if err != nil {
-				return err
-			}
-			return emit(cmd, list, func() {
-				for _, k := range list {
-					printf(cmd, "%s\t%s\n", k.Name, k.Address)
-				}
-			})
-		},
-	}
+		})
+	})
 }
 
 func keysShowCmd() *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := keyringCmd(&cobra.Command{
 		Use:   "show NAME",
 		Short: "show a key's address and public key",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			kr, err := openKeyring(cmd)
-			if err != nil {
-				return err
-			}
-			k, err := kr.Show(args[0])
-			if err != nil {
-				return keyErr(cmd, args[0], err)
-			}
-			if only, _ := cmd.Flags().GetBool("address"); only {
-				printf(cmd, "%s\n", k.Address)
-				return nil
-			}
-			return emit(cmd, k, func() {
-				printf(cmd, "name     %s\naddress  %s\npubkey   %x\n", k.Name, k.Address, []byte(k.PubKey))
-			})
-		},
-	}
+	}, func(cmd *cobra.Command, kr *keys.Keyring, args []string) error {
+		k, err := kr.Show(args[0])
+		if err != nil {
+			return keyErr(cmd, args[0], err)
+		}
+		if only, _ := cmd.Flags().GetBool("address"); only {
+			printf(cmd, "%s\n", k.Address)
+			return nil
+		}
+		return emit(cmd, k, func() {
+			printf(cmd, "name     %s\naddress  %s\npubkey   %x\n", k.Name, k.Address, []byte(k.PubKey))
+		})
+	})
 	cmd.Flags().Bool("address", false, "print only the bech32 address")
 	return cmd
 }
 
 func keysDeleteCmd() *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := keyringCmd(&cobra.Command{
 		Use:   "delete NAME",
 		Short: "delete a key (irreversible unless exported)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			name := args[0]
-			kr, err := openKeyring(cmd)
-			if err != nil {
-				return err
+	}, func(cmd *cobra.Command, kr *keys.Keyring, args []string) error {
+		name := args[0]
+		if _, err := kr.Show(name); err != nil {
+			return keyErr(cmd, name, err)
+		}
+		if yes, _ := cmd.Flags().GetBool("yes"); !yes {
+			fmt.Fprintf(cmd.ErrOrStderr(), "delete key %s? [y/N] ", name)
+			line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+			if err != nil && err != io.EOF {
+				return fmt.Errorf("read confirmation: %w", err)
 			}
-			if _, err := kr.Show(name); err != nil {
-				return keyErr(cmd, name, err)
+			if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+				return fmt.Errorf("key %q: not deleted (aborted)", name)
 			}
-			if yes, _ := cmd.Flags().GetBool("yes"); !yes {
-				fmt.Fprintf(cmd.ErrOrStderr(), "delete key %s? [y/N] ", name)
-				line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-				if err != nil && err != io.EOF {
-					return fmt.Errorf("read confirmation: %w", err)
-				}
-				if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-					return fmt.Errorf("key %q: not deleted (aborted)", name)
-				}
-			}
-			if err := kr.Delete(name); err != nil {
-				return keyErr(cmd, name, err)
-			}
-			return emit(cmd, map[string]string{"deleted": name}, func() { printf(cmd, "deleted key %s\n", name) })
-		},
-	}
+		}
+		if err := kr.Delete(name); err != nil {
+			return keyErr(cmd, name, err)
+		}
+		return emit(cmd, map[string]string{"deleted": name}, func() { printf(cmd, "deleted key %s\n", name) })
+	})
 	cmd.Flags().BoolP("yes", "y", false, "do not ask for confirmation")
 	return cmd
 }
 
 func keysExportCmd() *cobra.Command {
-	return &cobra.Command{
+	return keyringCmd(&cobra.Command{
 		Use:   "export NAME",
 		Short: "print a key encrypted under an export passphrase",
 		Long: "Print the key as a JSON document whose seed is encrypted under an export passphrase,\n" +
 			"read from $" + exportPassphraseEnv + " or the terminal. Read it back with 'keys import'.",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			name := args[0]
-			kr, err := openKeyring(cmd)
-			if err != nil {
-				return err
-			}
-			if _, err := kr.Show(name); err != nil {
-				return keyErr(cmd, name, err)
-			}
-			pw, err := keys.PassphraseFromEnvOrTerminal(exportPassphraseEnv)(
-				fmt.Sprintf("Enter an export passphrase for key %q: ", name), true)
-			if err != nil {
-				return fmt.Errorf("export passphrase: %w", err)
-			}
-			armor, err := kr.Export(name, pw)
-			if err != nil {
-				return keyErr(cmd, name, err)
-			}
-			_, err = io.WriteString(cmd.OutOrStdout(), armor)
-			return err
-		},
-	}
+	}, func(cmd *cobra.Command, kr *keys.Keyring, args []string) error {
+		name := args[0]
+		if _, err := kr.Show(name); err != nil {
+			return keyErr(cmd, name, err)
+		}
+		pw, err := keys.PassphraseFromEnvOrTerminal(exportPassphraseEnv)(
+			fmt.Sprintf("Enter an export passphrase for key %q: ", name), true)
+		if err != nil {
+			return fmt.Errorf("export passphrase: %w", err)
+		}
+		armor, err := kr.Export(name, pw)
+		if err != nil {
+			return keyErr(cmd, name, err)
+		}
+		_, err = io.WriteString(cmd.OutOrStdout(), armor)
+		return err
+	})
 }
 
 func keysImportCmd() *cobra.Command {
@@ -274,7 +267,7 @@ func keysImportCmd() *cobra.Command {
 			if err != nil {
 				return keyErr(cmd, name, err)
 			}
-			return emit(cmd, k, func() { printf(cmd, "%s\t%s\n", k.Name, k.Address) })
+			return emitKeyLine(cmd, k)
 		},
 	}
 }

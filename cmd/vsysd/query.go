@@ -104,22 +104,7 @@ func queryCmd() *cobra.Command {
 		},
 	}
 
-	call := &cobra.Command{
-		Use:   "call CONTRACT METHOD [JSON_ARGS]",
-		Short: "Run a read-only method (JSON args encoded by the contract's ABI)",
-		Args:  cobra.RangeArgs(2, 3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			js := "{}"
-			if len(args) == 3 {
-				js = args[2]
-			}
-			res, err := rpcClient(cmd).Call(cmd.Context(), args[0], args[1], rawJSON(js), height)
-			if err != nil {
-				return err
-			}
-			return emit(cmd, res, func() { printf(cmd, "%s\n", compact(res.Result)) })
-		},
-	}
+	call := readCallCmd("Run a read-only method (JSON args encoded by the contract's ABI)", &height)
 
 	block := &cobra.Command{
 		Use:   "block [HEIGHT]",
@@ -206,6 +191,28 @@ func tokenRecordCmd(method string, height *int64) *cobra.Command {
 	cmd.Flags().Int64Var(height, "height", 0, "read state at this height (0: latest)")
 	addBaseUnitsFlag(cmd, "print")
 	return cmd
+}
+
+// readCallCmd is `query call` and `query wasm call`: a read-only method
+// at the latest (or --height) state, JSON args encoded by the node by the
+// contract's ABI. The caller adds the --height flag.
+func readCallCmd(short string, height *int64) *cobra.Command {
+	return &cobra.Command{
+		Use:   "call CONTRACT METHOD [JSON_ARGS]",
+		Short: short,
+		Args:  cobra.RangeArgs(2, 3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			js := "{}"
+			if len(args) == 3 {
+				js = args[2]
+			}
+			res, err := rpcClient(cmd).Call(cmd.Context(), args[0], args[1], rawJSON(js), *height)
+			if err != nil {
+				return err
+			}
+			return emit(cmd, res, func() { printf(cmd, "%s\n", compact(res.Result)) })
+		},
+	}
 }
 
 type rawJSON string

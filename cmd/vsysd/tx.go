@@ -57,22 +57,10 @@ func txCmd() *cobra.Command {
 				}
 				return tokenCall("create", token.CreateArgs{Symbol: args[0], Name: args[1], Decimals: dec, MaxSupply: max})
 			}),
-		txSubCmd("issue AMOUNT", "Issue AMOUNT (e.g. 1000ABC, in the token's display unit) of a token you created, to yourself", 1,
-			func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
-				amt, sym, err := parseAmount(cmd, c, args[0])
-				if err != nil {
-					return nil, err
-				}
-				return tokenCall("issue", token.IssueArgs{Token: sym, Amount: amt})
-			}),
-		txSubCmd("burn AMOUNT", "Destroy AMOUNT (e.g. 10ABC) of tokens you hold", 1,
-			func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
-				amt, sym, err := parseAmount(cmd, c, args[0])
-				if err != nil {
-					return nil, err
-				}
-				return tokenCall("burn", token.BurnArgs{Token: sym, Amount: amt})
-			}),
+		tokenAmountCmd("issue", "Issue AMOUNT (e.g. 1000ABC, in the token's display unit) of a token you created, to yourself",
+			func(sym string, amt codec.U128) any { return token.IssueArgs{Token: sym, Amount: amt} }),
+		tokenAmountCmd("burn", "Destroy AMOUNT (e.g. 10ABC) of tokens you hold",
+			func(sym string, amt codec.U128) any { return token.BurnArgs{Token: sym, Amount: amt} }),
 	)
 	call := txSubCmd("call CONTRACT METHOD [JSON_ARGS]", "Call any contract method; JSON args are encoded by its ABI", 2,
 		func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
@@ -85,6 +73,18 @@ func txCmd() *cobra.Command {
 	}
 	cmd.AddCommand(tok, call, wasmTxCmd(), dbTxCmd())
 	return cmd
+}
+
+// tokenAmountCmd is `tx token METHOD AMOUNT`: a token method whose only
+// argument is an amount of one token, made into the method's args by args.
+func tokenAmountCmd(method, short string, args func(sym string, amt codec.U128) any) *cobra.Command {
+	return txSubCmd(method+" AMOUNT", short, 1, func(cmd *cobra.Command, c *client.Client, a []string) ([]tx.Call, error) {
+		amt, sym, err := parseAmount(cmd, c, a[0])
+		if err != nil {
+			return nil, err
+		}
+		return tokenCall(method, args(sym, amt))
+	})
 }
 
 type buildFunc func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error)

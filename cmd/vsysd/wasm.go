@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vsys/vsys/core/abi"
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/tx"
@@ -37,15 +36,7 @@ func wasmTxCmd() *cobra.Command {
 
 	instantiate := txSubCmdThen("instantiate CODE_HASH LABEL [JSON_INIT_ARGS]", "Create a contract from uploaded code; prints its address", 2,
 		func(cmd *cobra.Command, c *client.Client, args []string) ([]tx.Call, error) {
-			hash, err := parseCodeHash(args[0])
-			if err != nil {
-				return nil, err
-			}
-			contractABI, err := codeABI(cmd, c, hash)
-			if err != nil {
-				return nil, err
-			}
-			initArgs, err := entryArgs(contractABI.Init, "init", args[2:])
+			hash, initArgs, err := codeEntryArgs(cmd, c, args[0], "init", args[2:])
 			if err != nil {
 				return nil, err
 			}
@@ -85,15 +76,7 @@ func wasmTxCmd() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			hash, err := parseCodeHash(args[1])
-			if err != nil {
-				return nil, err
-			}
-			contractABI, err := codeABI(cmd, c, hash)
-			if err != nil {
-				return nil, err
-			}
-			margs, err := entryArgs(contractABI.Migrate, "migrate", args[2:])
+			hash, margs, err := codeEntryArgs(cmd, c, args[1], "migrate", args[2:])
 			if err != nil {
 				return nil, err
 			}
@@ -126,22 +109,7 @@ func wasmTxCmd() *cobra.Command {
 // wasmQueryCmd is `vsysd query wasm ...`.
 func wasmQueryCmd(height *int64) *cobra.Command {
 	cmd := &cobra.Command{Use: "wasm", Short: "WASM contracts: call read-only methods, show code and contracts"}
-	callCmd := &cobra.Command{
-		Use:   "call CONTRACT METHOD [JSON_ARGS]",
-		Short: "Run a read-only method at the latest (or --height) state",
-		Args:  cobra.RangeArgs(2, 3),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			js := json.RawMessage("{}")
-			if len(args) == 3 {
-				js = json.RawMessage(args[2])
-			}
-			res, err := rpcClient(cmd).Call(cmd.Context(), args[0], args[1], js, *height)
-			if err != nil {
-				return err
-			}
-			return emit(cmd, res, func() { printf(cmd, "%s\n", compact(res.Result)) })
-		},
-	}
+	callCmd := readCallCmd("Run a read-only method at the latest (or --height) state", height)
 	codeCmd := &cobra.Command{
 		Use:   "code CODE_HASH",
 		Short: "Uploaded code: creator, size, ABI",
@@ -192,12 +160,24 @@ func parseCodeHash(s string) ([]byte, error) {
 	return h, nil
 }
 
-func codeABI(cmd *cobra.Command, c *client.Client, hash []byte) (*abi.ABI, error) {
+// codeEntryArgs parses the code hash hashArg and encodes the JSON args
+// of the code's init or migrate entry point (entry) by the code's ABI.
+func codeEntryArgs(cmd *cobra.Command, c *client.Client, hashArg, entry string, args []string) (hash, encoded []byte, err error) {
+	if hash, err = parseCodeHash(hashArg); err != nil {
+		return nil, nil, err
+	}
 	info, err := c.GetCode(cmd.Context(), hex.EncodeToString(hash))
 	if err != nil {
-		return nil, fmt.Errorf("code %x: %w", hash, err)
+		return nil, nil, fmt.Errorf("code %x: %w", hash, err)
 	}
-	return info.ABI, nil
+	t := info.ABI.Init
+	if entry == "migrate" {
+		t = info.ABI.Migrate
+	}
+	if encoded, err = entryArgs(t, entry, args); err != nil {
+		return nil, nil, err
+	}
+	return hash, encoded, nil
 }
 
 // entryArgs encodes the JSON args of an init or migrate entry point.

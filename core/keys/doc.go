@@ -16,4 +16,9 @@
 //
 // Export produces a self-contained, passphrase-encrypted JSON document that
 // Import reads back into any keyring, whatever its backend.
+//
+// Files: keys.go (the public types and errors), keyring.go (the Keyring's
+// operations), keyfile.go (a key's file on disk), crypto.go (sealing a
+// seed), export.go (the export format), passphrase.go (passphrase
+// sources) and select.go (choosing the backend).
 package keys

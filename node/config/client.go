@@ -1,14 +1,11 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/pelletier/go-toml/v2"
 )
 
 // ClientFileName is the CLI's own config file under <home>/config. It is
@@ -36,23 +33,13 @@ func LoadClient(home string) (Client, error) {
 	if err != nil {
 		return c, fmt.Errorf("read client config: %w", err)
 	}
-	d := toml.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&c); err != nil {
-		return c, fmt.Errorf("parse %s: %w", ClientPath(home), err)
+	if err := decodeStrict(ClientPath(home), b, &c); err != nil {
+		return c, err
 	}
 	return c, nil
 }
 
 // SaveClient writes c to <home>/config/client.toml.
 func SaveClient(home string, c Client) error {
-	b, err := toml.Marshal(c)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(ClientPath(home)), 0o755); err != nil {
-		return err
-	}
-	header := "# vsysd client settings (tx, query, keys). Flags and environment variables override them.\n\n"
-	return os.WriteFile(ClientPath(home), append([]byte(header), b...), 0o644)
+	return writeTOML(ClientPath(home), "# vsysd client settings (tx, query, keys). Flags and environment variables override them.\n\n", c)
 }

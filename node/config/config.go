@@ -1,20 +1,18 @@
 package config
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/pelletier/go-toml/v2"
 )
 
 // FileName is the app config's file name under <home>/config.
 const FileName = "app.toml"
 
-// Config is app.toml.
-type Config struct {
+// App is app.toml, the node's own settings (Client is client.toml, the
+// CLI's).
+type App struct {
 	RPC       RPC       `toml:"rpc" comment:"JSON-RPC 2.0 for dApps and the CLI"`
 	Consensus Consensus `toml:"consensus"`
 	State     State     `toml:"state"`
@@ -107,8 +105,8 @@ type Metrics struct {
 }
 
 // Default returns the defaults for a development node.
-func Default() Config {
-	return Config{
+func Default() App {
+	return App{
 		RPC: RPC{
 			Address: "127.0.0.1:8645",
 			// A plain loop burns about 200M gas per CPU second (vm's
@@ -127,7 +125,7 @@ func Default() Config {
 }
 
 // BlockInterval parses Consensus.BlockInterval.
-func (c Config) BlockInterval() (time.Duration, error) {
+func (c App) BlockInterval() (time.Duration, error) {
 	d, err := time.ParseDuration(c.Consensus.BlockInterval)
 	if err != nil || d < 0 {
 		return 0, fmt.Errorf("consensus.block_interval %q: want a duration such as \"1s\" or \"200ms\"", c.Consensus.BlockInterval)
@@ -140,16 +138,14 @@ func Path(home string) string { return filepath.Join(home, "config", FileName) }
 
 // Load reads <home>/config/app.toml over the defaults: a key missing from
 // the file keeps its default, an unknown key is an error.
-func Load(home string) (Config, error) {
+func Load(home string) (App, error) {
 	c := Default()
 	b, err := os.ReadFile(Path(home))
 	if err != nil {
 		return c, fmt.Errorf("read app config: %w", err)
 	}
-	d := toml.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&c); err != nil {
-		return c, fmt.Errorf("parse %s: %w", Path(home), err)
+	if err := decodeStrict(Path(home), b, &c); err != nil {
+		return c, err
 	}
 	if _, err := c.BlockInterval(); err != nil {
 		return c, err
@@ -161,14 +157,6 @@ func Load(home string) (Config, error) {
 }
 
 // Save writes c to <home>/config/app.toml.
-func Save(home string, c Config) error {
-	b, err := toml.Marshal(c)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(Path(home)), 0o755); err != nil {
-		return err
-	}
-	header := "# vsys node-local settings. Chain rules (gas costs, limits) are in genesis.json, not here.\n\n"
-	return os.WriteFile(Path(home), append([]byte(header), b...), 0o644)
+func Save(home string, c App) error {
+	return writeTOML(Path(home), "# vsys node-local settings. Chain rules (gas costs, limits) are in genesis.json, not here.\n\n", c)
 }

@@ -31,14 +31,9 @@ type Client struct {
 
 // New returns a client for url ("http://127.0.0.1:8645"; a bare host:port
 // gets http://).
-func New(url string) *Client {
-	if !strings.Contains(url, "://") {
-		url = "http://" + url
-	}
-	return &Client{rpc: jsonrpc.NewClient(url, nil), URL: url}
-}
+func New(url string) *Client { return NewWithHTTP(url, nil) }
 
-// NewWithHTTP is New with a caller's http.Client.
+// NewWithHTTP is New with a caller's http.Client (nil: jsonrpc's default).
 func NewWithHTTP(url string, hc *http.Client) *Client {
 	if !strings.Contains(url, "://") {
 		url = "http://" + url
@@ -52,13 +47,13 @@ func (c *Client) RPC() *jsonrpc.Client { return c.rpc }
 // ChainID returns the chain id.
 func (c *Client) ChainID(ctx context.Context) (string, error) {
 	var s string
-	return s, c.rpc.Call(ctx, "vsys_chainId", nil, &s)
+	return s, c.rpc.Call(ctx, rpc.MethodChainID, nil, &s)
 }
 
 // BlockNumber returns the latest committed height.
 func (c *Client) BlockNumber(ctx context.Context) (int64, error) {
 	var h int64
-	return h, c.rpc.Call(ctx, "vsys_blockNumber", nil, &h)
+	return h, c.rpc.Call(ctx, rpc.MethodBlockNumber, nil, &h)
 }
 
 // GetBlock returns the block at height (0 = latest).
@@ -68,26 +63,26 @@ func (c *Client) GetBlock(ctx context.Context, height int64) (*rpc.Block, error)
 	if height > 0 {
 		p = height
 	}
-	return b, c.rpc.Call(ctx, "vsys_getBlock", []any{p}, &b)
+	return b, c.rpc.Call(ctx, rpc.MethodGetBlock, []any{p}, &b)
 }
 
 // SendRawTransaction submits tx bytes and returns the tx hash once the
 // node's mempool accepted it.
 func (c *Client) SendRawTransaction(ctx context.Context, raw []byte) ([]byte, error) {
 	var h rpc.HexBytes
-	return h, c.rpc.Call(ctx, "vsys_sendRawTransaction", []any{rpc.HexBytes(raw)}, &h)
+	return h, c.rpc.Call(ctx, rpc.MethodSendRawTransaction, []any{rpc.HexBytes(raw)}, &h)
 }
 
 // GetTransaction returns a committed tx, or nil if the node has none.
 func (c *Client) GetTransaction(ctx context.Context, hash []byte) (*rpc.Transaction, error) {
 	var t *rpc.Transaction
-	return t, c.rpc.Call(ctx, "vsys_getTransaction", []any{rpc.HexBytes(hash)}, &t)
+	return t, c.rpc.Call(ctx, rpc.MethodGetTransaction, []any{rpc.HexBytes(hash)}, &t)
 }
 
 // GetAccount returns an account at height (0 = latest).
 func (c *Client) GetAccount(ctx context.Context, addr address.Address, height int64) (*rpc.Account, error) {
 	var a rpc.Account
-	return &a, c.rpc.Call(ctx, "vsys_getAccount", []any{addr, height}, &a)
+	return &a, c.rpc.Call(ctx, rpc.MethodGetAccount, []any{addr, height}, &a)
 }
 
 // Call runs a read-only method with JSON args.
@@ -98,19 +93,19 @@ func (c *Client) Call(ctx context.Context, contract, method string, args any, he
 	}
 	var r rpc.CallResult
 	req := rpc.CallRequest{Contract: contract, Method: method, Args: js, Height: rpc.Height(height)}
-	return &r, c.rpc.Call(ctx, "vsys_call", []any{req}, &r)
+	return &r, c.rpc.Call(ctx, rpc.MethodCall, []any{req}, &r)
 }
 
 // EstimateGas simulates a tx (its signature is not checked).
 func (c *Client) EstimateGas(ctx context.Context, raw []byte) (*rpc.Estimate, error) {
 	var e rpc.Estimate
-	return &e, c.rpc.Call(ctx, "vsys_estimateGas", []any{rpc.HexBytes(raw)}, &e)
+	return &e, c.rpc.Call(ctx, rpc.MethodEstimateGas, []any{rpc.HexBytes(raw)}, &e)
 }
 
 // GetABI returns a contract's ABI by module name or address.
 func (c *Client) GetABI(ctx context.Context, contract string) (*abi.ABI, error) {
 	var a abi.ABI
-	return &a, c.rpc.Call(ctx, "vsys_getABI", []any{contract}, &a)
+	return &a, c.rpc.Call(ctx, rpc.MethodGetABI, []any{contract}, &a)
 }
 
 // WaitTx polls until the tx is committed or ctx ends.
@@ -207,43 +202,43 @@ func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Ca
 // Status returns the node's view of the chain.
 func (c *Client) Status(ctx context.Context) (*rpc.Status, error) {
 	var s rpc.Status
-	return &s, c.rpc.Call(ctx, "vsys_status", nil, &s)
+	return &s, c.rpc.Call(ctx, rpc.MethodStatus, nil, &s)
 }
 
 // GetCode returns uploaded code's record and ABI; hash is hex.
 func (c *Client) GetCode(ctx context.Context, hash string) (*rpc.CodeInfo, error) {
 	var info rpc.CodeInfo
-	return &info, c.rpc.Call(ctx, "vsys_getCode", []any{hash}, &info)
+	return &info, c.rpc.Call(ctx, rpc.MethodGetCode, []any{hash}, &info)
 }
 
 // GetContract returns a WASM contract's record and ABI.
 func (c *Client) GetContract(ctx context.Context, addr string) (*rpc.ContractInfo, error) {
 	var info rpc.ContractInfo
-	return &info, c.rpc.Call(ctx, "vsys_getContract", []any{addr}, &info)
+	return &info, c.rpc.Call(ctx, rpc.MethodGetContract, []any{addr}, &info)
 }
 
 // GetSchema returns a table's schema and its row and key types.
 func (c *Client) GetSchema(ctx context.Context, owner address.Address, table string, height int64) (*rpc.SchemaResult, error) {
 	var s rpc.SchemaResult
-	return &s, c.rpc.Call(ctx, "vsys_getSchema", []any{rpc.TableRef{Owner: owner, Table: table, Height: rpc.Height(height)}}, &s)
+	return &s, c.rpc.Call(ctx, rpc.MethodGetSchema, []any{rpc.TableRef{Owner: owner, Table: table, Height: rpc.Height(height)}}, &s)
 }
 
 // ListTables returns the names of owner's tables.
 func (c *Client) ListTables(ctx context.Context, owner address.Address, height int64) ([]string, error) {
 	var names []string
-	return names, c.rpc.Call(ctx, "vsys_listTables", []any{owner, rpc.Height(height)}, &names)
+	return names, c.rpc.Call(ctx, rpc.MethodListTables, []any{owner, rpc.Height(height)}, &names)
 }
 
 // GetRow reads one row by primary key (JSON by the table's key type).
 func (c *Client) GetRow(ctx context.Context, req rpc.RowRequest) (*rpc.RowResult, error) {
 	var r rpc.RowResult
-	return &r, c.rpc.Call(ctx, "vsys_getRow", []any{req}, &r)
+	return &r, c.rpc.Call(ctx, rpc.MethodGetRow, []any{req}, &r)
 }
 
 // QueryTable reads one page of a table scan.
 func (c *Client) QueryTable(ctx context.Context, req rpc.QueryRequest) (*rpc.QueryResult, error) {
 	var r rpc.QueryResult
-	return &r, c.rpc.Call(ctx, "vsys_queryTable", []any{req}, &r)
+	return &r, c.rpc.Call(ctx, rpc.MethodQueryTable, []any{req}, &r)
 }
 
 // QueryAll follows a query's cursors to the end and returns every row,
@@ -294,11 +289,11 @@ func (c *Client) WaitHeight(ctx context.Context, height int64) error {
 // GetBill returns what an address holds in state and has paid.
 func (c *Client) GetBill(ctx context.Context, addr address.Address, height int64) (*rpc.Bill, error) {
 	var b rpc.Bill
-	return &b, c.rpc.Call(ctx, "vsys_getBill", []any{addr, rpc.Height(height)}, &b)
+	return &b, c.rpc.Call(ctx, rpc.MethodGetBill, []any{addr, rpc.Height(height)}, &b)
 }
 
 // GasPrice returns the minimum gas price and the storage price.
 func (c *Client) GasPrice(ctx context.Context) (*rpc.GasPrice, error) {
 	var p rpc.GasPrice
-	return &p, c.rpc.Call(ctx, "vsys_gasPrice", nil, &p)
+	return &p, c.rpc.Call(ctx, rpc.MethodGasPrice, nil, &p)
 }

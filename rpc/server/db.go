@@ -21,11 +21,17 @@ func (h *handlers) dbReader(height rpc.Height) (*database.Reader, int64, error) 
 	return database.NewReader(kv), hgt, nil
 }
 
-func (h *handlers) getSchema(_ context.Context, raw json.RawMessage) (any, error) {
-	var ref rpc.TableRef
-	if err := params(raw, 0, &ref); err != nil {
-		return nil, err
-	}
+// table is one table as the table methods read it: the database at a
+// height and the table's schema with its row and key types.
+type table struct {
+	r          *database.Reader
+	height     int64
+	schema     *database.Schema
+	rowT, keyT *codec.Type
+}
+
+// openTable opens the table ref names at ref's height.
+func (h *handlers) openTable(ref rpc.TableRef) (*table, error) {
 	r, hgt, err := h.dbReader(ref.Height)
 	if err != nil {
 		return nil, err
@@ -34,7 +40,19 @@ func (h *handlers) getSchema(_ context.Context, raw json.RawMessage) (any, error
 	if err != nil {
 		return nil, appError(err)
 	}
-	return rpc.SchemaResult{Owner: ref.Owner, Table: ref.Table, Schema: *s, RowType: rowT, KeyType: keyT, Height: hgt}, nil
+	return &table{r: r, height: hgt, schema: s, rowT: rowT, keyT: keyT}, nil
+}
+
+func (h *handlers) getSchema(_ context.Context, raw json.RawMessage) (any, error) {
+	var ref rpc.TableRef
+	if err := params(raw, 0, &ref); err != nil {
+		return nil, err
+	}
+	t, err := h.openTable(ref)
+	if err != nil {
+		return nil, err
+	}
+	return rpc.SchemaResult{Owner: ref.Owner, Table: ref.Table, Schema: *t.schema, RowType: t.rowT, KeyType: t.keyT, Height: t.height}, nil
 }
 
 func (h *handlers) listTables(_ context.Context, raw json.RawMessage) (any, error) {
@@ -62,19 +80,16 @@ func (h *handlers) getRow(_ context.Context, raw json.RawMessage) (any, error) {
 	if err := params(raw, 0, &req); err != nil {
 		return nil, err
 	}
-	r, hgt, err := h.dbReader(req.Height)
+	t, err := h.openTable(req.TableRef)
 	if err != nil {
 		return nil, err
 	}
-	_, rowT, keyT, err := r.Schema(req.Owner, req.Table)
-	if err != nil {
-		return nil, appError(err)
-	}
+	rowT, keyT, hgt := t.rowT, t.keyT, t.height
 	key, err := codec.FromJSON(keyT, req.Key)
 	if err != nil {
 		return nil, jsonrpc.InvalidParams("key (%s): %v", keyT, err)
 	}
-	row, storeKey, err := r.Get(req.Owner, req.Table, key)
+	row, storeKey, err := t.r.Get(req.Owner, req.Table, key)
 	if err != nil {
 		return nil, appError(err)
 	}
@@ -116,25 +131,21 @@ func (h *handlers) queryTable(_ context.Context, raw json.RawMessage) (any, erro
 	if err := params(raw, 0, &req); err != nil {
 		return nil, err
 	}
-	r, hgt, err := h.dbReader(req.Height)
+	t, err := h.openTable(req.TableRef)
 	if err != nil {
 		return nil, err
 	}
-	s, rowT, _, err := r.Schema(req.Owner, req.Table)
-	if err != nil {
-		return nil, appError(err)
-	}
-	q, err := encodeQuery(s, rowT, &req)
+	q, err := encodeQuery(t.schema, t.rowT, &req)
 	if err != nil {
 		return nil, jsonrpc.InvalidParams("%v", err)
 	}
-	res, err := r.Query(req.Owner, req.Table, q)
+	res, err := t.r.Query(req.Owner, req.Table, q)
 	if err != nil {
 		return nil, appError(err)
 	}
-	out := rpc.QueryResult{Rows: make([]json.RawMessage, 0, len(res.Rows)), Cursor: res.Cursor, Height: hgt}
+	out := rpc.QueryResult{Rows: make([]json.RawMessage, 0, len(res.Rows)), Cursor: res.Cursor, Height: t.height}
 	for _, row := range res.Rows {
-		js, err := codec.ToJSON(rowT, row)
+		js, err := codec.ToJSON(t.rowT, row)
 		if err != nil {
 			return nil, appError(err)
 		}
