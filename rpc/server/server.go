@@ -68,8 +68,8 @@ func New(b Backend, maxBody int64) *jsonrpc.Server {
 type handlers struct{ Backend }
 
 // appError turns an app error into a JSON-RPC application error: code
-// -32000 minus the vsys result code, data {code, codespace}, and the
-// error's own message, which says what was wrong.
+// rpcCode, data {code, codespace} (app.ResultOf), and the error's own
+// message, which says what was wrong.
 func appError(err error) error {
 	var je *jsonrpc.Error
 	if errors.As(err, &je) {
@@ -78,9 +78,19 @@ func appError(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return err // a query the node stopped: jsonrpc sends CodeDeadline
 	}
-	code := app.CodeOf(err)
-	return &jsonrpc.Error{Code: -32000 - int(code), Message: err.Error(),
-		Data: map[string]any{"code": code, "codespace": app.Codespace}}
+	codespace, code := app.ResultOf(err)
+	return &jsonrpc.Error{Code: rpcCode(codespace, code), Message: err.Error(),
+		Data: map[string]any{"code": code, "codespace": codespace}}
+}
+
+// rpcCode is the JSON-RPC code of a result: -32000 minus a vsys code. A
+// module's codes overlap the vsys ones, so its errors get -32000 minus
+// CodeCallFailed (they failed inside a call), and data names the exact one.
+func rpcCode(codespace string, code uint32) int {
+	if codespace != app.Codespace {
+		code = app.CodeCallFailed
+	}
+	return -32000 - int(code)
 }
 
 // params decodes positional params into dst in order; missing trailing
@@ -200,7 +210,7 @@ func (h *handlers) sendRawTransaction(_ context.Context, raw json.RawMessage) (a
 		return nil, &jsonrpc.Error{Code: -32000, Message: fmt.Sprintf("broadcast: %v", err)}
 	}
 	if res.Code != 0 {
-		return nil, &jsonrpc.Error{Code: -32000 - int(res.Code), Message: res.Log,
+		return nil, &jsonrpc.Error{Code: rpcCode(res.Codespace, res.Code), Message: res.Log,
 			Data: map[string]any{"code": res.Code, "codespace": res.Codespace}}
 	}
 	return rpc.HexBytes(res.Hash), nil
@@ -221,7 +231,7 @@ func (h *handlers) getTransaction(_ context.Context, raw json.RawMessage) (any, 
 		}
 		return nil, appError(err)
 	}
-	out := rpc.Transaction{Hash: hash, Height: res.Height, Index: res.Index, Code: res.TxResult.Code, Log: res.TxResult.Log,
+	out := rpc.Transaction{Hash: hash, Height: res.Height, Index: res.Index, Code: res.TxResult.Code, Codespace: res.TxResult.Codespace, Log: res.TxResult.Log,
 		GasWanted: res.TxResult.GasWanted, GasUsed: res.TxResult.GasUsed, Status: "ok", Events: []rpc.Event{}}
 	if out.Code != 0 {
 		out.Status = "failed"
@@ -348,8 +358,9 @@ func (h *handlers) estimateGas(ctx context.Context, raw json.RawMessage) (any, e
 	if err != nil { // the tx could not even start: ante failure or bad bytes
 		return nil, appError(err)
 	}
-	est := rpc.Estimate{GasUsed: out.GasUsed, OK: out.Err == nil, Code: app.CodeOf(out.Err),
+	est := rpc.Estimate{GasUsed: out.GasUsed, OK: out.Err == nil,
 		DepositLocked: out.DepositLocked, DepositReturned: out.DepositReturned}
+	est.Codespace, est.Code = app.ResultOf(out.Err)
 	if out.Err != nil {
 		est.Error = out.Err.Error()
 	}
