@@ -38,7 +38,8 @@ type Options struct {
 	MaxParkedBytes int64
 }
 
-// App is the ABCI application.
+// App is the ABCI application (its methods are in abci.go; doc.go maps the
+// files by job).
 type App struct {
 	abci.BaseApplication
 

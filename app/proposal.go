@@ -11,10 +11,11 @@ import (
 	"github.com/vsys/vsys/core/tx"
 )
 
-// The proposal rules. PrepareProposal (propose) builds a block that follows them
-// and ProcessProposal (checkProposal) rejects one that does not; both judge against the last
-// committed state with the same code (blockRules), so an honest proposal
-// always passes, which liveness depends on. A block follows the rules when
+// The proposal rules. PrepareProposal (propose) builds a block that
+// follows them and ProcessProposal (checkProposal) rejects one that does
+// not; both judge against the last committed state with the same code
+// (blockRules), so an honest proposal always passes, which liveness
+// depends on. A block follows the rules when
 //
 //   - every tx decodes, is at most max_tx_bytes, has a valid signature and
 //     passes the static ante checks (chain id, gas price, gas limit range);
@@ -91,8 +92,8 @@ func (r *blockRules) full() bool {
 // minTxBytes is below the size of any valid tx (a signature alone is 64).
 const minTxBytes = 64
 
-// propose fills a block (PrepareProposal) from the mempool's txs, in mempool order,
-// under the block rules. A tx whose sender's earlier nonce is not in the
+// propose fills a block (PrepareProposal) from the mempool's txs, in
+// mempool order, under the block rules. A tx whose sender's earlier nonce is not in the
 // block yet waits, in this call, until that one is taken, and goes in
 // right behind it; a tx that does not fit is skipped and filling goes on
 // with the txs behind it (a sender whose next tx did not fit gets nothing
@@ -103,7 +104,7 @@ const minTxBytes = 64
 // CometBFT hands PrepareProposal what its mempool reaps, in arrival order:
 // only up to the block's byte limit unless the consensus param
 // block.max_bytes is -1, when it hands over the whole mempool. Nodes are
-// initialised with -1 (app/node) so that the app, not the reap, decides
+// initialised with -1 (node/) so that the app, not the reap, decides
 // what goes in; the app's own limit is max_block_bytes.
 func (a *App) propose(txs [][]byte, maxBytes int64) ([][]byte, error) {
 	ci, _ := a.chainInfo()
