@@ -60,6 +60,9 @@ const (
 	CodeCallFailed        uint32 = 17 // any other failure inside a call
 	CodeTooManyWaiting    uint32 = 18 // the sender's parked txs are at their bound
 	CodeMemoryBudget      uint32 = 19 // the call stack's wasm memory is over the chain's budget
+	CodeEventTooLarge     uint32 = 20 // an event's data is over max_event_bytes
+	CodeReentrancy        uint32 = 21 // a call into a contract already running
+	CodeHeightNotYet      uint32 = 22 // a query at a height not committed yet
 )
 
 // CodeInfo is one row of the result-code table. A result is identified
@@ -105,6 +108,9 @@ var Codes = []CodeInfo{
 	{Codespace, CodeCallFailed, "CallFailed", nil, "any other failure inside a call"},
 	{Codespace, CodeTooManyWaiting, "TooManyWaiting", ErrTooManyWaiting, "too many txs waiting for an earlier nonce"},
 	{Codespace, CodeMemoryBudget, "MemoryBudget", router.ErrMemoryBudget, "wasm memory of the call stack over the budget"},
+	{Codespace, CodeEventTooLarge, "EventTooLarge", router.ErrEventTooLarge, "event data over max_event_bytes"},
+	{Codespace, CodeReentrancy, "Reentrancy", router.ErrReentrancy, "reentrant call into a running contract"},
+	{Codespace, CodeHeightNotYet, "HeightNotYet", ErrBlockHeightNotYet, "height not committed yet (queries)"},
 
 	{moduleid.NameToken, 1, "UnknownToken", token.ErrUnknownToken, "unknown token"},
 	{moduleid.NameToken, 2, "TokenExists", token.ErrTokenExists, "token already exists"},

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/vsys/vsys/core/moduleid"
 	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -29,7 +31,8 @@ func TestResultCodesGolden(t *testing.T) {
 		"vsys 5 InsufficientFee", "vsys 6 GasPriceTooLow", "vsys 7 GasLimit", "vsys 8 TxTooLarge",
 		"vsys 9 OutOfGas", "vsys 10 UnknownContract", "vsys 11 UnknownMethod", "vsys 12 BadArgs",
 		"vsys 13 InsufficientFunds", "vsys 14 Overflow", "vsys 15 CallDepth", "vsys 16 ReadOnly",
-		"vsys 17 CallFailed", "vsys 18 TooManyWaiting", "vsys 19 MemoryBudget",
+		"vsys 17 CallFailed", "vsys 18 TooManyWaiting", "vsys 19 MemoryBudget", "vsys 20 EventTooLarge",
+		"vsys 21 Reentrancy", "vsys 22 HeightNotYet",
 		"token 1 UnknownToken", "token 2 TokenExists", "token 3 NotIssuer", "token 4 MaxSupply", "token 5 Invalid",
 		"wasm 1 Unauthorized", "wasm 2 CodeNotFound", "wasm 3 ContractExists", "wasm 4 NotContract",
 		"db 1 Schema", "db 2 TableExists", "db 3 NoTable", "db 4 Unauthorized", "db 5 Duplicate",
@@ -85,15 +88,17 @@ func TestCodeOfEverySentinel(t *testing.T) {
 	require.Equal(t, CodeBadArgs, code)
 }
 
-// TestEveryModuleSentinelHasACode reads each native module's source and
-// requires every package-level sentinel (var ErrX = errors.New(...)) to
-// have its row in Codes, in the module's codespace (token's
-// ErrInsufficientFunds in vsys's): a module that adds an error without a
-// code fails here instead of falling to CallFailed.
+// TestEveryModuleSentinelHasACode reads each native module's source, and
+// the router's, and requires every package-level sentinel (var ErrX =
+// errors.New(...)) to have its row in Codes: in the module's codespace
+// (token's ErrInsufficientFunds in vsys's), the router's in vsys. A
+// module that adds an error without a code fails here instead of falling
+// to CallFailed.
 func TestEveryModuleSentinelHasACode(t *testing.T) {
-	dirs := map[string]string{"token": moduleid.NameToken, "wasm": moduleid.NameWasm,
-		"database": moduleid.NameDatabase, "billing": moduleid.NameBilling, "staking": moduleid.NameStaking}
-	require.Len(t, dirs, len(moduleid.Contracts()), "a module's directory is missing from this test")
+	dirs := map[string]string{"modules/token": moduleid.NameToken, "modules/wasm": moduleid.NameWasm,
+		"modules/database": moduleid.NameDatabase, "modules/billing": moduleid.NameBilling,
+		"modules/staking": moduleid.NameStaking, "core/router": Codespace}
+	require.Len(t, dirs, len(moduleid.Contracts())+1, "a module's directory is missing from this test")
 	inTable := map[string]string{} // message → codespace
 	for _, c := range Codes {
 		if c.Err != nil {
@@ -101,7 +106,7 @@ func TestEveryModuleSentinelHasACode(t *testing.T) {
 		}
 	}
 	for dir, space := range dirs {
-		files, err := filepath.Glob(filepath.Join("..", "modules", dir, "*.go"))
+		files, err := filepath.Glob(filepath.Join("..", dir, "*.go"))
 		require.NoError(t, err)
 		var found int
 		for _, f := range files {
@@ -111,13 +116,13 @@ func TestEveryModuleSentinelHasACode(t *testing.T) {
 			for name, msg := range sentinels(t, f) {
 				found++
 				want := space
-				if dir == "token" && name == "ErrInsufficientFunds" {
+				if dir == "modules/token" && name == "ErrInsufficientFunds" {
 					want = Codespace
 				}
 				require.Equal(t, want, inTable[msg], "%s.%s (%q) has no row in app.Codes", dir, name, msg)
 			}
 		}
-		require.Positive(t, found, "no sentinels found in modules/%s", dir)
+		require.Positive(t, found, "no sentinels found in %s", dir)
 	}
 }
 
@@ -180,4 +185,24 @@ func TestResultCodesDoc(t *testing.T) {
 		return
 	}
 	require.Equal(t, b.String(), current, "docs/transactions.md's result codes are stale: VSYS_UPDATE_DOCS=1 go test -run TestResultCodesDoc ./app")
+}
+
+// TestResultsCarryTheirCodespace: real failures, through FinalizeBlock and
+// a query, carry the codespace and code of the sentinel they wrap.
+func TestResultsCarryTheirCodespace(t *testing.T) {
+	h := newHarness(t)
+	schema := database.Schema{Columns: []database.Column{{Name: "id", Type: "u64"}}, PrimaryKey: []string{"id"}}
+	create := dbTx("create_table", database.CreateTableArgs{Name: "t", Schema: schema})
+	first := h.sign(alice, 1_000_000, create)
+	res := h.block(first, h.sign(alice, 1_000_000, create))
+	require.Zero(t, res[0].Code, res[0].Log)
+	require.Equal(t, [2]any{moduleid.NameDatabase, uint32(2)}, [2]any{res[1].Codespace, res[1].Code}, "TableExists: %s", res[1].Log)
+
+	// CheckTx's refusals are the app's: vsys.
+	check := h.check(first) // a replay
+	require.Equal(t, [2]any{Codespace, CodeBadNonce}, [2]any{check.Codespace, check.Code}, check.Log)
+
+	_, _, err := h.app.Call(context.Background(), 99, token.Address, "supply", nil, 1_000_000)
+	space, code := ResultOf(err)
+	require.Equal(t, [2]any{Codespace, CodeHeightNotYet}, [2]any{space, code}, "%v", err)
 }
