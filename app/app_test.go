@@ -312,8 +312,12 @@ func TestTokenLifecycleAndOverflow(t *testing.T) {
 		h.sign(bob, 100_000, call("create", token.CreateArgs{Symbol: "ABC", Name: "Dup", MaxSupply: codec.NewU128(1)})),
 	)
 	require.Equal(t, CodeOverflow, res[0].Code, res[0].Log)
+	require.Equal(t, Codespace, res[0].Codespace)
+	// The token module's own errors carry its codespace and codes.
 	require.Contains(t, res[1].Log, "only the issuer")
+	require.Equal(t, [2]any{"token", uint32(3)}, [2]any{res[1].Codespace, res[1].Code}, "NotIssuer")
 	require.Contains(t, res[2].Log, "already exists")
+	require.Equal(t, [2]any{"token", uint32(2)}, [2]any{res[2].Codespace, res[2].Code}, "TokenExists")
 	info, _, err := h.app.Call(context.Background(), 0, token.Address, "supply", mustMarshal(token.TokenArgs{Token: "ABC"}), 1_000_000)
 	require.NoError(t, err)
 	var supply codec.U128

@@ -5,12 +5,19 @@ import (
 
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/moduleid"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/modules/billing"
+	"github.com/vsys/vsys/modules/database"
+	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/modules/wasm"
 )
 
-// Codespace is the ABCI codespace of every vsys error code.
+// Codespace is the ABCI codespace of the app's, the router's and the tx's
+// errors, whose codes are the Code constants. A native module's errors
+// have the module's router name as their codespace (Codes).
 const Codespace = "vsys"
 
 // Ante errors: the tx is rejected before anything runs and pays nothing.
@@ -27,7 +34,8 @@ var (
 	ErrTooManyWaiting = errors.New("too many txs waiting for an earlier nonce")
 )
 
-// Result codes, stable across versions: clients test them. Each number
+// Result codes of the "vsys" codespace, stable across versions: clients
+// test them. Each number
 // is written out (never iota) so that inserting a line cannot renumber the
 // rest; TestResultCodesGolden pins them and docs/transactions.md's table is
 // checked against Codes.
@@ -52,50 +60,115 @@ const (
 	CodeCallFailed        uint32 = 17 // any other failure inside a call
 	CodeTooManyWaiting    uint32 = 18 // the sender's parked txs are at their bound
 	CodeMemoryBudget      uint32 = 19 // the call stack's wasm memory is over the chain's budget
+	CodeEventTooLarge     uint32 = 20 // an event's data is over max_event_bytes
+	CodeReentrancy        uint32 = 21 // a call into a contract already running
+	CodeHeightNotYet      uint32 = 22 // a query at a height not committed yet
 )
 
-// CodeInfo is one row of the result-code table.
+// CodeInfo is one row of the result-code table. A result is identified
+// by its codespace and its code together, as in Cosmos SDK: each
+// codespace numbers its own codes.
 type CodeInfo struct {
-	Code    uint32
-	Name    string // the constant's name without "Code"
-	Err     error  // the sentinel an error wraps to get this code; nil for OK and CallFailed
-	Meaning string // one line, for docs/transactions.md
+	Codespace string // "vsys", or the module's router name (moduleid)
+	Code      uint32
+	Name      string // vsys: the constant's name without "Code"; a module's: its sentinel's name without "Err"
+	Err       error  // the sentinel an error wraps to get this code; nil for OK and CallFailed
+	Meaning   string // one line, for docs/transactions.md
 }
 
-// Codes is the one table of result codes, in code order: CodeOf reads it
-// and the docs' table is checked against it.
+// Codes is the one table of result codes: first the "vsys" codespace (the
+// app's, the router's and the tx's errors), in code order, then each
+// module's codespace, in module id order and code order. CodeOf reads it
+// in this order, so an error wrapping both a vsys sentinel and a module's
+// gets the vsys code, as before module codespaces existed; the docs'
+// table is checked against it.
+//
+// token.ErrInsufficientFunds keeps vsys code 13: it is the error of the
+// router's funds mover as well (funds attached to any call), and clients
+// test that code. Module codes are written out like the vsys ones, and
+// TestResultCodesGolden pins them too.
 var Codes = []CodeInfo{
-	{CodeOK, "OK", nil, "ok"},
-	{CodeMalformed, "Malformed", tx.ErrMalformed, "malformed tx"},
-	{CodeBadSignature, "BadSignature", tx.ErrBadSignature, "bad signature"},
-	{CodeWrongChain, "WrongChain", ErrWrongChain, "wrong chain id"},
-	{CodeBadNonce, "BadNonce", ErrBadNonce, "bad nonce"},
-	{CodeInsufficientFee, "InsufficientFee", ErrInsufficientFee, "balance cannot cover the fee"},
-	{CodeGasPriceTooLow, "GasPriceTooLow", ErrGasPriceTooLow, "gas price below minimum"},
-	{CodeGasLimit, "GasLimit", ErrGasLimit, "gas limit out of range"},
-	{CodeTxTooLarge, "TxTooLarge", ErrTxTooLarge, "tx too large"},
-	{CodeOutOfGas, "OutOfGas", gas.ErrOutOfGas, "out of gas"},
-	{CodeUnknownContract, "UnknownContract", router.ErrUnknownContract, "unknown contract"},
-	{CodeUnknownMethod, "UnknownMethod", router.ErrUnknownMethod, "unknown method"},
-	{CodeBadArgs, "BadArgs", router.ErrBadArgs, "bad arguments"},
-	{CodeInsufficientFunds, "InsufficientFunds", token.ErrInsufficientFunds, "insufficient funds"},
-	{CodeOverflow, "Overflow", codec.ErrOverflow, "u128 overflow"},
-	{CodeCallDepth, "CallDepth", router.ErrCallDepth, "call depth exceeded"},
-	{CodeReadOnly, "ReadOnly", router.ErrReadOnlyCall, "state change in a read-only call"},
-	{CodeCallFailed, "CallFailed", nil, "any other failure inside a call"},
-	{CodeTooManyWaiting, "TooManyWaiting", ErrTooManyWaiting, "too many txs waiting for an earlier nonce"},
-	{CodeMemoryBudget, "MemoryBudget", router.ErrMemoryBudget, "wasm memory of the call stack over the budget"},
+	{Codespace, CodeOK, "OK", nil, "ok"},
+	{Codespace, CodeMalformed, "Malformed", tx.ErrMalformed, "malformed tx"},
+	{Codespace, CodeBadSignature, "BadSignature", tx.ErrBadSignature, "bad signature"},
+	{Codespace, CodeWrongChain, "WrongChain", ErrWrongChain, "wrong chain id"},
+	{Codespace, CodeBadNonce, "BadNonce", ErrBadNonce, "bad nonce"},
+	{Codespace, CodeInsufficientFee, "InsufficientFee", ErrInsufficientFee, "balance cannot cover the fee"},
+	{Codespace, CodeGasPriceTooLow, "GasPriceTooLow", ErrGasPriceTooLow, "gas price below minimum"},
+	{Codespace, CodeGasLimit, "GasLimit", ErrGasLimit, "gas limit out of range"},
+	{Codespace, CodeTxTooLarge, "TxTooLarge", ErrTxTooLarge, "tx too large"},
+	{Codespace, CodeOutOfGas, "OutOfGas", gas.ErrOutOfGas, "out of gas"},
+	{Codespace, CodeUnknownContract, "UnknownContract", router.ErrUnknownContract, "unknown contract"},
+	{Codespace, CodeUnknownMethod, "UnknownMethod", router.ErrUnknownMethod, "unknown method"},
+	{Codespace, CodeBadArgs, "BadArgs", router.ErrBadArgs, "bad arguments"},
+	{Codespace, CodeInsufficientFunds, "InsufficientFunds", token.ErrInsufficientFunds, "insufficient funds"},
+	{Codespace, CodeOverflow, "Overflow", codec.ErrOverflow, "u128 overflow"},
+	{Codespace, CodeCallDepth, "CallDepth", router.ErrCallDepth, "call depth exceeded"},
+	{Codespace, CodeReadOnly, "ReadOnly", router.ErrReadOnlyCall, "state change in a read-only call"},
+	{Codespace, CodeCallFailed, "CallFailed", nil, "any other failure inside a call"},
+	{Codespace, CodeTooManyWaiting, "TooManyWaiting", ErrTooManyWaiting, "too many txs waiting for an earlier nonce"},
+	{Codespace, CodeMemoryBudget, "MemoryBudget", router.ErrMemoryBudget, "wasm memory of the call stack over the budget"},
+	{Codespace, CodeEventTooLarge, "EventTooLarge", router.ErrEventTooLarge, "event data over max_event_bytes"},
+	{Codespace, CodeReentrancy, "Reentrancy", router.ErrReentrancy, "reentrant call into a running contract"},
+	{Codespace, CodeHeightNotYet, "HeightNotYet", ErrBlockHeightNotYet, "height not committed yet (queries)"},
+
+	{moduleid.NameToken, 1, "UnknownToken", token.ErrUnknownToken, "unknown token"},
+	{moduleid.NameToken, 2, "TokenExists", token.ErrTokenExists, "token already exists"},
+	{moduleid.NameToken, 3, "NotIssuer", token.ErrNotIssuer, "only the issuer may do this"},
+	{moduleid.NameToken, 4, "MaxSupply", token.ErrMaxSupply, "max supply exceeded"},
+	{moduleid.NameToken, 5, "Invalid", token.ErrInvalid, "invalid token parameters"},
+
+	{moduleid.NameWasm, 1, "Unauthorized", wasm.ErrUnauthorized, "not the contract's admin"},
+	{moduleid.NameWasm, 2, "CodeNotFound", wasm.ErrCodeNotFound, "code not found"},
+	{moduleid.NameWasm, 3, "ContractExists", wasm.ErrContractExists, "contract exists"},
+	{moduleid.NameWasm, 4, "NotContract", wasm.ErrNotContract, "not a contract"},
+
+	{moduleid.NameDatabase, 1, "Schema", database.ErrSchema, "invalid schema"},
+	{moduleid.NameDatabase, 2, "TableExists", database.ErrTableExists, "table already exists"},
+	{moduleid.NameDatabase, 3, "NoTable", database.ErrNoTable, "no such table"},
+	{moduleid.NameDatabase, 4, "Unauthorized", database.ErrUnauthorized, "not allowed to write this table"},
+	{moduleid.NameDatabase, 5, "Duplicate", database.ErrDuplicate, "duplicate key"},
+	{moduleid.NameDatabase, 6, "NotFound", database.ErrNotFound, "row not found"},
+	{moduleid.NameDatabase, 7, "Row", database.ErrRow, "invalid row"},
+	{moduleid.NameDatabase, 8, "Query", database.ErrQuery, "invalid query"},
+
+	{moduleid.NameBilling, 1, "Deposit", billing.ErrDeposit, "storage deposit not covered"},
+	{moduleid.NameBilling, 2, "Quota", billing.ErrQuota, "storage quota exceeded"},
+
+	{moduleid.NameStaking, 1, "Invalid", staking.ErrInvalid, "invalid staking input"},
+	{moduleid.NameStaking, 2, "Genesis", staking.ErrGenesis, "invalid staking genesis"},
+	{moduleid.NameStaking, 3, "WrongMode", staking.ErrWrongMode, "not available in this staking mode"},
+	{moduleid.NameStaking, 4, "FundsAttached", staking.ErrFundsAttached, "staking methods take no attached funds"},
+	{moduleid.NameStaking, 5, "NotMember", staking.ErrNotMember, "not a validator"},
+	{moduleid.NameStaking, 6, "UnknownProposal", staking.ErrUnknownProposal, "unknown proposal"},
+	{moduleid.NameStaking, 7, "AlreadyVoted", staking.ErrAlreadyVoted, "already voted"},
+	{moduleid.NameStaking, 8, "LastValidator", staking.ErrLastValidator, "cannot remove the last validator"},
+	{moduleid.NameStaking, 9, "TotalPower", staking.ErrTotalPower, "total voting power too large"},
+	{moduleid.NameStaking, 10, "AlreadyCandidate", staking.ErrAlreadyCandidate, "already a candidate"},
+	{moduleid.NameStaking, 11, "UnknownCandidate", staking.ErrUnknownCandidate, "unknown candidate"},
+	{moduleid.NameStaking, 12, "PubKeyInUse", staking.ErrPubKeyInUse, "consensus pubkey already in use"},
+	{moduleid.NameStaking, 13, "UnknownLease", staking.ErrUnknownLease, "unknown lease"},
+	{moduleid.NameStaking, 14, "NotLessor", staking.ErrNotLessor, "only the lessor may do this"},
 }
 
-// CodeOf maps an error to its result code.
-func CodeOf(err error) uint32 {
+// ResultOf maps an error to its codespace and result code: the first row
+// of Codes whose sentinel it wraps, else ("vsys", CodeCallFailed). A nil
+// error is ("", CodeOK): ABCI leaves a success's codespace empty.
+func ResultOf(err error) (codespace string, code uint32) {
 	if err == nil {
-		return CodeOK
+		return "", CodeOK
 	}
 	for _, c := range Codes {
 		if c.Err != nil && errors.Is(err, c.Err) {
-			return c.Code
+			return c.Codespace, c.Code
 		}
 	}
-	return CodeCallFailed
+	return Codespace, CodeCallFailed
+}
+
+// CodeOf maps an error to its result code within its codespace
+// (ResultOf's; the code alone is ambiguous across codespaces).
+func CodeOf(err error) uint32 {
+	_, code := ResultOf(err)
+	return code
 }

@@ -1,13 +1,7 @@
 package app
 
 import (
-	"context"
-	"crypto/sha256"
 	"fmt"
-	"runtime"
-	"sync"
-
-	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/state"
@@ -49,103 +43,6 @@ type parked struct {
 	nonces map[uint64]bool
 }
 
-// decode returns the decoded, signature-checked tx for raw, from the cache
-// when it was verified before. Only verified txs are cached, keyed by the
-// hash of all their bytes, so a hit is exactly as good as a fresh check.
-// decode does not cache: callers add what passes their checks.
-func (a *App) decode(raw []byte, maxBytes uint32) (*tx.Tx, error) {
-	if len(raw) > int(maxBytes) {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), maxBytes)
-	}
-	if t, ok := a.txCache.get(sha256.Sum256(raw)); ok {
-		return t, nil
-	}
-	return decodeVerify(raw)
-}
-
-func decodeVerify(raw []byte) (*tx.Tx, error) {
-	t, err := tx.Decode(raw)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.VerifySignature(); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// decodeBlock decodes a decided block's txs, taking them out of the cache
-// (they are committed now, or fail for good), and verifies uncached
-// signatures in parallel: verification is a pure function, so parallelism
-// cannot change any result.
-func (a *App) decodeBlock(txs [][]byte, maxBytes uint32) ([]*tx.Tx, []error) {
-	return a.decodeAll(txs, maxBytes, true)
-}
-
-// decodeAll decodes txs like decode, in parallel for the uncached ones;
-// take removes the cached ones from the cache.
-func (a *App) decodeAll(txs [][]byte, maxBytes uint32, take bool) ([]*tx.Tx, []error) {
-	out := make([]*tx.Tx, len(txs))
-	errs := make([]error, len(txs))
-	var missing []int
-	for i, raw := range txs {
-		if len(raw) > int(maxBytes) {
-			errs[i] = fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), maxBytes)
-			continue
-		}
-		h := sha256.Sum256(raw)
-		var ok bool
-		if take {
-			out[i], ok = a.txCache.take(h)
-		} else {
-			out[i], ok = a.txCache.get(h)
-		}
-		if !ok {
-			missing = append(missing, i)
-		}
-	}
-	if len(missing) == 0 {
-		return out, errs
-	}
-	workers := min(runtime.GOMAXPROCS(0), len(missing))
-	var wg sync.WaitGroup
-	next := make(chan int, len(missing))
-	for _, i := range missing {
-		next <- i
-	}
-	close(next)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i], errs[i] = decodeVerify(txs[i])
-			}
-		}()
-	}
-	wg.Wait()
-	return out, errs
-}
-
-// staticCheck is the part of ante that depends only on the tx and the
-// chain's params: a tx failing it can never run, whatever the state.
-// Proposals leave such txs out (ProcessProposal rejects a block with one).
-func staticCheck(ci *chainInfo, t *tx.Tx) error {
-	b := &t.Body
-	p := &ci.params
-	if b.ChainID != ci.chainID {
-		return fmt.Errorf("%w: tx is for %q, this chain is %q", ErrWrongChain, b.ChainID, ci.chainID)
-	}
-	if b.GasPrice.Cmp(p.MinGasPrice) < 0 {
-		return fmt.Errorf("%w: %s < %s", ErrGasPriceTooLow, b.GasPrice, p.MinGasPrice)
-	}
-	intrinsic := IntrinsicGas(&p.Costs, len(t.Bytes()))
-	if b.GasLimit < intrinsic || b.GasLimit > p.MaxGasPerTx {
-		return fmt.Errorf("%w: gas limit %d, need at least %d (intrinsic) and at most %d", ErrGasLimit, b.GasLimit, intrinsic, p.MaxGasPerTx)
-	}
-	return nil
-}
-
 // Precheck decodes raw and verifies its signature outside ABCI's lock, so
 // that CheckTx and FinalizeBlock skip both. The JSON-RPC server calls it on
 // every submitted tx: its HTTP goroutines verify in parallel while
@@ -168,7 +65,7 @@ func (a *App) Precheck(raw []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := staticCheck(&ci, t); err != nil {
+	if err := staticCheck(&ci, t, t.Body.GasLimit); err != nil {
 		return err
 	}
 	view, err := a.store.At(0)
@@ -201,24 +98,22 @@ func (a *App) Precheck(raw []byte) error {
 	return nil
 }
 
-// CheckTx admits a tx to the mempool if it decodes, verifies and passes
+// checkTx admits a tx to the mempool if it decodes, verifies and passes
 // the ante checks against the last commit plus the txs already admitted,
 // so one sender can queue consecutive nonces. An admitted tx stays cached
 // for recheck and the block; a refused one leaves the cache.
-func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+func (a *App) checkTx(raw []byte) (*tx.Tx, error) {
 	ci, _ := a.chainInfo()
-	t, err := a.decode(req.Tx, ci.params.MaxTxBytes)
-	if err == nil {
-		if err = a.checkNonceAndFee(&ci, t); err != nil {
-			a.txCache.remove(t.Hash())
-		}
-	}
+	t, err := a.decode(raw, ci.params.MaxTxBytes)
 	if err != nil {
-		a.opts.Metrics.txRejected()
-		return &abci.ResponseCheckTx{Code: CodeOf(err), Codespace: Codespace, Log: err.Error()}, nil
+		return nil, err
+	}
+	if err := a.checkNonceAndFee(&ci, t); err != nil {
+		a.txCache.remove(t.Hash())
+		return nil, err
 	}
 	a.txCache.add(t)
-	return &abci.ResponseCheckTx{GasWanted: int64(t.Body.GasLimit)}, nil
+	return t, nil
 }
 
 // checkNonceAndFee runs the ante checks for the mempool. A tx with the
@@ -246,7 +141,7 @@ func (a *App) checkNonceAndFee(ci *chainInfo, t *tx.Tx) error {
 		if err := setNonce(c, sender, n); err != nil {
 			return err
 		}
-		if err := ante(c, ci, t); err != nil { // not written: its turn has not come
+		if err := holdMaxFee(c, ci, t); err != nil { // not written: its turn has not come
 			return err
 		}
 		if p.nonces == nil {
@@ -257,7 +152,7 @@ func (a *App) checkNonceAndFee(ci *chainInfo, t *tx.Tx) error {
 		a.parked[sender] = p
 		return nil
 	}
-	if err := ante(c, ci, t); err != nil {
+	if err := holdMaxFee(c, ci, t); err != nil {
 		return err
 	}
 	return c.Write()

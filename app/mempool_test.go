@@ -290,7 +290,7 @@ func TestProposalRulesProperty(t *testing.T) {
 		ci, _ := h.app.chainInfo()
 		for _, raw := range mempool {
 			d, err := tx.Decode(raw)
-			if err != nil || in[string(raw)] || d.Body.Nonce != next[d.Sender()] || staticCheck(&ci, d) != nil {
+			if err != nil || in[string(raw)] || d.Body.Nonce != next[d.Sender()] || staticCheck(&ci, d, d.Body.GasLimit) != nil {
 				continue
 			}
 			fits := size+txBlockBytes(raw) <= room && gasSum+d.Body.GasLimit <= 4*perTx

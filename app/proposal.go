@@ -1,11 +1,9 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
-	abci "github.com/cometbft/cometbft/abci/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/vsys/vsys/core/address"
@@ -13,10 +11,11 @@ import (
 	"github.com/vsys/vsys/core/tx"
 )
 
-// The proposal rules. PrepareProposal builds a block that follows them and
-// ProcessProposal rejects one that does not; both judge against the last
-// committed state with the same code (blockRules), so an honest proposal
-// always passes, which liveness depends on. A block follows the rules when
+// The proposal rules. PrepareProposal (propose) builds a block that
+// follows them and ProcessProposal (checkProposal) rejects one that does
+// not; both judge against the last committed state with the same code
+// (blockRules), so an honest proposal always passes, which liveness
+// depends on. A block follows the rules when
 //
 //   - every tx decodes, is at most max_tx_bytes, has a valid signature and
 //     passes the static ante checks (chain id, gas price, gas limit range);
@@ -93,8 +92,8 @@ func (r *blockRules) full() bool {
 // minTxBytes is below the size of any valid tx (a signature alone is 64).
 const minTxBytes = 64
 
-// PrepareProposal fills the block from the mempool's txs, in mempool order,
-// under the block rules. A tx whose sender's earlier nonce is not in the
+// propose fills a block (PrepareProposal) from the mempool's txs, in
+// mempool order, under the block rules. A tx whose sender's earlier nonce is not in the
 // block yet waits, in this call, until that one is taken, and goes in
 // right behind it; a tx that does not fit is skipped and filling goes on
 // with the txs behind it (a sender whose next tx did not fit gets nothing
@@ -105,15 +104,15 @@ const minTxBytes = 64
 // CometBFT hands PrepareProposal what its mempool reaps, in arrival order:
 // only up to the block's byte limit unless the consensus param
 // block.max_bytes is -1, when it hands over the whole mempool. Nodes are
-// initialised with -1 (app/node) so that the app, not the reap, decides
+// initialised with -1 (node/) so that the app, not the reap, decides
 // what goes in; the app's own limit is max_block_bytes.
-func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
+func (a *App) propose(txs [][]byte, maxBytes int64) ([][]byte, error) {
 	ci, _ := a.chainInfo()
 	view, err := a.store.At(0)
 	if err != nil { // nothing committed yet: the mempool is empty too
-		return &abci.ResponsePrepareProposal{}, nil
+		return nil, nil
 	}
-	rules := newBlockRules(view, &ci, req.MaxTxBytes)
+	rules := newBlockRules(view, &ci, maxBytes)
 	type pending struct {
 		raw []byte
 		t   *tx.Tx
@@ -140,12 +139,12 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 			p = next
 		}
 	}
-	for _, raw := range req.Txs {
+	for _, raw := range txs {
 		if rules.full() {
 			break
 		}
 		t, err := a.decode(raw, ci.params.MaxTxBytes)
-		if err != nil || staticCheck(&ci, t) != nil {
+		if err != nil || staticCheck(&ci, t, t.Body.GasLimit) != nil {
 			continue
 		}
 		s := t.Sender()
@@ -169,21 +168,12 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 			take(pending{raw, t})
 		}
 	}
-	return &abci.ResponsePrepareProposal{Txs: out}, nil
+	return out, nil
 }
 
-// ProcessProposal accepts a proposed block only if it follows the block
-// rules, judged exactly as PrepareProposal judges them. It does not execute
+// checkProposal returns why txs break the block rules, or nil: it judges
+// them exactly as propose does (ProcessProposal). It does not execute
 // anything. The txs it verified stay cached for FinalizeBlock.
-func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
-	if err := a.checkProposal(req.Txs); err != nil {
-		a.log.Error("rejected proposal", "height", req.Height, "proposer", fmt.Sprintf("%X", req.ProposerAddress), "err", err)
-		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
-	}
-	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
-}
-
-// checkProposal returns why txs break the block rules, or nil.
 func (a *App) checkProposal(txs [][]byte) error {
 	if len(txs) == 0 {
 		return nil
@@ -199,7 +189,7 @@ func (a *App) checkProposal(txs [][]byte) error {
 		if errs[i] != nil {
 			return fmt.Errorf("%w: tx %d: %v", ErrBadProposal, i, errs[i])
 		}
-		if err := staticCheck(&ci, t); err != nil {
+		if err := staticCheck(&ci, t, t.Body.GasLimit); err != nil {
 			return fmt.Errorf("%w: tx %d: %v", ErrBadProposal, i, err)
 		}
 		n, err := rules.nextNonce(t.Sender())

@@ -11,8 +11,6 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
-	"github.com/vsys/vsys/core/tx"
-	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -108,21 +106,19 @@ var ErrEstimateUnstable = errors.New("gas depends on the gas limit")
 // bytes are ignored (both are fixed-width, so they do not change the tx's
 // length or its intrinsic gas).
 //
-// Exact by construction, in two passes: the first runs the tx with
-// max_gas_per_tx to learn the gas U it uses; the second runs what
-// delivery will run, gas_limit = U and the fee check for U, and its
-// outcome is the answer. Delivery holds no fee while the calls run
-// (execute), so the passes see the same state and agree; if they do not
-// (gas that reads gas_left), Simulate says so rather than guess.
+// It runs delivery's own path (execTx), twice, so it is exact by
+// construction: the first pass runs the tx with max_gas_per_tx to learn
+// the gas U it uses; the second runs what delivery will run, gas_limit = U
+// and the fee check for U, and its outcome is the answer. Delivery holds
+// no fee while the calls run, so the passes see the same state and agree;
+// if they do not (gas that reads gas_left), Simulate says so rather than
+// guess. A tx that does not decode or that ante refuses is an error.
 //
 // The tx's contracts stop when ctx ends, and Simulate then returns
 // ErrQueryStopped.
 func (a *App) Simulate(ctx context.Context, raw []byte) (Outcome, error) {
 	ci, r := a.chainInfo()
-	if len(raw) > int(ci.params.MaxTxBytes) {
-		return Outcome{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTxTooLarge, len(raw), ci.params.MaxTxBytes)
-	}
-	t, err := tx.Decode(raw)
+	t, err := decodeUnverified(raw, ci.params.MaxTxBytes)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -132,27 +128,17 @@ func (a *App) Simulate(ctx context.Context, raw []byte) (Outcome, error) {
 	}
 	block := router.Block{Height: h + 1, Time: time.Unix(0, a.lastTime.Load()).UTC(), ChainID: ci.chainID}
 	run := func(gasLimit, payFor uint64) (Outcome, error) {
-		c := state.NewCache(kv)
-		if _, err := admit(c, &ci, t, gasLimit, payFor); err != nil {
-			return Outcome{}, err
-		}
-		before, err := billing.Locked(c, t.Sender())
-		if err != nil {
-			return Outcome{}, err
-		}
 		a.beginQuery()
-		out := execute(ctx, r, &ci, c, t, gasLimit, block)
-		if err := a.endQuery(ctx, out.Err, out.GasUsed); errors.Is(err, ErrQueryStopped) {
+		out, err := execTx(r, &ci, state.NewCache(kv), t, nil, block,
+			execMode{simulate: true, ctx: ctx, gasLimit: gasLimit, payFor: payFor})
+		stopped := a.endQuery(ctx, out.Err, out.GasUsed)
+		switch {
+		case err != nil:
 			return Outcome{}, err
-		}
-		after, err := billing.Locked(c, t.Sender())
-		if err != nil {
-			return Outcome{}, err
-		}
-		if after.Cmp(before) >= 0 {
-			out.DepositLocked, _ = after.Sub(before)
-		} else {
-			out.DepositReturned, _ = before.Sub(after)
+		case out.refused:
+			return Outcome{}, out.Err
+		case errors.Is(stopped, ErrQueryStopped):
+			return Outcome{}, stopped
 		}
 		return out, nil
 	}

@@ -42,7 +42,7 @@ func TestAdversarialContract(t *testing.T) {
 		{"memory beyond the limit", "grow_memory", pagesArg{600}, CodeCallFailed, "grow failed", false, 0},
 		{"unbounded recursion", "recurse", depthArg{1_000_000}, CodeCallFailed, "stack depth exceeded", false, 0},
 		{"panic", "panic_msg", struct{}{}, CodeCallFailed, "boom: adversarial panic", false, 0},
-		{"huge event", "huge_event", bytesArg{100 << 10}, CodeCallFailed, "event too large", false, 100_000_000},
+		{"huge event", "huge_event", bytesArg{100 << 10}, CodeEventTooLarge, "event too large", false, 100_000_000},
 		{"huge output", "huge_output", bytesArg{1100 << 10}, CodeCallFailed, "output of 1126404 bytes, limit 1048576", false, 100_000_000},
 		{"write then panic", "write_then_panic", struct{}{}, CodeCallFailed, "after write", false, 0},
 		{"storage flood", "storage_flood", nArg{1_000_000}, CodeOutOfGas, "out of gas", true, 0},

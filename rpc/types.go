@@ -141,6 +141,7 @@ type Transaction struct {
 	Index     uint32            `json:"index"`
 	Status    string            `json:"status"` // "ok" or "failed"
 	Code      uint32            `json:"code"`
+	Codespace string            `json:"codespace,omitempty"` // of Code: "vsys" or a module's name
 	Log       string            `json:"log,omitempty"`
 	GasWanted int64             `json:"gas_wanted"`
 	GasUsed   int64             `json:"gas_used"`
@@ -171,11 +172,12 @@ type CallResult struct {
 // against the latest state, and whether it would succeed. The probe's
 // gas_limit and signature bytes are ignored (docs/transactions.md).
 type Estimate struct {
-	GasUsed uint64            `json:"gas_used"`
-	OK      bool              `json:"ok"`
-	Code    uint32            `json:"code"`
-	Error   string            `json:"error,omitempty"`
-	Results []json.RawMessage `json:"results,omitempty"`
+	GasUsed   uint64            `json:"gas_used"`
+	OK        bool              `json:"ok"`
+	Code      uint32            `json:"code"`
+	Codespace string            `json:"codespace,omitempty"` // of Code: "vsys" or a module's name; empty when OK
+	Error     string            `json:"error,omitempty"`
+	Results   []json.RawMessage `json:"results,omitempty"`
 	// The storage deposit the tx would lock from its sender (or return to
 	// it), in the native coin: the sender pays for the bytes its tx adds,
 	// to its own tables and to contracts' state alike (docs/billing.md).

@@ -96,7 +96,7 @@ func (h *handlers) sendRawTransaction(_ context.Context, raw json.RawMessage) (a
 		return nil, &jsonrpc.Error{Code: -32000, Message: fmt.Sprintf("broadcast: %v", err)}
 	}
 	if res.Code != 0 {
-		return nil, &jsonrpc.Error{Code: -32000 - int(res.Code), Message: res.Log,
+		return nil, &jsonrpc.Error{Code: rpcCode(res.Codespace, res.Code), Message: res.Log,
 			Data: map[string]any{"code": res.Code, "codespace": res.Codespace}}
 	}
 	return rpc.HexBytes(res.Hash), nil
@@ -117,7 +117,7 @@ func (h *handlers) getTransaction(_ context.Context, raw json.RawMessage) (any, 
 		}
 		return nil, appError(err)
 	}
-	out := rpc.Transaction{Hash: hash, Height: res.Height, Index: res.Index, Code: res.TxResult.Code, Log: res.TxResult.Log,
+	out := rpc.Transaction{Hash: hash, Height: res.Height, Index: res.Index, Code: res.TxResult.Code, Codespace: res.TxResult.Codespace, Log: res.TxResult.Log,
 		GasWanted: res.TxResult.GasWanted, GasUsed: res.TxResult.GasUsed, Status: "ok", Events: []rpc.Event{}}
 	if out.Code != 0 {
 		out.Status = "failed"

@@ -93,8 +93,9 @@ func (h *handlers) estimateGas(ctx context.Context, raw json.RawMessage) (any, e
 	if err != nil { // the tx could not even start: ante failure or bad bytes
 		return nil, appError(err)
 	}
-	est := rpc.Estimate{GasUsed: out.GasUsed, OK: out.Err == nil, Code: app.CodeOf(out.Err),
+	est := rpc.Estimate{GasUsed: out.GasUsed, OK: out.Err == nil,
 		DepositLocked: out.DepositLocked, DepositReturned: out.DepositReturned}
+	est.Codespace, est.Code = app.ResultOf(out.Err)
 	if out.Err != nil {
 		est.Error = out.Err.Error()
 	}

@@ -71,8 +71,8 @@ func (h *handlers) byMethod() map[string]jsonrpc.Handler {
 type handlers struct{ Backend }
 
 // appError turns an app error into a JSON-RPC application error: code
-// -32000 minus the vsys result code, data {code, codespace}, and the
-// error's own message, which says what was wrong.
+// rpcCode, data {code, codespace} (app.ResultOf), and the error's own
+// message, which says what was wrong.
 func appError(err error) error {
 	var je *jsonrpc.Error
 	if errors.As(err, &je) {
@@ -81,9 +81,19 @@ func appError(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return err // a query the node stopped: jsonrpc sends CodeDeadline
 	}
-	code := app.CodeOf(err)
-	return &jsonrpc.Error{Code: -32000 - int(code), Message: err.Error(),
-		Data: map[string]any{"code": code, "codespace": app.Codespace}}
+	codespace, code := app.ResultOf(err)
+	return &jsonrpc.Error{Code: rpcCode(codespace, code), Message: err.Error(),
+		Data: map[string]any{"code": code, "codespace": codespace}}
+}
+
+// rpcCode is the JSON-RPC code of a result: -32000 minus a vsys code. A
+// module's codes overlap the vsys ones, so its errors get -32000 minus
+// CodeCallFailed (they failed inside a call), and data names the exact one.
+func rpcCode(codespace string, code uint32) int {
+	if codespace != app.Codespace {
+		code = app.CodeCallFailed
+	}
+	return -32000 - int(code)
 }
 
 // params decodes positional params into dst in order; missing trailing

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/vsys/vsys/app/genesis"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/modules/staking"
+	"github.com/vsys/vsys/modules/token"
+)
+
+// Genesis: what InitChain writes, and what the app reads back of it when
+// it starts on a store that has state.
+
+// Keys of the app's own records in the tree. Contracts live under 'c'.
+var (
+	keyParams  = []byte("pparams")
+	keyChainID = []byte("pchain_id")
+	keyNative  = []byte("pnative")
+)
+
+// chainInfo is what genesis fixes. It is written once, at InitChain or at
+// load, and read by RPC goroutines, hence the lock.
+type chainInfo struct {
+	chainID string
+	native  string
+	params  genesis.Params
+}
+
+func loadChainInfo(kv state.KV) (chainInfo, error) {
+	var ci chainInfo
+	for _, f := range []struct {
+		key []byte
+		dst any
+	}{{keyParams, &ci.params}, {keyChainID, &ci.chainID}, {keyNative, &ci.native}} {
+		b, err := kv.Get(f.key)
+		if err != nil {
+			return ci, err
+		}
+		if b == nil {
+			return ci, fmt.Errorf("missing %q", f.key)
+		}
+		if err := codec.Unmarshal(b, f.dst); err != nil {
+			return ci, fmt.Errorf("decode %q: %w", f.key, err)
+		}
+	}
+	return ci, nil
+}
+
+// initChain writes the genesis state (appState, CometBFT's app_state) and
+// the validators into the working tree, installs the chain's params, and
+// returns the working hash; block 1 commits it.
+func (a *App) initChain(chainID string, appState []byte, vals []staking.GenesisValidator, initialHeight int64) ([]byte, error) {
+	gs, err := genesis.Parse(appState)
+	if err != nil {
+		return nil, err
+	}
+	ci := chainInfo{chainID: chainID, native: gs.NativeToken.Symbol, params: gs.Params}
+	kv := a.store.Working()
+	for _, f := range []struct {
+		key []byte
+		v   any
+	}{{keyParams, gs.Params}, {keyChainID, chainID}, {keyNative, gs.NativeToken.Symbol}} {
+		b, err := codec.Marshal(f.v)
+		if err != nil {
+			return nil, err
+		}
+		if err := kv.Set(f.key, b); err != nil {
+			return nil, err
+		}
+	}
+	ledger := token.LedgerAt(kv)
+	if err := ledger.Create(token.Info{Symbol: gs.NativeToken.Symbol, Name: gs.NativeToken.Name,
+		Decimals: gs.NativeToken.Decimals, MaxSupply: codec.MaxU128}); err != nil {
+		return nil, fmt.Errorf("genesis native token: %w", err)
+	}
+	for _, acc := range gs.Accounts {
+		if acc.Balance.IsZero() {
+			continue
+		}
+		if err := ledger.Mint(acc.Address, gs.NativeToken.Symbol, acc.Balance); err != nil {
+			return nil, fmt.Errorf("genesis account %s: %w", acc.Address, err)
+		}
+	}
+	if err := a.setChain(ci); err != nil {
+		return nil, err
+	}
+	a.log.Info("genesis loaded", "chain_id", chainID, "accounts", len(gs.Accounts))
+	if err := a.staking.InitGenesis(kv, vals, initialHeight); err != nil {
+		return nil, fmt.Errorf("genesis validators: %w", err)
+	}
+	return a.store.WorkingHash(), nil
+}
