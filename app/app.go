@@ -65,6 +65,10 @@ type chainInfo struct {
 	chainID string
 	native  string
 	params  genesis.Params
+	// bank and bill, wired once by newRouter, are the app's only way to
+	// balances (fees, queries) and to bills (each tx's fee).
+	bank router.Bank
+	bill *billing.Module
 }
 
 // App is the ABCI application.
@@ -136,10 +140,11 @@ func New(store *state.Store, opts Options) (*App, error) {
 func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *billing.Module, *staking.Module) {
 	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes),
 		MaxCallMemoryPages: p.MaxCallMemoryPages})
-	r.Register(moduleid.NameToken, token.Address, token.New())
-	r.SetFundsMover(token.MoveFunds)
+	tok := token.New()
+	r.Register(moduleid.NameToken, token.Address, tok)
+	r.SetBank(tok)
 	r.Register(database.Name, database.Address, database.New())
-	bill := billing.New(p.Billing, native)
+	bill := billing.New(p.Billing, native, tok)
 	r.Register(billing.Name, billing.Address, bill)
 	r.SetBiller(bill)
 	wasmModule := wasm.New(v)
@@ -147,7 +152,7 @@ func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *bill
 	r.SetResolver(wasmModule.Resolve)
 	sp := p.Staking
 	sp.Denom = native
-	st := staking.New(sp)
+	st := staking.New(sp, tok)
 	r.Register(staking.Name, staking.Address, st)
 	return r, bill, st
 }
@@ -164,8 +169,9 @@ func (a *App) setChain(ci chainInfo) error {
 		}
 		a.vm = v
 	}
-	a.chain = ci
 	a.router, a.billing, a.staking = newRouter(ci.params, ci.native, a.vm)
+	ci.bank, ci.bill = a.router.Bank(), a.billing
+	a.chain = ci
 	return nil
 }
 
@@ -258,18 +264,13 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 			return nil, err
 		}
 	}
-	ledger := token.LedgerAt(kv)
-	if err := ledger.Create(token.Info{Symbol: gs.NativeToken.Symbol, Name: gs.NativeToken.Name,
-		Decimals: gs.NativeToken.Decimals, MaxSupply: codec.MaxU128}); err != nil {
-		return nil, fmt.Errorf("genesis native token: %w", err)
+	allocs := make([]token.Allocation, len(gs.Accounts))
+	for i, acc := range gs.Accounts {
+		allocs[i] = token.Allocation{Address: acc.Address, Amount: acc.Balance}
 	}
-	for _, acc := range gs.Accounts {
-		if acc.Balance.IsZero() {
-			continue
-		}
-		if err := ledger.Mint(acc.Address, gs.NativeToken.Symbol, acc.Balance); err != nil {
-			return nil, fmt.Errorf("genesis account %s: %w", acc.Address, err)
-		}
+	if err := token.Genesis(kv, token.Info{Symbol: gs.NativeToken.Symbol, Name: gs.NativeToken.Name,
+		Decimals: gs.NativeToken.Decimals, MaxSupply: codec.MaxU128}, allocs); err != nil {
+		return nil, fmt.Errorf("genesis: %w", err)
 	}
 	if err := a.setChain(ci); err != nil {
 		return nil, err
@@ -315,7 +316,7 @@ func ante(kv state.KV, ci *chainInfo, t *tx.Tx) error {
 	if err != nil {
 		return err
 	}
-	if err := token.LedgerAt(kv).Transfer(t.Sender(), FeeCollector, ci.native, maxFee); err != nil {
+	if err := ci.bank.Ledger(kv).Transfer(t.Sender(), FeeCollector, ci.native, maxFee); err != nil {
 		return fmt.Errorf("%w: fee up to %s %s: %v", ErrInsufficientFee, maxFee, ci.native, err)
 	}
 	return nil
@@ -354,7 +355,7 @@ func admit(kv state.KV, ci *chainInfo, t *tx.Tx, gasLimit, payFor uint64) (codec
 		return codec.U128{}, fmt.Errorf("%w: gas_limit × gas_price: %v", ErrInsufficientFee, err)
 	}
 	need, _ := b.GasPrice.Mul64(payFor) // payFor ≤ gasLimit
-	bal, err := token.LedgerAt(kv).Balance(sender, ci.native)
+	bal, err := ci.bank.Ledger(kv).Balance(sender, ci.native)
 	if err != nil {
 		return codec.U128{}, err
 	}
@@ -431,7 +432,7 @@ func execute(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV, 
 		if fee.IsZero() {
 			return nil
 		}
-		if err := token.LedgerAt(kv).Transfer(t.Sender(), FeeCollector, ci.native, fee); err != nil {
+		if err := ci.bank.Ledger(kv).Transfer(t.Sender(), FeeCollector, ci.native, fee); err != nil {
 			return fmt.Errorf("%w: fee %s %s: %v", ErrInsufficientFee, fee, ci.native, err)
 		}
 		return nil
@@ -455,7 +456,7 @@ func execute(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV, 
 	} else {
 		out.Events = env.Events
 	}
-	if err := billing.RecordFee(kv, t.Sender(), fee, out.GasUsed); err != nil && out.Err == nil {
+	if err := ci.bill.RecordFee(kv, t.Sender(), fee, out.GasUsed); err != nil && out.Err == nil {
 		out.Err = fmt.Errorf("bill: %w", err)
 	}
 	return out

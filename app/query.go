@@ -13,7 +13,6 @@ import (
 	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/billing"
-	"github.com/vsys/vsys/modules/token"
 )
 
 // View opens committed state at height (0 = latest) for reading. Safe to
@@ -194,7 +193,8 @@ func (a *App) Account(height int64, addr address.Address) (Account, error) {
 	if err != nil {
 		return Account{}, err
 	}
-	bals, err := token.LedgerAt(kv).Balances(addr)
+	ci, _ := a.chainInfo()
+	bals, err := ci.bank.Ledger(kv).Balances(addr)
 	if err != nil {
 		return Account{}, err
 	}

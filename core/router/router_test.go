@@ -161,7 +161,7 @@ type fixture struct {
 }
 
 // newFixture builds a router the way app.newRouter does (token module and
-// its funds mover) plus the probe contract, on a real IAVL store with a
+// the bank it moves funds with) plus the probe contract, on a real IAVL store with a
 // native coin of which alice holds 1000.
 func newFixture(t *testing.T, lims router.Limits) *fixture {
 	t.Helper()
@@ -169,16 +169,16 @@ func newFixture(t *testing.T, lims router.Limits) *fixture {
 	require.NoError(t, err)
 	t.Cleanup(func() { store.Close() })
 	r := router.New(gas.DefaultCosts(), lims)
-	r.Register("token", token.Address, token.New())
+	tok := token.New()
+	r.Register("token", token.Address, tok)
+	r.SetBank(tok)
 	r.Register("probe", probeAt, probe())
 	for d := 2; d <= 8; d++ { // one probe per level: a contract cannot call itself
 		r.Register(fmt.Sprintf("probe%d", d), probeLevel(d), probe())
 	}
-	r.SetFundsMover(token.MoveFunds)
 	kv := store.Working()
-	l := token.LedgerAt(kv)
-	require.NoError(t, l.Create(token.Info{Symbol: coin, Name: "V Systems", Decimals: 8, MaxSupply: codec.MaxU128}))
-	require.NoError(t, l.Mint(alice, coin, codec.NewU128(1000)))
+	require.NoError(t, token.Genesis(kv, token.Info{Symbol: coin, Name: "V Systems", Decimals: 8, MaxSupply: codec.MaxU128},
+		[]token.Allocation{{Address: alice, Amount: codec.NewU128(1000)}}))
 	return &fixture{store: store, kv: kv, r: r}
 }
 
@@ -237,7 +237,7 @@ func (f *fixture) getAt(t *testing.T, a address.Address, key string) string {
 
 func (f *fixture) balance(t *testing.T, a address.Address) uint64 {
 	t.Helper()
-	b, err := token.LedgerAt(f.kv).Balance(a, coin)
+	b, err := f.r.Bank().Ledger(f.kv).Balance(a, coin)
 	require.NoError(t, err)
 	require.Zero(t, b.Hi)
 	return b.Lo

@@ -66,12 +66,13 @@ type Validator struct {
 type Module struct {
 	*native.Module // its methods: the router.Contract side
 	params         Params
+	bank           router.Bank // block rewards are minted through it; stakes and leases move through Context.Ledger
 }
 
-// New builds the module. The ABI holds the methods of p.Mode only, plus
-// validators and params.
-func New(p Params) *Module {
-	m := &Module{params: p}
+// New builds the module over bank, the token ledger. The ABI holds the
+// methods of p.Mode only, plus validators and params.
+func New(p Params, bank router.Bank) *Module {
+	m := &Module{params: p, bank: bank}
 	c := native.New(Name)
 	native.Method(c, "validators", "The current validator set, by address.", true,
 		func(ctx *router.Context, _ native.Empty) ([]Validator, error) { return readSet(ctx.Store()) })
