@@ -91,8 +91,6 @@ func TestDistributeSumsExactly(t *testing.T) {
 	}
 }
 
-
-
 // TestChargeKeyRefundsThePayer: a contract's key is paid for by the
 // signer that wrote it; another signer rewriting it takes the whole
 // deposit over and the first gets all of its back; deleting returns it to

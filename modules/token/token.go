@@ -15,14 +15,24 @@ import (
 // Address is the token module's reserved address.
 var Address = address.Module(moduleid.Token)
 
-// Sentinel errors callers test for.
+// Sentinel errors callers test for. Whoever moves coins through the
+// ledger (the router's attached funds, billing's deposits, staking's
+// stakes, fees) gets these too.
 var (
+	// ErrInsufficientFunds: the sender's balance is short of the amount.
 	ErrInsufficientFunds = errors.New("insufficient funds")
-	ErrUnknownToken      = errors.New("unknown token")
-	ErrTokenExists       = errors.New("token already exists")
-	ErrNotIssuer         = errors.New("only the issuer may do this")
-	ErrMaxSupply         = errors.New("max supply exceeded")
-	ErrInvalid           = errors.New("invalid token parameters")
+	// ErrUnknownToken: no token has that symbol.
+	ErrUnknownToken = errors.New("unknown token")
+	// ErrTokenExists: create of a symbol taken already.
+	ErrTokenExists = errors.New("token already exists")
+	// ErrNotIssuer: issue by anyone but the token's issuer (nobody issues
+	// the native coin).
+	ErrNotIssuer = errors.New("only the issuer may do this")
+	// ErrMaxSupply: issuing would take the supply past the max supply.
+	ErrMaxSupply = errors.New("max supply exceeded")
+	// ErrInvalid: create's symbol, name, decimals or max supply are out of
+	// range.
+	ErrInvalid = errors.New("invalid token parameters")
 )
 
 // Info describes a token.

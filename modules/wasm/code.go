@@ -23,12 +23,18 @@ var Address = address.Module(moduleid.Wasm)
 // Name is the module's router name ("vsysd tx wasm ...").
 const Name = moduleid.NameWasm
 
-// Sentinel errors.
+// Sentinel errors callers test for.
 var (
-	ErrUnauthorized   = errors.New("unauthorized")
-	ErrCodeNotFound   = errors.New("code not found")
+	// ErrUnauthorized: migrate or update_admin by anyone but the
+	// contract's admin (or of a contract without one).
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrCodeNotFound: no uploaded code has that hash.
+	ErrCodeNotFound = errors.New("code not found")
+	// ErrContractExists: instantiate with a creator, code and label used
+	// before (they derive the address).
 	ErrContractExists = errors.New("contract exists")
-	ErrNotContract    = errors.New("not a contract")
+	// ErrNotContract: no contract lives at that address.
+	ErrNotContract = errors.New("not a contract")
 )
 
 // Store keys, under the module's prefix.
