@@ -326,9 +326,6 @@ func (c *Context) Ledger() Ledger {
 	return c.router.bank.Ledger(c.root)
 }
 
-// Router returns the router running this call.
-func (c *Context) Router() *Router { return c.router }
-
 // Depth is the nesting depth of this call (1 for a tx's own call).
 func (c *Context) Depth() int { return c.depth }
 
