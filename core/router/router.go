@@ -251,7 +251,7 @@ func (r *Router) enter(kv state.KV, f *Context, fn func(*Context) ([]byte, error
 			return nil, fmt.Errorf("%w: funds attached", ErrReadOnlyCall)
 		}
 		if r.bank == nil {
-			return nil, fmt.Errorf("funds attached but no token module")
+			return nil, fmt.Errorf("%w: funds attached", ErrNoLedger)
 		}
 		// Metered, unlike Context.Ledger: the caller pays for moving
 		// what it attached.
@@ -315,8 +315,9 @@ func (c *Context) Store() state.KV { return c.store }
 // between nodes).
 func (c *Context) UnmeteredStore() state.KV { return state.NewReadOnly(StoreOf(c.root, c.Self)) }
 
-// Ledger is the token ledger on this call's state, unmetered (the module
-// using it charges for what it does) and reverted with the call. In a
+// Ledger is the token ledger on this call's state, reverted with the
+// call, and unmetered: a native module's transfers are bookkeeping the
+// method's price covers, as they always were. In a
 // read-only call it cannot move coins. It is the only way a module other
 // than token reaches a balance.
 func (c *Context) Ledger() Ledger {
