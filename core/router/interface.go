@@ -84,10 +84,3 @@ func (noLedger) Balances(address.Address) ([]Coin, error) { return nil, ErrNoLed
 func (noLedger) Transfer(address.Address, address.Address, string, codec.U128) error {
 	return ErrNoLedger
 }
-
-// StoreOf is the store of the contract or module at addr within root:
-// root under StorePrefix(addr). A module reads its own state from a root
-// it is given (a committed view, the state at the end of a block) with it.
-func StoreOf(root state.KV, addr address.Address) state.KV {
-	return state.NewPrefix(root, StorePrefix(addr))
-}

@@ -164,6 +164,13 @@ func StorePrefix(addr address.Address) []byte {
 	return append(append(p, 'c'), addr[:]...)
 }
 
+// StoreOf is the store of the contract or module at addr within root:
+// root under StorePrefix(addr). A module reads its own state from a root
+// it is given (a committed view, the state at the end of a block) with it.
+func StoreOf(root state.KV, addr address.Address) state.KV {
+	return state.NewPrefix(root, StorePrefix(addr))
+}
+
 // Env is what one tx (or one read-only query) gives every call in it.
 type Env struct {
 	Block    Block
