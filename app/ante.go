@@ -9,7 +9,6 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/core/tx"
-	"github.com/vsys/vsys/modules/token"
 )
 
 // The ante checks: what is checked of a tx before any of its calls runs.
@@ -51,7 +50,7 @@ func holdMaxFee(kv state.KV, ci *chainInfo, t *tx.Tx) error {
 	if err != nil {
 		return err
 	}
-	if err := token.LedgerAt(kv).Transfer(t.Sender(), FeeCollector, ci.native, maxFee); err != nil {
+	if err := ci.bank.Ledger(kv).Transfer(t.Sender(), FeeCollector, ci.native, maxFee); err != nil {
 		return fmt.Errorf("%w: fee up to %s %s: %v", ErrInsufficientFee, maxFee, ci.native, err)
 	}
 	return nil
@@ -82,7 +81,7 @@ func admit(kv state.KV, ci *chainInfo, t *tx.Tx, gasLimit, payFor uint64) (codec
 		return codec.U128{}, fmt.Errorf("%w: gas_limit × gas_price: %v", ErrInsufficientFee, err)
 	}
 	need, _ := b.GasPrice.Mul64(payFor) // payFor ≤ gasLimit
-	bal, err := token.LedgerAt(kv).Balance(sender, ci.native)
+	bal, err := ci.bank.Ledger(kv).Balance(sender, ci.native)
 	if err != nil {
 		return codec.U128{}, err
 	}

@@ -108,10 +108,11 @@ func New(store *state.Store, opts Options) (*App, error) {
 func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *billing.Module, *staking.Module) {
 	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes),
 		MaxCallMemoryPages: p.MaxCallMemoryPages})
-	r.Register(moduleid.NameToken, token.Address, token.New())
-	r.SetFundsMover(token.MoveFunds)
+	tok := token.New()
+	r.Register(moduleid.NameToken, token.Address, tok)
+	r.SetBank(tok)
 	r.Register(database.Name, database.Address, database.New())
-	bill := billing.New(p.Billing, native)
+	bill := billing.New(p.Billing, native, tok)
 	r.Register(billing.Name, billing.Address, bill)
 	r.SetBiller(bill)
 	wasmModule := wasm.New(v)
@@ -119,7 +120,7 @@ func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *bill
 	r.SetResolver(wasmModule.Resolve)
 	sp := p.Staking
 	sp.Denom = native
-	st := staking.New(sp)
+	st := staking.New(sp, tok)
 	r.Register(staking.Name, staking.Address, st)
 	return r, bill, st
 }
@@ -136,8 +137,9 @@ func (a *App) setChain(ci chainInfo) error {
 		}
 		a.vm = v
 	}
-	a.chain = ci
 	a.router, a.billing, a.staking = newRouter(ci.params, ci.native, a.vm)
+	ci.bank, ci.bill = a.router.Bank(), a.billing
+	a.chain = ci
 	return nil
 }
 

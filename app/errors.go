@@ -63,6 +63,7 @@ const (
 	CodeEventTooLarge     uint32 = 20 // an event's data is over max_event_bytes
 	CodeReentrancy        uint32 = 21 // a call into a contract already running
 	CodeHeightNotYet      uint32 = 22 // a query at a height not committed yet
+	CodeNoLedger          uint32 = 23 // funds moved on a router without a token ledger (a wiring fault)
 )
 
 // CodeInfo is one row of the result-code table. A result is identified
@@ -111,6 +112,7 @@ var Codes = []CodeInfo{
 	{Codespace, CodeEventTooLarge, "EventTooLarge", router.ErrEventTooLarge, "event data over max_event_bytes"},
 	{Codespace, CodeReentrancy, "Reentrancy", router.ErrReentrancy, "reentrant call into a running contract"},
 	{Codespace, CodeHeightNotYet, "HeightNotYet", ErrBlockHeightNotYet, "height not committed yet (queries)"},
+	{Codespace, CodeNoLedger, "NoLedger", router.ErrNoLedger, "no token ledger wired (a node fault)"},
 
 	{moduleid.NameToken, 1, "UnknownToken", token.ErrUnknownToken, "unknown token"},
 	{moduleid.NameToken, 2, "TokenExists", token.ErrTokenExists, "token already exists"},
@@ -137,18 +139,17 @@ var Codes = []CodeInfo{
 
 	{moduleid.NameStaking, 1, "Invalid", staking.ErrInvalid, "invalid staking input"},
 	{moduleid.NameStaking, 2, "Genesis", staking.ErrGenesis, "invalid staking genesis"},
-	{moduleid.NameStaking, 3, "WrongMode", staking.ErrWrongMode, "not available in this staking mode"},
-	{moduleid.NameStaking, 4, "FundsAttached", staking.ErrFundsAttached, "staking methods take no attached funds"},
-	{moduleid.NameStaking, 5, "NotMember", staking.ErrNotMember, "not a validator"},
-	{moduleid.NameStaking, 6, "UnknownProposal", staking.ErrUnknownProposal, "unknown proposal"},
-	{moduleid.NameStaking, 7, "AlreadyVoted", staking.ErrAlreadyVoted, "already voted"},
-	{moduleid.NameStaking, 8, "LastValidator", staking.ErrLastValidator, "cannot remove the last validator"},
-	{moduleid.NameStaking, 9, "TotalPower", staking.ErrTotalPower, "total voting power too large"},
-	{moduleid.NameStaking, 10, "AlreadyCandidate", staking.ErrAlreadyCandidate, "already a candidate"},
-	{moduleid.NameStaking, 11, "UnknownCandidate", staking.ErrUnknownCandidate, "unknown candidate"},
-	{moduleid.NameStaking, 12, "PubKeyInUse", staking.ErrPubKeyInUse, "consensus pubkey already in use"},
-	{moduleid.NameStaking, 13, "UnknownLease", staking.ErrUnknownLease, "unknown lease"},
-	{moduleid.NameStaking, 14, "NotLessor", staking.ErrNotLessor, "only the lessor may do this"},
+	{moduleid.NameStaking, 3, "FundsAttached", staking.ErrFundsAttached, "staking methods take no attached funds"},
+	{moduleid.NameStaking, 4, "NotMember", staking.ErrNotMember, "not a validator"},
+	{moduleid.NameStaking, 5, "UnknownProposal", staking.ErrUnknownProposal, "unknown proposal"},
+	{moduleid.NameStaking, 6, "AlreadyVoted", staking.ErrAlreadyVoted, "already voted"},
+	{moduleid.NameStaking, 7, "LastValidator", staking.ErrLastValidator, "cannot remove the last validator"},
+	{moduleid.NameStaking, 8, "TotalPower", staking.ErrTotalPower, "total voting power too large"},
+	{moduleid.NameStaking, 9, "AlreadyCandidate", staking.ErrAlreadyCandidate, "already a candidate"},
+	{moduleid.NameStaking, 10, "UnknownCandidate", staking.ErrUnknownCandidate, "unknown candidate"},
+	{moduleid.NameStaking, 11, "PubKeyInUse", staking.ErrPubKeyInUse, "consensus pubkey already in use"},
+	{moduleid.NameStaking, 12, "UnknownLease", staking.ErrUnknownLease, "unknown lease"},
+	{moduleid.NameStaking, 13, "NotLessor", staking.ErrNotLessor, "only the lessor may do this"},
 }
 
 // ResultOf maps an error to its codespace and result code: the first row

@@ -32,16 +32,16 @@ func TestResultCodesGolden(t *testing.T) {
 		"vsys 9 OutOfGas", "vsys 10 UnknownContract", "vsys 11 UnknownMethod", "vsys 12 BadArgs",
 		"vsys 13 InsufficientFunds", "vsys 14 Overflow", "vsys 15 CallDepth", "vsys 16 ReadOnly",
 		"vsys 17 CallFailed", "vsys 18 TooManyWaiting", "vsys 19 MemoryBudget", "vsys 20 EventTooLarge",
-		"vsys 21 Reentrancy", "vsys 22 HeightNotYet",
+		"vsys 21 Reentrancy", "vsys 22 HeightNotYet", "vsys 23 NoLedger",
 		"token 1 UnknownToken", "token 2 TokenExists", "token 3 NotIssuer", "token 4 MaxSupply", "token 5 Invalid",
 		"wasm 1 Unauthorized", "wasm 2 CodeNotFound", "wasm 3 ContractExists", "wasm 4 NotContract",
 		"db 1 Schema", "db 2 TableExists", "db 3 NoTable", "db 4 Unauthorized", "db 5 Duplicate",
 		"db 6 NotFound", "db 7 Row", "db 8 Query",
 		"billing 1 Deposit", "billing 2 Quota",
-		"staking 1 Invalid", "staking 2 Genesis", "staking 3 WrongMode", "staking 4 FundsAttached",
-		"staking 5 NotMember", "staking 6 UnknownProposal", "staking 7 AlreadyVoted", "staking 8 LastValidator",
-		"staking 9 TotalPower", "staking 10 AlreadyCandidate", "staking 11 UnknownCandidate",
-		"staking 12 PubKeyInUse", "staking 13 UnknownLease", "staking 14 NotLessor",
+		"staking 1 Invalid", "staking 2 Genesis", "staking 3 FundsAttached",
+		"staking 4 NotMember", "staking 5 UnknownProposal", "staking 6 AlreadyVoted", "staking 7 LastValidator",
+		"staking 8 TotalPower", "staking 9 AlreadyCandidate", "staking 10 UnknownCandidate",
+		"staking 11 PubKeyInUse", "staking 12 UnknownLease", "staking 13 NotLessor",
 	}
 	spaces := []string{Codespace}
 	for _, m := range moduleid.Contracts() {

@@ -10,7 +10,6 @@ import (
 	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/billing"
-	"github.com/vsys/vsys/modules/token"
 )
 
 // Outcome is what executing one tx produced.
@@ -129,7 +128,7 @@ func runCalls(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV,
 		if fee.IsZero() {
 			return nil
 		}
-		if err := token.LedgerAt(kv).Transfer(t.Sender(), FeeCollector, ci.native, fee); err != nil {
+		if err := ci.bank.Ledger(kv).Transfer(t.Sender(), FeeCollector, ci.native, fee); err != nil {
 			return fmt.Errorf("%w: fee %s %s: %v", ErrInsufficientFee, fee, ci.native, err)
 		}
 		return nil
@@ -153,7 +152,7 @@ func runCalls(ctx context.Context, r *router.Router, ci *chainInfo, kv state.KV,
 	} else {
 		out.Events = env.Events
 	}
-	if err := billing.RecordFee(kv, t.Sender(), fee, out.GasUsed); err != nil && out.Err == nil {
+	if err := ci.bill.RecordFee(kv, t.Sender(), fee, out.GasUsed); err != nil && out.Err == nil {
 		out.Err = fmt.Errorf("bill: %w", err)
 	}
 	return out

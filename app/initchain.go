@@ -5,7 +5,9 @@ import (
 
 	"github.com/vsys/vsys/app/genesis"
 	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/modules/token"
 )
@@ -26,6 +28,10 @@ type chainInfo struct {
 	chainID string
 	native  string
 	params  genesis.Params
+	// bank and bill, wired once by newRouter, are the app's only way to
+	// balances (fees, queries) and to bills (each tx's fee).
+	bank router.Bank
+	bill *billing.Module
 }
 
 func loadChainInfo(kv state.KV) (chainInfo, error) {
@@ -70,18 +76,13 @@ func (a *App) initChain(chainID string, appState []byte, vals []staking.GenesisV
 			return nil, err
 		}
 	}
-	ledger := token.LedgerAt(kv)
-	if err := ledger.Create(token.Info{Symbol: gs.NativeToken.Symbol, Name: gs.NativeToken.Name,
-		Decimals: gs.NativeToken.Decimals, MaxSupply: codec.MaxU128}); err != nil {
-		return nil, fmt.Errorf("genesis native token: %w", err)
+	allocs := make([]token.Allocation, len(gs.Accounts))
+	for i, acc := range gs.Accounts {
+		allocs[i] = token.Allocation{Address: acc.Address, Amount: acc.Balance}
 	}
-	for _, acc := range gs.Accounts {
-		if acc.Balance.IsZero() {
-			continue
-		}
-		if err := ledger.Mint(acc.Address, gs.NativeToken.Symbol, acc.Balance); err != nil {
-			return nil, fmt.Errorf("genesis account %s: %w", acc.Address, err)
-		}
+	if err := token.Genesis(kv, token.Info{Symbol: gs.NativeToken.Symbol, Name: gs.NativeToken.Name,
+		Decimals: gs.NativeToken.Decimals, MaxSupply: codec.MaxU128}, allocs); err != nil {
+		return nil, fmt.Errorf("genesis: %w", err)
 	}
 	if err := a.setChain(ci); err != nil {
 		return nil, err

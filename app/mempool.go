@@ -6,7 +6,6 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/core/tx"
-	"github.com/vsys/vsys/modules/token"
 )
 
 // The mempool policy: what CheckTx admits, what waits, and what is cached.
@@ -87,7 +86,7 @@ func (a *App) Precheck(raw []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: gas_limit × gas_price: %v", ErrInsufficientFee, err)
 	}
-	bal, err := token.LedgerAt(view).Balance(sender, ci.native)
+	bal, err := ci.bank.Ledger(view).Balance(sender, ci.native)
 	if err != nil {
 		return fmt.Errorf("precheck: %w", err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
-	"github.com/vsys/vsys/modules/token"
 )
 
 // View opens committed state at height (0 = latest) for reading. Safe to
@@ -180,7 +179,8 @@ func (a *App) Account(height int64, addr address.Address) (Account, error) {
 	if err != nil {
 		return Account{}, err
 	}
-	bals, err := token.LedgerAt(kv).Balances(addr)
+	ci, _ := a.chainInfo()
+	bals, err := ci.bank.Ledger(kv).Balances(addr)
 	if err != nil {
 		return Account{}, err
 	}

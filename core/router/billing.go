@@ -5,25 +5,6 @@ import (
 	"github.com/vsys/vsys/core/state"
 )
 
-// Biller charges for the state a call adds: the billing module implements
-// it. Charge gets the change in bytes (key plus value) a write made for
-// payer under category, on the call's root store: a positive delta locks
-// a deposit from payer, a negative one returns it. An error fails the
-// write, and with it the call.
-//
-// ChargeKey bills one key of state that holder keeps but does not pay
-// for: the key of scope's store (scope: the contract or module whose
-// store it is) went from oldSize to newSize bytes (0: absent), and the
-// deposit comes from signer, the tx's signer, who gets it back when the
-// key goes (see docs/billing.md).
-type Biller interface {
-	Charge(root state.KV, payer address.Address, category string, delta int64) error
-	ChargeKey(root state.KV, holder address.Address, category string, scope address.Address, key []byte, oldSize, newSize int64, signer address.Address) error
-}
-
-// SetBiller installs the biller; without one nothing is billed.
-func (r *Router) SetBiller(b Biller) { r.biller = b }
-
 // billedKV bills every write through it to payer: it reads the old value
 // first (unmetered: the bookkeeping is the chain's, not the caller's) and
 // charges the difference in size. With perKey, payer is a contract that
@@ -106,7 +87,7 @@ const CategoryStorage = "storage"
 // own table), the state is still payer's, but the tx's signer pays for
 // it, key by key, as for a contract's own storage.
 func (c *Context) BilledStore(payer address.Address, category string) state.KV {
-	prefixed := state.NewPrefix(c.root, StorePrefix(c.Self))
+	prefixed := StoreOf(c.root, c.Self)
 	kv := c.router.billed(prefixed, c.root, payer, category)
 	if payer == c.Caller && payer != c.Env.Origin && c.Env.Origin != address.Zero {
 		kv = c.router.billedToSigner(prefixed, c.root, payer, category, c.Self, c.Env.Origin)

@@ -5,4 +5,10 @@
 // contract on a revertible cache of state, and keeps its events only if it
 // succeeds. Native modules and WASM contracts are both Contracts; callers
 // cannot tell them apart.
+//
+// A call sees its own store and nothing else of state. What a module may
+// do beyond it is declared as small interfaces (interface.go): the token
+// ledger (Ledger, Minter, opened by a Bank) and the billing hook (Biller),
+// implemented by the modules that own that state and wired once, where the
+// app builds the router.
 package router

@@ -40,10 +40,6 @@ type Contract interface {
 // contracts, looked up in state).
 type Resolver func(kv state.KV, addr address.Address) (Contract, bool, error)
 
-// FundsMover moves attached funds from caller to callee before a call.
-// The token module provides it; kv is the root state of the call.
-type FundsMover func(kv state.KV, from, to address.Address, coins []Coin) error
-
 // Coin is an amount of a token.
 type Coin struct {
 	Token  string     `json:"token"`
@@ -85,7 +81,7 @@ type Router struct {
 	native   map[address.Address]Contract
 	names    map[string]address.Address
 	resolver Resolver
-	funds    FundsMover
+	bank     Bank
 	costs    gas.Costs
 	limits   Limits
 	biller   Biller
@@ -113,9 +109,6 @@ func (r *Router) Register(name string, addr address.Address, c Contract) {
 
 // SetResolver installs the lookup for non-native contracts.
 func (r *Router) SetResolver(res Resolver) { r.resolver = res }
-
-// SetFundsMover installs the funds mover (the token module's).
-func (r *Router) SetFundsMover(f FundsMover) { r.funds = f }
 
 // Costs returns the gas schedule the router charges.
 func (r *Router) Costs() *gas.Costs { return &r.costs }
@@ -169,6 +162,13 @@ func (r *Router) Method(kv state.KV, addr address.Address, name string) (Contrac
 func StorePrefix(addr address.Address) []byte {
 	p := make([]byte, 0, 1+address.Len)
 	return append(append(p, 'c'), addr[:]...)
+}
+
+// StoreOf is the store of the contract or module at addr within root:
+// root under StorePrefix(addr). A module reads its own state from a root
+// it is given (a committed view, the state at the end of a block) with it.
+func StoreOf(root state.KV, addr address.Address) state.KV {
+	return state.NewPrefix(root, StorePrefix(addr))
 }
 
 // Env is what one tx (or one read-only query) gives every call in it.
@@ -226,8 +226,8 @@ func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, m
 	if err := m.Args.Validate(args); err != nil {
 		return nil, fmt.Errorf("%w for %s.%s (want %s): %v", ErrBadArgs, c.ABI().Name, method, m.Args, err)
 	}
-	f := frame{env: env, kv: kv, caller: caller, contract: contract, funds: funds, depth: depth, readOnly: readOnly || m.ReadOnly}
-	return r.enter(f, func(ctx *Context) ([]byte, error) {
+	f := &Context{Caller: caller, Self: contract, Funds: funds, Env: env, depth: depth, readOnly: readOnly || m.ReadOnly}
+	return r.enter(kv, f, func(ctx *Context) ([]byte, error) {
 		out, err := c.Call(ctx, method, args)
 		if err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", c.ABI().Name, method, err)
@@ -236,41 +236,37 @@ func (r *Router) call(env *Env, kv state.KV, caller, contract address.Address, m
 	})
 }
 
-// frame is one contract's turn on the call stack.
-type frame struct {
-	env      *Env
-	kv       state.KV
-	caller   address.Address
-	contract address.Address
-	funds    []Coin
-	depth    int
-	readOnly bool
-}
-
-// enter runs fn as contract on a cache of kv: attached funds move first,
-// the contract sees its own prefixed, gas-metered store, and fn's writes
-// and events are kept only if it succeeds. A contract already on the call
-// stack cannot be entered again: it would see its state change under it.
-func (r *Router) enter(f frame, fn func(*Context) ([]byte, error)) ([]byte, error) {
-	env := f.env
+// enter runs fn as f.Self on a cache of kv, f's parent state: attached
+// funds move first, the contract sees its own prefixed, gas-metered store,
+// and fn's writes and events are kept only if it succeeds. A contract
+// already on the call stack cannot be entered again: it would see its
+// state change under it. f arrives with who runs, for whom, at what depth
+// and whether read-only; enter gives it its state.
+func (r *Router) enter(kv state.KV, f *Context, fn func(*Context) ([]byte, error)) ([]byte, error) {
+	env := f.Env
 	for _, a := range env.running {
-		if a == f.contract {
-			return nil, fmt.Errorf("%w: %s is already running", ErrReentrancy, f.contract)
+		if a == f.Self {
+			return nil, fmt.Errorf("%w: %s is already running", ErrReentrancy, f.Self)
 		}
 	}
-	env.running = append(env.running, f.contract)
+	env.running = append(env.running, f.Self)
 	defer func() { env.running = env.running[:len(env.running)-1] }()
 
-	cache := state.NewCache(f.kv)
-	if len(f.funds) > 0 {
+	cache := state.NewCache(kv)
+	if len(f.Funds) > 0 {
 		if f.readOnly {
 			return nil, fmt.Errorf("%w: funds attached", ErrReadOnlyCall)
 		}
-		if r.funds == nil {
-			return nil, fmt.Errorf("funds attached but no token module")
+		if r.bank == nil {
+			return nil, fmt.Errorf("%w: funds attached", ErrNoLedger)
 		}
-		if err := r.funds(state.NewGasKV(cache, env.Gas, &r.costs), f.caller, f.contract, f.funds); err != nil {
-			return nil, fmt.Errorf("attach funds: %w", err)
+		// Metered, unlike Context.Ledger: the caller pays for moving
+		// what it attached.
+		l := r.bank.Ledger(state.NewGasKV(cache, env.Gas, &r.costs))
+		for _, c := range f.Funds {
+			if err := l.Transfer(f.Caller, f.Self, c.Token, c.Amount); err != nil {
+				return nil, fmt.Errorf("attach funds: %w", err)
+			}
 		}
 	}
 	var root state.KV = cache
@@ -280,20 +276,17 @@ func (r *Router) enter(f frame, fn func(*Context) ([]byte, error)) ([]byte, erro
 	// A contract's own storage is held by the contract and paid for by
 	// the tx's signer, key by key; native modules bill whoever they keep
 	// state for (BilledStore).
-	var own state.KV = state.NewPrefix(root, StorePrefix(f.contract))
-	if !f.contract.IsModule() {
-		own = r.billedToSigner(own, root, f.contract, CategoryStorage, f.contract, env.Origin)
+	own := StoreOf(root, f.Self)
+	if !f.Self.IsModule() {
+		own = r.billedToSigner(own, root, f.Self, CategoryStorage, f.Self, env.Origin)
 	}
-	ctx := &Context{
-		Caller: f.caller, Self: f.contract, Funds: f.funds, Env: env,
-		store: state.NewGasKV(own, env.Gas, &r.costs),
-		root:  root, router: r, depth: f.depth, readOnly: f.readOnly,
-	}
+	f.store = state.NewGasKV(own, env.Gas, &r.costs)
+	f.root, f.router = root, r
 	nEvents := len(env.Events)
-	out, err := fn(ctx)
+	out, err := fn(f)
 	if err == nil {
 		if err = cache.Write(); err != nil {
-			err = fmt.Errorf("%s: write state: %w", f.contract, err)
+			err = fmt.Errorf("%s: write state: %w", f.Self, err)
 		}
 	}
 	if err != nil {
@@ -303,15 +296,16 @@ func (r *Router) enter(f frame, fn func(*Context) ([]byte, error)) ([]byte, erro
 	return out, nil
 }
 
-// Context is what a contract sees during one call.
+// Context is what a contract sees during one call: one contract's turn on
+// the call stack.
 type Context struct {
 	Caller address.Address // who called: the signer or a contract
 	Self   address.Address // the contract being run
 	Funds  []Coin          // already moved from Caller to Self
 	Env    *Env
 
-	store    state.KV
-	root     state.KV
+	store    state.KV // Self's store: prefixed, metered, billed
+	root     state.KV // the whole state of this call (its cache); never handed out
 	router   *Router
 	depth    int
 	readOnly bool
@@ -321,13 +315,24 @@ type Context struct {
 // the call fails.
 func (c *Context) Store() state.KV { return c.store }
 
-// Root is the whole state of this call, unprefixed and unmetered. Only
-// native modules that own cross-contract state (the token ledger moving
-// funds) may use it; WASM contracts never see it.
-func (c *Context) Root() state.KV { return c.root }
+// UnmeteredStore is the contract's own storage like Store, but read-only
+// and neither metered nor billed: for reads whose cost is paid another way
+// or must not depend on the node (the wasm module loads code that the VM
+// may already have cached, so metering the read would make gas differ
+// between nodes).
+func (c *Context) UnmeteredStore() state.KV { return state.NewReadOnly(StoreOf(c.root, c.Self)) }
 
-// Router returns the router running this call.
-func (c *Context) Router() *Router { return c.router }
+// Ledger is the token ledger on this call's state, reverted with the
+// call, and unmetered: a native module's transfers are bookkeeping the
+// method's price covers, as they always were. In a
+// read-only call it cannot move coins. It is the only way a module other
+// than token reaches a balance.
+func (c *Context) Ledger() Ledger {
+	if c.router.bank == nil {
+		return noLedger{}
+	}
+	return c.router.bank.Ledger(c.root)
+}
 
 // Depth is the nesting depth of this call (1 for a tx's own call).
 func (c *Context) Depth() int { return c.depth }
@@ -356,7 +361,7 @@ func (c *Context) Enter(contract address.Address, fn func(*Context) ([]byte, err
 	if c.depth+1 > c.router.limits.MaxCallDepth {
 		return nil, fmt.Errorf("%w: depth %d, limit %d", ErrCallDepth, c.depth+1, c.router.limits.MaxCallDepth)
 	}
-	return c.router.enter(frame{env: c.Env, kv: c.root, caller: c.Caller, contract: contract, depth: c.depth + 1, readOnly: c.readOnly}, fn)
+	return c.router.enter(c.root, &Context{Caller: c.Caller, Self: contract, Env: c.Env, depth: c.depth + 1, readOnly: c.readOnly}, fn)
 }
 
 // AllocMemory takes pages of wasm memory for an instance this call runs

@@ -11,22 +11,27 @@ import (
 	"github.com/vsys/vsys/modules/token"
 )
 
-func newRoot(t *testing.T, payer address.Address, balance uint64) state.KV {
+// bank is the token module, the ledger billing moves deposits and fees
+// with, as the app wires it.
+var bank = token.New()
+
+// newRoot is a real IAVL working tree with the native coin, of which
+// payer holds balance and each of more its amount.
+func newRoot(t *testing.T, payer address.Address, balance uint64, more ...token.Allocation) state.KV {
 	t.Helper()
 	s, err := state.Open(t.TempDir(), state.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	kv := s.Working()
-	l := token.LedgerAt(kv)
-	require.NoError(t, l.Create(token.Info{Symbol: "VSYS", Name: "V", Decimals: 8, MaxSupply: codec.MaxU128}))
-	require.NoError(t, l.Mint(payer, "VSYS", codec.NewU128(balance)))
+	allocs := append([]token.Allocation{{Address: payer, Amount: codec.NewU128(balance)}}, more...)
+	require.NoError(t, token.Genesis(kv, token.Info{Symbol: "VSYS", Name: "V", Decimals: 8, MaxSupply: codec.MaxU128}, allocs))
 	return kv
 }
 
 func TestChargeAndRefund(t *testing.T) {
 	payer := address.Derive("billing-test", []byte("payer"))
 	kv := newRoot(t, payer, 1000)
-	m := New(Params{StoragePricePerByte: codec.NewU128(3), ProposerPercent: 20}, "VSYS")
+	m := New(Params{StoragePricePerByte: codec.NewU128(3), ProposerPercent: 20}, "VSYS", bank)
 	require.NoError(t, m.Charge(kv, payer, "table/a", 100))
 	require.NoError(t, m.Charge(kv, payer, "storage", 50))
 	b, err := ReadBill(kv, payer)
@@ -34,7 +39,7 @@ func TestChargeAndRefund(t *testing.T) {
 	require.Equal(t, uint64(150), b.Bytes)
 	require.Equal(t, codec.NewU128(450), b.Deposit)
 	require.Equal(t, []CategoryBytes{{"storage", 50}, {"table/a", 100}}, b.Categories)
-	bal, _ := token.LedgerAt(kv).Balance(payer, "VSYS")
+	bal, _ := bank.Ledger(kv).Balance(payer, "VSYS")
 	require.Equal(t, codec.NewU128(550), bal)
 
 	// Not enough left for 200 more bytes: refused, nothing moves.
@@ -46,7 +51,7 @@ func TestChargeAndRefund(t *testing.T) {
 	// Freeing everything returns exactly what was locked.
 	require.NoError(t, m.Charge(kv, payer, "table/a", -100))
 	require.NoError(t, m.Charge(kv, payer, "storage", -50))
-	bal, _ = token.LedgerAt(kv).Balance(payer, "VSYS")
+	bal, _ = bank.Ledger(kv).Balance(payer, "VSYS")
 	require.Equal(t, codec.NewU128(1000), bal)
 	b, _ = ReadBill(kv, payer)
 	require.Zero(t, b.Bytes)
@@ -60,7 +65,7 @@ func TestChargeAndRefund(t *testing.T) {
 func TestQuota(t *testing.T) {
 	payer := address.Derive("billing-test", []byte("quota"))
 	kv := newRoot(t, payer, 1_000_000)
-	m := New(Params{StoragePricePerByte: codec.NewU128(1), QuotaBytes: 500}, "VSYS")
+	m := New(Params{StoragePricePerByte: codec.NewU128(1), QuotaBytes: 500}, "VSYS", bank)
 	require.NoError(t, m.Charge(kv, payer, "storage", 500))
 	require.ErrorIs(t, m.Charge(kv, payer, "storage", 1), ErrQuota)
 	require.NoError(t, m.Charge(kv, payer, "storage", -10))
@@ -71,7 +76,7 @@ func TestDistributeSumsExactly(t *testing.T) {
 	collector := address.Derive("billing-test", []byte("fees"))
 	for _, total := range []uint64{0, 1, 7, 99, 1_000_003} {
 		kv := newRoot(t, collector, total)
-		m := New(Params{ProposerPercent: 20}, "VSYS")
+		m := New(Params{ProposerPercent: 20}, "VSYS", bank)
 		vs := []Validator{{address.Derive("v", []byte{1}), 3}, {address.Derive("v", []byte{2}), 5}, {address.Derive("v", []byte{3}), 0}}
 		paid, err := m.Distribute(kv, collector, vs[0].Address, vs)
 		require.NoError(t, err)
@@ -80,18 +85,10 @@ func TestDistributeSumsExactly(t *testing.T) {
 			sum, _ = sum.Add(amt)
 		}
 		require.Equal(t, codec.NewU128(total), sum, "total %d", total)
-		left, _ := token.LedgerAt(kv).Balance(collector, "VSYS")
+		left, _ := bank.Ledger(kv).Balance(collector, "VSYS")
 		require.True(t, left.IsZero())
 		require.Zero(t, paid[vs[2].Address].Lo, "no power, no share")
 	}
-}
-
-func TestMulDiv(t *testing.T) {
-	require.Equal(t, codec.NewU128(33), mulDiv(codec.NewU128(100), 1, 3))
-	big := codec.MaxU128
-	q := mulDiv(big, 1, 2)
-	require.Equal(t, codec.U128{Hi: 1<<63 - 1, Lo: ^uint64(0)}, q)
-	require.Equal(t, big, mulDiv(big, 7, 7))
 }
 
 // TestChargeKeyRefundsThePayer: a contract's key is paid for by the
@@ -101,11 +98,9 @@ func TestMulDiv(t *testing.T) {
 func TestChargeKeyRefundsThePayer(t *testing.T) {
 	alice, bob := address.Derive("billing-test", []byte("alice")), address.Derive("billing-test", []byte("bob"))
 	contract := address.Derive("billing-test", []byte("contract"))
-	kv := newRoot(t, alice, 1000)
-	l := token.LedgerAt(kv)
-	require.NoError(t, l.Mint(bob, "VSYS", codec.NewU128(1000)))
-	require.NoError(t, l.Mint(contract, "VSYS", codec.NewU128(7)))
-	m := New(Params{StoragePricePerByte: codec.NewU128(2), ProposerPercent: 20}, "VSYS")
+	kv := newRoot(t, alice, 1000, token.Allocation{Address: bob, Amount: codec.NewU128(1000)}, token.Allocation{Address: contract, Amount: codec.NewU128(7)})
+	l := bank.Ledger(kv)
+	m := New(Params{StoragePricePerByte: codec.NewU128(2), ProposerPercent: 20}, "VSYS", bank)
 	bal := func(a address.Address) uint64 { b, _ := l.Balance(a, "VSYS"); return b.Lo }
 	funded := func(a address.Address) uint64 { b, err := ReadBill(kv, a); require.NoError(t, err); return b.Funded.Lo }
 	key := []byte("k1")

@@ -4,5 +4,6 @@
 // account and contract (bytes by category, deposit, fees, gas), optional
 // byte quotas, and the distribution of each block's fees to its proposer
 // and validators. The router calls Charge for every billed write; the app
-// calls RecordFee and Distribute.
+// calls RecordFee and Distribute on the module it wired. Deposits and fees
+// move only through the router.Bank the module is built with.
 package billing

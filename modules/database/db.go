@@ -9,6 +9,7 @@ import (
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/dblayout"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/modules/native"
 )
 
 // Storage layout: see package layout, which every key here comes from.
@@ -47,16 +48,11 @@ func (d db) counter() state.KV {
 
 // table loads the table (owner, name).
 func (d db) table(owner address.Address, name string) (*table, error) {
-	b, err := d.kv.Get(tableKey(owner, name))
-	if err != nil {
-		return nil, err
-	}
-	if b == nil {
-		return nil, fmt.Errorf("%w: %q of %s", ErrNoTable, name, owner)
-	}
 	var rec tableRecord
-	if err := codec.Unmarshal(b, &rec); err != nil {
-		return nil, fmt.Errorf("table %q of %s: record: %w", name, owner, err)
+	if ok, err := native.GetRecord(d.kv, tableKey(owner, name), &rec); err != nil {
+		return nil, fmt.Errorf("table %q of %s: %w", name, owner, err)
+	} else if !ok {
+		return nil, fmt.Errorf("%w: %q of %s", ErrNoTable, name, owner)
 	}
 	t, err := compile(rec.Schema)
 	if err != nil {
@@ -67,11 +63,7 @@ func (d db) table(owner address.Address, name string) (*table, error) {
 }
 
 func (d db) putTable(t *table) error {
-	b, err := codec.Marshal(tableRecord{ID: t.id, Schema: t.schema})
-	if err != nil {
-		return err
-	}
-	return d.kv.Set(tableKey(t.owner, t.name), b)
+	return native.PutRecord(d.kv, tableKey(t.owner, t.name), tableRecord{ID: t.id, Schema: t.schema})
 }
 
 // createTable creates table name owned by owner.

@@ -245,7 +245,7 @@ type Reader struct {
 // NewReader reads tables from the whole-state view kv (the unprefixed
 // root, e.g. a committed version of the tree). It never writes.
 func NewReader(kv state.KV) *Reader {
-	return &Reader{d: db{kv: state.NewPrefix(kv, router.StorePrefix(Address))}}
+	return &Reader{d: db{kv: router.StoreOf(kv, Address)}}
 }
 
 // Schema returns a table's schema, its row type and its key type.

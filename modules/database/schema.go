@@ -12,14 +12,27 @@ import (
 // Sentinel errors callers test for. Every error the module returns wraps
 // one of them with detail.
 var (
-	ErrSchema       = errors.New("invalid schema")
-	ErrTableExists  = errors.New("table already exists")
-	ErrNoTable      = errors.New("no such table")
+	// ErrSchema: a schema (or an alter_table change) breaks the rules:
+	// names, types, key and index columns, limits.
+	ErrSchema = errors.New("invalid schema")
+	// ErrTableExists: create_table of a name the owner has already.
+	ErrTableExists = errors.New("table already exists")
+	// ErrNoTable: the owner has no table of that name.
+	ErrNoTable = errors.New("no such table")
+	// ErrUnauthorized: a write by neither the table's owner nor a writer
+	// it granted.
 	ErrUnauthorized = errors.New("not allowed to write this table")
-	ErrDuplicate    = errors.New("duplicate key")
-	ErrNotFound     = errors.New("row not found")
-	ErrRow          = errors.New("invalid row")
-	ErrQuery        = errors.New("invalid query")
+	// ErrDuplicate: an insert whose primary key, or unique index key, is
+	// taken.
+	ErrDuplicate = errors.New("duplicate key")
+	// ErrNotFound: update or delete of a row that is not there.
+	ErrNotFound = errors.New("row not found")
+	// ErrRow: a row or key that is not the canonical encoding of the
+	// table's row or key type, or is over the limits.
+	ErrRow = errors.New("invalid row")
+	// ErrQuery: a query naming unknown columns or indexes, or with a bad
+	// range, limit or cursor.
+	ErrQuery = errors.New("invalid query")
 )
 
 // Limits. They bound every table, row and query so that no call can do

@@ -45,17 +45,18 @@ func newFixture(t *testing.T, p Params, maxSupply codec.U128, genesis []GenesisV
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	p.Denom = coin
-	m := New(p)
+	tok := token.New()
+	m := New(p, tok)
 	r := router.New(gas.DefaultCosts(), router.Limits{MaxCallDepth: 8, MaxEventBytes: 4096})
-	r.Register("token", token.Address, token.New())
+	r.Register("token", token.Address, tok)
 	r.Register(Name, Address, m)
-	r.SetFundsMover(token.MoveFunds)
+	r.SetBank(tok)
 	kv := s.Working()
-	l := token.LedgerAt(kv)
-	require.NoError(t, l.Create(token.Info{Symbol: coin, Name: "V Systems", Decimals: 8, MaxSupply: maxSupply}))
-	for _, a := range funded {
-		require.NoError(t, l.Mint(a, coin, codec.NewU128(balance)))
+	allocs := make([]token.Allocation, len(funded))
+	for i, a := range funded {
+		allocs[i] = token.Allocation{Address: a, Amount: codec.NewU128(balance)}
 	}
+	require.NoError(t, token.Genesis(kv, token.Info{Symbol: coin, Name: "V Systems", Decimals: 8, MaxSupply: maxSupply}, allocs))
 	require.NoError(t, m.InitGenesis(kv, genesis, 1))
 	return &fixture{store: s, kv: kv, r: r, m: m, height: 1}
 }
@@ -124,16 +125,16 @@ func (f *fixture) endBlocksTo(t *testing.T, h int64, proposer address.Address) [
 
 func (f *fixture) balance(t *testing.T, a address.Address) codec.U128 {
 	t.Helper()
-	b, err := token.LedgerAt(f.kv).Balance(a, coin)
+	b, err := f.r.Bank().Ledger(f.kv).Balance(a, coin)
 	require.NoError(t, err)
 	return b
 }
 
 func (f *fixture) supply(t *testing.T) codec.U128 {
 	t.Helper()
-	info, err := token.LedgerAt(f.kv).Info(coin)
+	supply, _, err := f.r.Bank().Minter(f.kv).Supply(coin)
 	require.NoError(t, err)
-	return info.Supply
+	return supply
 }
 
 func (f *fixture) validators(t *testing.T) []Validator {

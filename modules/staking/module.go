@@ -21,22 +21,42 @@ var Address = address.Module(moduleid.Staking)
 // Name is the module's router name.
 const Name = moduleid.NameStaking
 
-// Sentinel errors callers test for.
+// Sentinel errors callers test for; the errors of the module's methods
+// wrap one of them (or the token module's, for a stake the caller cannot
+// lock). A method of the other mode is not in the ABI at all, so calling
+// it is router.ErrUnknownMethod.
 var (
-	ErrInvalid          = errors.New("invalid staking input")
-	ErrGenesis          = errors.New("invalid staking genesis")
-	ErrWrongMode        = errors.New("not available in this staking mode")
-	ErrFundsAttached    = errors.New("staking methods take no attached funds")
-	ErrNotMember        = errors.New("not a validator")
-	ErrUnknownProposal  = errors.New("unknown proposal")
-	ErrAlreadyVoted     = errors.New("already voted")
-	ErrLastValidator    = errors.New("cannot remove the last validator")
-	ErrTotalPower       = errors.New("total voting power too large")
+	// ErrInvalid: a method's arguments are out of range (pubkey length,
+	// power, share percent, a zero lease, an unknown proposal action).
+	ErrInvalid = errors.New("invalid staking input")
+	// ErrGenesis: the genesis validators or params cannot start a chain.
+	ErrGenesis = errors.New("invalid staking genesis")
+	// ErrFundsAttached: coins were attached to a staking method; stakes
+	// are locked by the method itself, never by attachment.
+	ErrFundsAttached = errors.New("staking methods take no attached funds")
+	// ErrNotMember (poa): the caller, or the validator a proposal removes,
+	// is not in the set.
+	ErrNotMember = errors.New("not a validator")
+	// ErrUnknownProposal (poa): no open proposal has that id.
+	ErrUnknownProposal = errors.New("unknown proposal")
+	// ErrAlreadyVoted (poa): the caller voted on that proposal before.
+	ErrAlreadyVoted = errors.New("already voted")
+	// ErrLastValidator (poa): a proposal would leave the set empty.
+	ErrLastValidator = errors.New("cannot remove the last validator")
+	// ErrTotalPower (poa): a proposal would take the set's power past
+	// MaxTotalPower.
+	ErrTotalPower = errors.New("total voting power too large")
+	// ErrAlreadyCandidate (spos): the caller is registered already.
 	ErrAlreadyCandidate = errors.New("already a candidate")
+	// ErrUnknownCandidate (spos): no candidate has that address.
 	ErrUnknownCandidate = errors.New("unknown candidate")
-	ErrPubKeyInUse      = errors.New("consensus pubkey already in use")
-	ErrUnknownLease     = errors.New("unknown lease")
-	ErrNotLessor        = errors.New("only the lessor may do this")
+	// ErrPubKeyInUse (spos): another candidate registered that consensus
+	// pubkey.
+	ErrPubKeyInUse = errors.New("consensus pubkey already in use")
+	// ErrUnknownLease (spos): no lease has that id.
+	ErrUnknownLease = errors.New("unknown lease")
+	// ErrNotLessor (spos): only who made a lease may cancel it.
+	ErrNotLessor = errors.New("only the lessor may do this")
 )
 
 // GenesisValidator is a validator at genesis: its CometBFT ed25519 pubkey
@@ -66,12 +86,13 @@ type Validator struct {
 type Module struct {
 	*native.Module // its methods: the router.Contract side
 	params         Params
+	bank           router.Bank // block rewards are minted through it; stakes and leases move through Context.Ledger
 }
 
-// New builds the module. The ABI holds the methods of p.Mode only, plus
-// validators and params.
-func New(p Params) *Module {
-	m := &Module{params: p}
+// New builds the module over bank, the token ledger. The ABI holds the
+// methods of p.Mode only, plus validators and params.
+func New(p Params, bank router.Bank) *Module {
+	m := &Module{params: p, bank: bank}
 	c := native.New(Name)
 	native.Method(c, "validators", "The current validator set, by address.", true,
 		func(ctx *router.Context, _ native.Empty) ([]Validator, error) { return readSet(ctx.Store()) })

@@ -69,7 +69,7 @@ func TestInitGenesisRejects(t *testing.T) {
 			if tc.name == "negative height" {
 				height = -1
 			}
-			require.ErrorIs(t, New(p).InitGenesis(s.Working(), tc.vals, height), ErrGenesis)
+			require.ErrorIs(t, New(p, nil).InitGenesis(s.Working(), tc.vals, height), ErrGenesis)
 			require.Equal(t, before, dump(t, s.Working()))
 		})
 	}
@@ -80,14 +80,14 @@ func TestInitGenesisRejects(t *testing.T) {
 func TestABIByMode(t *testing.T) {
 	names := func(p Params) []string {
 		var out []string
-		for _, m := range New(p).ABI().Methods {
+		for _, m := range New(p, nil).ABI().Methods {
 			out = append(out, m.Name)
 		}
 		return out
 	}
 	require.Equal(t, []string{"validators", "params", "propose", "vote", "proposals"}, names(DefaultParams()))
 	require.Equal(t, []string{"validators", "params", "register", "set_share", "unregister", "lease", "cancel_lease", "candidates", "leases", "rewards"}, names(sposParams(0)))
-	for _, m := range New(sposParams(0)).ABI().Methods {
+	for _, m := range New(sposParams(0), nil).ABI().Methods {
 		ro := map[string]bool{"validators": true, "params": true, "candidates": true, "leases": true, "rewards": true}[m.Name]
 		require.Equal(t, ro, m.ReadOnly, m.Name)
 	}
@@ -137,13 +137,6 @@ func TestVotingPowers(t *testing.T) {
 		sum += p
 	}
 	require.Less(t, sum, MaxTotalPower)
-}
-
-func TestMulDiv(t *testing.T) {
-	require.Equal(t, u(33), mulDiv(u(100), u(1), u(3)))
-	require.Equal(t, codec.MaxU128, mulDiv(codec.MaxU128, codec.MaxU128, codec.MaxU128))
-	require.Equal(t, codec.U128{Hi: 1<<63 - 1, Lo: ^uint64(0)}, mulDiv(codec.MaxU128, u(1), u(2)))
-	require.True(t, mulDiv(u(5), u(1), u(0)).IsZero())
 }
 
 // EndBlock writes nothing when it fails.

@@ -1,7 +1,6 @@
 package staking
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/native"
-	"github.com/vsys/vsys/modules/token"
 )
 
 // RegisterArgs are the arguments of register.
@@ -113,7 +111,7 @@ func (m *Module) sposMethods(c *native.Module) {
 				return native.Empty{}, err
 			}
 			if !cd.SelfStake.IsZero() {
-				if err := token.LedgerAt(ctx.Root()).Transfer(Address, ctx.Caller, m.params.Denom, cd.SelfStake); err != nil {
+				if err := ctx.Ledger().Transfer(Address, ctx.Caller, m.params.Denom, cd.SelfStake); err != nil {
 					return native.Empty{}, fmt.Errorf("staking: return self stake: %w", err)
 				}
 			}
@@ -167,7 +165,7 @@ func (m *Module) register(ctx *router.Context, a RegisterArgs) error {
 	}
 	cd := candidate{PubKey: a.PubKey, SelfStake: m.params.MinSelfStake, SharePercent: a.SharePercent}
 	if !cd.SelfStake.IsZero() {
-		if err := token.LedgerAt(ctx.Root()).Transfer(ctx.Caller, Address, m.params.Denom, cd.SelfStake); err != nil {
+		if err := ctx.Ledger().Transfer(ctx.Caller, Address, m.params.Denom, cd.SelfStake); err != nil {
 			return fmt.Errorf("staking: lock self stake: %w", err)
 		}
 	}
@@ -198,7 +196,7 @@ func (m *Module) lease(ctx *router.Context, a LeaseArgs) (uint64, error) {
 	if leased, err = leased.Add(a.Amount); err != nil {
 		return 0, err
 	}
-	if err := token.LedgerAt(ctx.Root()).Transfer(ctx.Caller, Address, m.params.Denom, a.Amount); err != nil {
+	if err := ctx.Ledger().Transfer(ctx.Caller, Address, m.params.Denom, a.Amount); err != nil {
 		return 0, fmt.Errorf("staking: lease: %w", err)
 	}
 	id, err := nextID(kv, keyNextLease)
@@ -250,7 +248,7 @@ func (m *Module) cancelLease(ctx *router.Context, id uint64) error {
 	if err := putU128(kv, addrKey(pLeased, l.Candidate), leased); err != nil {
 		return err
 	}
-	if err := token.LedgerAt(ctx.Root()).Transfer(Address, l.Lessor, m.params.Denom, l.Amount); err != nil {
+	if err := ctx.Ledger().Transfer(Address, l.Lessor, m.params.Denom, l.Amount); err != nil {
 		return fmt.Errorf("staking: return lease: %w", err)
 	}
 	return native.Emit(ctx, "lease_cancelled", LeaseEvent(l))
@@ -316,134 +314,4 @@ func readLeases(kv state.KV, a address.Address) ([]Lease, error) {
 		out = append(out, l)
 	}
 	return out, nil
-}
-
-// reward mints the block reward, capped by what the native coin's max
-// supply leaves, to the candidate owning the proposer's pubkey: its
-// lessors get SharePercent of it pro rata to their leases (rounded down),
-// the candidate the rest. A proposer no candidate owns earns nothing.
-func (m *Module) reward(root, kv state.KV, proposer address.Address) error {
-	if m.params.RewardPerBlock.IsZero() {
-		return nil
-	}
-	if m.params.Denom == "" {
-		return fmt.Errorf("native denom not configured")
-	}
-	var owner address.Address
-	if ok, err := getRec(kv, addrKey(pConsensus, proposer), &owner); err != nil || !ok {
-		return err
-	}
-	cd, err := loadCandidate(kv, owner)
-	if err != nil {
-		return err
-	}
-	ledger := token.LedgerAt(root)
-	info, err := ledger.Info(m.params.Denom)
-	if err != nil {
-		return err
-	}
-	amount := m.params.RewardPerBlock
-	if room, err := info.MaxSupply.Sub(info.Supply); err != nil {
-		return nil // supply already above the cap: nothing to mint
-	} else if room.Cmp(amount) < 0 {
-		amount = room
-	}
-	if amount.IsZero() {
-		return nil
-	}
-	pay := func(to address.Address, amt codec.U128) error {
-		if amt.IsZero() {
-			return nil
-		}
-		if err := ledger.Mint(to, m.params.Denom, amt); err != nil {
-			return err
-		}
-		total, err := getU128(kv, addrKey(pRewards, to))
-		if err != nil {
-			return err
-		}
-		if total, err = total.Add(amt); err != nil {
-			return err
-		}
-		return putU128(kv, addrKey(pRewards, to), total)
-	}
-	leased, err := getU128(kv, addrKey(pLeased, owner))
-	if err != nil {
-		return err
-	}
-	var given codec.U128
-	if pool := mulDiv(amount, codec.NewU128(uint64(cd.SharePercent)), codec.NewU128(100)); !pool.IsZero() && !leased.IsZero() {
-		ids, err := scanIDs(kv, addrKey(pByCand, owner))
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			var l Lease
-			if ok, err := getRec(kv, idKey(pLease, id), &l); err != nil {
-				return err
-			} else if !ok {
-				return fmt.Errorf("lease %d indexed but missing", id)
-			}
-			amt := mulDiv(pool, l.Amount, leased)
-			if err := pay(l.Lessor, amt); err != nil {
-				return err
-			}
-			if given, err = given.Add(amt); err != nil {
-				return err
-			}
-		}
-	}
-	rest, err := amount.Sub(given)
-	if err != nil {
-		return fmt.Errorf("lessors got %s of %s: %w", given, amount, err)
-	}
-	return pay(owner, rest)
-}
-
-// ranked is a candidate's place in an epoch's election.
-type ranked struct {
-	account address.Address
-	pubKey  []byte
-	stake   codec.U128
-}
-
-// rotate elects the top MaxValidators candidates by self stake plus leases
-// (ties to the lower address) and makes them the set. With no candidates
-// at all the set stays as it is: CometBFT cannot run without validators.
-func (m *Module) rotate(kv state.KV) ([]Update, error) {
-	cands, err := readCandidates(kv)
-	if err != nil {
-		return nil, err
-	}
-	if len(cands) == 0 {
-		return nil, nil
-	}
-	rs := make([]ranked, 0, len(cands))
-	for _, c := range cands {
-		stake, err := c.SelfStake.Add(c.Leased)
-		if err != nil {
-			return nil, err
-		}
-		rs = append(rs, ranked{c.Address, c.PubKey, stake})
-	}
-	sort.Slice(rs, func(i, j int) bool {
-		if c := rs[i].stake.Cmp(rs[j].stake); c != 0 {
-			return c > 0
-		}
-		return bytes.Compare(rs[i].account[:], rs[j].account[:]) < 0
-	})
-	if len(rs) > int(m.params.MaxValidators) {
-		rs = rs[:m.params.MaxValidators]
-	}
-	stakes := make([]codec.U128, len(rs))
-	for i, r := range rs {
-		stakes[i] = r.stake
-	}
-	powers := votingPowers(stakes)
-	next := make(map[address.Address]Validator, len(rs))
-	for i, r := range rs {
-		a := address.FromPubKey(r.pubKey)
-		next[a] = Validator{Address: a, PubKey: r.pubKey, Power: powers[i]}
-	}
-	return storeSet(kv, next)
 }

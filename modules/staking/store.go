@@ -8,6 +8,7 @@ import (
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/modules/native"
 )
 
 var (
@@ -30,7 +31,7 @@ const (
 )
 
 // store is the module's part of a root store.
-func store(root state.KV) state.KV { return state.NewPrefix(root, router.StorePrefix(Address)) }
+func store(root state.KV) state.KV { return router.StoreOf(root, Address) }
 
 func addrKey(p byte, a address.Address) []byte { return append([]byte{p}, a[:]...) }
 
@@ -40,25 +41,17 @@ func addrIDKey(p byte, a address.Address, id uint64) []byte {
 	return binary.BigEndian.AppendUint64(addrKey(p, a), id)
 }
 
-// getRec decodes the record at key into v; it reports whether it exists.
+// getRec and putRec are the native modules' record helpers, wrapped so
+// that a corrupt record names the module.
 func getRec(kv state.KV, key []byte, v any) (bool, error) {
-	b, err := kv.Get(key)
-	if err != nil || b == nil {
-		return false, err
+	ok, err := native.GetRecord(kv, key, v)
+	if err != nil {
+		return false, fmt.Errorf("staking: %w", err)
 	}
-	if err := codec.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("staking: record %x: %w", key, err)
-	}
-	return true, nil
+	return ok, nil
 }
 
-func putRec(kv state.KV, key []byte, v any) error {
-	b, err := codec.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return kv.Set(key, b)
-}
+func putRec(kv state.KV, key []byte, v any) error { return native.PutRecord(kv, key, v) }
 
 func getU128(kv state.KV, key []byte) (codec.U128, error) {
 	var v codec.U128

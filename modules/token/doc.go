@@ -12,4 +12,10 @@
 //
 // Balances of one account are contiguous, so an account's holdings are one
 // prefix scan.
+//
+// The module is the one writer of that state. Its ledger is unexported;
+// the Module is the router.Bank that the app wires into the router, the
+// billing and staking modules and itself, and everyone else reaches
+// balances through the router.Ledger and router.Minter it opens. Genesis
+// writes the native coin and the genesis balances.
 package token

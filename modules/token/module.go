@@ -4,6 +4,7 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/native"
 )
 
@@ -69,8 +70,24 @@ type SupplyEvent struct {
 	Supply  codec.U128
 }
 
-// New returns the token module as a native contract.
-func New() router.Contract {
+// Module is the token module: the native contract (create, issue, send,
+// burn and the reads) and the router.Bank through which the router, the
+// other modules and the app reach balances. It holds no state of its own
+// beyond its methods: every ledger it opens works on the state given.
+type Module struct {
+	*native.Module // the methods: the router.Contract side
+}
+
+var _ router.Bank = (*Module)(nil)
+
+// Ledger implements router.Bank: the ledger on root, a root store.
+func (*Module) Ledger(root state.KV) router.Ledger { return ledgerAt(root) }
+
+// Minter implements router.Bank: minting on root, a root store.
+func (*Module) Minter(root state.KV) router.Minter { return ledgerAt(root) }
+
+// New returns the token module.
+func New() *Module {
 	c := native.New("token")
 	native.EventType[CreatedEvent](c, "created")
 	native.EventType[TransferEvent](c, "transfer")
@@ -79,7 +96,7 @@ func New() router.Contract {
 
 	native.Method(c, "create", "Create a token; the caller is its issuer.", false,
 		func(ctx *router.Context, a CreateArgs) (string, error) {
-			l := NewLedger(ctx.Store())
+			l := ledger{ctx.Store()}
 			if err := l.Create(Info{Symbol: a.Symbol, Name: a.Name, Decimals: a.Decimals, MaxSupply: a.MaxSupply, Issuer: ctx.Caller}); err != nil {
 				return "", err
 			}
@@ -87,7 +104,7 @@ func New() router.Contract {
 		})
 	native.Method(c, "issue", "Issue new tokens to the issuer, up to the max supply.", false,
 		func(ctx *router.Context, a IssueArgs) (codec.U128, error) {
-			l := NewLedger(ctx.Store())
+			l := ledger{ctx.Store()}
 			info, err := l.Info(a.Token)
 			if err != nil {
 				return codec.U128{}, err
@@ -103,14 +120,14 @@ func New() router.Contract {
 		})
 	native.Method(c, "send", "Send tokens from the caller to an address.", false,
 		func(ctx *router.Context, a SendArgs) (native.Empty, error) {
-			if err := NewLedger(ctx.Store()).Transfer(ctx.Caller, a.To, a.Token, a.Amount); err != nil {
+			if err := (ledger{ctx.Store()}).Transfer(ctx.Caller, a.To, a.Token, a.Amount); err != nil {
 				return native.Empty{}, err
 			}
 			return native.Empty{}, native.Emit(ctx, "transfer", TransferEvent{Token: a.Token, From: ctx.Caller, To: a.To, Amount: a.Amount})
 		})
 	native.Method(c, "burn", "Destroy tokens the caller holds.", false,
 		func(ctx *router.Context, a BurnArgs) (codec.U128, error) {
-			l := NewLedger(ctx.Store())
+			l := ledger{ctx.Store()}
 			if err := l.Burn(ctx.Caller, a.Token, a.Amount); err != nil {
 				return codec.U128{}, err
 			}
@@ -122,7 +139,7 @@ func New() router.Contract {
 		})
 	native.Method(c, "balance", "Balance of one token held by an address.", true,
 		func(ctx *router.Context, a BalanceArgs) (codec.U128, error) {
-			l := NewLedger(ctx.Store())
+			l := ledger{ctx.Store()}
 			if _, err := l.Info(a.Token); err != nil {
 				return codec.U128{}, err
 			}
@@ -130,16 +147,16 @@ func New() router.Contract {
 		})
 	native.Method(c, "balances", "Every non-zero balance of an address.", true,
 		func(ctx *router.Context, a BalancesArgs) ([]router.Coin, error) {
-			return NewLedger(ctx.Store()).Balances(a.Address)
+			return ledger{ctx.Store()}.Balances(a.Address)
 		})
 	native.Method(c, "info", "A token's record.", true,
 		func(ctx *router.Context, a TokenArgs) (Info, error) {
-			return NewLedger(ctx.Store()).Info(a.Token)
+			return ledger{ctx.Store()}.Info(a.Token)
 		})
 	native.Method(c, "supply", "A token's current supply.", true,
 		func(ctx *router.Context, a TokenArgs) (codec.U128, error) {
-			info, err := NewLedger(ctx.Store()).Info(a.Token)
+			info, err := ledger{ctx.Store()}.Info(a.Token)
 			return info.Supply, err
 		})
-	return c
+	return &Module{c}
 }

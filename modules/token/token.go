@@ -9,19 +9,30 @@ import (
 	"github.com/vsys/vsys/core/moduleid"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/modules/native"
 )
 
 // Address is the token module's reserved address.
 var Address = address.Module(moduleid.Token)
 
-// Sentinel errors callers test for.
+// Sentinel errors callers test for. Whoever moves coins through the
+// ledger (the router's attached funds, billing's deposits, staking's
+// stakes, fees) gets these too.
 var (
+	// ErrInsufficientFunds: the sender's balance is short of the amount.
 	ErrInsufficientFunds = errors.New("insufficient funds")
-	ErrUnknownToken      = errors.New("unknown token")
-	ErrTokenExists       = errors.New("token already exists")
-	ErrNotIssuer         = errors.New("only the issuer may do this")
-	ErrMaxSupply         = errors.New("max supply exceeded")
-	ErrInvalid           = errors.New("invalid token parameters")
+	// ErrUnknownToken: no token has that symbol.
+	ErrUnknownToken = errors.New("unknown token")
+	// ErrTokenExists: create of a symbol taken already.
+	ErrTokenExists = errors.New("token already exists")
+	// ErrNotIssuer: issue by anyone but the token's issuer (nobody issues
+	// the native coin).
+	ErrNotIssuer = errors.New("only the issuer may do this")
+	// ErrMaxSupply: issuing would take the supply past the max supply.
+	ErrMaxSupply = errors.New("max supply exceeded")
+	// ErrInvalid: create's symbol, name, decimals or max supply are out of
+	// range.
+	ErrInvalid = errors.New("invalid token parameters")
 )
 
 // Info describes a token.
@@ -34,18 +45,14 @@ type Info struct {
 	Issuer    address.Address `json:"issuer"` // zero for the native coin: nobody may issue it by tx
 }
 
-// Ledger reads and writes balances and token records on the token module's
-// own store. The app uses it for fees and genesis; the module's methods
-// use it for everything else.
-type Ledger struct{ kv state.KV }
+// ledger reads and writes balances and token records on the token
+// module's own store. It is unexported: other packages reach it only as a
+// router.Ledger or router.Minter, opened by the Module (a router.Bank)
+// that the app wires once.
+type ledger struct{ kv state.KV }
 
-// NewLedger wraps the token module's store (already prefixed).
-func NewLedger(kv state.KV) Ledger { return Ledger{kv} }
-
-// LedgerAt wraps the token module's part of a root store.
-func LedgerAt(root state.KV) Ledger {
-	return Ledger{state.NewPrefix(root, router.StorePrefix(Address))}
-}
+// ledgerAt wraps the token module's part of a root store.
+func ledgerAt(root state.KV) ledger { return ledger{router.StoreOf(root, Address)} }
 
 func infoKey(symbol string) []byte { return append([]byte{'t'}, symbol...) }
 
@@ -56,31 +63,27 @@ func balanceKey(a address.Address, symbol string) []byte {
 }
 
 // Info returns a token's record.
-func (l Ledger) Info(symbol string) (Info, error) {
+func (l ledger) Info(symbol string) (Info, error) {
 	var info Info
-	b, err := l.kv.Get(infoKey(symbol))
-	if err != nil {
-		return info, err
+	ok, err := native.GetRecord(l.kv, infoKey(symbol), &info)
+	if err == nil && !ok {
+		err = fmt.Errorf("%w %q", ErrUnknownToken, symbol)
 	}
-	if b == nil {
-		return info, fmt.Errorf("%w %q", ErrUnknownToken, symbol)
-	}
-	if err := codec.Unmarshal(b, &info); err != nil {
-		return info, fmt.Errorf("token %s record: %w", symbol, err)
-	}
-	return info, nil
+	return info, err
 }
 
-func (l Ledger) putInfo(info Info) error {
-	b, err := codec.Marshal(info)
-	if err != nil {
-		return err
-	}
-	return l.kv.Set(infoKey(info.Symbol), b)
+// Supply implements router.Minter: a token's current and maximum supply.
+func (l ledger) Supply(symbol string) (supply, max codec.U128, err error) {
+	info, err := l.Info(symbol)
+	return info.Supply, info.MaxSupply, err
+}
+
+func (l ledger) putInfo(info Info) error {
+	return native.PutRecord(l.kv, infoKey(info.Symbol), info)
 }
 
 // Balance returns a's balance of symbol (zero when absent).
-func (l Ledger) Balance(a address.Address, symbol string) (codec.U128, error) {
+func (l ledger) Balance(a address.Address, symbol string) (codec.U128, error) {
 	b, err := l.kv.Get(balanceKey(a, symbol))
 	if err != nil || b == nil {
 		return codec.U128{}, err
@@ -90,7 +93,7 @@ func (l Ledger) Balance(a address.Address, symbol string) (codec.U128, error) {
 	return v, r.Finish()
 }
 
-func (l Ledger) setBalance(a address.Address, symbol string, v codec.U128) error {
+func (l ledger) setBalance(a address.Address, symbol string, v codec.U128) error {
 	if v.IsZero() { // keep state minimal: zero balances take no space
 		return l.kv.Delete(balanceKey(a, symbol))
 	}
@@ -100,7 +103,7 @@ func (l Ledger) setBalance(a address.Address, symbol string, v codec.U128) error
 }
 
 // Balances returns every non-zero balance of a, ordered by symbol.
-func (l Ledger) Balances(a address.Address) ([]router.Coin, error) {
+func (l ledger) Balances(a address.Address) ([]router.Coin, error) {
 	prefix := append([]byte{'b'}, a[:]...)
 	it, err := state.NewPrefix(l.kv, prefix).Iterator(nil, nil, true)
 	if err != nil {
@@ -120,7 +123,7 @@ func (l Ledger) Balances(a address.Address) ([]router.Coin, error) {
 }
 
 // Transfer moves amount of symbol from one account to another.
-func (l Ledger) Transfer(from, to address.Address, symbol string, amount codec.U128) error {
+func (l ledger) Transfer(from, to address.Address, symbol string, amount codec.U128) error {
 	if amount.IsZero() {
 		_, err := l.Info(symbol)
 		return err
@@ -154,7 +157,7 @@ func (l Ledger) Transfer(from, to address.Address, symbol string, amount codec.U
 }
 
 // Mint creates amount of symbol for to, within the max supply.
-func (l Ledger) Mint(to address.Address, symbol string, amount codec.U128) error {
+func (l ledger) Mint(to address.Address, symbol string, amount codec.U128) error {
 	info, err := l.Info(symbol)
 	if err != nil {
 		return err
@@ -181,7 +184,7 @@ func (l Ledger) Mint(to address.Address, symbol string, amount codec.U128) error
 }
 
 // Burn destroys amount of symbol held by from.
-func (l Ledger) Burn(from address.Address, symbol string, amount codec.U128) error {
+func (l ledger) Burn(from address.Address, symbol string, amount codec.U128) error {
 	info, err := l.Info(symbol)
 	if err != nil {
 		return err
@@ -204,7 +207,7 @@ func (l Ledger) Burn(from address.Address, symbol string, amount codec.U128) err
 }
 
 // Create registers a new token.
-func (l Ledger) Create(info Info) error {
+func (l ledger) Create(info Info) error {
 	if err := validate(info); err != nil {
 		return err
 	}
@@ -245,13 +248,28 @@ func validate(info Info) error {
 	return nil
 }
 
-// MoveFunds is the router's FundsMover: it moves attached coins from the
-// caller to the called contract.
-func MoveFunds(kv state.KV, from, to address.Address, coins []router.Coin) error {
-	l := LedgerAt(kv)
-	for _, c := range coins {
-		if err := l.Transfer(from, to, c.Token, c.Amount); err != nil {
-			return err
+// Allocation is a genesis balance of the native coin.
+type Allocation struct {
+	Address address.Address
+	Amount  codec.U128
+}
+
+// Genesis creates the native coin (coin, with no issuer: nobody may issue
+// it by tx) and credits the allocations, in order, on root. Zero amounts
+// are skipped: a zero balance takes no space, and rewriting the coin's
+// record for nothing would still touch the tree.
+func Genesis(root state.KV, coin Info, allocs []Allocation) error {
+	l := ledgerAt(root)
+	coin.Issuer = address.Zero
+	if err := l.Create(coin); err != nil {
+		return fmt.Errorf("native coin %s: %w", coin.Symbol, err)
+	}
+	for _, a := range allocs {
+		if a.Amount.IsZero() {
+			continue
+		}
+		if err := l.Mint(a.Address, coin.Symbol, a.Amount); err != nil {
+			return fmt.Errorf("account %s: %w", a.Address, err)
 		}
 	}
 	return nil

@@ -36,7 +36,7 @@ type harness struct {
 }
 
 // newHarness sets up the token module the way the app does (router
-// registration, funds mover, genesis native coin) on a real IAVL store.
+// registration, bank, genesis native coin) on a real IAVL store.
 // Alice holds 1,000,000 of the native coin.
 func newHarness(t *testing.T) *harness {
 	t.Helper()
@@ -44,12 +44,12 @@ func newHarness(t *testing.T) *harness {
 	require.NoError(t, err)
 	t.Cleanup(func() { store.Close() })
 	r := router.New(gas.DefaultCosts(), router.Limits{MaxCallDepth: 8, MaxEventBytes: 1 << 10})
-	r.Register("token", token.Address, token.New())
-	r.SetFundsMover(token.MoveFunds)
+	tok := token.New()
+	r.Register("token", token.Address, tok)
+	r.SetBank(tok)
 	kv := store.Working()
-	l := token.LedgerAt(kv)
-	require.NoError(t, l.Create(token.Info{Symbol: coin, Name: "V Systems", Decimals: 8, MaxSupply: codec.MaxU128}))
-	require.NoError(t, l.Mint(alice, coin, u(1_000_000)))
+	require.NoError(t, token.Genesis(kv, token.Info{Symbol: coin, Name: "V Systems", Decimals: 8, MaxSupply: codec.MaxU128},
+		[]token.Allocation{{Address: alice, Amount: u(1_000_000)}}))
 	return &harness{t: t, store: store, kv: kv, r: r}
 }
 
@@ -93,15 +93,15 @@ func (h *harness) create(issuer address.Address, sym string, max codec.U128) {
 
 func (h *harness) balance(a address.Address, sym string) codec.U128 {
 	h.t.Helper()
-	b, err := token.LedgerAt(h.kv).Balance(a, sym)
+	b, err := h.r.Bank().Ledger(h.kv).Balance(a, sym)
 	require.NoError(h.t, err)
 	return b
 }
 
 func (h *harness) info(sym string) token.Info {
 	h.t.Helper()
-	i, err := token.LedgerAt(h.kv).Info(sym)
-	require.NoError(h.t, err)
+	var i token.Info
+	require.NoError(h.t, h.query("info", token.TokenArgs{Token: sym}, &i))
 	return i
 }
 
@@ -468,66 +468,6 @@ func deref(p any) any {
 		return *v
 	}
 	panic(fmt.Sprintf("deref %T", p))
-}
-
-func TestLedger(t *testing.T) {
-	h := newHarness(t)
-	root := token.LedgerAt(h.kv)
-	own := token.NewLedger(state.NewPrefix(h.kv, router.StorePrefix(token.Address)))
-	b1, err := root.Balance(alice, coin)
-	require.NoError(t, err)
-	b2, err := own.Balance(alice, coin)
-	require.NoError(t, err)
-	require.Equal(t, u(1_000_000), b1)
-	require.Equal(t, b1, b2, "LedgerAt is NewLedger on the module's prefix")
-
-	// Every key of the ledger lies under the module's store prefix.
-	for k := range h.dump() {
-		require.True(t, strings.HasPrefix(k, string(router.StorePrefix(token.Address))), "%q", k)
-	}
-
-	_, err = root.Info("NOPE")
-	require.ErrorIs(t, err, token.ErrUnknownToken)
-	require.ErrorIs(t, root.Mint(alice, "NOPE", u(1)), token.ErrUnknownToken)
-	require.ErrorIs(t, root.Burn(alice, "NOPE", u(1)), token.ErrUnknownToken)
-	require.ErrorIs(t, root.Transfer(alice, bob, "NOPE", u(1)), token.ErrUnknownToken)
-	require.ErrorIs(t, root.Create(token.Info{Symbol: coin, Name: "again", MaxSupply: u(1)}), token.ErrTokenExists)
-
-	// Create ignores a supply it is given.
-	require.NoError(t, root.Create(token.Info{Symbol: "FREE", Name: "Free", MaxSupply: u(10), Supply: u(10)}))
-	info, err := root.Info("FREE")
-	require.NoError(t, err)
-	require.True(t, info.Supply.IsZero())
-}
-
-func TestMoveFunds(t *testing.T) {
-	tests := []struct {
-		name      string
-		coins     []router.Coin
-		wantErr   error
-		wantAlice uint64
-	}{
-		{"none", nil, nil, 1_000_000},
-		{"one", []router.Coin{{Token: coin, Amount: u(10)}}, nil, 999_990},
-		{"two", []router.Coin{{Token: coin, Amount: u(10)}, {Token: coin, Amount: u(5)}}, nil, 999_985},
-		{"too much", []router.Coin{{Token: coin, Amount: u(1_000_001)}}, token.ErrInsufficientFunds, 1_000_000},
-		{"unknown", []router.Coin{{Token: "NOPE", Amount: u(1)}}, token.ErrUnknownToken, 1_000_000},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t)
-			cache := state.NewCache(h.kv)
-			err := token.MoveFunds(cache, alice, bob, tc.coins)
-			require.ErrorIs(t, err, tc.wantErr)
-			if err == nil {
-				require.NoError(t, cache.Write())
-			}
-			require.Equal(t, u(tc.wantAlice), h.balance(alice, coin))
-			b, err := u(1_000_000).Sub(u(tc.wantAlice))
-			require.NoError(t, err)
-			require.Equal(t, b, h.balance(bob, coin))
-		})
-	}
 }
 
 // TestRandomOps applies random sends, issues and burns among five

@@ -9,12 +9,10 @@ import (
 
 	"github.com/vsys/vsys/core/abi"
 	"github.com/vsys/vsys/core/address"
-	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/moduleid"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/native"
-	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/vm"
 )
 
@@ -25,12 +23,18 @@ var Address = address.Module(moduleid.Wasm)
 // Name is the module's router name ("vsysd tx wasm ...").
 const Name = moduleid.NameWasm
 
-// Sentinel errors.
+// Sentinel errors callers test for.
 var (
-	ErrUnauthorized   = errors.New("unauthorized")
-	ErrCodeNotFound   = errors.New("code not found")
+	// ErrUnauthorized: migrate or update_admin by anyone but the
+	// contract's admin (or of a contract without one).
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrCodeNotFound: no uploaded code has that hash.
+	ErrCodeNotFound = errors.New("code not found")
+	// ErrContractExists: instantiate with a creator, code and label used
+	// before (they derive the address).
 	ErrContractExists = errors.New("contract exists")
-	ErrNotContract    = errors.New("not a contract")
+	// ErrNotContract: no contract lives at that address.
+	ErrNotContract = errors.New("not a contract")
 )
 
 // Store keys, under the module's prefix.
@@ -74,22 +78,15 @@ func New(v *vm.VM) *Module {
 
 func key(prefix, id []byte) []byte { return append(append([]byte{}, prefix...), id...) }
 
-// rootKey is key as seen from the unprefixed root store.
-func rootKey(prefix, id []byte) []byte {
-	return append(router.StorePrefix(Address), key(prefix, id)...)
-}
-
 // Resolve implements router.Resolver: a contract's record, its code
-// compiled (from the cache, or from state on a miss). kv is the unmetered
-// root of the call; the router charges CallBase for the lookup.
-func (m *Module) Resolve(kv state.KV, addr address.Address) (router.Contract, bool, error) {
-	b, err := kv.Get(rootKey(prefixContract, addr[:]))
-	if err != nil || b == nil {
-		return nil, false, err
-	}
+// compiled (from the cache, or from state on a miss). root is the
+// unmetered root of the call, of which it reads only the module's own
+// store; the router charges CallBase for the lookup.
+func (m *Module) Resolve(root state.KV, addr address.Address) (router.Contract, bool, error) {
+	kv := router.StoreOf(root, Address)
 	var info ContractInfo
-	if err := codec.Unmarshal(b, &info); err != nil {
-		return nil, false, fmt.Errorf("contract %s record: %w", addr, err)
+	if ok, err := native.GetRecord(kv, key(prefixContract, addr[:]), &info); err != nil || !ok {
+		return nil, false, err
 	}
 	c, err := m.load(kv, info.CodeHash)
 	if err != nil {
@@ -98,6 +95,9 @@ func (m *Module) Resolve(kv state.KV, addr address.Address) (router.Contract, bo
 	return &contract{vm: m.vm, code: c}, true, nil
 }
 
+// load compiles code from the cache, or on a miss from kv, the module's
+// store, read unmetered: whether state is read at all depends on this
+// node's cache, so gas must not.
 func (m *Module) load(kv state.KV, hash []byte) (*vm.Code, error) {
 	var h [32]byte
 	if len(hash) != len(h) {
@@ -105,7 +105,7 @@ func (m *Module) load(kv state.KV, hash []byte) (*vm.Code, error) {
 	}
 	copy(h[:], hash)
 	return m.vm.Load(context.Background(), h, func() ([]byte, error) {
-		b, err := kv.Get(rootKey(prefixCode, hash))
+		b, err := kv.Get(key(prefixCode, hash))
 		if err == nil && b == nil {
 			err = fmt.Errorf("%w: %x", ErrCodeNotFound, hash)
 		}
@@ -211,7 +211,7 @@ func (m *Module) build() *native.Module {
 				return nil, fmt.Errorf("upload: %w", err)
 			}
 			info := CodeInfo{Hash: hash[:], Creator: ctx.Caller, Size: uint32(len(a.Code)), Height: uint64(ctx.Env.Block.Height)}
-			if err := put(kv, key(prefixCodeInfo, hash[:]), info); err != nil {
+			if err := native.PutRecord(kv, key(prefixCodeInfo, hash[:]), info); err != nil {
 				return nil, err
 			}
 			if err := kv.Set(key(prefixCode, hash[:]), a.Code); err != nil {
@@ -234,13 +234,13 @@ func (m *Module) build() *native.Module {
 				return address.Address{}, err
 			}
 			info := ContractInfo{Address: addr, CodeHash: a.CodeHash, Admin: a.Admin, Label: a.Label, Creator: ctx.Caller, Created: uint64(ctx.Env.Block.Height)}
-			if err := put(kv, key(prefixContract, addr[:]), info); err != nil {
+			if err := native.PutRecord(kv, key(prefixContract, addr[:]), info); err != nil {
 				return address.Address{}, err
 			}
 			// Coins attached to instantiate (moved to this module by the
 			// router) go on to the new contract: it pays its own storage.
 			for _, c := range ctx.Funds {
-				if err := token.LedgerAt(ctx.Root()).Transfer(Address, addr, c.Token, c.Amount); err != nil {
+				if err := ctx.Ledger().Transfer(Address, addr, c.Token, c.Amount); err != nil {
 					return address.Address{}, fmt.Errorf("fund the contract: %w", err)
 				}
 			}
@@ -261,7 +261,7 @@ func (m *Module) build() *native.Module {
 			}
 			from := info.CodeHash
 			info.CodeHash = a.CodeHash
-			if err := put(ctx.Store(), key(prefixContract, a.Contract[:]), info); err != nil {
+			if err := native.PutRecord(ctx.Store(), key(prefixContract, a.Contract[:]), info); err != nil {
 				return native.Empty{}, err
 			}
 			if err := m.runEntry(ctx, a.Contract, a.CodeHash, "migrate", a.Args); err != nil {
@@ -277,7 +277,7 @@ func (m *Module) build() *native.Module {
 				return native.Empty{}, err
 			}
 			info.Admin = a.Admin
-			return native.Empty{}, put(ctx.Store(), key(prefixContract, a.Contract[:]), info)
+			return native.Empty{}, native.PutRecord(ctx.Store(), key(prefixContract, a.Contract[:]), info)
 		})
 
 	native.Method(c, "code_info", "Uploaded code's record and ABI.", true,
@@ -286,7 +286,7 @@ func (m *Module) build() *native.Module {
 			if err != nil {
 				return CodeView{}, err
 			}
-			code, err := m.load(ctx.Root(), a.CodeHash)
+			code, err := m.load(ctx.UnmeteredStore(), a.CodeHash)
 			if err != nil {
 				return CodeView{}, err
 			}
@@ -304,7 +304,7 @@ func (m *Module) build() *native.Module {
 // runEntry runs an optional entry point (init, migrate) of code as the
 // contract at addr, called by whoever called the module.
 func (m *Module) runEntry(ctx *router.Context, addr address.Address, hash []byte, entry string, args []byte) error {
-	code, err := m.load(ctx.Root(), hash)
+	code, err := m.load(ctx.UnmeteredStore(), hash)
 	if err != nil {
 		return err
 	}
@@ -336,34 +336,20 @@ func (m *Module) adminOnly(ctx *router.Context, addr address.Address) (ContractI
 
 func (m *Module) codeInfo(kv state.KV, hash []byte) (CodeInfo, error) {
 	var info CodeInfo
-	b, err := kv.Get(key(prefixCodeInfo, hash))
-	if err != nil {
-		return info, err
+	ok, err := native.GetRecord(kv, key(prefixCodeInfo, hash), &info)
+	if err == nil && !ok {
+		err = fmt.Errorf("%w: %x", ErrCodeNotFound, hash)
 	}
-	if b == nil {
-		return info, fmt.Errorf("%w: %x", ErrCodeNotFound, hash)
-	}
-	return info, codec.Unmarshal(b, &info)
+	return info, err
 }
 
 func (m *Module) contractInfo(kv state.KV, addr address.Address) (ContractInfo, error) {
 	var info ContractInfo
-	b, err := kv.Get(key(prefixContract, addr[:]))
-	if err != nil {
-		return info, err
+	ok, err := native.GetRecord(kv, key(prefixContract, addr[:]), &info)
+	if err == nil && !ok {
+		err = fmt.Errorf("%w: %s", ErrNotContract, addr)
 	}
-	if b == nil {
-		return info, fmt.Errorf("%w: %s", ErrNotContract, addr)
-	}
-	return info, codec.Unmarshal(b, &info)
-}
-
-func put(kv state.KV, k []byte, v any) error {
-	b, err := codec.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return kv.Set(k, b)
+	return info, err
 }
 
 func jsonABI(a *abi.ABI) (string, error) {
