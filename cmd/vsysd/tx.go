@@ -222,7 +222,7 @@ func sendAndReport(cmd *cobra.Command, c *client.Client, calls []tx.Call) (*rpc.
 		return nil, err
 	}
 	if sent.Tx.Status != "ok" {
-		return nil, fmt.Errorf("tx failed (code %d): %s", sent.Tx.Code, sent.Tx.Log)
+		return nil, fmt.Errorf("tx failed (%s code %d): %s", sent.Tx.Codespace, sent.Tx.Code, sent.Tx.Log)
 	}
 	return sent.Tx, nil
 }
@@ -261,7 +261,7 @@ func resolveAddress(cmd *cobra.Command, s string) (address.Address, error) {
 func printTx(cmd *cobra.Command, c *client.Client, t *rpc.Transaction) {
 	printf(cmd, "tx     0x%x\nheight %d (index %d)\nstatus %s", []byte(t.Hash), t.Height, t.Index, t.Status)
 	if t.Code != 0 {
-		printf(cmd, " (code %d): %s", t.Code, t.Log)
+		printf(cmd, " (%s code %d): %s", t.Codespace, t.Code, t.Log)
 	}
 	printf(cmd, "\ngas    %d used of %d\n", t.GasUsed, t.GasWanted)
 	if t.Sender != "" {

@@ -180,7 +180,7 @@ func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Ca
 			return nil, fmt.Errorf("estimate gas: %w", err)
 		}
 		if !est.OK {
-			return nil, fmt.Errorf("tx would fail (code %d): %s", est.Code, est.Error)
+			return nil, fmt.Errorf("tx would fail (%s code %d): %s", est.Codespace, est.Code, est.Error)
 		}
 		out.Estimate = est
 		body.GasLimit = est.GasUsed
