@@ -147,7 +147,7 @@ pub mod storage {
 #[doc(hidden)]
 pub fn __run_entry<A: Decode, R: Encode, E: core::fmt::Display>(f: impl FnOnce(&mut crate::Ctx, A) -> Result<R, E>) {
     let args = entry_args::<A>();
-    finish(f(&mut crate::Ctx::__new(), args))
+    finish(f(&mut crate::Ctx::new(), args))
 }
 
 /// [`__run_entry`] for a `#[view]` method: `f` gets a
@@ -158,7 +158,7 @@ pub fn __run_entry<A: Decode, R: Encode, E: core::fmt::Display>(f: impl FnOnce(&
 pub fn __run_view<A: Decode, R: Encode, E: core::fmt::Display>(f: impl FnOnce(&crate::View, A) -> Result<R, E>) {
     sys::host_view();
     let args = entry_args::<A>();
-    finish(f(&crate::View::__new(), args))
+    finish(f(&crate::View::new(), args))
 }
 
 fn entry_args<A: Decode>() -> A {

@@ -47,6 +47,34 @@
 //! }
 //! ```
 //!
+//! nor emitting an event from one:
+//!
+//! ```compile_fail
+//! use vsys_sdk::{entry, events, Event, Result, View};
+//! events! { pub struct Seen as "seen" { pub n: u64 } }
+//! entry! {
+//!     #[view]
+//!     fn sneaky(v: &View) -> Result<()> {
+//!         Seen { n: 1 }.emit(v);   // error: expected `&mut Ctx`, found `&View`
+//!         Ok(())
+//!     }
+//! }
+//! ```
+//!
+//! nor making a `Ctx` of its own (the constructor is private to the SDK):
+//!
+//! ```compile_fail
+//! use vsys_sdk::{entry, Ctx, Item, Result, View};
+//! static COUNT: Item<u64> = Item::new(b"count");
+//! entry! {
+//!     #[view]
+//!     fn sneaky(_v: &View) -> Result<()> {
+//!         COUNT.set(&mut Ctx::new(), &1);   // error: associated function `new` is private
+//!         Ok(())
+//!     }
+//! }
+//! ```
+//!
 //! while the same body compiles in a method that may write:
 //!
 //! ```
@@ -64,7 +92,9 @@
 //! ```
 //!
 //! The handles are zero-sized: passing them costs nothing in the module.
-//! Only the SDK makes them (in [`entry!`](crate::entry)). The chain checks
+//! Only the SDK makes them (their constructors are private to it): for the
+//! entry points of [`entry!`](crate::entry) and, in native tests,
+//! [`testing::ctx`](crate::testing::ctx). The chain checks
 //! read-only on its side as well (it runs a `readonly` method, and every call
 //! it makes, read-only), so a handle is a compile-time guard, not the
 //! enforcement.
@@ -91,9 +121,9 @@ pub struct Ctx {
 }
 
 impl View {
-    /// Made by [`entry!`](crate::entry) only.
-    #[doc(hidden)]
-    pub fn __new() -> View {
+    /// Made by the SDK only: for an entry point (`api::__run_view`,
+    /// `__run_entry`) and, natively, `testing::view`.
+    pub(crate) fn new() -> View {
         View { _private: () }
     }
 
@@ -125,10 +155,10 @@ impl View {
 }
 
 impl Ctx {
-    /// Made by [`entry!`](crate::entry) only.
-    #[doc(hidden)]
-    pub fn __new() -> Ctx {
-        Ctx { view: View::__new() }
+    /// Made by the SDK only: for an entry point without `#[view]`
+    /// (`api::__run_entry`) and, natively, `testing::ctx`.
+    pub(crate) fn new() -> Ctx {
+        Ctx { view: View::new() }
     }
 
     /// Stores `value` under `key`.

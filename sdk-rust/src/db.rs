@@ -1,7 +1,7 @@
 //! Tables: typed access to the native database module.
 //!
 //! The database module lives at [`MODULE`] (`Address::module(3)`) and is
-//! reached with [`call`](crate::call) like any contract. A table belongs to
+//! reached with [`Ctx::call`](crate::Ctx::call) / [`View::query`](crate::View::query) like any contract. A table belongs to
 //! the account or contract that created it (the caller of `create_table`);
 //! the owner, and whoever it [`grant`]s write access, inserts, updates and
 //! deletes rows; anyone reads them. Rows, keys and arguments use the

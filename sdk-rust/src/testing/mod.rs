@@ -151,12 +151,12 @@ fn with<R>(f: impl FnOnce(&mut Host) -> R) -> R {
 /// functions: it reads and writes the storage of [`contract`] directly
 /// (native tests only; on chain only [`entry!`](crate::entry) makes one).
 pub fn ctx() -> crate::Ctx {
-    crate::Ctx::__new()
+    crate::Ctx::new()
 }
 
 /// A read-only handle outside any call (see [`ctx`]).
 pub fn view() -> crate::View {
-    crate::View::__new()
+    crate::View::new()
 }
 
 /// A deterministic test address: sha256(name)[..20].
