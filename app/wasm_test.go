@@ -193,10 +193,10 @@ func TestWasmGasGolden(t *testing.T) {
 }
 
 var goldenWasmGas = []int64{
-	16924326, 59400, 59400, // upload counter (about 15.5M of it compiling), instantiate twice (with funds)
-	45151, 75830, // increment, call_other (WASM to WASM: host_call 2,000 more)
-	16105634, 68367, // upload token (about 14.7M compiling), instantiate (with funds)
-	69551, 60818, 60818, 70326, // issue, send, send, destroy
+	16434466, 59437, 59437, // upload counter (about 15M of it compiling), instantiate twice (with funds)
+	45212, 75991, // increment, call_other (WASM to WASM: host_call 2,000 more)
+	16060194, 68437, // upload token (about 14.7M compiling), instantiate (with funds)
+	69460, 60489, 60489, 70230, // issue, send, send, destroy
 	// Every instance pays its 2 initial memory pages (20,000 gas);
 	// call_other runs two. Every loop iteration pays loop (13).
 }

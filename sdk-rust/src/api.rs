@@ -2,7 +2,7 @@
 //! natively they talk to the mock host of [`crate::testing`].
 
 use crate::encoding::{decode_all, encode_to_vec, Decode, Encode};
-use crate::{sys, Address, Coin, Error};
+use crate::{sys, Address, Coin};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -61,30 +61,6 @@ pub fn gas_left() -> i64 {
     sys::host_gas_left()
 }
 
-/// Emits an event; `name` must be an event of the ABI and `data` encode its type.
-///
-/// Raw: prefer [`Event::emit`](crate::Event::emit) on a type declared with
-/// [`events!`](crate::events), whose name and type are in the ABI by
-/// construction.
-pub fn emit<T: Encode + ?Sized>(name: &str, data: &T) {
-    sys::host_emit(name, &encode_to_vec(data))
-}
-
-/// Calls `method` of the contract (native module or WASM) at `addr` with
-/// encoded `args` and attached `funds`. A failed call is a value: its writes
-/// are reverted and the error message comes back as `Err`.
-/// The `Err` is the callee's error text as an [`Error`] of code 0.
-pub fn call(addr: &Address, method: &str, args: &[u8], funds: &[Coin]) -> Result<Vec<u8>, Error> {
-    let f = if funds.is_empty() { Vec::new() } else { encode_to_vec(funds) };
-    sys::host_call(&addr.0, method, args, &f).map_err(|e| Error::msg(String::from_utf8_lossy(&e).into_owned()))
-}
-
-/// [`call`] with typed arguments and result.
-pub fn call_with<A: Encode + ?Sized, R: Decode>(addr: &Address, method: &str, args: &A, funds: &[Coin]) -> Result<R, Error> {
-    let out = call(addr, method, &encode_to_vec(args), funds)?;
-    decode_all::<R>(&out).map_err(|e| Error::msg(alloc::format!("bad result of {}: {}", method, e)))
-}
-
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     sys::host_sha256(data)
 }
@@ -100,27 +76,14 @@ pub fn ed25519_verify(pubkey: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
     sys::host_ed25519_verify(pubkey, msg, sig)
 }
 
-/// Raw access to this contract's key-value store. Keys are private to the
+/// Raw access to this contract's key-value store, through the handles:
+/// [`View::get`](crate::View::get) and [`View::iter`](crate::View::iter)
+/// read, [`Ctx::set`](crate::Ctx::set) and
+/// [`Ctx::remove`](crate::Ctx::remove) write. Keys are private to the
 /// contract; iteration is in byte order of the keys.
 pub mod storage {
     use crate::sys;
     use alloc::vec::Vec;
-
-    pub fn get(key: &[u8]) -> Option<Vec<u8>> {
-        sys::host_storage_get(key)
-    }
-    /// Fails the call if it is read-only.
-    pub fn set(key: &[u8], value: &[u8]) {
-        sys::host_storage_set(key, value)
-    }
-    pub fn remove(key: &[u8]) {
-        sys::host_storage_remove(key)
-    }
-    /// Entries with keys in [start, end) (an empty end: no upper bound), in
-    /// ascending key order or descending if `reverse`.
-    pub fn iter(start: &[u8], end: &[u8], reverse: bool) -> Iter {
-        Iter { id: sys::host_storage_iter(start, end, reverse), done: false }
-    }
 
     /// The smallest key greater than every key starting with `prefix`, or
     /// empty (no bound) if there is none.
@@ -135,15 +98,16 @@ pub mod storage {
         Vec::new()
     }
 
-    /// Entries whose key starts with `prefix`.
-    pub fn iter_prefix(prefix: &[u8], reverse: bool) -> Iter {
-        iter(prefix, &prefix_end(prefix), reverse)
-    }
-
     /// A storage iterator: yields (key, value).
     pub struct Iter {
         id: i32,
         done: bool,
+    }
+
+    impl Iter {
+        pub(crate) fn new(start: &[u8], end: &[u8], reverse: bool) -> Iter {
+            Iter { id: sys::host_storage_iter(start, end, reverse), done: false }
+        }
     }
 
     impl Iterator for Iter {
@@ -175,24 +139,38 @@ pub mod storage {
 }
 
 /// Runs an entry point: decodes the input as `A` (aborting with
-/// "bad args: …"), runs `f`, writes the encoded `Ok` value as the output or
-/// aborts with the `Err`'s `Display` (for [`Error`]: `E<code>: ` and the
-/// message, or the message alone for code 0). Used by
-/// [`entry!`](crate::entry); `view` (a `#[view]` method) makes the mock host
-/// run it read-only, as the chain does (a no-op on wasm32: the chain
-/// enforces it from the ABI).
+/// "bad args: …"), runs `f` with the entry's handle, writes the encoded
+/// `Ok` value as the output or aborts with the `Err`'s `Display` (for
+/// [`Error`]: `E<code>: ` and the message, or the message alone for code
+/// 0). Used by [`entry!`](crate::entry) for methods that may write: `f`
+/// gets a [`Ctx`](crate::Ctx).
 #[doc(hidden)]
-pub fn __run_entry<A: Decode, R: Encode, E: core::fmt::Display>(view: bool, f: fn(A) -> Result<R, E>) {
-    if view {
-        sys::host_view();
-    }
+pub fn __run_entry<A: Decode, R: Encode, E: core::fmt::Display>(f: impl FnOnce(&mut crate::Ctx, A) -> Result<R, E>) {
+    let args = entry_args::<A>();
+    finish(f(&mut crate::Ctx::new(), args))
+}
+
+/// [`__run_entry`] for a `#[view]` method: `f` gets a
+/// [`View`](crate::View), which has no way to write, so a write does not
+/// compile. The mock host also runs it read-only, as the chain does (a
+/// no-op on wasm32: the chain enforces it from the ABI).
+#[doc(hidden)]
+pub fn __run_view<A: Decode, R: Encode, E: core::fmt::Display>(f: impl FnOnce(&crate::View, A) -> Result<R, E>) {
+    sys::host_view();
+    let args = entry_args::<A>();
+    finish(f(&crate::View::new(), args))
+}
+
+fn entry_args<A: Decode>() -> A {
     let raw = input();
-    let args = match decode_all::<A>(&raw) {
+    match decode_all::<A>(&raw) {
         Ok(a) => a,
         Err(e) => abort(&alloc::format!("bad args: {}", e)),
-    };
-    drop(raw);
-    match f(args) {
+    }
+}
+
+fn finish<R: Encode, E: core::fmt::Display>(r: Result<R, E>) {
+    match r {
         Ok(r) => {
             let out = encode_to_vec(&r);
             if !out.is_empty() {

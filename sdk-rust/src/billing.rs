@@ -15,7 +15,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::Result;
-use crate::{call_with, encode_to_vec, self_address, vsys_struct, Address, Encode};
+use crate::{encode_to_vec, self_address, vsys_struct, Address, Encode, View};
 
 /// The billing module's address (native module 4).
 pub const MODULE: Address = Address::module(4);
@@ -49,23 +49,23 @@ vsys_struct! {
 }
 
 /// The bill of any address.
-pub fn bill_of(addr: &Address) -> Result<Bill> {
-    call_with(&MODULE, "bill", &BillArgs { address: *addr }, &[])
+pub fn bill_of(v: &View, addr: &Address) -> Result<Bill> {
+    v.query_with(&MODULE, "bill", &BillArgs { address: *addr })
 }
 
 /// This contract's own bill.
-pub fn my_bill() -> Result<Bill> {
-    bill_of(&self_address())
+pub fn my_bill(v: &View) -> Result<Bill> {
+    bill_of(v, &self_address())
 }
 
 /// This contract's balance of a token (the native coin pays deposits).
-pub fn my_balance(token: &str) -> Result<u128> {
-    crate::token::my_balance(token)
+pub fn my_balance(v: &View, token: &str) -> Result<u128> {
+    crate::token::my_balance(v, token)
 }
 
 /// The chain's billing parameters.
-pub fn params() -> Result<Params> {
-    call_with(&MODULE, "params", &(), &[])
+pub fn params(v: &View) -> Result<Params> {
+    v.query_with(&MODULE, "params", &())
 }
 
 /// The deposit, at `price` per byte, that storing a value of `value_len`
@@ -78,6 +78,6 @@ pub const fn deposit_for(key_len: usize, value_len: usize, price: u128) -> u128 
 }
 
 /// [`deposit_for`] of an encoded `value` under `key`, at the chain's price.
-pub fn deposit_for_entry<V: Encode + ?Sized>(key: &[u8], value: &V) -> Result<u128> {
-    Ok(deposit_for(key.len(), encode_to_vec(value).len(), params()?.storage_price_per_byte))
+pub fn deposit_for_entry<T: Encode + ?Sized>(v: &View, key: &[u8], value: &T) -> Result<u128> {
+    Ok(deposit_for(key.len(), encode_to_vec(value).len(), params(v)?.storage_price_per_byte))
 }

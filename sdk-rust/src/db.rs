@@ -1,7 +1,7 @@
 //! Tables: typed access to the native database module.
 //!
 //! The database module lives at [`MODULE`] (`Address::module(3)`) and is
-//! reached with [`call`](crate::call) like any contract. A table belongs to
+//! reached with [`Ctx::call`](crate::Ctx::call) / [`View::query`](crate::View::query) like any contract. A table belongs to
 //! the account or contract that created it (the caller of `create_table`);
 //! the owner, and whoever it [`grant`]s write access, inserts, updates and
 //! deletes rows; anyone reads them. Rows, keys and arguments use the
@@ -34,20 +34,24 @@
 //!     unique index by_note(note);
 //! }
 //!
-//! Item::create()?;                                    // in init
-//! row.insert()?; row.update()?; row.upsert()?;        // or Item::insert(&row)
-//! let r: Option<Item> = Item::get("id-1")?;          // key: the pk value (a tuple for several)
-//! Item::delete("id-1")?;
-//! let page = Item::query().index("by_status").eq("shipped").reverse().limit(20).fetch()?;
-//! for it in Item::query().index("by_owner").eq(&owner).iter() { /* follows cursors */ }
+//! Item::create(c)?;                                   // in init; c: &mut Ctx
+//! row.insert(c)?; row.update(c)?; row.upsert(c)?;     // writes take the Ctx
+//! let r: Option<Item> = Item::get(v, "id-1")?;       // reads a View (or c); key: the pk value (a tuple for several)
+//! Item::delete(c, "id-1")?;
+//! let page = Item::query().index("by_status").eq("shipped").reverse().limit(20).fetch(v)?;
+//! for it in Item::query().index("by_owner").eq(&owner).iter(v) { /* follows cursors */ }
 //! ```
+//!
+//! Writes (create, insert, update, upsert, delete, grant, alter) take the
+//! read-write handle [`Ctx`], reads (get, query, schema, tables) a
+//! [`View`], so a `#[view]` method cannot write a table.
 //!
 //! The raw functions ([`create_table`], [`insert`], [`query`], ...) take and
 //! return encoded bytes, for tables whose layout is not known at compile time.
 
-use crate::api::{abort, call, call_with, self_address};
+use crate::api::{abort, self_address};
 use crate::encoding::{decode_all, encode_to_vec, AbiType, Bytes, Decode, Encode, Error as DecodeError, Reader, Writer};
-use crate::{Address, Error};
+use crate::{Address, Ctx, Error, View};
 use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::String;
@@ -148,57 +152,57 @@ impl Index {
 // ---------------------------------------------------------------- raw calls
 
 /// Creates table `name` owned by this contract.
-pub fn create_table(name: &str, schema: &Schema) -> Result<(), Error> {
-    call_with(&MODULE, "create_table", &CreateTableArgs { name: String::from(name), schema: schema.clone() }, &[])
+pub fn create_table(c: &mut Ctx, name: &str, schema: &Schema) -> Result<(), Error> {
+    c.call_with(&MODULE, "create_table", &CreateTableArgs { name: String::from(name), schema: schema.clone() }, &[])
 }
 
-fn row_call(method: &str, owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
-    call_with(&MODULE, method, &RowArgs { owner: *owner, table: String::from(table), row: Bytes(row.to_vec()) }, &[])
+fn row_call(c: &mut Ctx, method: &str, owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
+    c.call_with(&MODULE, method, &RowArgs { owner: *owner, table: String::from(table), row: Bytes(row.to_vec()) }, &[])
 }
 
 /// Inserts an encoded row; fails if its primary key exists or a unique index
 /// would be violated.
-pub fn insert(owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
-    row_call("insert", owner, table, row)
+pub fn insert(c: &mut Ctx, owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
+    row_call(c, "insert", owner, table, row)
 }
 /// Replaces the row with the same primary key; fails if there is none.
-pub fn update(owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
-    row_call("update", owner, table, row)
+pub fn update(c: &mut Ctx, owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
+    row_call(c, "update", owner, table, row)
 }
 /// Inserts or replaces.
-pub fn upsert(owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
-    row_call("upsert", owner, table, row)
+pub fn upsert(c: &mut Ctx, owner: &Address, table: &str, row: &[u8]) -> Result<(), Error> {
+    row_call(c, "upsert", owner, table, row)
 }
 /// Deletes the row with this encoded primary key.
-pub fn delete(owner: &Address, table: &str, key: &[u8]) -> Result<(), Error> {
-    call_with(&MODULE, "delete", &KeyArgs { owner: *owner, table: String::from(table), key: Bytes(key.to_vec()) }, &[])
+pub fn delete(c: &mut Ctx, owner: &Address, table: &str, key: &[u8]) -> Result<(), Error> {
+    c.call_with(&MODULE, "delete", &KeyArgs { owner: *owner, table: String::from(table), key: Bytes(key.to_vec()) }, &[])
 }
 /// The encoded row with this encoded primary key.
-pub fn get(owner: &Address, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+pub fn get(v: &View, owner: &Address, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     let r: Option<Bytes> =
-        call_with(&MODULE, "get", &KeyArgs { owner: *owner, table: String::from(table), key: Bytes(key.to_vec()) }, &[])?;
+        v.query_with(&MODULE, "get", &KeyArgs { owner: *owner, table: String::from(table), key: Bytes(key.to_vec()) })?;
     Ok(r.map(|b| b.0))
 }
 /// One page of a scan.
-pub fn query(args: &QueryArgs) -> Result<QueryResult, Error> {
-    call_with(&MODULE, "query", args, &[])
+pub fn query(v: &View, args: &QueryArgs) -> Result<QueryResult, Error> {
+    v.query_with(&MODULE, "query", args)
 }
 /// Gives `to` write access to this contract's table (or takes it away).
-pub fn grant(table: &str, to: &Address, write: bool) -> Result<(), Error> {
-    call_with(&MODULE, "grant", &GrantArgs { table: String::from(table), to: *to, write }, &[])
+pub fn grant(c: &mut Ctx, table: &str, to: &Address, write: bool) -> Result<(), Error> {
+    c.call_with(&MODULE, "grant", &GrantArgs { table: String::from(table), to: *to, write }, &[])
 }
 /// Adds columns (appended to the row) and indexes to this contract's table.
-pub fn alter_table(name: &str, add_columns: &[Column], add_indexes: &[Index]) -> Result<(), Error> {
+pub fn alter_table(c: &mut Ctx, name: &str, add_columns: &[Column], add_indexes: &[Index]) -> Result<(), Error> {
     let a = AlterTableArgs { name: String::from(name), add_columns: add_columns.to_vec(), add_indexes: add_indexes.to_vec() };
-    call_with(&MODULE, "alter_table", &a, &[])
+    c.call_with(&MODULE, "alter_table", &a, &[])
 }
 /// The schema of `owner`'s table.
-pub fn schema(owner: &Address, table: &str) -> Result<Schema, Error> {
-    call_with(&MODULE, "schema", &TableArgs { owner: *owner, table: String::from(table) }, &[])
+pub fn schema(v: &View, owner: &Address, table: &str) -> Result<Schema, Error> {
+    v.query_with(&MODULE, "schema", &TableArgs { owner: *owner, table: String::from(table) })
 }
 /// The names of `owner`'s tables.
-pub fn tables(owner: &Address) -> Result<Vec<String>, Error> {
-    call_with(&MODULE, "tables", &OwnerArgs { owner: *owner }, &[])
+pub fn tables(v: &View, owner: &Address) -> Result<Vec<String>, Error> {
+    v.query_with(&MODULE, "tables", &OwnerArgs { owner: *owner })
 }
 
 // ---------------------------------------------------------------- typed
@@ -244,31 +248,31 @@ impl<T: Table> TableRef<T> {
         self.owner
     }
     /// Creates the table (always owned by the caller, i.e. this contract).
-    pub fn create(&self) -> Result<(), Error> {
-        create_table(T::TABLE, &T::schema())
+    pub fn create(&self, c: &mut Ctx) -> Result<(), Error> {
+        create_table(c, T::TABLE, &T::schema())
     }
-    pub fn insert(&self, row: &T) -> Result<(), Error> {
-        insert(&self.owner, T::TABLE, &encode_to_vec(row))
+    pub fn insert(&self, c: &mut Ctx, row: &T) -> Result<(), Error> {
+        insert(c, &self.owner, T::TABLE, &encode_to_vec(row))
     }
-    pub fn update(&self, row: &T) -> Result<(), Error> {
-        update(&self.owner, T::TABLE, &encode_to_vec(row))
+    pub fn update(&self, c: &mut Ctx, row: &T) -> Result<(), Error> {
+        update(c, &self.owner, T::TABLE, &encode_to_vec(row))
     }
-    pub fn upsert(&self, row: &T) -> Result<(), Error> {
-        upsert(&self.owner, T::TABLE, &encode_to_vec(row))
+    pub fn upsert(&self, c: &mut Ctx, row: &T) -> Result<(), Error> {
+        upsert(c, &self.owner, T::TABLE, &encode_to_vec(row))
     }
     /// Deletes by key: the primary-key value, or a tuple of them in order.
-    pub fn delete<K: Encode + ?Sized>(&self, key: &K) -> Result<(), Error> {
-        delete(&self.owner, T::TABLE, &encode_to_vec(key))
+    pub fn delete<K: Encode + ?Sized>(&self, c: &mut Ctx, key: &K) -> Result<(), Error> {
+        delete(c, &self.owner, T::TABLE, &encode_to_vec(key))
     }
     /// Deletes the row with `row`'s primary key.
-    pub fn delete_row(&self, row: &T) -> Result<(), Error> {
+    pub fn delete_row(&self, c: &mut Ctx, row: &T) -> Result<(), Error> {
         let mut w = Writer::new();
         row.encode_key(&mut w);
-        delete(&self.owner, T::TABLE, w.as_slice())
+        delete(c, &self.owner, T::TABLE, w.as_slice())
     }
     /// The row with this key (the primary-key value, or a tuple of them).
-    pub fn get<K: Encode + ?Sized>(&self, key: &K) -> Result<Option<T>, Error> {
-        match get(&self.owner, T::TABLE, &encode_to_vec(key))? {
+    pub fn get<K: Encode + ?Sized>(&self, v: &View, key: &K) -> Result<Option<T>, Error> {
+        match get(v, &self.owner, T::TABLE, &encode_to_vec(key))? {
             None => Ok(None),
             Some(raw) => decode_row(&raw).map(Some),
         }
@@ -396,8 +400,8 @@ impl<T: Table> Query<T> {
         &self.args
     }
     /// Fetches one page.
-    pub fn fetch(&self) -> Result<Page<T>, Error> {
-        let r = query(&self.args)?;
+    pub fn fetch(&self, v: &View) -> Result<Page<T>, Error> {
+        let r = query(v, &self.args)?;
         let mut rows = Vec::with_capacity(r.rows.len());
         for raw in &r.rows {
             rows.push(decode_row(raw)?);
@@ -406,19 +410,20 @@ impl<T: Table> Query<T> {
     }
     /// Every matching row, page after page (each page `limit` rows). A failed
     /// page fetch aborts the call with its error; see [`QueryIter::try_next`].
-    pub fn iter(self) -> QueryIter<T> {
-        QueryIter { q: self, buf: VecDeque::new(), done: false }
+    pub fn iter(self, v: &View) -> QueryIter<'_, T> {
+        QueryIter { v, q: self, buf: VecDeque::new(), done: false }
     }
 }
 
 /// Iterator over every row of a [`Query`], following cursors.
-pub struct QueryIter<T> {
+pub struct QueryIter<'a, T> {
+    v: &'a View,
     q: Query<T>,
     buf: VecDeque<T>,
     done: bool,
 }
 
-impl<T: Table> QueryIter<T> {
+impl<T: Table> QueryIter<'_, T> {
     /// The next row, or the error of a failed page fetch.
     pub fn try_next(&mut self) -> Result<Option<T>, Error> {
         loop {
@@ -428,7 +433,7 @@ impl<T: Table> QueryIter<T> {
             if self.done {
                 return Ok(None);
             }
-            let page = self.q.fetch()?;
+            let page = self.q.fetch(self.v)?;
             self.done = page.cursor.is_empty();
             self.q.args.cursor = page.cursor;
             self.buf.extend(page.rows);
@@ -436,7 +441,7 @@ impl<T: Table> QueryIter<T> {
     }
 }
 
-impl<T: Table> Iterator for QueryIter<T> {
+impl<T: Table> Iterator for QueryIter<'_, T> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
         match self.try_next() {
@@ -447,8 +452,8 @@ impl<T: Table> Iterator for QueryIter<T> {
 }
 
 /// Raw `call` of a database method, for methods this module does not wrap.
-pub fn call_raw(method: &str, args: &[u8]) -> Result<Vec<u8>, Error> {
-    call(&MODULE, method, args, &[])
+pub fn call_raw(c: &mut Ctx, method: &str, args: &[u8]) -> Result<Vec<u8>, Error> {
+    c.call(&MODULE, method, args, &[])
 }
 
 /// Declares a table row type: a [`vsys_struct!`](crate::vsys_struct) struct
@@ -459,10 +464,10 @@ pub fn call_raw(method: &str, args: &[u8]) -> Result<Vec<u8>, Error> {
 /// |---|---|
 /// | `TABLE`, `schema()` | the table name and [`Schema`](crate::db::Schema) (column types from `AbiType`) |
 /// | `table()`, `table_of(owner)` | a [`TableRef`](crate::db::TableRef) (this contract's / `owner`'s) |
-/// | `create()` | `create_table` |
-/// | `row.insert()`, `row.update()`, `row.upsert()`, `row.delete_row()` | writes to this contract's table |
-/// | `delete(&key)`, `get(&key) -> Result<Option<Self>, Error>` | key: the pk value, or a tuple of the pk values |
-/// | `query()` | a [`Query`](crate::db::Query) on this contract's table |
+/// | `create(c)` | `create_table` |
+/// | `row.insert(c)`, `row.update(c)`, `row.upsert(c)`, `row.delete_row(c)` | writes to this contract's table (`c: &mut Ctx`) |
+/// | `delete(c, &key)`, `get(v, &key) -> Result<Option<Self>, Error>` | key: the pk value, or a tuple of the pk values; `v: &View` |
+/// | `query()` | a [`Query`](crate::db::Query) on this contract's table (`fetch(v)`, `iter(v)`) |
 ///
 /// ```
 /// use vsys_sdk::{table, Address};
@@ -539,34 +544,38 @@ macro_rules! table {
                 $crate::db::TableRef::of(owner)
             }
             /// Creates the table, owned by this contract.
-            pub fn create() -> ::core::result::Result<(), $crate::Error> {
-                Self::table().create()
+            pub fn create(c: &mut $crate::Ctx) -> ::core::result::Result<(), $crate::Error> {
+                Self::table().create(c)
             }
             /// Inserts this row (fails on a duplicate key or unique value).
-            pub fn insert(&self) -> ::core::result::Result<(), $crate::Error> {
-                Self::table().insert(self)
+            pub fn insert(&self, c: &mut $crate::Ctx) -> ::core::result::Result<(), $crate::Error> {
+                Self::table().insert(c, self)
             }
             /// Replaces the row with this row's key (fails if there is none).
-            pub fn update(&self) -> ::core::result::Result<(), $crate::Error> {
-                Self::table().update(self)
+            pub fn update(&self, c: &mut $crate::Ctx) -> ::core::result::Result<(), $crate::Error> {
+                Self::table().update(c, self)
             }
             /// Inserts or replaces this row.
-            pub fn upsert(&self) -> ::core::result::Result<(), $crate::Error> {
-                Self::table().upsert(self)
+            pub fn upsert(&self, c: &mut $crate::Ctx) -> ::core::result::Result<(), $crate::Error> {
+                Self::table().upsert(c, self)
             }
             /// Deletes the row with this row's key.
-            pub fn delete_row(&self) -> ::core::result::Result<(), $crate::Error> {
-                Self::table().delete_row(self)
+            pub fn delete_row(&self, c: &mut $crate::Ctx) -> ::core::result::Result<(), $crate::Error> {
+                Self::table().delete_row(c, self)
             }
             /// Deletes by key (the pk value, or a tuple of the pk values).
-            pub fn delete<K: $crate::encoding::Encode + ?Sized>(key: &K) -> ::core::result::Result<(), $crate::Error> {
-                Self::table().delete(key)
+            pub fn delete<K: $crate::encoding::Encode + ?Sized>(
+                c: &mut $crate::Ctx,
+                key: &K,
+            ) -> ::core::result::Result<(), $crate::Error> {
+                Self::table().delete(c, key)
             }
             /// The row with this key (the pk value, or a tuple of the pk values).
             pub fn get<K: $crate::encoding::Encode + ?Sized>(
+                v: &$crate::View,
                 key: &K,
             ) -> ::core::result::Result<::core::option::Option<Self>, $crate::Error> {
-                Self::table().get(key)
+                Self::table().get(v, key)
             }
             /// A query on this contract's table (primary key unless `.index(..)`).
             pub fn query() -> $crate::db::Query<Self> {

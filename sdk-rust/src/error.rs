@@ -14,7 +14,7 @@
 //!   client tells failures apart by the number after `E` and before `:`
 //!   without matching text.
 //!
-//! A failed [`call`](crate::call) into another contract or module comes back
+//! A failed [`Ctx::call`](crate::Ctx::call) into another contract or module comes back
 //! as an `Error` of code 0 whose message is the callee's error text (an
 //! `E<n>: ` prefix in it is the callee's code: [`Error::callee_code`]).
 

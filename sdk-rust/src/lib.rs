@@ -3,10 +3,14 @@
 //! * [`encoding`]: the chain's canonical binary encoding (docs/encoding.md),
 //!   [`Encode`]/[`Decode`] and the [`vsys_struct!`] macro.
 //! * the host API of docs/vm.md as safe functions ([`input`], [`caller`],
-//!   [`funds`], [`emit`], [`call`], [`storage`], [`sha256`], ...), backed by
+//!   [`funds`], [`sha256`], ...) and as methods of the two handles an entry
+//!   point gets ([`ctx`]): [`View`] reads (storage, [`View::query`]),
+//!   [`Ctx`] also writes ([`Ctx::set`], [`Ctx::emit`], [`Ctx::call`]), so a
+//!   `#[view]` method cannot write; backed by
 //!   the real `vsys` imports on wasm32 and by a thread-local mock host
 //!   ([`testing`]) everywhere else, so contracts are unit-tested natively;
-//! * typed storage: [`Item`] and [`Map`];
+//! * typed storage: [`Item`] and [`Map`], whose keys use an
+//!   order-preserving encoding ([`key`]);
 //! * tables of the native database module: [`db`] and the [`table!`] macro;
 //! * [`entry!`] turns a function into an exported entry point, [`events!`]
 //!   declares events, and [`abi!`] writes the contract's ABI JSON, generated
@@ -32,9 +36,11 @@ pub mod abi;
 pub mod address;
 pub mod api;
 pub mod billing;
+pub mod ctx;
 pub mod db;
 pub mod encoding;
 pub mod error;
+pub mod key;
 #[macro_use]
 mod macros;
 pub use macros::__abi_bytes;
@@ -50,17 +56,20 @@ mod wasm_rt;
 
 pub use address::Address;
 pub use api::*;
+pub use ctx::{Ctx, View};
 pub use encoding::{decode_all, encode_to_vec, AbiType, Bytes, Decode, Encode, Reader, Writer};
 pub use error::{Error, Result};
+pub use key::Key;
 pub use typed::{Item, Map, MapIter};
 
 /// An event type declared with [`events!`]: its name in the ABI.
 pub trait Event: Encode {
     /// The event's name.
     const NAME: &'static str;
-    /// Emits this event (its ABI name and encoding).
-    fn emit(&self) {
-        api::emit(Self::NAME, self)
+    /// Emits this event (its ABI name and encoding); events are writes, so
+    /// this takes the read-write handle.
+    fn emit(&self, c: &mut Ctx) {
+        c.emit(Self::NAME, self)
     }
 }
 

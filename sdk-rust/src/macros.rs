@@ -52,27 +52,32 @@ macro_rules! vsys_struct {
     )*};
 }
 
-/// Declares entry points. Each function takes its arguments as one value
-/// (a [`vsys_struct!`] struct; none means `struct{}`) and returns
-/// `Result<R, E>` with `R: Encode + AbiType` and `E: Display` (normally
+/// Declares entry points. Each function takes first its handle — `&View`
+/// for a `#[view]` method, `&mut Ctx` otherwise (see [`ctx`](crate::ctx)) —
+/// then, optionally, its arguments as one value (a [`vsys_struct!`] struct;
+/// none means `struct{}`), and returns `Result<R, E>` with
+/// `R: Encode + AbiType` and `E: Display` (normally
 /// [`vsys_sdk::Result<R>`](crate::Result)). The macro generates an exported
 /// `[] -> []` function of the same name (`#[no_mangle] extern "C"` on wasm32,
 /// a plain `pub fn()` natively for [`testing`](crate::testing)) that decodes
-/// the input (aborting with "bad args: …"), runs the body, writes the encoded
-/// `Ok` value as output, or aborts with the `Err`'s text.
+/// the input (aborting with "bad args: …"), runs the body with the handle,
+/// writes the encoded `Ok` value as output, or aborts with the `Err`'s text.
 ///
 /// It also describes every function for [`abi!`](crate::abi) (a constant
 /// `__VSYS_ENTRIES`): its name, argument and result types, `doc` from the
 /// `///` comment, and `readonly` for a function marked `#[view]`. A `#[view]`
-/// method runs read-only on chain (and in the mock host): writes fail.
-/// `init` and `migrate` are the contract's entry points, not methods.
+/// method gets a [`View`](crate::View), which cannot write: a storage write,
+/// an event or a call with [`Ctx`](crate::Ctx) in it does not compile (and
+/// the chain, like the mock host, runs it read-only). A method without
+/// `#[view]` may still declare `&View` if it only reads. `init` and
+/// `migrate` are the contract's entry points, not methods.
 ///
 /// ```ignore
 /// vsys_sdk::entry! {
-///     fn init(args: InitArgs) -> Result<()> { COUNT.set(&args.start); Ok(()) }
+///     fn init(c: &mut Ctx, args: InitArgs) -> Result<()> { COUNT.set(c, &args.start); Ok(()) }
 ///     /// The counter's value.
 ///     #[view]
-///     fn get() -> Result<u64> { Ok(COUNT.get_or(0)) }
+///     fn get(v: &View) -> Result<u64> { Ok(COUNT.get_or(v, 0)) }
 /// }
 /// ```
 /// One `entry!` per contract, at the crate root (where `abi!` is). Method
@@ -81,10 +86,10 @@ macro_rules! vsys_struct {
 macro_rules! entry {
     ($(
         $(#[$($attr:tt)*])*
-        $vis:vis fn $name:ident ( $($arg:ident : $aty:ty)? ) -> $ret:ty $body:block
+        $vis:vis fn $name:ident ( $h:tt : $hty:ty $(, $arg:ident : $aty:ty)? ) -> $ret:ty $body:block
     )*) => {
         $(
-            $crate::__entry_one! { @attrs [] [false] [$(#[$($attr)*])*] $name [$($arg : $aty)?] [$ret] $body }
+            $crate::__entry_one! { @attrs [] [false] [$(#[$($attr)*])*] $name [$h : $hty] [$($arg : $aty)?] [$ret] $body }
         )*
         #[doc(hidden)]
         #[allow(dead_code)]
@@ -104,24 +109,38 @@ macro_rules! __entry_one {
     (@attrs [$($keep:tt)*] [$view:tt] [#[$($a:tt)*] $($more:tt)*] $($rest:tt)*) => {
         $crate::__entry_one! { @attrs [$($keep)* #[$($a)*]] [$view] [$($more)*] $($rest)* }
     };
-    (@attrs [$($keep:tt)*] [$view:tt] [] $name:ident [$arg:ident : $aty:ty] [$ret:ty] $body:block) => {
+    (@attrs [$($keep:tt)*] [$view:tt] [] $name:ident [$h:tt : $hty:ty] [$arg:ident : $aty:ty] [$ret:ty] $body:block) => {
         $($keep)*
         #[cfg(target_arch = "wasm32")]
         #[no_mangle]
         pub extern "C" fn $name() {
-            fn __vsys_entry_body($arg: $aty) -> $ret $body
-            $crate::api::__run_entry($view, __vsys_entry_body)
+            fn __vsys_entry_body($h: $hty, $arg: $aty) -> $ret $body
+            $crate::__entry_run!($view, __vsys_entry_body)
         }
 
         $($keep)*
         #[cfg(not(target_arch = "wasm32"))]
         pub fn $name() {
-            fn __vsys_entry_body($arg: $aty) -> $ret $body
-            $crate::api::__run_entry($view, __vsys_entry_body)
+            fn __vsys_entry_body($h: $hty, $arg: $aty) -> $ret $body
+            $crate::__entry_run!($view, __vsys_entry_body)
         }
     };
-    (@attrs [$($keep:tt)*] [$view:tt] [] $name:ident [] [$ret:ty] $body:block) => {
-        $crate::__entry_one! { @attrs [$($keep)*] [$view] [] $name [_unit_args: ()] [$ret] $body }
+    (@attrs [$($keep:tt)*] [$view:tt] [] $name:ident [$h:tt : $hty:ty] [] [$ret:ty] $body:block) => {
+        $crate::__entry_one! { @attrs [$($keep)*] [$view] [] $name [$h : $hty] [_unit_args: ()] [$ret] $body }
+    };
+}
+
+/// Runs an entry body with the handle its `#[view]` flag gives: a view gets
+/// `&View` only (a body declared `&mut Ctx` does not type-check), a method
+/// `&mut Ctx` (which coerces to `&View` for a body that only reads).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __entry_run {
+    (true, $f:ident) => {
+        $crate::api::__run_view(|h: &$crate::View, a| $f(h, a))
+    };
+    (false, $f:ident) => {
+        $crate::api::__run_entry(|h: &mut $crate::Ctx, a| $f(h, a))
     };
 }
 
@@ -162,7 +181,7 @@ macro_rules! __entry_args_type {
 /// Declares the contract's events: each a [`vsys_struct!`] struct bound to
 /// its event name, implementing [`Event`](crate::Event), and listed in the
 /// ABI by [`abi!`](crate::abi) (a constant `__VSYS_EVENTS`). Emit one with
-/// `ev.emit()`: the name and the data's type are the ABI's by construction.
+/// `ev.emit(c)` (`c` the `&mut Ctx`): the name and the data's type are the ABI's by construction.
 ///
 /// ```
 /// vsys_sdk::events! {
@@ -218,7 +237,7 @@ macro_rules! events {
 /// vsys_sdk::entry! {
 ///     /// Wins and losses.
 ///     #[view]
-///     fn stats() -> Result<Stats> { Ok(Stats { wins: 1, losses: 2 }) }
+///     fn stats(_v: &vsys_sdk::View) -> Result<Stats> { Ok(Stats { wins: 1, losses: 2 }) }
 /// }
 /// vsys_sdk::abi!();
 /// assert_eq!(ABI_JSON, r#"{"name":"vsys-sdk","methods":[{"name":"stats","args":"struct{}","result":"struct{wins:u64,losses:u64}","readonly":true,"doc":"Wins and losses."}],"events":[]}"#);
@@ -230,7 +249,7 @@ macro_rules! events {
 /// ```compile_fail
 /// use vsys_sdk::Result;
 /// vsys_sdk::entry! {
-///     fn stats() -> Result<(u64, u64)> { Ok((1, 2)) }
+///     fn stats(_v: &vsys_sdk::View) -> Result<(u64, u64)> { Ok((1, 2)) }
 /// }
 /// vsys_sdk::abi!();
 /// ```
@@ -253,7 +272,7 @@ macro_rules! events {
 /// use vsys_sdk::Result;
 /// vsys_sdk::entry! {
 ///     #[view]
-///     fn init() -> Result<()> { Ok(()) }
+///     fn init(_v: &vsys_sdk::View) -> Result<()> { Ok(()) }
 /// }
 /// vsys_sdk::abi!();
 /// ```
@@ -263,7 +282,7 @@ macro_rules! events {
 /// ```compile_fail
 /// use vsys_sdk::Result;
 /// vsys_sdk::entry! {
-///     fn bump(by: u64) -> Result<u64> { Ok(by) }
+///     fn bump(_c: &mut vsys_sdk::Ctx, by: u64) -> Result<u64> { Ok(by) }
 /// }
 /// vsys_sdk::abi!();
 /// ```

@@ -5,20 +5,22 @@
 //!
 //! ```ignore
 //! use vsys_sdk::token;
-//! token::send("VSYS", &to, 40)?;                    // from this contract
-//! let mine = token::balance(&vsys_sdk::self_address(), "VSYS")?;
+//! token::send(c, "VSYS", &to, 40)?;                 // from this contract; c: &mut Ctx
+//! let mine = token::balance(v, &vsys_sdk::self_address(), "VSYS")?;   // v: &View (or c)
 //! let t = token::Client::at(module_addr);           // a module at another address
-//! t.send(&coin.token, &owner, coin.amount)?;
+//! t.send(c, &coin.token, &owner, coin.amount)?;
 //! ```
 //!
 //! Native coins attached to a call (`funds()`) are already this contract's
-//! balance in the module; paying them out is a `send`.
+//! balance in the module; paying them out is a `send`. Sends, `create`,
+//! `issue` and `burn` take the read-write handle ([`Ctx`]), the reads a
+//! [`View`].
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::Result;
-use crate::{call_with, self_address, vsys_struct, Address, Coin};
+use crate::{self_address, vsys_struct, Address, Coin, Ctx, View};
 
 /// The token module's address on a standard chain (native module 1),
 /// `vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqp8hmvun`.
@@ -71,55 +73,55 @@ impl Client {
         Client { module }
     }
     /// Sends `amount` of `token` from this contract to `to`.
-    pub fn send(&self, token: &str, to: &Address, amount: u128) -> Result<()> {
-        call_with(&self.module, "send", &SendArgs { token: String::from(token), to: *to, amount }, &[])
+    pub fn send(&self, c: &mut Ctx, token: &str, to: &Address, amount: u128) -> Result<()> {
+        c.call_with(&self.module, "send", &SendArgs { token: String::from(token), to: *to, amount }, &[])
     }
     /// Sends a coin from this contract to `to`.
-    pub fn send_coin(&self, coin: &Coin, to: &Address) -> Result<()> {
-        self.send(&coin.token, to, coin.amount)
+    pub fn send_coin(&self, c: &mut Ctx, coin: &Coin, to: &Address) -> Result<()> {
+        self.send(c, &coin.token, to, coin.amount)
     }
     /// `address`'s balance of `token` (fails if the token does not exist).
-    pub fn balance(&self, address: &Address, token: &str) -> Result<u128> {
-        call_with(&self.module, "balance", &BalanceArgs { address: *address, token: String::from(token) }, &[])
+    pub fn balance(&self, v: &View, address: &Address, token: &str) -> Result<u128> {
+        v.query_with(&self.module, "balance", &BalanceArgs { address: *address, token: String::from(token) })
     }
     /// Every non-zero balance of `address`.
-    pub fn balances(&self, address: &Address) -> Result<Vec<Coin>> {
-        call_with(&self.module, "balances", &BalancesArgs { address: *address }, &[])
+    pub fn balances(&self, v: &View, address: &Address) -> Result<Vec<Coin>> {
+        v.query_with(&self.module, "balances", &BalancesArgs { address: *address })
     }
     /// `token`'s record.
-    pub fn info(&self, token: &str) -> Result<Info> {
-        call_with(&self.module, "info", &TokenArgs { token: String::from(token) }, &[])
+    pub fn info(&self, v: &View, token: &str) -> Result<Info> {
+        v.query_with(&self.module, "info", &TokenArgs { token: String::from(token) })
     }
     /// `token`'s current supply.
-    pub fn supply(&self, token: &str) -> Result<u128> {
-        call_with(&self.module, "supply", &TokenArgs { token: String::from(token) }, &[])
+    pub fn supply(&self, v: &View, token: &str) -> Result<u128> {
+        v.query_with(&self.module, "supply", &TokenArgs { token: String::from(token) })
     }
     /// Creates a token issued by this contract; returns its symbol.
-    pub fn create(&self, symbol: &str, name: &str, decimals: u8, max_supply: u128) -> Result<String> {
+    pub fn create(&self, c: &mut Ctx, symbol: &str, name: &str, decimals: u8, max_supply: u128) -> Result<String> {
         let a = CreateArgs { symbol: String::from(symbol), name: String::from(name), decimals, max_supply };
-        call_with(&self.module, "create", &a, &[])
+        c.call_with(&self.module, "create", &a, &[])
     }
     /// Issues `amount` of a token this contract created (to itself); returns the supply.
-    pub fn issue(&self, token: &str, amount: u128) -> Result<u128> {
-        call_with(&self.module, "issue", &IssueArgs { token: String::from(token), amount }, &[])
+    pub fn issue(&self, c: &mut Ctx, token: &str, amount: u128) -> Result<u128> {
+        c.call_with(&self.module, "issue", &IssueArgs { token: String::from(token), amount }, &[])
     }
     /// Burns `amount` of `token` this contract holds; returns the supply.
-    pub fn burn(&self, token: &str, amount: u128) -> Result<u128> {
-        call_with(&self.module, "burn", &BurnArgs { token: String::from(token), amount }, &[])
+    pub fn burn(&self, c: &mut Ctx, token: &str, amount: u128) -> Result<u128> {
+        c.call_with(&self.module, "burn", &BurnArgs { token: String::from(token), amount }, &[])
     }
 }
 
 /// [`Client::send`] on the standard module.
-pub fn send(token: &str, to: &Address, amount: u128) -> Result<()> {
-    Client::default().send(token, to, amount)
+pub fn send(c: &mut Ctx, token: &str, to: &Address, amount: u128) -> Result<()> {
+    Client::default().send(c, token, to, amount)
 }
 
 /// [`Client::balance`] on the standard module.
-pub fn balance(address: &Address, token: &str) -> Result<u128> {
-    Client::default().balance(address, token)
+pub fn balance(v: &View, address: &Address, token: &str) -> Result<u128> {
+    Client::default().balance(v, address, token)
 }
 
 /// This contract's balance of `token` on the standard module.
-pub fn my_balance(token: &str) -> Result<u128> {
-    balance(&self_address(), token)
+pub fn my_balance(v: &View, token: &str) -> Result<u128> {
+    balance(v, &self_address(), token)
 }

@@ -1,13 +1,19 @@
 //! Typed storage over the contract's key-value store.
 //!
-//! Values are stored in the canonical encoding. Pick keys and prefixes so that
-//! none is a prefix of another (e.g. one distinct byte or word each plus a
+//! Values are stored in the canonical encoding. Reads take a [`View`]
+//! (`&mut Ctx` coerces to it), writes a [`Ctx`], so a `#[view]` method
+//! cannot write (see [`crate::ctx`]).
+//!
+//! Map keys use the order-preserving [key encoding](crate::key): integers
+//! iterate in numeric order (i64 signed), strings and bytes by bytes,
+//! tuples element by element. Pick keys and prefixes so that none is a
+//! prefix of another (e.g. one distinct byte or word each plus a
 //! separator), or a map's iteration sees the other's entries.
-//! Note that map keys are ordered by their encoding: little-endian integers do
-//! not iterate in numeric order, strings iterate by length first.
 
 use crate::api::{abort, storage};
-use crate::encoding::{decode_all, encode_to_vec, Decode, Encode, Writer};
+use crate::encoding::{decode_all, encode_to_vec, Decode, Encode};
+use crate::key::{key_from_slice, Key};
+use crate::{Ctx, View};
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
@@ -31,79 +37,81 @@ impl<T: Encode + Decode> Item<T> {
     pub fn key(&self) -> &'static [u8] {
         self.key
     }
-    pub fn get(&self) -> Option<T> {
-        storage::get(self.key).map(|raw| load(&raw))
+    pub fn get(&self, v: &View) -> Option<T> {
+        v.get(self.key).map(|raw| load(&raw))
     }
     /// The value, or aborts with "<what> not set".
-    pub fn load(&self, what: &str) -> T {
-        match self.get() {
-            Some(v) => v,
+    pub fn load(&self, v: &View, what: &str) -> T {
+        match self.get(v) {
+            Some(x) => x,
             None => abort(&alloc::format!("{} not set", what)),
         }
     }
-    pub fn get_or(&self, default: T) -> T {
-        self.get().unwrap_or(default)
+    pub fn get_or(&self, v: &View, default: T) -> T {
+        self.get(v).unwrap_or(default)
     }
-    pub fn exists(&self) -> bool {
-        storage::get(self.key).is_some()
+    pub fn exists(&self, v: &View) -> bool {
+        v.get(self.key).is_some()
     }
-    pub fn set(&self, v: &T) {
-        storage::set(self.key, &encode_to_vec(v))
+    pub fn set(&self, c: &mut Ctx, x: &T) {
+        c.set(self.key, &encode_to_vec(x))
     }
-    pub fn remove(&self) {
-        storage::remove(self.key)
+    pub fn remove(&self, c: &mut Ctx) {
+        c.remove(self.key)
     }
 }
 
-/// Values under `prefix ‖ encode(key)`.
+/// Values under `prefix ‖ key(k)`, `key` the order-preserving
+/// [key encoding](crate::key).
 pub struct Map<K, V> {
     prefix: &'static [u8],
     _t: PhantomData<fn() -> (K, V)>,
 }
 
-impl<K: Encode + Decode, V: Encode + Decode> Map<K, V> {
+impl<K: Key, V: Encode + Decode> Map<K, V> {
     pub const fn new(prefix: &'static [u8]) -> Self {
         Map { prefix, _t: PhantomData }
     }
     /// The full storage key of `k`.
     pub fn key(&self, k: &K) -> Vec<u8> {
-        let mut w = Writer::with_capacity(self.prefix.len() + 32);
-        w.raw(self.prefix);
-        k.encode(&mut w);
-        w.into_vec()
+        let mut out = Vec::with_capacity(self.prefix.len() + 32);
+        out.extend_from_slice(self.prefix);
+        k.encode_key(&mut out);
+        out
     }
-    pub fn get(&self, k: &K) -> Option<V> {
-        storage::get(&self.key(k)).map(|raw| load(&raw))
+    pub fn get(&self, v: &View, k: &K) -> Option<V> {
+        v.get(&self.key(k)).map(|raw| load(&raw))
     }
-    pub fn get_or(&self, k: &K, default: V) -> V {
-        self.get(k).unwrap_or(default)
+    pub fn get_or(&self, v: &View, k: &K, default: V) -> V {
+        self.get(v, k).unwrap_or(default)
     }
-    pub fn has(&self, k: &K) -> bool {
-        storage::get(&self.key(k)).is_some()
+    pub fn has(&self, v: &View, k: &K) -> bool {
+        v.get(&self.key(k)).is_some()
     }
-    pub fn set(&self, k: &K, v: &V) {
-        storage::set(&self.key(k), &encode_to_vec(v))
+    pub fn set(&self, c: &mut Ctx, k: &K, x: &V) {
+        c.set(&self.key(k), &encode_to_vec(x))
     }
-    pub fn remove(&self, k: &K) {
-        storage::remove(&self.key(k))
+    pub fn remove(&self, c: &mut Ctx, k: &K) {
+        c.remove(&self.key(k))
     }
-    /// Every entry, in key-encoding order (descending if `reverse`).
-    pub fn iter(&self, reverse: bool) -> MapIter<K, V> {
-        self.iter_raw_prefix(&[], reverse)
+    /// Every entry in key order (descending if `reverse`).
+    pub fn iter(&self, v: &View, reverse: bool) -> MapIter<K, V> {
+        self.iter_raw_prefix(v, &[], reverse)
     }
-    /// Entries whose encoded key starts with `sub` (e.g. the encoding of the
-    /// first fields of a struct key).
-    pub fn iter_raw_prefix(&self, sub: &[u8], reverse: bool) -> MapIter<K, V> {
+    /// Entries whose encoded key starts with the bytes `sub`.
+    pub fn iter_raw_prefix(&self, v: &View, sub: &[u8], reverse: bool) -> MapIter<K, V> {
         let mut p = self.prefix.to_vec();
         p.extend_from_slice(sub);
-        MapIter { inner: storage::iter_prefix(&p, reverse), skip: self.prefix.len(), _t: PhantomData }
+        MapIter { inner: v.iter_prefix(&p, reverse), skip: self.prefix.len(), _t: PhantomData }
     }
-    /// Entries whose key encoding starts with the encoding of `sub`.
-    pub fn iter_prefix<P: Encode + ?Sized>(&self, sub: &P, reverse: bool) -> MapIter<K, V> {
-        self.iter_raw_prefix(&encode_to_vec(sub), reverse)
+    /// Entries whose key starts with `sub`: for a tuple key `(A, B, …)`,
+    /// `sub` of type `A` (or `(A, B)`, …) selects the entries with those
+    /// first elements, in the order of the rest.
+    pub fn iter_prefix<P: Key>(&self, v: &View, sub: &P, reverse: bool) -> MapIter<K, V> {
+        self.iter_raw_prefix(v, &crate::key::key_to_vec(sub), reverse)
     }
-    /// Entries with keys in [start, end) by their encodings (None: unbounded).
-    pub fn range(&self, start: Option<&K>, end: Option<&K>, reverse: bool) -> MapIter<K, V> {
+    /// Entries with keys in [start, end) (None: unbounded).
+    pub fn range(&self, v: &View, start: Option<&K>, end: Option<&K>, reverse: bool) -> MapIter<K, V> {
         let s = match start {
             Some(k) => self.key(k),
             None => self.prefix.to_vec(),
@@ -112,7 +120,7 @@ impl<K: Encode + Decode, V: Encode + Decode> Map<K, V> {
             Some(k) => self.key(k),
             None => storage::prefix_end(self.prefix),
         };
-        MapIter { inner: storage::iter(&s, &e, reverse), skip: self.prefix.len(), _t: PhantomData }
+        MapIter { inner: v.iter(&s, &e, reverse), skip: self.prefix.len(), _t: PhantomData }
     }
 }
 
@@ -123,13 +131,17 @@ pub struct MapIter<K, V> {
     _t: PhantomData<fn() -> (K, V)>,
 }
 
-impl<K: Decode, V: Decode> Iterator for MapIter<K, V> {
+impl<K: Key, V: Decode> Iterator for MapIter<K, V> {
     type Item = (K, V);
     fn next(&mut self) -> Option<(K, V)> {
         let (k, v) = self.inner.next()?;
         if k.len() < self.skip {
             abort("corrupt state: short map key");
         }
-        Some((load(&k[self.skip..]), load(&v)))
+        let key = match key_from_slice::<K>(&k[self.skip..]) {
+            Ok(key) => key,
+            Err(e) => abort(&alloc::format!("corrupt state: {}", e)),
+        };
+        Some((key, load(&v)))
     }
 }

@@ -9,7 +9,7 @@ extern crate std;
 use alloc::string::String;
 use alloc::vec;
 use core::ptr::{read_volatile, write_volatile};
-use vsys_sdk::{abort, entry, events, storage, vsys_struct, Bytes, Event, Result};
+use vsys_sdk::{abort, entry, events, vsys_struct, Bytes, Ctx, Event, Result, View};
 
 vsys_sdk::abi!();
 
@@ -68,7 +68,7 @@ fn grow(pages: u32) -> Result<u32> {
 
 entry! {
     /// Never returns: must run out of gas.
-    fn loop_forever() -> Result<()> {
+    fn loop_forever(_c: &mut Ctx) -> Result<()> {
         let mut i: u64 = 0;
         loop {
             i = i.wrapping_add(1);
@@ -82,59 +82,59 @@ entry! {
 
     /// memory.grow by pages, touching the last new page; aborts "grow failed" when refused.
     /// Returns the new size in pages.
-    fn grow_memory(a: PagesArgs) -> Result<u32> {
+    fn grow_memory(_c: &mut Ctx, a: PagesArgs) -> Result<u32> {
         grow(a.pages)
     }
 
     /// Genuine recursion depth frames deep (each frame has stack data); returns depth.
-    fn recurse(a: DepthArgs) -> Result<u64> {
+    fn recurse(_c: &mut Ctx, a: DepthArgs) -> Result<u64> {
         Ok(rec(a.depth))
     }
 
     /// Panics with "boom: adversarial panic".
-    fn panic_msg() -> Result<()> {
+    fn panic_msg(_c: &mut Ctx) -> Result<()> {
         panic!("boom: adversarial panic")
     }
 
     /// Emits event huge with a bytes field of that length.
-    fn huge_event(a: BytesArgs) -> Result<()> {
-        HugeEvent { data: Bytes(vec![0xab; a.bytes as usize]) }.emit();
+    fn huge_event(c: &mut Ctx, a: BytesArgs) -> Result<()> {
+        HugeEvent { data: Bytes(vec![0xab; a.bytes as usize]) }.emit(c);
         Ok(())
     }
 
     /// Returns bytes of that length.
-    fn huge_output(a: BytesArgs) -> Result<Bytes> {
+    fn huge_output(_c: &mut Ctx, a: BytesArgs) -> Result<Bytes> {
         Ok(Bytes(vec![0xcd; a.bytes as usize]))
     }
 
     /// Writes the marker key, then panics with "after write": the write must not persist.
-    fn write_then_panic() -> Result<()> {
-        storage::set(MARKER, &[1]);
+    fn write_then_panic(c: &mut Ctx) -> Result<()> {
+        c.set(MARKER, &[1]);
         panic!("after write")
     }
 
     /// Whether the marker key of write_then_panic exists.
     #[view]
-    fn marker() -> Result<bool> {
-        Ok(storage::get(MARKER).is_some())
+    fn marker(v: &View) -> Result<bool> {
+        Ok(v.get(MARKER).is_some())
     }
 
     /// Writes n distinct keys of 32-byte values.
-    fn storage_flood(a: CountArgs) -> Result<()> {
+    fn storage_flood(c: &mut Ctx, a: CountArgs) -> Result<()> {
         let value = [0x5au8; 32];
         for i in 0..a.n {
             let mut key = [0u8; 6];
             key[..2].copy_from_slice(b"f:");
             key[2..].copy_from_slice(&i.to_le_bytes());
-            storage::set(&key, &value);
+            c.set(&key, &value);
         }
         Ok(())
     }
 
     /// Calls its own marker method through the host; returns the error (reentrancy must fail) or
     /// aborts if the call succeeded.
-    fn reenter() -> Result<String> {
-        match vsys_sdk::call(&vsys_sdk::self_address(), "marker", &[], &[]) {
+    fn reenter(c: &mut Ctx) -> Result<String> {
+        match c.call(&vsys_sdk::self_address(), "marker", &[], &[]) {
             Ok(_) => abort("reentrant call succeeded"),
             Err(e) => Ok(e.into()),
         }

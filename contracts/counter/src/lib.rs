@@ -5,7 +5,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-use vsys_sdk::{entry, events, vsys_struct, Address, Event, Item, Result};
+use vsys_sdk::{entry, events, vsys_struct, Address, Ctx, Event, Item, Result, View};
 
 vsys_sdk::abi!();
 
@@ -24,50 +24,50 @@ static COUNT: Item<u64> = Item::new(b"count");
 static VERSION: Item<u32> = Item::new(b"version");
 
 entry! {
-    fn init(args: InitArgs) -> Result<()> {
-        COUNT.set(&args.start);
-        VERSION.set(&1);
+    fn init(c: &mut Ctx, args: InitArgs) -> Result<()> {
+        COUNT.set(c, &args.start);
+        VERSION.set(c, &1);
         Ok(())
     }
 
     /// Adds by to the counter and returns the new value.
-    fn increment(args: IncrementArgs) -> Result<u64> {
-        let value = COUNT.get_or(0).checked_add(args.by).ok_or("counter overflow")?;
-        COUNT.set(&value);
-        Incremented { value }.emit();
+    fn increment(c: &mut Ctx, args: IncrementArgs) -> Result<u64> {
+        let value = COUNT.get_or(c, 0).checked_add(args.by).ok_or("counter overflow")?;
+        COUNT.set(c, &value);
+        Incremented { value }.emit(c);
         Ok(value)
     }
 
     /// The counter's value.
     #[view]
-    fn get() -> Result<u64> {
-        Ok(COUNT.get_or(0))
+    fn get(v: &View) -> Result<u64> {
+        Ok(COUNT.get_or(v, 0))
     }
 
     /// Calls increment on another counter contract and returns its result.
-    fn call_other(args: CallOtherArgs) -> Result<u64> {
-        vsys_sdk::call_with(&args.other, "increment", &IncrementArgs { by: args.by }, &[])
+    fn call_other(c: &mut Ctx, args: CallOtherArgs) -> Result<u64> {
+        c.call_with(&args.other, "increment", &IncrementArgs { by: args.by }, &[])
             .map_err(|e| e.context("call_other"))
     }
 
     /// The code version: 1 after init, +1 per migrate.
     #[view]
-    fn version() -> Result<u32> {
-        Ok(VERSION.get_or(0))
+    fn version(v: &View) -> Result<u32> {
+        Ok(VERSION.get_or(v, 0))
     }
 
     /// This contract's own bill (bytes of state, deposit locked) and native balance, read through
     /// the billing and token modules.
     #[view]
-    fn storage_bill() -> Result<StorageBill> {
-        let bill = vsys_sdk::billing::my_bill()?;
-        let balance = vsys_sdk::billing::my_balance("VSYS")?;
+    fn storage_bill(v: &View) -> Result<StorageBill> {
+        let bill = vsys_sdk::billing::my_bill(v)?;
+        let balance = vsys_sdk::billing::my_balance(v, "VSYS")?;
         Ok(StorageBill { bytes: bill.bytes, deposit: bill.deposit, balance })
     }
 
-    fn migrate() -> Result<()> {
-        let v = VERSION.get_or(0).checked_add(1).ok_or("version overflow")?;
-        VERSION.set(&v);
+    fn migrate(c: &mut Ctx) -> Result<()> {
+        let v = VERSION.get_or(c, 0).checked_add(1).ok_or("version overflow")?;
+        VERSION.set(c, &v);
         Ok(())
     }
 }

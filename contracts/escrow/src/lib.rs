@@ -16,7 +16,7 @@ extern crate std;
 use alloc::string::String;
 use vsys_sdk::billing::{deposit_for, params};
 use vsys_sdk::{
-    caller, encode_to_vec, entry, events, fail, funds, token, vsys_struct, Address, Event, Item, Map, Result,
+    caller, encode_to_vec, entry, events, fail, funds, token, vsys_struct, Address, Ctx, Event, Item, Map, Result, View,
 };
 
 vsys_sdk::abi!();
@@ -27,10 +27,6 @@ vsys_struct! {
     pub struct SeqArgs { pub seq: u64 }
     pub struct GetArgs { pub depositor: Address, pub seq: u64 }
     pub struct CostArgs { pub depositor: Address, pub token: String }
-    /// An escrow's key: its depositor and its number among theirs. Only
-    /// the depositor writes its keys, so nobody else's tx ever pays for
-    /// (or is refunded) their bytes.
-    pub struct EscrowKey { pub depositor: Address, pub seq: u64 }
     pub struct Escrow { pub beneficiary: Address, pub token: String, pub amount: u128 }
 }
 
@@ -53,32 +49,37 @@ events! {
 }
 
 static TOKEN_MODULE: Item<Address> = Item::new(b"token_module");
-/// "e:" ‖ depositor ‖ seq → escrow.
+/// An escrow's key: its depositor and its number among theirs. Only the
+/// depositor writes its keys, so nobody else's tx ever pays for (or is
+/// refunded) their bytes.
+pub type EscrowKey = (Address, u64);
+
+/// "e:" ‖ depositor ‖ seq (big-endian) → escrow.
 static ESCROWS: Map<EscrowKey, Escrow> = Map::new(b"e:");
 /// "n:" ‖ depositor → the depositor's next seq.
 static NEXT: Map<Address, u64> = Map::new(b"n:");
 
-fn close(seq: u64, release: bool) -> Result<u128> {
+fn close(c: &mut Ctx, seq: u64, release: bool) -> Result<u128> {
     let depositor = caller();
-    let key = EscrowKey { depositor, seq };
-    let e = match ESCROWS.get(&key) {
+    let key = (depositor, seq);
+    let e = match ESCROWS.get(c, &key) {
         Some(e) => e,
         None => fail!("no escrow {} of {}", seq, depositor),
     };
-    ESCROWS.remove(&key);
+    ESCROWS.remove(c, &key);
     let to = if release { e.beneficiary } else { depositor };
-    let module = TOKEN_MODULE.load("token module");
-    token::Client::at(module).send(&e.token, &to, e.amount).map_err(|err| err.context("payout failed"))?;
-    ClosedEvent { depositor, seq, to, token: e.token, amount: e.amount, released: release }.emit();
+    let module = TOKEN_MODULE.load(c, "token module");
+    token::Client::at(module).send(c, &e.token, &to, e.amount).map_err(|err| err.context("payout failed"))?;
+    ClosedEvent { depositor, seq, to, token: e.token, amount: e.amount, released: release }.emit(c);
     Ok(e.amount)
 }
 
 entry! {
-    fn init(a: InitArgs) -> Result<()> {
-        if TOKEN_MODULE.exists() {
+    fn init(c: &mut Ctx, a: InitArgs) -> Result<()> {
+        if TOKEN_MODULE.exists(c) {
             fail!("already initialised");
         }
-        TOKEN_MODULE.set(&a.token_module);
+        TOKEN_MODULE.set(c, &a.token_module);
         Ok(())
     }
 
@@ -86,46 +87,46 @@ entry! {
     /// releases or cancels it; returns the escrow's number among the depositor's. The storage
     /// deposit for its record comes from the signer, never from the escrowed coins (deposit_cost
     /// tells how much).
-    fn deposit(a: DepositArgs) -> Result<u64> {
+    fn deposit(c: &mut Ctx, a: DepositArgs) -> Result<u64> {
         let mut coins = funds();
         if coins.len() != 1 || coins[0].amount == 0 {
             fail!("attach exactly one coin");
         }
         let coin = coins.remove(0);
         let depositor = caller();
-        let seq = NEXT.get_or(&depositor, 0);
-        NEXT.set(&depositor, &(seq + 1));
-        ESCROWS.set(&EscrowKey { depositor, seq }, &Escrow { beneficiary: a.beneficiary, token: coin.token.clone(), amount: coin.amount });
-        DepositedEvent { depositor, seq, beneficiary: a.beneficiary, token: coin.token, amount: coin.amount }.emit();
+        let seq = NEXT.get_or(c, &depositor, 0);
+        NEXT.set(c, &depositor, &(seq + 1));
+        ESCROWS.set(c, &(depositor, seq), &Escrow { beneficiary: a.beneficiary, token: coin.token.clone(), amount: coin.amount });
+        DepositedEvent { depositor, seq, beneficiary: a.beneficiary, token: coin.token, amount: coin.amount }.emit(c);
         Ok(seq)
     }
 
     /// The depositor pays escrow seq to its beneficiary; returns the amount. The record's storage
     /// deposit goes back to whoever paid it.
-    fn release(a: SeqArgs) -> Result<u128> {
-        close(a.seq, true)
+    fn release(c: &mut Ctx, a: SeqArgs) -> Result<u128> {
+        close(c, a.seq, true)
     }
 
     /// The depositor takes escrow seq back, all of it; returns the amount. The record's storage
     /// deposit goes back to whoever paid it.
-    fn cancel(a: SeqArgs) -> Result<u128> {
-        close(a.seq, false)
+    fn cancel(c: &mut Ctx, a: SeqArgs) -> Result<u128> {
+        close(c, a.seq, false)
     }
 
     /// An open escrow.
     #[view]
-    fn get(a: GetArgs) -> Result<Option<Escrow>> {
-        Ok(ESCROWS.get(&EscrowKey { depositor: a.depositor, seq: a.seq }))
+    fn get(v: &View, a: GetArgs) -> Result<Option<Escrow>> {
+        Ok(ESCROWS.get(v, &(a.depositor, a.seq)))
     }
 
     /// The storage deposit (native coin) a deposit of token by depositor would lock from its
     /// signer, at the chain's price: the record, and the depositor's counter on a first deposit.
     #[view]
-    fn deposit_cost(a: CostArgs) -> Result<u128> {
-        let price = params()?.storage_price_per_byte;
-        let seq = NEXT.get_or(&a.depositor, 0);
+    fn deposit_cost(v: &View, a: CostArgs) -> Result<u128> {
+        let price = params(v)?.storage_price_per_byte;
+        let seq = NEXT.get_or(v, &a.depositor, 0);
         let record = Escrow { beneficiary: a.depositor, token: a.token, amount: 0 };
-        let key = ESCROWS.key(&EscrowKey { depositor: a.depositor, seq });
+        let key = ESCROWS.key(&(a.depositor, seq));
         let mut cost = deposit_for(key.len(), encode_to_vec(&record).len(), price);
         if seq == 0 {
             // The depositor's counter is new; later deposits rewrite it at

@@ -9,7 +9,7 @@ extern crate std;
 
 use alloc::string::String;
 use vsys_sdk::{fail, 
-    block_height, block_time, caller, entry, events, funds, token, vsys_struct, Address, Event, Item, Map, Result,
+    block_height, block_time, caller, entry, events, funds, token, vsys_struct, Address, Ctx, Event, Item, Map, Result, View,
 };
 
 vsys_sdk::abi!();
@@ -38,18 +38,18 @@ static TOKEN_MODULE: Item<Address> = Item::new(b"token_module");
 static LOCKS: Map<Address, Lock> = Map::new(b"l:");
 
 entry! {
-    fn init(a: InitArgs) -> Result<()> {
-        if TOKEN_MODULE.exists() {
+    fn init(c: &mut Ctx, a: InitArgs) -> Result<()> {
+        if TOKEN_MODULE.exists(c) {
             fail!("already initialised");
         }
-        TOKEN_MODULE.set(&a.token_module);
+        TOKEN_MODULE.set(c, &a.token_module);
         Ok(())
     }
 
     /// Locks the one native coin attached as funds for the caller until both the block height
     /// reaches until_height and the block time (Unix ns) reaches until_time (0 disables either).
     /// Adding to an existing lock of the same token keeps the later deadlines.
-    fn lock(a: LockArgs) -> Result<()> {
+    fn lock(c: &mut Ctx, a: LockArgs) -> Result<()> {
         let mut coins = funds();
         if coins.is_empty() {
             fail!("no funds attached");
@@ -62,7 +62,7 @@ entry! {
             fail!("no funds attached");
         }
         let owner = caller();
-        let l = match LOCKS.get(&owner) {
+        let l = match LOCKS.get(c, &owner) {
             None => Lock { amount: coin.amount, token: coin.token.clone(), until_height: a.until_height, until_time: a.until_time },
             Some(old) => {
                 if old.token != coin.token {
@@ -76,7 +76,7 @@ entry! {
                 }
             }
         };
-        LOCKS.set(&owner, &l);
+        LOCKS.set(c, &owner, &l);
         LockedEvent {
                 owner,
                 token: coin.token,
@@ -84,15 +84,15 @@ entry! {
                 total: l.amount,
                 until_height: l.until_height,
                 until_time: l.until_time,
-            }.emit();
+            }.emit(c);
         Ok(())
     }
 
     /// After the deadline, pays the caller's locked coins back through the token module's send;
     /// returns the amount.
-    fn withdraw() -> Result<u128> {
+    fn withdraw(c: &mut Ctx) -> Result<u128> {
         let owner = caller();
-        let l = LOCKS.get(&owner).ok_or("nothing locked")?;
+        let l = LOCKS.get(c, &owner).ok_or("nothing locked")?;
         let (h, t) = (block_height(), block_time());
         if h < l.until_height || t < l.until_time {
             fail!(
@@ -100,17 +100,17 @@ entry! {
                 l.until_height, l.until_time, h, t
             );
         }
-        LOCKS.remove(&owner);
-        let module = TOKEN_MODULE.load("token module");
-        token::Client::at(module).send(&l.token, &owner, l.amount).map_err(|e| e.context("payout failed"))?;
-        WithdrawnEvent { owner, token: l.token, amount: l.amount }.emit();
+        LOCKS.remove(c, &owner);
+        let module = TOKEN_MODULE.load(c, "token module");
+        token::Client::at(module).send(c, &l.token, &owner, l.amount).map_err(|e| e.context("payout failed"))?;
+        WithdrawnEvent { owner, token: l.token, amount: l.amount }.emit(c);
         Ok(l.amount)
     }
 
     /// The owner's lock, if any.
     #[view]
-    fn info(a: OwnerArgs) -> Result<Option<Lock>> {
-        Ok(LOCKS.get(&a.owner))
+    fn info(v: &View, a: OwnerArgs) -> Result<Option<Lock>> {
+        Ok(LOCKS.get(v, &a.owner))
     }
 }
 

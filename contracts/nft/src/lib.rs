@@ -7,7 +7,7 @@ extern crate std;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use vsys_sdk::{fail, caller, entry, events, vsys_struct, Address, Event, Item, Map, Result};
+use vsys_sdk::{fail, caller, entry, events, vsys_struct, Address, Ctx, Event, Item, Map, Result, View};
 
 vsys_sdk::abi!();
 
@@ -19,8 +19,6 @@ vsys_struct! {
     pub struct OwnerArgs { pub owner: Address }
     pub struct Info { pub name: String, pub issuer: Address, pub count: u64 }
     pub struct Token { pub owner: Address, pub uri: String }
-    /// Index key: tokens by owner.
-    pub struct Holding { pub owner: Address, pub id: String }
 }
 
 events! {
@@ -34,25 +32,26 @@ pub const MAX_URI_LEN: usize = 1024;
 static INFO: Item<Info> = Item::new(b"info");
 /// "t:" ‖ id → token.
 static TOKENS: Map<String, Token> = Map::new(b"t:");
-/// "h:" ‖ owner ‖ id → 1 (index of holdings; iterated by owner prefix).
-static HOLDINGS: Map<Holding, u8> = Map::new(b"h:");
+/// "h:" ‖ owner ‖ id → 1 (index of holdings; iterated by owner prefix,
+/// ids in byte order).
+static HOLDINGS: Map<(Address, String), u8> = Map::new(b"h:");
 
-fn token(id: &str) -> Result<Token> {
-    Ok(TOKENS.get(&String::from(id)).ok_or_else(|| alloc::format!("no token \"{}\"", id))?)
+fn token(v: &View, id: &str) -> Result<Token> {
+    Ok(TOKENS.get(v, &String::from(id)).ok_or_else(|| alloc::format!("no token \"{}\"", id))?)
 }
 
 entry! {
-    fn init(a: InitArgs) -> Result<()> {
-        if INFO.exists() {
+    fn init(c: &mut Ctx, a: InitArgs) -> Result<()> {
+        if INFO.exists(c) {
             fail!("already initialised");
         }
-        INFO.set(&Info { name: a.name, issuer: caller(), count: 0 });
+        INFO.set(c, &Info { name: a.name, issuer: caller(), count: 0 });
         Ok(())
     }
 
     /// Issuer only: mints token id (1 to 128 bytes) with its uri to the issuer.
-    fn mint(a: MintArgs) -> Result<()> {
-        let mut info = INFO.load("collection");
+    fn mint(c: &mut Ctx, a: MintArgs) -> Result<()> {
+        let mut info = INFO.load(c, "collection");
         let who = caller();
         if who != info.issuer {
             fail!("only the issuer can mint");
@@ -63,54 +62,54 @@ entry! {
         if a.uri.len() > MAX_URI_LEN {
             fail!("uri longer than {} bytes", MAX_URI_LEN);
         }
-        if TOKENS.has(&a.id) {
+        if TOKENS.has(c, &a.id) {
             fail!("token \"{}\" exists", a.id);
         }
         info.count = info.count.checked_add(1).ok_or("too many tokens")?;
-        INFO.set(&info);
-        TOKENS.set(&a.id, &Token { owner: who, uri: a.uri.clone() });
-        HOLDINGS.set(&Holding { owner: who, id: a.id.clone() }, &1);
-        MintEvent { id: a.id, to: who, uri: a.uri }.emit();
+        INFO.set(c, &info);
+        TOKENS.set(c, &a.id, &Token { owner: who, uri: a.uri.clone() });
+        HOLDINGS.set(c, &(who, a.id.clone()), &1);
+        MintEvent { id: a.id, to: who, uri: a.uri }.emit(c);
         Ok(())
     }
 
     /// Owner only: transfers token id to to.
-    fn transfer(a: TransferArgs) -> Result<()> {
-        let mut t = token(&a.id)?;
+    fn transfer(c: &mut Ctx, a: TransferArgs) -> Result<()> {
+        let mut t = token(c, &a.id)?;
         let from = caller();
         if t.owner != from {
             fail!("only the owner can transfer");
         }
-        HOLDINGS.remove(&Holding { owner: from, id: a.id.clone() });
-        HOLDINGS.set(&Holding { owner: a.to, id: a.id.clone() }, &1);
+        HOLDINGS.remove(c, &(from, a.id.clone()));
+        HOLDINGS.set(c, &(a.to, a.id.clone()), &1);
         t.owner = a.to;
-        TOKENS.set(&a.id, &t);
-        TransferEvent { id: a.id, from, to: a.to }.emit();
+        TOKENS.set(c, &a.id, &t);
+        TransferEvent { id: a.id, from, to: a.to }.emit(c);
         Ok(())
     }
 
     /// The owner of token id; fails if it does not exist.
     #[view]
-    fn owner_of(a: IdArgs) -> Result<Address> {
-        Ok(token(&a.id)?.owner)
+    fn owner_of(v: &View, a: IdArgs) -> Result<Address> {
+        Ok(token(v, &a.id)?.owner)
     }
 
     /// The uri of token id; fails if it does not exist.
     #[view]
-    fn uri_of(a: IdArgs) -> Result<String> {
-        Ok(token(&a.id)?.uri)
+    fn uri_of(v: &View, a: IdArgs) -> Result<String> {
+        Ok(token(v, &a.id)?.uri)
     }
 
-    /// The ids owned by owner, ordered by length then bytes.
+    /// The ids owned by owner, in byte order.
     #[view]
-    fn tokens_of(a: OwnerArgs) -> Result<Vec<String>> {
-        Ok(HOLDINGS.iter_prefix(&a.owner, false).map(|(h, _)| h.id).collect())
+    fn tokens_of(v: &View, a: OwnerArgs) -> Result<Vec<String>> {
+        Ok(HOLDINGS.iter_prefix(v, &a.owner, false).map(|((_, id), _)| id).collect())
     }
 
     /// Collection name, issuer and number of tokens minted.
     #[view]
-    fn info() -> Result<Info> {
-        Ok(INFO.load("collection"))
+    fn info(v: &View) -> Result<Info> {
+        Ok(INFO.load(v, "collection"))
     }
 }
 
@@ -169,6 +168,16 @@ mod tests {
         assert_eq!(ev.len(), 4);
         assert_eq!(ev[3].decode::<TransferEvent>(), TransferEvent { id: "b".into(), from: issuer, to: bob });
         assert_eq!(ev[0].decode::<MintEvent>(), MintEvent { id: "b".into(), to: issuer, uri: "ipfs://b".into() });
+    }
+
+    #[test]
+    fn tokens_of_in_byte_order() {
+        // ids order by bytes (the map key encoding), not by length first
+        let issuer = setup();
+        for id in ["b", "ab", "a\u{0}", "cc", "a"] {
+            mint_one(id);
+        }
+        assert_eq!(owned(issuer), vec!["a".to_string(), "a\u{0}".into(), "ab".into(), "b".into(), "cc".into()]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use alloc::format;
 use alloc::string::String;
 use vsys_sdk::{fail, 
     block_time, caller, ed25519_verify, encode_to_vec, entry, events, funds, self_address, token, vsys_struct,
-    Address, Bytes, Coin, Event, Item, Map, Result,
+    Address, Bytes, Coin, Ctx, Event, Item, Map, Result, View,
 };
 
 vsys_sdk::abi!();
@@ -54,7 +54,7 @@ events! {
 
 static TOKEN_MODULE: Item<Address> = Item::new(b"token_module");
 static NEXT_ID: Item<u64> = Item::new(b"next_id");
-/// "c:" ‖ id (u64 LE) → channel.
+/// "c:" ‖ id (u64 big-endian: channels iterate in id order) → channel.
 static CHANNELS: Map<u64, Channel> = Map::new(b"c:");
 
 /// The bytes the creator signs for a receipt of `amount` on channel `id` of
@@ -73,28 +73,28 @@ fn one_coin() -> Result<Coin> {
     }
 }
 
-fn channel(id: u64) -> Result<Channel> {
-    Ok(CHANNELS.get(&id).ok_or_else(|| format!("no channel {}", id))?)
+fn channel(v: &View, id: u64) -> Result<Channel> {
+    Ok(CHANNELS.get(v, &id).ok_or_else(|| format!("no channel {}", id))?)
 }
 
-fn pay(token: &str, to: Address, amount: u128) -> Result<()> {
-    let module = TOKEN_MODULE.load("token module");
-    token::Client::at(module).send(token, &to, amount).map_err(|e| e.context("payout failed"))
+fn pay(ctx: &mut Ctx, token: &str, to: Address, amount: u128) -> Result<()> {
+    let module = TOKEN_MODULE.load(ctx, "token module");
+    token::Client::at(module).send(ctx, token, &to, amount).map_err(|e| e.context("payout failed"))
 }
 
 entry! {
-    fn init(a: InitArgs) -> Result<()> {
-        if TOKEN_MODULE.exists() {
+    fn init(ctx: &mut Ctx, a: InitArgs) -> Result<()> {
+        if TOKEN_MODULE.exists(ctx) {
             fail!("already initialised");
         }
-        TOKEN_MODULE.set(&a.token_module);
-        NEXT_ID.set(&1);
+        TOKEN_MODULE.set(ctx, &a.token_module);
+        NEXT_ID.set(ctx, &1);
         Ok(())
     }
 
     /// Opens a channel funded with the one native coin attached; creator_pubkey (32-byte ed25519)
     /// signs receipts. Returns the channel id.
-    fn create(a: CreateArgs) -> Result<u64> {
+    fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<u64> {
         let coin = one_coin()?;
         if a.creator_pubkey.len() != 32 {
             fail!("creator_pubkey must be 32 bytes");
@@ -102,10 +102,11 @@ entry! {
         if a.expires_at <= block_time() {
             fail!("expires_at must be in the future");
         }
-        let id = NEXT_ID.get_or(1);
-        NEXT_ID.set(&id.checked_add(1).ok_or("too many channels")?);
+        let id = NEXT_ID.get_or(ctx, 1);
+        NEXT_ID.set(ctx, &id.checked_add(1).ok_or("too many channels")?);
         let creator = caller();
         CHANNELS.set(
+            ctx,
             &id,
             &Channel {
                 creator,
@@ -118,15 +119,15 @@ entry! {
                 closed: false,
             },
         );
-        CreatedEvent { id, creator, recipient: a.recipient, token: coin.token, amount: coin.amount, expires_at: a.expires_at }.emit();
+        CreatedEvent { id, creator, recipient: a.recipient, token: coin.token, amount: coin.amount, expires_at: a.expires_at }.emit(ctx);
         Ok(id)
     }
 
     /// Creator only: adds the attached coin (same token) to the deposit and moves expires_at
     /// (never earlier).
-    fn charge(a: ChargeArgs) -> Result<()> {
+    fn charge(ctx: &mut Ctx, a: ChargeArgs) -> Result<()> {
         let coin = one_coin()?;
-        let mut c = channel(a.id)?;
+        let mut c = channel(ctx, a.id)?;
         if caller() != c.creator {
             fail!("only the creator can charge");
         }
@@ -141,16 +142,16 @@ entry! {
         }
         c.deposit = c.deposit.checked_add(coin.amount).ok_or("deposit overflow")?;
         c.expires_at = a.expires_at;
-        CHANNELS.set(&a.id, &c);
-        ChargedEvent { id: a.id, amount: coin.amount, deposit: c.deposit, expires_at: c.expires_at }.emit();
+        CHANNELS.set(ctx, &a.id, &c);
+        ChargedEvent { id: a.id, amount: coin.amount, deposit: c.deposit, expires_at: c.expires_at }.emit(ctx);
         Ok(())
     }
 
     /// Recipient only, before expires_at: with the creator's ed25519 signature over the canonical
     /// bytes of struct{channel:address,id:u64,amount:u128} (channel = this contract), pays out
     /// amount minus what was already collected; returns the payout.
-    fn collect(a: CollectArgs) -> Result<u128> {
-        let mut c = channel(a.id)?;
+    fn collect(ctx: &mut Ctx, a: CollectArgs) -> Result<u128> {
+        let mut c = channel(ctx, a.id)?;
         if caller() != c.recipient {
             fail!("only the recipient can collect");
         }
@@ -178,16 +179,16 @@ entry! {
         }
         let payout = a.amount - c.collected;
         c.collected = a.amount;
-        CHANNELS.set(&a.id, &c);
-        pay(&c.token, c.recipient, payout)?;
-        CollectedEvent { id: a.id, amount: payout, total: c.collected }.emit();
+        CHANNELS.set(ctx, &a.id, &c);
+        pay(ctx, &c.token, c.recipient, payout)?;
+        CollectedEvent { id: a.id, amount: payout, total: c.collected }.emit(ctx);
         Ok(payout)
     }
 
     /// After expires_at (block time, Unix ns): refunds the uncollected deposit to the creator and
     /// closes the channel; returns the refund.
-    fn expire(a: IdArgs) -> Result<u128> {
-        let mut c = channel(a.id)?;
+    fn expire(ctx: &mut Ctx, a: IdArgs) -> Result<u128> {
+        let mut c = channel(ctx, a.id)?;
         if c.closed {
             fail!("channel closed");
         }
@@ -197,18 +198,18 @@ entry! {
         }
         let refund = c.deposit - c.collected;
         c.closed = true;
-        CHANNELS.set(&a.id, &c);
+        CHANNELS.set(ctx, &a.id, &c);
         if refund > 0 {
-            pay(&c.token, c.creator, refund)?;
+            pay(ctx, &c.token, c.creator, refund)?;
         }
-        ExpiredEvent { id: a.id, refund }.emit();
+        ExpiredEvent { id: a.id, refund }.emit(ctx);
         Ok(refund)
     }
 
     /// The channel, if it exists.
     #[view]
-    fn info(a: IdArgs) -> Result<Option<Channel>> {
-        Ok(CHANNELS.get(&a.id))
+    fn info(v: &View, a: IdArgs) -> Result<Option<Channel>> {
+        Ok(CHANNELS.get(v, &a.id))
     }
 }
 

@@ -13,7 +13,7 @@ extern crate std;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use vsys_sdk::{fail, block_time, caller, db, entry, events, table, vsys_struct, Address, Bytes, Event, Result};
+use vsys_sdk::{fail, block_time, caller, db, entry, events, table, vsys_struct, Address, Bytes, Ctx, Event, Result, View};
 
 vsys_sdk::abi!(tables = [Item]);
 
@@ -57,13 +57,13 @@ pub const REGISTERED: &str = "registered";
 pub const STATUSES: [&str; 4] = [REGISTERED, "in_transit", "delivered", "lost"];
 
 /// The item, or "no item …".
-fn load(id: &str) -> Result<Item> {
-    Ok(Item::get(id)?.ok_or_else(|| format!("no item \"{}\"", id))?)
+fn load(v: &View, id: &str) -> Result<Item> {
+    Ok(Item::get(v, id)?.ok_or_else(|| format!("no item \"{}\"", id))?)
 }
 
 /// The item, if the caller owns it.
-fn owned(id: &str) -> Result<Item> {
-    let it = load(id)?;
+fn owned(v: &View, id: &str) -> Result<Item> {
+    let it = load(v, id)?;
     if it.owner != caller() {
         fail!("only the owner can change an item");
     }
@@ -77,84 +77,84 @@ fn check_limit(limit: u32) -> Result<()> {
     Ok(())
 }
 
-fn page(q: db::Query<Item>, limit: u32, cursor: &Bytes) -> Result<ItemsPage> {
+fn page(v: &View, q: db::Query<Item>, limit: u32, cursor: &Bytes) -> Result<ItemsPage> {
     check_limit(limit)?;
-    let p = q.limit(limit).cursor(cursor).fetch()?;
+    let p = q.limit(limit).cursor(cursor).fetch(v)?;
     Ok(ItemsPage { items: p.rows, cursor: p.cursor })
 }
 
 entry! {
-    fn init() -> Result<()> {
-        Item::create()
+    fn init(c: &mut Ctx) -> Result<()> {
+        Item::create(c)
     }
 
     /// Registers item id (1 to 128 bytes, note at most 256) owned by the caller, status
     /// "registered".
-    fn register(a: RegisterArgs) -> Result<()> {
+    fn register(c: &mut Ctx, a: RegisterArgs) -> Result<()> {
         if a.id.is_empty() || a.id.len() > MAX_ID_LEN {
             fail!("id must be 1 to {} bytes", MAX_ID_LEN);
         }
         if a.note.as_ref().map_or(false, |n| n.len() > MAX_NOTE_LEN) {
             fail!("note longer than {} bytes", MAX_NOTE_LEN);
         }
-        if Item::get(&a.id)?.is_some() {
+        if Item::get(c, &a.id)?.is_some() {
             fail!("item \"{}\" exists", a.id);
         }
         let now = block_time();
         let owner = caller();
         let it = Item { id: a.id, owner, status: String::from(REGISTERED), created: now, updated: now, note: a.note };
-        it.insert()?;
-        RegisteredEvent { id: it.id, owner, note: it.note }.emit();
+        it.insert(c)?;
+        RegisteredEvent { id: it.id, owner, note: it.note }.emit(c);
         Ok(())
     }
 
     /// Owner only: sets the status of item id to registered, in_transit, delivered or lost.
-    fn set_status(a: SetStatusArgs) -> Result<()> {
+    fn set_status(c: &mut Ctx, a: SetStatusArgs) -> Result<()> {
         if !STATUSES.contains(&a.status.as_str()) {
             fail!("unknown status \"{}\" (registered, in_transit, delivered, lost)", a.status);
         }
-        let mut it = owned(&a.id)?;
+        let mut it = owned(c, &a.id)?;
         if it.status == a.status {
             fail!("item \"{}\" is already {}", a.id, a.status);
         }
         let from = core::mem::replace(&mut it.status, a.status.clone());
         it.updated = block_time();
-        it.update()?;
-        StatusChangedEvent { id: a.id, from, to: a.status }.emit();
+        it.update(c)?;
+        StatusChangedEvent { id: a.id, from, to: a.status }.emit(c);
         Ok(())
     }
 
     /// Owner only: makes to the owner of item id.
-    fn transfer(a: TransferArgs) -> Result<()> {
-        let mut it = owned(&a.id)?;
+    fn transfer(c: &mut Ctx, a: TransferArgs) -> Result<()> {
+        let mut it = owned(c, &a.id)?;
         if a.to == it.owner {
             fail!("already the owner");
         }
         let from = it.owner;
         it.owner = a.to;
         it.updated = block_time();
-        it.update()?;
-        TransferredEvent { id: a.id, from, to: a.to }.emit();
+        it.update(c)?;
+        TransferredEvent { id: a.id, from, to: a.to }.emit(c);
         Ok(())
     }
 
     /// Item id, or null.
     #[view]
-    fn item(a: IdArgs) -> Result<Option<Item>> {
-        Item::get(&a.id)
+    fn item(v: &View, a: IdArgs) -> Result<Option<Item>> {
+        Item::get(v, &a.id)
     }
 
     /// Items of owner by id, a page of limit (0: 100, at most 1000) from cursor ("0x": first
     /// page); the next cursor, "0x" after the last page.
     #[view]
-    fn items_of(a: ItemsOfArgs) -> Result<ItemsPage> {
-        page(Item::query().index("by_owner").eq(&a.owner), a.limit, &a.cursor)
+    fn items_of(v: &View, a: ItemsOfArgs) -> Result<ItemsPage> {
+        page(v, Item::query().index("by_owner").eq(&a.owner), a.limit, &a.cursor)
     }
 
     /// Items with status, most recently updated first; paged like items_of.
     #[view]
-    fn by_status(a: ByStatusArgs) -> Result<ItemsPage> {
-        page(Item::query().index("by_status").eq(&a.status).reverse(), a.limit, &a.cursor)
+    fn by_status(v: &View, a: ByStatusArgs) -> Result<ItemsPage> {
+        page(v, Item::query().index("by_status").eq(&a.status).reverse(), a.limit, &a.cursor)
     }
 }
 
@@ -299,8 +299,8 @@ mod tests {
 
     vsys_sdk::entry! {
         /// Some other contract trying to write the registry's table.
-        fn forward_insert(a: db::RowArgs) -> Result<()> {
-            vsys_sdk::call_with(&db::MODULE, "insert", &a, &[])
+        fn forward_insert(c: &mut Ctx, a: db::RowArgs) -> Result<()> {
+            c.call_with(&db::MODULE, "insert", &a, &[])
         }
     }
 

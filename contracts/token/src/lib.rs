@@ -8,7 +8,7 @@ extern crate std;
 
 use alloc::format;
 use alloc::string::String;
-use vsys_sdk::{fail, caller, entry, events, vsys_struct, Address, Event, Item, Map, Result};
+use vsys_sdk::{fail, caller, entry, events, vsys_struct, Address, Ctx, Event, Item, Map, Result, View};
 
 vsys_sdk::abi!();
 
@@ -49,28 +49,28 @@ fn positive(amount: u128) -> Result<()> {
     Ok(())
 }
 
-fn debit(who: &Address, amount: u128) -> Result<()> {
-    let have = BALANCES.get_or(who, 0);
+fn debit(c: &mut Ctx, who: &Address, amount: u128) -> Result<()> {
+    let have = BALANCES.get_or(c, who, 0);
     let left = have
         .checked_sub(amount)
         .ok_or_else(|| format!("insufficient balance: have {}, need {}", have, amount))?;
     if left == 0 {
-        BALANCES.remove(who);
+        BALANCES.remove(c, who);
     } else {
-        BALANCES.set(who, &left);
+        BALANCES.set(c, who, &left);
     }
     Ok(())
 }
 
-fn credit(who: &Address, amount: u128) -> Result<()> {
-    let v = BALANCES.get_or(who, 0).checked_add(amount).ok_or("balance overflow")?;
-    BALANCES.set(who, &v);
+fn credit(c: &mut Ctx, who: &Address, amount: u128) -> Result<()> {
+    let v = BALANCES.get_or(c, who, 0).checked_add(amount).ok_or("balance overflow")?;
+    BALANCES.set(c, who, &v);
     Ok(())
 }
 
 entry! {
-    fn init(a: InitArgs) -> Result<()> {
-        if INFO.exists() {
+    fn init(c: &mut Ctx, a: InitArgs) -> Result<()> {
+        if INFO.exists(c) {
             fail!("already initialised");
         }
         if a.symbol.is_empty() || a.symbol.len() > MAX_SYMBOL_LEN {
@@ -83,7 +83,7 @@ entry! {
             fail!("decimals must be at most {}", MAX_DECIMALS);
         }
         positive(a.max_supply).map_err(|_| String::from("max_supply must be positive"))?;
-        INFO.set(&Info {
+        INFO.set(c, &Info {
             name: a.name,
             symbol: a.symbol,
             decimals: a.decimals,
@@ -95,9 +95,9 @@ entry! {
     }
 
     /// Issuer only: mints amount to the issuer, up to max_supply.
-    fn issue(a: AmountArgs) -> Result<()> {
+    fn issue(c: &mut Ctx, a: AmountArgs) -> Result<()> {
         positive(a.amount)?;
-        let mut info = INFO.load("token");
+        let mut info = INFO.load(c, "token");
         let who = caller();
         if who != info.issuer {
             fail!("only the issuer can issue");
@@ -107,45 +107,45 @@ entry! {
             _ => fail!("issue exceeds max supply: supply {}, max {}", info.supply, info.max_supply),
         };
         info.supply = supply;
-        INFO.set(&info);
-        credit(&who, a.amount)?;
-        IssueEvent { to: who, amount: a.amount, supply }.emit();
+        INFO.set(c, &info);
+        credit(c, &who, a.amount)?;
+        IssueEvent { to: who, amount: a.amount, supply }.emit(c);
         Ok(())
     }
 
     /// Sends amount from the caller to to.
-    fn send(a: SendArgs) -> Result<()> {
+    fn send(c: &mut Ctx, a: SendArgs) -> Result<()> {
         positive(a.amount)?;
         let from = caller();
-        debit(&from, a.amount)?;
-        credit(&a.to, a.amount)?;
-        TransferEvent { from, to: a.to, amount: a.amount }.emit();
+        debit(c, &from, a.amount)?;
+        credit(c, &a.to, a.amount)?;
+        TransferEvent { from, to: a.to, amount: a.amount }.emit(c);
         Ok(())
     }
 
     /// Burns amount of the caller's tokens.
-    fn destroy(a: AmountArgs) -> Result<()> {
+    fn destroy(c: &mut Ctx, a: AmountArgs) -> Result<()> {
         positive(a.amount)?;
         let from = caller();
-        debit(&from, a.amount)?;
-        let mut info = INFO.load("token");
+        debit(c, &from, a.amount)?;
+        let mut info = INFO.load(c, "token");
         info.supply = info.supply.checked_sub(a.amount).ok_or("supply underflow")?;
         let supply = info.supply;
-        INFO.set(&info);
-        DestroyEvent { from, amount: a.amount, supply }.emit();
+        INFO.set(c, &info);
+        DestroyEvent { from, amount: a.amount, supply }.emit(c);
         Ok(())
     }
 
     /// The balance of address.
     #[view]
-    fn balance(a: BalanceArgs) -> Result<u128> {
-        Ok(BALANCES.get_or(&a.address, 0))
+    fn balance(v: &View, a: BalanceArgs) -> Result<u128> {
+        Ok(BALANCES.get_or(v, &a.address, 0))
     }
 
     /// Name, symbol, decimals, cap, current supply and issuer.
     #[view]
-    fn info() -> Result<Info> {
-        Ok(INFO.load("token"))
+    fn info(v: &View) -> Result<Info> {
+        Ok(INFO.load(v, "token"))
     }
 }
 

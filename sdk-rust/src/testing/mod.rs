@@ -3,7 +3,8 @@
 //! The host is thread-local (each test thread has its own; call [`reset`] at
 //! the start of a test). It keeps per-contract storage, native balances,
 //! emitted events, a call stack (caller, contract, funds, input, output) and
-//! a registry of contracts that [`crate::call`] can reach: Rust entry
+//! a registry of contracts that [`Ctx::call`](crate::Ctx::call) and
+//! [`View::query`](crate::View::query) reach: Rust entry
 //! functions registered with [`register_contract`] (they run with their own
 //! storage, like a deployed instance of the code) and native modules
 //! registered as closures with [`register_native`] ([`install_token_module`]
@@ -146,6 +147,18 @@ fn with<R>(f: impl FnOnce(&mut Host) -> R) -> R {
     HOST.with(|h| f(&mut h.borrow_mut()))
 }
 
+/// A read-write handle outside any call, for tests of a contract's helper
+/// functions: it reads and writes the storage of [`contract`] directly
+/// (native tests only; on chain only [`entry!`](crate::entry) makes one).
+pub fn ctx() -> crate::Ctx {
+    crate::Ctx::new()
+}
+
+/// A read-only handle outside any call (see [`ctx`]).
+pub fn view() -> crate::View {
+    crate::View::new()
+}
+
 /// A deterministic test address: sha256(name)[..20].
 pub fn addr(name: &str) -> Address {
     let h = sha256(name.as_bytes());
@@ -218,7 +231,7 @@ pub fn mock_sign(pubkey: &[u8; 32], msg: &[u8]) -> [u8; 64] {
     sig
 }
 
-/// Makes a contract reachable by [`crate::call`] at `addr`: each method name
+/// Makes a contract reachable by [`Ctx::call`](crate::Ctx::call) at `addr`: each method name
 /// maps to an entry function; it runs with `addr`'s own storage.
 pub fn register_contract(addr: Address, methods: &[(&str, Entry)]) {
     let m = methods.iter().map(|(n, f)| (n.to_string(), *f)).collect();

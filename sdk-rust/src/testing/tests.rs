@@ -1,7 +1,7 @@
 //! Tests of the SDK against the mock host: entry!, Item/Map, calls, reverts.
 
 use super::*;
-use crate::{Address, Bytes, Item, Map};
+use crate::{Address, Bytes, Ctx, Item, Map, View};
 use alloc::vec;
 
 crate::vsys_struct! {
@@ -15,36 +15,36 @@ static TOTAL: Item<u64> = Item::new(b"total");
 static VALUES: Map<String, u64> = Map::new(b"v:");
 
 crate::entry! {
-    fn put(a: PutArgs) -> Result<u64, String> {
-        VALUES.set(&a.key, &a.value);
-        let t = TOTAL.get_or(0).checked_add(a.value).ok_or("overflow")?;
-        TOTAL.set(&t);
-        crate::Event::emit(&PutEvent { key: a.key, value: a.value });
+    fn put(c: &mut Ctx, a: PutArgs) -> Result<u64, String> {
+        VALUES.set(c, &a.key, &a.value);
+        let t = TOTAL.get_or(c, 0).checked_add(a.value).ok_or("overflow")?;
+        TOTAL.set(c, &t);
+        crate::Event::emit(&PutEvent { key: a.key, value: a.value }, c);
         Ok(t)
     }
     /// The value under key,
     ///   or null.
     #[view]
-    fn get_value(a: KeyArgs) -> Result<Option<u64>, String> {
-        Ok(VALUES.get(&a.key))
+    fn get_value(v: &View, a: KeyArgs) -> Result<Option<u64>, String> {
+        Ok(VALUES.get(v, &a.key))
     }
-    /// A view that writes: fails, as on chain.
+    /// A view cannot write (that does not compile, see `ctx`), but it can
+    /// call a method that writes: that call fails, as on chain.
     #[view]
-    fn sneaky() -> crate::Result<()> {
-        TOTAL.set(&1);
-        Ok(())
+    fn sneaky(v: &View, a: CallArgs) -> crate::Result<Bytes> {
+        Ok(Bytes(v.query(&a.target, &a.method, &a.args)?))
     }
-    fn keys() -> Result<Vec<String>, String> {
-        Ok(VALUES.iter(false).map(|(k, _)| k).collect())
+    fn keys(v: &View) -> Result<Vec<String>, String> {
+        Ok(VALUES.iter(v, false).map(|(k, _)| k).collect())
     }
-    fn fail_after_write() -> Result<(), String> {
-        TOTAL.set(&999);
+    fn fail_after_write(c: &mut Ctx) -> Result<(), String> {
+        TOTAL.set(c, &999);
         Err(String::from("nope"))
     }
-    fn forward(a: CallArgs) -> Result<Bytes, String> {
-        Ok(Bytes(crate::call(&a.target, &a.method, &a.args, &[])?))
+    fn forward(c: &mut Ctx, a: CallArgs) -> Result<Bytes, String> {
+        Ok(Bytes(c.call(&a.target, &a.method, &a.args, &[])?))
     }
-    fn who() -> Result<Who, String> {
+    fn who(_c: &mut Ctx) -> Result<Who, String> {
         Ok(Who { caller: crate::caller(), this: crate::self_address() })
     }
 }
@@ -64,7 +64,7 @@ fn abi_generated_from_entry_and_events() {
             r#"{"name":"vsys-sdk","methods":["#,
             r#"{"name":"put","args":"struct{key:string,value:u64}","result":"u64","readonly":false},"#,
             r#"{"name":"get_value","args":"struct{key:string}","result":"option<u64>","readonly":true,"doc":"The value under key, or null."},"#,
-            r#"{"name":"sneaky","args":"struct{}","result":"struct{}","readonly":true,"doc":"A view that writes: fails, as on chain."},"#,
+            r#"{"name":"sneaky","args":"struct{target:address,method:string,args:bytes}","result":"bytes","readonly":true,"doc":"A view cannot write (that does not compile, see `ctx`), but it can call a method that writes: that call fails, as on chain."},"#,
             r#"{"name":"keys","args":"struct{}","result":"list<string>","readonly":false},"#,
             r#"{"name":"fail_after_write","args":"struct{}","result":"struct{}","readonly":false},"#,
             r#"{"name":"forward","args":"struct{target:address,method:string,args:bytes}","result":"bytes","readonly":false},"#,
@@ -79,7 +79,14 @@ fn abi_generated_from_entry_and_events() {
 #[test]
 fn view_runs_read_only() {
     reset();
-    assert_eq!(exec::<_, ()>(sneaky, &()), Err("storage write in a read-only call".into()));
+    let other = addr("other");
+    register_contract(other, &[("put", put)]);
+    let args = CallArgs { target: other, method: "put".into(), args: Bytes(encode_to_vec(&PutArgs { key: "k".into(), value: 1 })) };
+    assert_eq!(query::<_, Bytes>(sneaky, &args), Err("storage write in a read-only call".into()));
+    assert!(storage_of(other).is_empty());
+    // not read-only (exec), the view's nested call still runs read-only
+    assert_eq!(exec::<_, Bytes>(sneaky, &args), Err("storage write in a read-only call".into()));
+    assert!(exec::<_, Bytes>(forward, &args).is_ok());
     assert_eq!(exec::<_, Option<u64>>(get_value, &KeyArgs { key: "k".into() }), Ok(None));
 }
 
@@ -106,10 +113,10 @@ fn bad_args_and_errors_revert() {
     assert_eq!(call_entry(keys, &[0]).unwrap_err(), "bad args: malformed encoding at offset 0: trailing bytes");
     exec::<_, u64>(put, &PutArgs { key: "a".into(), value: 1 }).unwrap();
     assert_eq!(call_entry(fail_after_write, &[]), Err("nope".to_string()));
-    assert_eq!(TOTAL.get(), Some(1));
+    assert_eq!(TOTAL.get(&view()), Some(1));
     // overflow aborts, reverting the map write too
     assert_eq!(exec::<_, u64>(put, &PutArgs { key: "x".into(), value: u64::MAX }), Err("overflow".into()));
-    assert!(VALUES.get(&"x".to_string()).is_none());
+    assert!(VALUES.get(&view(), &"x".to_string()).is_none());
     assert_eq!(events().len(), 1);
 }
 
@@ -130,7 +137,7 @@ fn cross_contract_calls() {
     let out: Bytes = exec(forward, &CallArgs { target: other, method: "put".into(), args: Bytes(args.clone()) }).unwrap();
     assert_eq!(decode_all::<u64>(&out).unwrap(), 3);
     // the write went to the other contract's storage
-    assert!(TOTAL.get().is_none());
+    assert!(TOTAL.get(&view()).is_none());
     assert!(!storage_of(other).is_empty());
     assert_eq!(events()[0].contract, other);
     // failures are values
@@ -183,9 +190,9 @@ mod token_client {
     }
 
     crate::entry! {
-        fn pay(a: PayArgs) -> crate::Result<u128> {
-            crate::token::send(crate::token::NATIVE, &a.to, a.amount).map_err(|e| e.context("pay"))?;
-            crate::token::my_balance(crate::token::NATIVE)
+        fn pay(c: &mut Ctx, a: PayArgs) -> crate::Result<u128> {
+            crate::token::send(c, crate::token::NATIVE, &a.to, a.amount).map_err(|e| e.context("pay"))?;
+            crate::token::my_balance(c, crate::token::NATIVE)
         }
     }
 
@@ -224,20 +231,83 @@ fn map_iteration_orders() {
     reset();
     static M: Map<u8, u8> = Map::new(b"m");
     static OTHER: Item<u8> = Item::new(b"n");
+    let c = &mut ctx();
     for i in [3u8, 1, 2, 255] {
-        M.set(&i, &(i * 0 + 7));
+        M.set(c, &i, &7);
     }
-    OTHER.set(&1);
-    let keys: Vec<u8> = M.iter(false).map(|(k, _)| k).collect();
+    OTHER.set(c, &1);
+    let keys: Vec<u8> = M.iter(c, false).map(|(k, _)| k).collect();
     assert_eq!(keys, vec![1, 2, 3, 255]);
-    let keys: Vec<u8> = M.iter(true).map(|(k, _)| k).collect();
+    let keys: Vec<u8> = M.iter(c, true).map(|(k, _)| k).collect();
     assert_eq!(keys, vec![255, 3, 2, 1]);
-    let keys: Vec<u8> = M.range(Some(&2), Some(&255), false).map(|(k, _)| k).collect();
+    let keys: Vec<u8> = M.range(c, Some(&2), Some(&255), false).map(|(k, _)| k).collect();
     assert_eq!(keys, vec![2, 3]);
-    M.remove(&3);
-    assert_eq!(M.iter(false).count(), 3);
+    M.remove(c, &3);
+    assert_eq!(M.iter(c, false).count(), 3);
     assert_eq!(crate::storage::prefix_end(&[1, 0xff]), vec![2]);
     assert_eq!(crate::storage::prefix_end(&[0xff]), Vec::<u8>::new());
+}
+
+/// Inserts `keys` in a scrambled order and checks that the map iterates
+/// them ascending (and descending in reverse).
+fn assert_iterates_in_order<K: crate::Key + Ord + Clone + core::fmt::Debug>(map: &Map<K, u8>, mut keys: Vec<K>) {
+    let c = &mut ctx();
+    let n = keys.len();
+    for i in 0..n {
+        // every key once, descending from the middle, then wrapping around
+        map.set(c, &keys[(2 * n - 1 - i + n / 2) % n], &(i as u8));
+    }
+    keys.sort();
+    let got: Vec<K> = map.iter(c, false).map(|(k, _)| k).collect();
+    assert_eq!(got, keys);
+    let got: Vec<K> = map.iter(c, true).map(|(k, _)| k).collect();
+    keys.reverse();
+    assert_eq!(got, keys);
+}
+
+#[test]
+fn map_keys_iterate_in_ascending_order() {
+    reset();
+    static U64: Map<u64, u8> = Map::new(b"u64:");
+    static I64: Map<i64, u8> = Map::new(b"i64:");
+    static U128: Map<u128, u8> = Map::new(b"u128:");
+    static STR: Map<String, u8> = Map::new(b"str:");
+    static PAIR: Map<(Address, u64), u8> = Map::new(b"pair:");
+    static NAMED: Map<(String, i64), u8> = Map::new(b"named:");
+    assert_iterates_in_order(&U64, vec![0, 1, 2, 255, 256, 1 << 32, (1 << 32) + 1, u64::MAX - 1, u64::MAX]);
+    assert_iterates_in_order(&I64, vec![i64::MIN, i64::MIN + 1, -65_536, -256, -1, 0, 1, 255, 256, i64::MAX]);
+    assert_iterates_in_order(&U128, vec![0, 1, 255, 1 << 64, (1 << 64) + 1, u128::MAX >> 1, u128::MAX]);
+    let s = |x: &str| String::from(x);
+    assert_iterates_in_order(&STR, vec![s(""), s("\0"), s("a"), s("a\0"), s("a\0b"), s("aa"), s("ab"), s("b"), s("ba"), s("é")]);
+    let (a, b) = (Address::module(1), Address::module(2));
+    assert_iterates_in_order(&PAIR, vec![(a, 0), (a, 9), (a, 256), (a, u64::MAX), (b, 0), (b, 1)]);
+    assert_iterates_in_order(&NAMED, vec![(s("a"), -1), (s("a"), 0), (s("a"), 7), (s("a\0"), -9), (s("ab"), i64::MIN), (s("b"), 0)]);
+
+    // a prefix of a tuple key: the first element, the rest in order
+    let c = &mut ctx();
+    let got: Vec<u64> = PAIR.iter_prefix(c, &a, false).map(|((_, n), _)| n).collect();
+    assert_eq!(got, vec![0, 9, 256, u64::MAX]);
+    let got: Vec<i64> = NAMED.iter_prefix(c, &s("a"), true).map(|((_, n), _)| n).collect();
+    assert_eq!(got, vec![7, 0, -1], "\"a\" selects neither \"a\\0\" nor \"ab\"");
+    // ranges are by key order
+    let got: Vec<i64> = I64.range(c, Some(&-256), Some(&256), false).map(|(k, _)| k).collect();
+    assert_eq!(got, vec![-256, -1, 0, 1, 255]);
+}
+
+#[test]
+fn map_key_golden() {
+    static U64: Map<u64, u8> = Map::new(b"u:");
+    static I64: Map<i64, u8> = Map::new(b"i:");
+    static STR: Map<String, u8> = Map::new(b"s:");
+    static PAIR: Map<(Address, u64), u8> = Map::new(b"p:");
+    assert_eq!(U64.key(&0x0102), b"u:\x00\x00\x00\x00\x00\x00\x01\x02".to_vec());
+    assert_eq!(I64.key(&-2), b"i:\x7f\xff\xff\xff\xff\xff\xff\xfe".to_vec());
+    assert_eq!(I64.key(&1), b"i:\x80\x00\x00\x00\x00\x00\x00\x01".to_vec());
+    assert_eq!(STR.key(&String::from("a\0b")), b"s:a\x00\xffb\x00\x00".to_vec());
+    let mut want = b"p:".to_vec();
+    want.extend_from_slice(&[0; 19]);
+    want.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0, 5]);
+    assert_eq!(PAIR.key(&(Address::module(1), 5)), want);
 }
 
 #[test]

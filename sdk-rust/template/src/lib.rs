@@ -3,8 +3,10 @@
 //! A jar of native coins: anyone `deposit`s the coins attached to the call,
 //! the owner (who instantiated it) `withdraw`s them, `total` reads the
 //! balance. It shows the SDK's pieces: `entry!` (with `#[view]` and doc
-//! comments, which become the ABI), `events!`, typed errors with codes,
-//! the token-module client and typed storage.
+//! comments, which become the ABI), the two handles (`&mut Ctx` for
+//! methods that write, `&View` for `#[view]` ones, which cannot write),
+//! `events!`, typed errors with codes, the token-module client and typed
+//! storage.
 //!
 //! `./test.sh` runs the native tests; `./build.sh` writes `@NAME@.wasm`,
 //! whose `vsys_abi` section is generated from the declarations below.
@@ -13,7 +15,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
-use vsys_sdk::{caller, ensure, entry, events, fail, funds, token, vsys_struct, Address, Event, Item, Map, Result};
+use vsys_sdk::{caller, ensure, entry, events, fail, funds, token, vsys_struct, Address, Ctx, Event, Item, Map, Result, View};
 
 vsys_sdk::abi!();
 
@@ -38,14 +40,14 @@ static TOTAL: Item<u128> = Item::new(b"total");
 static DEPOSITS: Map<Address, u128> = Map::new(b"d:");
 
 entry! {
-    fn init() -> Result<()> {
-        ensure!(!OWNER.exists(), "already initialised");
-        OWNER.set(&caller());
+    fn init(ctx: &mut Ctx) -> Result<()> {
+        ensure!(!OWNER.exists(ctx), "already initialised");
+        OWNER.set(ctx, &caller());
         Ok(())
     }
 
     /// Keeps the native coins attached to the call; returns the jar's total.
-    fn deposit() -> Result<u128> {
+    fn deposit(ctx: &mut Ctx) -> Result<u128> {
         let mut amount: u128 = 0;
         for c in funds() {
             ensure!(c.token == token::NATIVE, code = E_NO_FUNDS, "only {} is accepted, not {}", token::NATIVE, c.token);
@@ -53,37 +55,38 @@ entry! {
         }
         ensure!(amount > 0, code = E_NO_FUNDS, "attach some {}", token::NATIVE);
         let from = caller();
-        let total = TOTAL.get_or(0).checked_add(amount).ok_or("total overflow")?;
-        TOTAL.set(&total);
-        DEPOSITS.set(&from, &DEPOSITS.get_or(&from, 0).saturating_add(amount));
-        Deposited { from, amount, total }.emit();
+        let total = TOTAL.get_or(ctx, 0).checked_add(amount).ok_or("total overflow")?;
+        TOTAL.set(ctx, &total);
+        let before = DEPOSITS.get_or(ctx, &from, 0);
+        DEPOSITS.set(ctx, &from, &before.saturating_add(amount));
+        Deposited { from, amount, total }.emit(ctx);
         Ok(total)
     }
 
     /// Owner only: pays amount out of the jar to the owner.
-    fn withdraw(a: WithdrawArgs) -> Result<()> {
-        let owner = OWNER.load("owner");
+    fn withdraw(ctx: &mut Ctx, a: WithdrawArgs) -> Result<()> {
+        let owner = OWNER.load(ctx, "owner");
         if caller() != owner {
             fail!(code = E_NOT_OWNER, "only the owner can withdraw");
         }
-        let total = TOTAL.get_or(0);
+        let total = TOTAL.get_or(ctx, 0);
         ensure!(a.amount <= total, code = E_TOO_MUCH, "the jar holds {}, not {}", total, a.amount);
-        TOTAL.set(&(total - a.amount));
-        token::send(token::NATIVE, &owner, a.amount).map_err(|e| e.context("payout failed"))?;
-        Withdrawn { to: owner, amount: a.amount, total: total - a.amount }.emit();
+        TOTAL.set(ctx, &(total - a.amount));
+        token::send(ctx, token::NATIVE, &owner, a.amount).map_err(|e| e.context("payout failed"))?;
+        Withdrawn { to: owner, amount: a.amount, total: total - a.amount }.emit(ctx);
         Ok(())
     }
 
     /// What the jar holds.
     #[view]
-    fn total() -> Result<u128> {
-        Ok(TOTAL.get_or(0))
+    fn total(v: &View) -> Result<u128> {
+        Ok(TOTAL.get_or(v, 0))
     }
 
     /// What address deposited in all.
     #[view]
-    fn deposited(a: DepositorArgs) -> Result<u128> {
-        Ok(DEPOSITS.get_or(&a.address, 0))
+    fn deposited(v: &View, a: DepositorArgs) -> Result<u128> {
+        Ok(DEPOSITS.get_or(v, &a.address, 0))
     }
 }
 
