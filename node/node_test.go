@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,18 +18,11 @@ import (
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/keys"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/node/config"
 	"github.com/vsys/vsys/rpc/client"
 )
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // initHome makes a home with loopback ports, no Prometheus (one registry per
 // process) and fast blocks.
@@ -45,14 +36,14 @@ func initHomeWith(t *testing.T, chainID string, edit func(*InitOptions)) (string
 	t.Helper()
 	home := t.TempDir()
 	ac := config.Default()
-	ac.RPC.Address = fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	ac.RPC.Address = testkit.FreeAddr(t)
 	ac.Consensus.BlockInterval = "100ms"
 	ac.Metrics.Enabled = false
 	ac.Log.Level = "error"
 	opts := InitOptions{
 		ChainID: chainID, DevBalance: codec.NewU128(1_000_000_000), App: ac,
-		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
+		CometRPCAddr: testkit.FreeTCPAddr(t),
+		P2PAddr:      testkit.FreeTCPAddr(t),
 	}
 	if edit != nil {
 		edit(&opts)

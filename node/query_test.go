@@ -7,8 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/rpc/client"
 	"github.com/vsys/vsys/rpc/jsonrpc"
@@ -28,8 +27,7 @@ import (
 // same code, the same endless loop.
 func readOnlyLoop(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "contracts", "artifacts", "adversarial.wasm"))
-	require.NoError(t, err)
+	b := testkit.Artifact(t, "adversarial")
 	out := append([]byte{}, b[:8]...) // magic and version
 	for i := 8; i < len(b); {
 		id := b[i]

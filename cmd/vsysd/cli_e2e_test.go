@@ -5,6 +5,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/vsys/vsys/internal/testkit"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,14 +19,7 @@ import (
 )
 
 // artifactPath is a committed contract artifact, absolute.
-func artifactPath(t *testing.T, name string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "contracts", "artifacts", name+".wasm"))
-	require.NoError(t, err)
-	_, err = os.Stat(p)
-	require.NoError(t, err)
-	return p
-}
+func artifactPath(t *testing.T, name string) string { return testkit.ArtifactPath(t, name) }
 
 // outputField is the value of the "LABEL VALUE" line of a command's text
 // output.

@@ -22,7 +22,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	vsysdBin = filepath.Join(dir, "vsysd")
-	if out, err := exec.Command("go", "build", "-o", vsysdBin, "../../cmd/vsysd").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", vsysdBin, "github.com/vsys/vsys/cmd/vsysd").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build vsysd: %v\n%s", err, out)
 		os.Exit(1)
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -29,6 +28,7 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/keys"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/node/config"
 	"github.com/vsys/vsys/rpc"
@@ -38,14 +38,6 @@ import (
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/rpc/client"
 )
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().String()
-}
 
 // testNode is a real one-validator node with two tables of the same
 // schema, "items" and "other", each holding a row with id 1.
@@ -64,14 +56,14 @@ func startNode(t *testing.T) *testNode {
 	t.Helper()
 	home := t.TempDir()
 	ac := config.Default()
-	ac.RPC.Address = freeAddr(t)
+	ac.RPC.Address = testkit.FreeAddr(t)
 	ac.Consensus.BlockInterval = "100ms"
 	ac.Metrics.Enabled = false
 	ac.Log.Level = "error"
-	comet := freeAddr(t)
+	comet := testkit.FreeAddr(t)
 	res, err := node.Init(home, node.InitOptions{
 		ChainID: "light-chain", DevBalance: codec.NewU128(1_000_000_000_000), App: ac,
-		CometRPCAddr: "tcp://" + comet, P2PAddr: "tcp://" + freeAddr(t),
+		CometRPCAddr: "tcp://" + comet, P2PAddr: testkit.FreeTCPAddr(t),
 	})
 	require.NoError(t, err)
 	// No address book: its saver writes into config/ after Stop, racing
