@@ -42,7 +42,7 @@ func Dump(t testing.TB, kv state.KV) map[string]string {
 }
 
 // FormatDump renders a dump one key a line, in key order, keys and values
-// in hex, for a failing test's log.
+// in hex (a long value cut short), for a failing test's log.
 func FormatDump(m map[string]string) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -51,9 +51,18 @@ func FormatDump(m map[string]string) string {
 	sort.Strings(keys)
 	var b strings.Builder
 	for _, k := range keys {
-		fmt.Fprintf(&b, "%s = %s\n", hex.EncodeToString([]byte(k)), hex.EncodeToString([]byte(m[k])))
+		fmt.Fprintf(&b, "%s = %s\n", hex.EncodeToString([]byte(k)), shortHex(m[k]))
 	}
 	return b.String()
+}
+
+// shortHex is v in hex, cut after 64 bytes (wasm code is stored whole).
+func shortHex(v string) string {
+	const most = 64
+	if len(v) <= most {
+		return hex.EncodeToString([]byte(v))
+	}
+	return fmt.Sprintf("%s… (%d bytes)", hex.EncodeToString([]byte(v[:most])), len(v))
 }
 
 // OnFailure logs what(), under title, when the test has failed by the
