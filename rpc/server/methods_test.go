@@ -38,12 +38,12 @@ const chainID = "server-chain"
 
 // chain is the node, the server under test, and what setup committed.
 type chain struct {
-	t    *testing.T
-	raw  *jsonrpc.Client
-	env  *rpccore.Environment
-	cl   *client.Client // the Go client, over the server under test
-	key  ed25519.PrivateKey
-	dev  address.Address
+	t   *testing.T
+	raw *jsonrpc.Client
+	env *rpccore.Environment
+	cl  *client.Client // the Go client, over the server under test
+	key ed25519.PrivateKey
+	dev address.Address
 
 	carol       address.Address // received 1234 at sendHeight
 	sendHeight  int64
