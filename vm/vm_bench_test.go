@@ -29,11 +29,7 @@ type chain struct {
 
 func newChain(tb testing.TB, cfg vm.Config, unmetered bool) *chain {
 	tb.Helper()
-	store, err := state.Open(tb.TempDir(), state.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
+	store := testkit.OpenStore(tb)
 	if cfg.Schedule.Version == 0 {
 		cfg.Schedule = wasm.DefaultSchedule()
 	}

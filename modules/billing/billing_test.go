@@ -8,14 +8,13 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/token"
 )
 
 func newRoot(t *testing.T, payer address.Address, balance uint64) state.KV {
 	t.Helper()
-	s, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
+	s := testkit.OpenStore(t)
 	kv := s.Working()
 	l := token.LedgerAt(kv)
 	require.NoError(t, l.Create(token.Info{Symbol: "VSYS", Name: "V", Decimals: 8, MaxSupply: codec.MaxU128}))
