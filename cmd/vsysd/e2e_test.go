@@ -37,20 +37,7 @@ import (
 
 var vsysdBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "vsysd-e2e-")
-	if err != nil {
-		panic(err)
-	}
-	vsysdBin = filepath.Join(dir, "vsysd")
-	if out, err := exec.Command("go", "build", "-o", vsysdBin, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build vsysd: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testkit.RunWithBinary(m, testkit.VsysdPackage, &vsysdBin)) }
 
 // chain is a home initialised by `vsysd init`.
 type chain struct {
