@@ -1,4 +1,4 @@
-package node
+package node_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/wasm"
+	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/rpc/client"
 	"github.com/vsys/vsys/rpc/jsonrpc"
 )
@@ -59,9 +60,9 @@ func readOnlyLoop(t *testing.T) []byte {
 // (the gas cap and the tx gas ceiling are far above what the deadline
 // lets run), so only the context can stop them, and deploys the
 // read-only loop.
-func startQueryNode(t *testing.T) (*Node, *client.Client, ed25519.PrivateKey, address.Address) {
+func startQueryNode(t *testing.T) (*node.Node, *client.Client, ed25519.PrivateKey, address.Address) {
 	t.Helper()
-	home, _ := initHomeWith(t, "query-chain", func(o *InitOptions) {
+	home, _ := initHomeWith(t, "query-chain", func(o *node.InitOptions) {
 		o.DevBalance = codec.NewU128(1 << 60)
 		o.App.RPC.QueryGasCap = 1 << 50
 		o.App.RPC.QueryTimeout, o.App.RPC.WriteTimeout = "10m", "20m"
