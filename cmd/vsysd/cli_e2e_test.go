@@ -5,7 +5,6 @@ package main
 
 import (
 	"bytes"
-	"github.com/vsys/vsys/internal/testkit"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/internal/testkit"
 )
 
 // artifactPath is a committed contract artifact, absolute.

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"github.com/vsys/vsys/internal/testkit"
 	"math/rand"
 	"os"
 	"syscall"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/internal/testkit"
 )
 
 var vsysdBin string
