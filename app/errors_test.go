@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/internal/testkit"
 )
 
 // TestResultCodesGolden pins every result code's number: clients test
@@ -44,7 +46,7 @@ func TestCodeOfEverySentinel(t *testing.T) {
 // TestResultCodesDoc: the table in docs/transactions.md is Codes.
 // VSYS_UPDATE_DOCS=1 rewrites it.
 func TestResultCodesDoc(t *testing.T) {
-	const path = "../docs/transactions.md"
+	path := testkit.RepoPath(t, "docs/transactions.md")
 	const begin, end = "<!-- result codes: generated from app.Codes -->\n", "<!-- end of result codes -->\n"
 	var b strings.Builder
 	b.WriteString(begin)
