@@ -33,6 +33,10 @@ func reserveRange(n int) (int, error) {
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return 0, fmt.Errorf("lock dir: %w", err)
 	}
+	// Shared like /tmp itself, so test runs of other users on the machine
+	// coordinate through the same locks (a chmod of a dir someone else
+	// made fails, and is not needed then).
+	_ = os.Chmod(dir, 0o1777)
 	blocks := (hi - lo + 1) / n
 	if n <= 0 || blocks <= 0 {
 		return 0, fmt.Errorf("no %d ports outside the ephemeral range", n)
@@ -94,7 +98,8 @@ func lockDir() string { return filepath.Join(os.TempDir(), "vsys-testkit-ports")
 // lockPort locks port's file exclusively without waiting: the open,
 // locked file, or nil if another process holds the lock.
 func lockPort(dir string, port int) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(port)), os.O_CREATE|os.O_RDWR, 0o666)
+	// Read-only is enough for flock, and opens another user's file.
+	f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(port)), os.O_CREATE|os.O_RDONLY, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("lock file: %w", err)
 	}
