@@ -36,7 +36,7 @@ func reserveRange(n int) (int, error) {
 	// Shared like /tmp itself, so test runs of other users on the machine
 	// coordinate through the same locks (a chmod of a dir someone else
 	// made fails, and is not needed then).
-	_ = os.Chmod(dir, 0o1777)
+	_ = os.Chmod(dir, os.ModeSticky|0o777)
 	blocks := (hi - lo + 1) / n
 	if n <= 0 || blocks <= 0 {
 		return 0, fmt.Errorf("no %d ports outside the ephemeral range", n)
