@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"testing"
-	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
@@ -18,29 +15,25 @@ import (
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit"
+	"github.com/vsys/vsys/internal/testkit/chain"
 	"github.com/vsys/vsys/modules/token"
 )
 
 const chainID = "test-chain"
 
-func key(n byte) ed25519.PrivateKey {
-	seed := sha256.Sum256([]byte{n})
-	return ed25519.NewKeyFromSeed(seed[:])
-}
-
-func addr(k ed25519.PrivateKey) address.Address {
-	return address.FromPubKey(k.Public().(ed25519.PublicKey))
-}
+// key and addr are the test kit's deterministic keys and their addresses.
+var key, addr = testkit.Key, testkit.Addr
 
 var alice, bob, carol = key(1), key(2), key(3)
 
-// harness drives an App through ABCI the way CometBFT does, on a real
-// IAVL tree in a temp dir.
+// harness drives an App through ABCI the way CometBFT does (the test
+// kit's chain driver), on a real IAVL tree in a temp dir.
 type harness struct {
+	*chain.Chain
 	t      *testing.T
 	app    *App
-	height int64
-	nonces map[address.Address]uint64
+	nonces map[address.Address]uint64 // the chain's: the next nonce of each sender
 }
 
 func newHarness(t *testing.T) *harness {
@@ -62,46 +55,37 @@ func newHarnessWith(t *testing.T, opts Options) *harness {
 // newHarnessFunded gives alice and bob rich (0: the usual 10M and 1M).
 func newHarnessFunded(t *testing.T, opts Options, rich uint64) *harness {
 	t.Helper()
-	store, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
-	a, err := New(store, opts)
+	gs := genesis.Default()
+	gs.Accounts = []genesis.Account{chain.Fund(alice, 10_000_000), chain.Fund(bob, 1_000_000)}
+	if rich > 0 {
+		gs.Accounts = []genesis.Account{chain.Fund(alice, rich), chain.Fund(bob, rich)}
+	}
+	return newGenesisHarness(t, opts, gs)
+}
+
+// newGenesisHarness is an app on a fresh store, started from gs: every
+// harness constructor ends here.
+func newGenesisHarness(t *testing.T, opts Options, gs genesis.State) *harness {
+	t.Helper()
+	a, err := New(testkit.OpenStore(t), opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { a.Close() })
-	gs := genesis.Default()
-	gs.Accounts = []genesis.Account{
-		{Address: addr(alice), Balance: codec.NewU128(10_000_000)},
-		{Address: addr(bob), Balance: codec.NewU128(1_000_000)},
-	}
-	if rich > 0 {
-		gs.Accounts[0].Balance, gs.Accounts[1].Balance = codec.NewU128(rich), codec.NewU128(rich)
-	}
-	appState, err := json.Marshal(gs)
-	require.NoError(t, err)
-	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()})
-	require.NoError(t, err)
-	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
-	h.block() // commit genesis at height 1
-	return h
+	return wrapChain(t, a, chain.Init(t, a, chain.Options{ChainID: chainID, Genesis: gs}))
+}
+
+func wrapChain(t *testing.T, a *App, c *chain.Chain) *harness {
+	return &harness{Chain: c, t: t, app: a, nonces: c.Nonces()}
 }
 
 // block finalizes and commits a block of raw txs.
 func (h *harness) block(txs ...[]byte) []*abci.ExecTxResult {
 	h.t.Helper()
-	h.height++
-	res, err := h.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{
-		Height: h.height, Time: time.Unix(1_700_000_000+h.height, 0), Txs: txs})
-	require.NoError(h.t, err)
-	_, err = h.app.Commit(context.Background(), &abci.RequestCommit{})
-	require.NoError(h.t, err)
-	require.Equal(h.t, res.AppHash, h.app.Store().Hash(), "FinalizeBlock's app hash must be what Commit saves")
-	return res.TxResults
+	return h.Block(txs...)
 }
 
 func (h *harness) check(raw []byte) *abci.ResponseCheckTx {
-	res, err := h.app.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: raw})
-	require.NoError(h.t, err)
-	return res
+	h.t.Helper()
+	return h.Check(raw)
 }
 
 func call(method string, args any) tx.Call { return contractCall(token.Address, method, args) }
@@ -109,11 +93,7 @@ func call(method string, args any) tx.Call { return contractCall(token.Address, 
 // sign builds a tx from k with its next nonce (tracked by the harness).
 func (h *harness) sign(k ed25519.PrivateKey, gasLimit uint64, calls ...tx.Call) []byte {
 	h.t.Helper()
-	a := addr(k)
-	t, err := tx.Sign(tx.Body{ChainID: chainID, Nonce: h.nonces[a], GasLimit: gasLimit, GasPrice: codec.NewU128(1), Calls: calls}, k)
-	require.NoError(h.t, err)
-	h.nonces[a]++
-	return t.Bytes()
+	return h.Sign(k, gasLimit, calls...)
 }
 
 func (h *harness) balance(a address.Address, sym string) codec.U128 {
@@ -255,7 +235,7 @@ func TestMempoolQueuesNonces(t *testing.T) {
 	// The proposer takes each sender's txs in nonce order only: given them
 	// out of order and with a gap, it proposes 0, 1, 2 and leaves 4.
 	prop, err := h.app.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{
-		Txs: [][]byte{early, raws[2], raws[0], raws[1]}, MaxTxBytes: 1 << 20, Height: h.height + 1})
+		Txs: [][]byte{early, raws[2], raws[0], raws[1]}, MaxTxBytes: 1 << 20, Height: h.Height() + 1})
 	require.NoError(t, err)
 	require.Equal(t, [][]byte{raws[0], raws[1], raws[2]}, prop.Txs)
 	for _, r := range h.block(prop.Txs...) {
@@ -404,12 +384,9 @@ func TestRestartFromDisk(t *testing.T) {
 	require.NoError(t, err)
 	a, err := New(store, Options{})
 	require.NoError(t, err)
-	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
 	gs := genesis.Default()
-	gs.Accounts = []genesis.Account{{Address: addr(alice), Balance: codec.NewU128(10_000_000)}}
-	appState, _ := json.Marshal(gs)
-	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()})
-	require.NoError(t, err)
+	gs.Accounts = []genesis.Account{chain.Fund(alice, 10_000_000)}
+	h := wrapChain(t, a, chain.Init(t, a, chain.Options{ChainID: chainID, Genesis: gs}))
 	h.block(h.sign(alice, 100_000, send(addr(bob), 9)))
 	hash := store.Hash()
 	require.NoError(t, store.Close())
@@ -421,15 +398,13 @@ func TestRestartFromDisk(t *testing.T) {
 	require.NoError(t, err)
 	info, err := a2.Info(context.Background(), &abci.RequestInfo{})
 	require.NoError(t, err)
-	require.Equal(t, int64(1), info.LastBlockHeight)
+	require.Equal(t, int64(2), info.LastBlockHeight)
 	require.True(t, bytes.Equal(hash, info.LastBlockAppHash))
 	require.Equal(t, chainID, a2.ChainID())
-	h2 := &harness{t: t, app: a2, height: 1, nonces: h.nonces}
+	h2 := wrapChain(t, a2, chain.Resume(t, a2, chainID, info.LastBlockHeight, h.nonces))
 	require.Zero(t, h2.block(h2.sign(alice, 100_000, send(addr(bob), 1)))[0].Code)
 }
 
 // testValidators is the genesis validator set of apps driven directly by
 // tests: one validator, whose key is derived like the test accounts'.
-func testValidators() []abci.ValidatorUpdate {
-	return []abci.ValidatorUpdate{abci.Ed25519ValidatorUpdate(key(200).Public().(ed25519.PublicKey), 10)}
-}
+func testValidators() []abci.ValidatorUpdate { return chain.Validators() }

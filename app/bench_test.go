@@ -12,8 +12,8 @@ import (
 	"github.com/vsys/vsys/app/genesis"
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
-	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/wasm"
 )
@@ -27,11 +27,7 @@ func benchChain(b *testing.B, senders int) (*App, []*harnessKey) {
 // benchChainWith is benchChain with genesis adjusted by edit.
 func benchChainWith(b *testing.B, senders int, edit func(*genesis.State)) (*App, []*harnessKey) {
 	b.Helper()
-	store, err := state.Open(b.TempDir(), state.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { store.Close() })
+	store := testkit.OpenStore(b)
 	a, err := New(store, Options{})
 	if err != nil {
 		b.Fatal(err)

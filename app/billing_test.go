@@ -1,10 +1,8 @@
 package app
 
 import (
-	"context"
 	"math/rand"
 	"testing"
-	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
@@ -183,18 +181,13 @@ func TestFeesGoToValidators(t *testing.T) {
 	h := newHarness(t)
 	v1, v2 := address.Derive("validator", []byte{1}), address.Derive("validator", []byte{2})
 	raw := h.sign(alice, 100_000, send(addr(carol), 5))
-	h.height++
-	res, err := h.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{
-		Height: h.height, Time: time.Unix(1_700_000_000+h.height, 0), Txs: [][]byte{raw},
-		ProposerAddress: v1[:],
-		DecidedLastCommit: abci.CommitInfo{Votes: []abci.VoteInfo{
+	res := h.FinalizeWith(func(req *abci.RequestFinalizeBlock) {
+		req.ProposerAddress = v1[:]
+		req.DecidedLastCommit = abci.CommitInfo{Votes: []abci.VoteInfo{
 			{Validator: abci.Validator{Address: v1[:], Power: 30}, BlockIdFlag: 2},
 			{Validator: abci.Validator{Address: v2[:], Power: 10}, BlockIdFlag: 2},
-		}},
-	})
-	require.NoError(t, err)
-	_, err = h.app.Commit(context.Background(), &abci.RequestCommit{})
-	require.NoError(t, err)
+		}}
+	}, raw)
 	fee := uint64(res.TxResults[0].GasUsed)
 	// 20 % to the proposer, 80 % by power 3:1.
 	rest := fee - fee*20/100

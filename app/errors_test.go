@@ -17,6 +17,7 @@ import (
 
 	"github.com/vsys/vsys/core/moduleid"
 	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
 )
@@ -165,7 +166,7 @@ func sentinels(t *testing.T, path string) map[string]string {
 // TestResultCodesDoc: the table in docs/transactions.md is Codes.
 // VSYS_UPDATE_DOCS=1 rewrites it.
 func TestResultCodesDoc(t *testing.T) {
-	const path = "../docs/transactions.md"
+	path := testkit.RepoPath(t, "docs/transactions.md")
 	const begin, end = "<!-- result codes: generated from app.Codes -->\n", "<!-- end of result codes -->\n"
 	var b strings.Builder
 	b.WriteString(begin)

@@ -12,9 +12,11 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit/wasmasm"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/modules/wasm"
+	wasmvm "github.com/vsys/vsys/vm/wasm"
 )
 
 // probe is the unsigned tx a client sends to vsys_estimateGas: the body
@@ -213,28 +215,15 @@ func TestEstimateRefundToSender(t *testing.T) {
 // method, run, burns a loop only when gas_left() is above 10M. Built by
 // hand (the example contracts never read gas_left).
 func gasLeftModule() []byte {
-	sec := func(id byte, body []byte) []byte {
-		return append(append([]byte{id}, uleb(uint64(len(body)))...), body...)
-	}
-	name := func(s string) []byte { return append(uleb(uint64(len(s))), s...) }
-	types := []byte{2, 0x60, 0, 1, 0x7E, 0x60, 0, 0}
-	imports := append(append([]byte{1}, name("vsys")...), append(name("gas_left"), 0x00, 0)...)
-	exports := append(append([]byte{2}, append(name("memory"), 0x02, 0)...), append(name("run"), 0x00, 1)...)
-	body := []byte{1, 1, 0x7E, // one i64 local
-		0x10, 0, 0x42, 0x80, 0xAD, 0xE2, 0x04, 0x56, // gas_left() > 10_000_000
-		0x04, 0x40, 0x03, 0x40, // if, loop
-		0x20, 0, 0x42, 1, 0x7C, 0x22, 0, 0x42, 0xE8, 0x07, 0x54, 0x0D, 0, // i++ < 1000: br_if loop
-		0x0B, 0x0B, 0x0B}
-	code := append([]byte{1}, append(uleb(uint64(len(body))), body...)...)
-	abiJSON := `{"name":"gasleft","methods":[{"name":"run","args":"struct{}","result":"struct{}","readonly":false,"doc":""}],"events":[]}`
-	m := []byte("\x00asm\x01\x00\x00\x00")
-	m = append(m, sec(1, types)...)
-	m = append(m, sec(2, imports)...)
-	m = append(m, sec(3, []byte{1, 1})...)
-	m = append(m, sec(5, []byte{1, 0, 1})...)
-	m = append(m, sec(7, exports)...)
-	m = append(m, sec(10, code)...)
-	return append(m, sec(0, append(name("vsys_abi"), abiJSON...))...)
+	body := wasmasm.Cat(
+		wasmasm.Call(0), wasmasm.I64Const(10_000_000), []byte{0x56}, // gas_left() > 10_000_000
+		[]byte{0x04, 0x40, 0x03, 0x40},                                  // if, loop
+		wasmasm.LocalGet(0), wasmasm.I64Const(1), []byte{0x7C, 0x22, 0}, // i++
+		wasmasm.I64Const(1000), []byte{0x54, 0x0D, 0}, // i < 1000: br_if loop
+		[]byte{0x0B, 0x0B})
+	m := wasmasm.Module{Name: "gasleft", Imports: []string{"gas_left"}, Pages: 1,
+		Funcs: []wasmasm.Func{{Export: "run", Locals: []wasmvm.ValType{wasmvm.I64}, Body: body}}}
+	return m.Bytes()
 }
 
 // TestEstimateGasLeftUnstable: a tx whose gas depends on its limit gets

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"math/rand"
 	"runtime"
@@ -18,8 +17,8 @@ import (
 	"github.com/vsys/vsys/app/genesis"
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
-	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit/chain"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -28,27 +27,15 @@ import (
 // reached with few, small txs.
 func newPoolHarness(t *testing.T, opts Options, edit func(*genesis.Params), funded ...ed25519.PrivateKey) *harness {
 	t.Helper()
-	store, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
-	a, err := New(store, opts)
-	require.NoError(t, err)
-	t.Cleanup(func() { a.Close() })
 	gs := genesis.Default()
 	for _, k := range funded {
-		gs.Accounts = append(gs.Accounts, genesis.Account{Address: addr(k), Balance: codec.NewU128(1_000_000_000_000)})
+		gs.Accounts = append(gs.Accounts, chain.Fund(k, 1_000_000_000_000))
 	}
 	if edit != nil {
 		edit(&gs.Params)
 	}
 	require.NoError(t, gs.Validate())
-	appState, err := json.Marshal(gs)
-	require.NoError(t, err)
-	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()})
-	require.NoError(t, err)
-	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
-	h.block()
-	return h
+	return newGenesisHarness(t, opts, gs)
 }
 
 // signed returns a tx from k with the given nonce and gas limit, padded
@@ -75,14 +62,14 @@ func (h *harness) signed(k ed25519.PrivateKey, nonce, gasLimit uint64, pad int) 
 
 func (h *harness) prepare(maxBytes int64, txs ...[]byte) [][]byte {
 	h.t.Helper()
-	res, err := h.app.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{Txs: txs, MaxTxBytes: maxBytes, Height: h.height + 1})
+	res, err := h.app.PrepareProposal(context.Background(), &abci.RequestPrepareProposal{Txs: txs, MaxTxBytes: maxBytes, Height: h.Height() + 1})
 	require.NoError(h.t, err)
 	return res.Txs
 }
 
 func (h *harness) process(txs ...[]byte) abci.ResponseProcessProposal_ProposalStatus {
 	h.t.Helper()
-	res, err := h.app.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: txs, Height: h.height + 1})
+	res, err := h.app.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Txs: txs, Height: h.Height() + 1})
 	require.NoError(h.t, err)
 	return res.Status
 }

@@ -1,20 +1,16 @@
 package app
 
 import (
-	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"testing"
-	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/app/genesis"
-	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
-	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit/chain"
 	"github.com/vsys/vsys/modules/staking"
 )
 
@@ -22,20 +18,10 @@ import (
 // votes a second validator in; FinalizeBlock hands CometBFT the update.
 // A non-member's proposal is refused.
 func TestPoAVoteChangesCometBFTSet(t *testing.T) {
-	store, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	defer store.Close()
-	a, err := New(store, Options{})
-	require.NoError(t, err)
-	defer a.Close()
-	validator := key(200)
+	validator := chain.ValidatorKey()
 	gs := genesis.Default()
-	gs.Accounts = []genesis.Account{{Address: addr(validator), Balance: codec.NewU128(10_000_000)}, {Address: addr(bob), Balance: codec.NewU128(10_000_000)}}
-	appState, _ := json.Marshal(gs)
-	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()})
-	require.NoError(t, err)
-	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
-	h.block()
+	gs.Accounts = []genesis.Account{chain.Fund(validator, 10_000_000), chain.Fund(bob, 10_000_000)}
+	h := newGenesisHarness(t, Options{}, gs)
 
 	newcomer := key(201).Public().(ed25519.PublicKey)
 	propose := func(k ed25519.PrivateKey) []byte {
@@ -45,12 +31,8 @@ func TestPoAVoteChangesCometBFTSet(t *testing.T) {
 	res := h.block(propose(bob))[0]
 	require.NotZero(t, res.Code, "bob is not a validator")
 
-	h.height++
-	fin, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: h.height, Time: time.Unix(1_700_000_000+h.height, 0), Txs: [][]byte{propose(validator)}})
-	require.NoError(t, err)
+	fin := h.Finalize(propose(validator))
 	require.Zero(t, fin.TxResults[0].Code, fin.TxResults[0].Log)
-	_, err = a.Commit(context.Background(), &abci.RequestCommit{})
-	require.NoError(t, err)
 	require.Len(t, fin.ValidatorUpdates, 1, "the lone validator's vote is more than 2/3")
 	require.Equal(t, []byte(newcomer), fin.ValidatorUpdates[0].PubKey.GetEd25519())
 	require.Equal(t, int64(10), fin.ValidatorUpdates[0].Power)
@@ -61,21 +43,11 @@ func TestPoAVoteChangesCometBFTSet(t *testing.T) {
 // hands CometBFT the new set. (Reward minting and sharing is tested in
 // modules/staking.)
 func TestSPoSEpochRotatesCometBFTSet(t *testing.T) {
-	store, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	defer store.Close()
-	a, err := New(store, Options{})
-	require.NoError(t, err)
-	defer a.Close()
 	gs := genesis.Default()
 	gs.Params.Staking = staking.Params{Mode: staking.ModeSPoS, EpochBlocks: 4, MaxValidators: 1,
 		MinSelfStake: codec.NewU128(1_000), RewardPerBlock: codec.NewU128(101)}
-	gs.Accounts = []genesis.Account{{Address: addr(alice), Balance: codec.NewU128(10_000_000)}, {Address: addr(bob), Balance: codec.NewU128(10_000_000)}}
-	appState, _ := json.Marshal(gs)
-	_, err = a.InitChain(context.Background(), &abci.RequestInitChain{ChainId: chainID, AppStateBytes: appState, Validators: testValidators()})
-	require.NoError(t, err)
-	h := &harness{t: t, app: a, nonces: map[address.Address]uint64{}}
-	h.block()
+	gs.Accounts = []genesis.Account{chain.Fund(alice, 10_000_000), chain.Fund(bob, 10_000_000)}
+	h := newGenesisHarness(t, Options{}, gs)
 
 	newKey := key(201).Public().(ed25519.PublicKey)
 	regArgs, _ := codec.Marshal(staking.RegisterArgs{PubKey: newKey, SharePercent: 50})
@@ -90,13 +62,8 @@ func TestSPoSEpochRotatesCometBFTSet(t *testing.T) {
 	// Run blocks up to the epoch boundary; the top candidate (alice's, by
 	// stake) replaces the zero-stake genesis validator (max_validators 1).
 	var updates []abci.ValidatorUpdate
-	for h.height < 8 {
-		h.height++
-		fin, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: h.height, Time: time.Unix(1_700_000_000+h.height, 0)})
-		require.NoError(t, err)
-		_, err = a.Commit(context.Background(), &abci.RequestCommit{})
-		require.NoError(t, err)
-		updates = append(updates, fin.ValidatorUpdates...)
+	for h.Height() < 8 {
+		updates = append(updates, h.Finalize().ValidatorUpdates...)
 	}
 	require.Len(t, updates, 2, "one in, one out")
 	in := map[string]int64{}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit/wasmasm"
 	wasmmodule "github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/vm/wasm"
 )
@@ -16,37 +17,15 @@ import (
 // nestedModule is a valid module but for its one function: depth nested
 // empty blocks.
 func nestedModule(depth int) []byte {
-	body := []byte{0}
+	var body []byte
 	for range depth {
 		body = append(body, 0x02, 0x40)
 	}
-	for range depth + 1 {
+	for range depth {
 		body = append(body, 0x0B)
 	}
-	sec := func(out []byte, id byte, p []byte) []byte {
-		out = append(out, id)
-		out = appendLEB(out, uint64(len(p)))
-		return append(out, p...)
-	}
-	out := []byte("\x00asm\x01\x00\x00\x00")
-	out = sec(out, 1, []byte{1, 0x60, 0, 0})
-	out = sec(out, 3, []byte{1, 0})
-	out = sec(out, 5, []byte{1, 0, 1})
-	out = sec(out, 7, []byte{2, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0, 1, 'f', 0, 0})
-	out = sec(out, 10, append(appendLEB([]byte{1}, uint64(len(body))), body...))
-	abi := `{"name":"n","methods":[{"name":"f","args":"struct{}","result":"struct{}","readonly":false}],"events":[]}`
-	return sec(out, 0, append([]byte{8, 'v', 's', 'y', 's', '_', 'a', 'b', 'i'}, abi...))
-}
-
-func appendLEB(b []byte, v uint64) []byte {
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
+	m := wasmasm.Module{Name: "n", Pages: 1, Funcs: []wasmasm.Func{{Export: "f", Body: body}}}
+	return m.Bytes()
 }
 
 // TestUploadEstimatePaysCompiling: vsys_estimateGas's simulation of an

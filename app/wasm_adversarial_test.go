@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/binary"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/wasm"
 )
 
@@ -121,7 +121,7 @@ func withABI(b []byte) []byte {
 func TestUploadRejects(t *testing.T) {
 	h := newRichHarness(t)
 	fixture := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join("..", "vm", "wasm", "testdata", name+".wasm"))
+		b, err := os.ReadFile(testkit.RepoPath(t, "vm/wasm/testdata/"+name+".wasm"))
 		require.NoError(t, err)
 		return withABI(b)
 	}

@@ -32,7 +32,7 @@ func TestLockContractCallsNativeToken(t *testing.T) {
 	}
 	carolFunded(t, h)
 	start := h.balance(lock, "VSYS")
-	until := uint64(h.height + 3) // lock at +1, refused at +2, an empty block, withdraw at +4
+	until := uint64(h.Height() + 3) // lock at +1, refused at +2, an empty block, withdraw at +4
 	h.ok(carol, 1_000_000, withFunds(contractCall(lock, "lock", lockArgs{UntilHeight: until}), 40_000))
 	want, _ := start.Add(codec.NewU128(40_000))
 	require.Equal(t, want, h.balance(lock, "VSYS"), "the locked coins, all of them: carol paid the record's deposit")

@@ -17,7 +17,9 @@ import (
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit/wasmasm"
 	"github.com/vsys/vsys/modules/wasm"
+	wasmvm "github.com/vsys/vsys/vm/wasm"
 )
 
 // hopArgs are the args of the hop module's methods: grow memory by pages,
@@ -43,15 +45,8 @@ func hopModule(initial uint32) []byte {
 		fAbort
 		fStorageSet
 	)
-	i32c := func(v int32) []byte { return append([]byte{0x41}, sleb(int64(v))...) }
-	call := func(f int) []byte { return []byte{0x10, byte(f)} }
-	cat := func(parts ...[]byte) []byte {
-		var b []byte
-		for _, p := range parts {
-			b = append(b, p...)
-		}
-		return b
-	}
+	i32c, cat := wasmasm.I32Const, wasmasm.Cat
+	call := func(f int) []byte { return wasmasm.Call(uint32(f)) }
 	const in = 1024 // input: pages u32, count u32, count addresses
 	// body is one method; method and n name the method it calls next.
 	body := func(write bool, method, n int32) []byte {
@@ -78,70 +73,21 @@ func hopModule(initial uint32) []byte {
 			i32c(in+20), []byte{0x20, 0}, i32c(20), []byte{0x6B}, i32c(0), i32c(0), call(fCall),
 			[]byte{0x04, 0x40}, // the call failed: abort with its message
 			call(fResultLen), []byte{0x21, 0}, i32c(in), call(fResultRead), i32c(in), []byte{0x20, 0}, call(fAbort),
-			[]byte{0x0B, 0x0B})
+			[]byte{0x0B})
 	}
-	fn := func(b []byte) []byte {
-		b = append([]byte{1, 3, 0x7F}, b...) // 3 locals of i32
-		return append(uleb(uint64(len(b))), b...)
+	locals := []wasmvm.ValType{wasmvm.I32, wasmvm.I32, wasmvm.I32}
+	const args = "struct{pages:u32,path:list<address>}"
+	m := wasmasm.Module{
+		Name:    "hop",
+		Imports: []string{"input_len", "input_read", "call", "result_len", "result_read", "abort", "storage_set"},
+		Pages:   initial,
+		Funcs: []wasmasm.Func{
+			{Export: "hop", Args: args, Doc: "grow, then call the next", Locals: locals, Body: body(true, 16, 3)},
+			{Export: "peek", Args: args, ReadOnly: true, Doc: "grow, then call the next, read-only", Locals: locals, Body: body(false, 19, 4)},
+		},
+		Data: []wasmasm.Data{{At: 16, Bytes: []byte("hoppeek")}, {At: 32, Bytes: []byte("k")}}, // "hop" at 16, "peek" at 19
 	}
-	str := func(s string) []byte { return append(uleb(uint64(len(s))), s...) }
-	vec := func(items ...[]byte) []byte { return append(uleb(uint64(len(items))), cat(items...)...) }
-	sec := func(id byte, payload []byte) []byte { return cat([]byte{id}, uleb(uint64(len(payload))), payload) }
-	ty := func(params, results int, t byte) []byte {
-		b := append([]byte{0x60}, uleb(uint64(params))...)
-		for i := 0; i < params; i++ {
-			b = append(b, t)
-		}
-		b = append(b, uleb(uint64(results))...)
-		for i := 0; i < results; i++ {
-			b = append(b, 0x7F)
-		}
-		return b
-	}
-	imp := func(name string, t byte) []byte { return cat(str("vsys"), str(name), []byte{0, t}) }
-	abi := `{"name":"hop","methods":[` +
-		`{"name":"hop","args":"struct{pages:u32,path:list<address>}","result":"struct{}","readonly":false,"doc":"grow, then call the next"},` +
-		`{"name":"peek","args":"struct{pages:u32,path:list<address>}","result":"struct{}","readonly":true,"doc":"grow, then call the next, read-only"}],"events":[]}`
-	data := cat([]byte{0}, i32c(16), []byte{0x0B}, str("hoppeek")) // "hop" at 16, "peek" at 19
-	data2 := cat([]byte{0}, i32c(32), []byte{0x0B}, str("k"))
-	return cat([]byte{0, 'a', 's', 'm', 1, 0, 0, 0},
-		sec(1, vec(ty(0, 0, 0), ty(0, 1, 0), ty(1, 0, 0x7F), ty(2, 0, 0x7F), ty(7, 1, 0x7F), ty(4, 0, 0x7F))),
-		sec(2, vec(imp("input_len", 1), imp("input_read", 2), imp("call", 4), imp("result_len", 1),
-			imp("result_read", 2), imp("abort", 3), imp("storage_set", 5))),
-		sec(3, vec([]byte{0}, []byte{0})),
-		sec(5, vec(cat([]byte{0}, uleb(uint64(initial))))),
-		sec(7, vec(cat(str("memory"), []byte{2, 0}), cat(str("hop"), []byte{0, 7}), cat(str("peek"), []byte{0, 8}))),
-		sec(10, vec(fn(body(true, 16, 3)), fn(body(false, 19, 4)))),
-		sec(11, vec(data, data2)),
-		sec(0, cat(str("vsys_abi"), []byte(abi))),
-	)
-}
-
-func uleb(v uint64) []byte {
-	var b []byte
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if v != 0 {
-			c |= 0x80
-		}
-		b = append(b, c)
-		if v == 0 {
-			return b
-		}
-	}
-}
-
-func sleb(v int64) []byte {
-	var b []byte
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
+	return m.Bytes()
 }
 
 // hopChain uploads the hop module with initial pages and instantiates n

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"os"
-	"path/filepath"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -13,18 +12,14 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/wasm"
 )
 
 // artifact reads a contract built from contracts/ by `make contracts`
 // (which `make test` runs first).
-func artifact(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "contracts", "artifacts", name+".wasm"))
-	require.NoError(t, err, "build the contracts first: make contracts")
-	return b
-}
+func artifact(t testing.TB, name string) []byte { return testkit.Artifact(t, name) }
 
 func wasmTx(method string, args any) tx.Call { return contractCall(wasm.Address, method, args) }
 

@@ -1,4 +1,4 @@
-package node
+package node_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/rpc/client"
 )
 
@@ -36,8 +37,8 @@ func TestParkedTxsDoNotBlockOthersOnANode(t *testing.T) {
 		parkers = append(parkers, k)
 		accounts = append(accounts, genesis.Account{Address: address.FromPubKey(k.Public().(ed25519.PublicKey)), Balance: codec.NewU128(1_000_000_000_000)})
 	}
-	home, _ := initHomeWith(t, chainID, func(o *InitOptions) { o.Accounts = accounts })
-	n, err := Start(home, Options{LogOutput: io.Discard})
+	home, _ := initHomeWith(t, chainID, func(o *node.InitOptions) { o.Accounts = accounts })
+	n, err := node.Start(home, node.Options{LogOutput: io.Discard})
 	require.NoError(t, err)
 	defer n.Stop()
 	c := client.New(n.RPCAddr)

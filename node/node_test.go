@@ -1,12 +1,9 @@
-package node
+package node_test
 
 import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"fmt"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,64 +15,32 @@ import (
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
-	"github.com/vsys/vsys/core/keys"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit/nodekit"
 	"github.com/vsys/vsys/modules/token"
-	"github.com/vsys/vsys/node/config"
+	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/rpc/client"
 )
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// initHome makes a home with loopback ports, no Prometheus (one registry per
-// process) and fast blocks.
-func initHome(t *testing.T, chainID string) (string, InitResult) {
+// initHome makes a home with the test kit's node settings (loopback
+// ports, no Prometheus, fast blocks, no PEX).
+func initHome(t *testing.T, chainID string) (string, node.InitResult) {
 	return initHomeWith(t, chainID, nil)
 }
 
 // initHomeWith is initHome with edit applied to the init options (extra
 // accounts, genesis params, app.toml settings) before the home is written.
-func initHomeWith(t *testing.T, chainID string, edit func(*InitOptions)) (string, InitResult) {
+func initHomeWith(t *testing.T, chainID string, edit func(*node.InitOptions)) (string, node.InitResult) {
 	t.Helper()
-	home := t.TempDir()
-	ac := config.Default()
-	ac.RPC.Address = fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	ac.Consensus.BlockInterval = "100ms"
-	ac.Metrics.Enabled = false
-	ac.Log.Level = "error"
-	opts := InitOptions{
-		ChainID: chainID, DevBalance: codec.NewU128(1_000_000_000), App: ac,
-		CometRPCAddr: fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-		P2PAddr:      fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t)),
-	}
-	if edit != nil {
-		edit(&opts)
-	}
-	res, err := Init(home, opts)
-	require.NoError(t, err)
-	cfg, err := LoadCometConfig(home)
-	require.NoError(t, err)
-	cfg.Consensus.TimeoutPropose = 300 * time.Millisecond
-	cfg.P2P.PexReactor = false
-	cfg.P2P.AddrBookStrict = false
-	cfg.P2P.AllowDuplicateIP = true
-	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
-	return home, res
+	h := nodekit.InitHome(t, chainID, edit)
+	return h.Dir, h.Result
 }
 
-func start(t *testing.T, home string) *Node {
+// start starts the node of home; it is stopped when the test ends (a
+// test may stop it earlier: Stop is idempotent).
+func start(t *testing.T, home string) *node.Node {
 	t.Helper()
-	n, err := Start(home, Options{LogOutput: io.Discard})
-	require.NoError(t, err)
-	// Genesis state is readable once block 1 commits it.
-	waitHeight(t, client.New(n.RPCAddr), 1)
-	return n
+	return nodekit.Start(t, nodekit.Home{Dir: home})
 }
 
 func waitHeight(t *testing.T, c *client.Client, h int64) {
@@ -88,11 +53,7 @@ func waitHeight(t *testing.T, c *client.Client, h int64) {
 
 func devKey(t *testing.T, home string) ed25519.PrivateKey {
 	t.Helper()
-	kr, err := keys.Open(home, keys.BackendTest, nil)
-	require.NoError(t, err)
-	k, err := kr.Signer(DevKeyName)
-	require.NoError(t, err)
-	return k
+	return nodekit.DevKey(t, nodekit.Home{Dir: home})
 }
 
 func sendCall(to address.Address, amount uint64) tx.Call {
@@ -154,11 +115,11 @@ func TestFullNodeSameAppHash(t *testing.T) {
 
 	homeB, _ := initHome(t, "two-nodes")
 	require.NoError(t, copyFile(filepath.Join(homeA, "config", "genesis.json"), filepath.Join(homeB, "config", "genesis.json")))
-	cfgA, err := LoadCometConfig(homeA)
+	cfgA, err := node.LoadCometConfig(homeA)
 	require.NoError(t, err)
 	keyA, err := p2p.LoadNodeKey(cfgA.NodeKeyFile())
 	require.NoError(t, err)
-	cfgB, err := LoadCometConfig(homeB)
+	cfgB, err := node.LoadCometConfig(homeB)
 	require.NoError(t, err)
 	cfgB.P2P.PersistentPeers = p2p.IDAddressString(keyA.ID(), cfgA.P2P.ListenAddress[len("tcp://"):])
 	cmtcfg.WriteConfigFile(filepath.Join(homeB, "config", "config.toml"), cfgB)

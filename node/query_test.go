@@ -1,4 +1,4 @@
-package node
+package node_test
 
 import (
 	"context"
@@ -7,8 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,7 +16,9 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/wasm"
+	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/rpc/client"
 	"github.com/vsys/vsys/rpc/jsonrpc"
 )
@@ -28,8 +28,7 @@ import (
 // same code, the same endless loop.
 func readOnlyLoop(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "contracts", "artifacts", "adversarial.wasm"))
-	require.NoError(t, err)
+	b := testkit.Artifact(t, "adversarial")
 	out := append([]byte{}, b[:8]...) // magic and version
 	for i := 8; i < len(b); {
 		id := b[i]
@@ -61,9 +60,9 @@ func readOnlyLoop(t *testing.T) []byte {
 // (the gas cap and the tx gas ceiling are far above what the deadline
 // lets run), so only the context can stop them, and deploys the
 // read-only loop.
-func startQueryNode(t *testing.T) (*Node, *client.Client, ed25519.PrivateKey, address.Address) {
+func startQueryNode(t *testing.T) (*node.Node, *client.Client, ed25519.PrivateKey, address.Address) {
 	t.Helper()
-	home, _ := initHomeWith(t, "query-chain", func(o *InitOptions) {
+	home, _ := initHomeWith(t, "query-chain", func(o *node.InitOptions) {
 		o.DevBalance = codec.NewU128(1 << 60)
 		o.App.RPC.QueryGasCap = 1 << 50
 		o.App.RPC.QueryTimeout, o.App.RPC.WriteTimeout = "10m", "20m"

@@ -18,7 +18,7 @@ import (
 func (c *chain) deploy(tb testing.TB, m *wmod, label string) address.Address {
 	tb.Helper()
 	var hash []byte
-	c.call(tb, wasm.Address, "upload", wasm.UploadArgs{Code: m.bytes()}, &hash)
+	c.call(tb, wasm.Address, "upload", wasm.UploadArgs{Code: m.Bytes()}, &hash)
 	var addr address.Address
 	c.call(tb, wasm.Address, "instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: label}, &addr)
 	return addr
@@ -40,11 +40,11 @@ const mib16 = 16 << 20
 // once, and copy 16 MiB forever.
 func bulkModule() *wmod {
 	cp := cat(i32c(0), i32c(mib16), i32c(mib16), memoryCopy)
-	return &wmod{pages: 512, funcs: []wfunc{
-		{export: "copy_once", body: cp},
-		{export: "fill_once", body: cat(i32c(0), i32c(7), i32c(mib16), memoryFill)},
-		{export: "copy_forever", body: forever(cp)},
-		{export: "nothing"},
+	return &wmod{Pages: 512, Funcs: []wfunc{
+		{Export: "copy_once", Body: cp},
+		{Export: "fill_once", Body: cat(i32c(0), i32c(7), i32c(mib16), memoryFill)},
+		{Export: "copy_forever", Body: forever(cp)},
+		{Export: "nothing"},
 	}}
 }
 

@@ -26,7 +26,7 @@ func BenchmarkCompileWorst(b *testing.B) {
 	defer v.Close(context.Background())
 	for _, sh := range worstShapes(&s) {
 		m := largest(b, v, sh.gen)
-		code := m.bytes()
+		code := m.Bytes()
 		cost, err := v.CompileGas(code)
 		if err != nil {
 			b.Fatal(err)
@@ -59,13 +59,13 @@ type shape struct {
 
 func worstShapes(s *wasm.Schedule) []shape {
 	fill := func(n int, body []byte, locals []wasm.ValType) *wmod {
-		m := &wmod{pages: 1}
+		m := &wmod{Pages: 1}
 		for i := range n {
-			f := wfunc{body: body, locals: locals}
+			f := wfunc{Body: body, Locals: locals}
 			if i == 0 {
-				f.export = "f"
+				f.Export = "f"
 			}
-			m.funcs = append(m.funcs, f)
+			m.Funcs = append(m.Funcs, f)
 		}
 		return m
 	}
@@ -84,8 +84,8 @@ func worstShapes(s *wasm.Schedule) []shape {
 	shapes = append(shapes,
 		shape{"chain reads (200 blocks, 2,000 reads)", func(n int) *wmod { return fill(n, chain(200, 2000), one) }},
 		shape{"chain reads (400 blocks, 2,500 reads)", func(n int) *wmod { return fill(n, chain(400, 2500), one) }},
-		shape{fmt.Sprintf("br_table of %d", s.MaxBrTableTargets), func(n int) *wmod { return fill(n, brTable(int(s.MaxBrTableTargets)).funcs[0].body, nil) }},
-		shape{fmt.Sprintf("nesting %d", s.MaxNesting), func(n int) *wmod { return fill(n, nested(int(s.MaxNesting)).funcs[0].body, nil) }},
+		shape{fmt.Sprintf("br_table of %d", s.MaxBrTableTargets), func(n int) *wmod { return fill(n, brTable(int(s.MaxBrTableTargets)).Funcs[0].Body, nil) }},
+		shape{fmt.Sprintf("nesting %d", s.MaxNesting), func(n int) *wmod { return fill(n, nested(int(s.MaxNesting)).Funcs[0].Body, nil) }},
 		shape{"1,000 locals, 64 blocks", func(n int) *wmod {
 			locals := make([]wasm.ValType, s.MaxLocals)
 			for i := range locals {
@@ -107,7 +107,7 @@ func worstShapes(s *wasm.Schedule) []shape {
 // largest is the module of the most functions gen can make that the
 // schedule accepts.
 func largest(tb testing.TB, v *vm.VM, gen func(int) *wmod) *wmod {
-	ok := func(n int) bool { _, err := v.CompileGas(gen(n).bytes()); return err == nil }
+	ok := func(n int) bool { _, err := v.CompileGas(gen(n).Bytes()); return err == nil }
 	if !ok(1) {
 		tb.Fatal("one function does not fit")
 	}

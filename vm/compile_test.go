@@ -20,7 +20,7 @@ func nested(depth int) *wmod {
 	for range depth {
 		b = append(b, 0x0B)
 	}
-	return &wmod{pages: 1, funcs: []wfunc{{export: "f", body: b}}}
+	return &wmod{Pages: 1, Funcs: []wfunc{{Export: "f", Body: b}}}
 }
 
 // brTable is one function with a br_table of targets targets.
@@ -30,7 +30,7 @@ func brTable(targets int) *wmod {
 	for range targets {
 		b = append(b, 0)
 	}
-	return &wmod{pages: 1, funcs: []wfunc{{export: "f", body: append(b, 0x0B)}}}
+	return &wmod{Pages: 1, Funcs: []wfunc{{Export: "f", Body: append(b, 0x0B)}}}
 }
 
 // seqFuncs is n functions of blocks sequential `block nop end` each.
@@ -39,20 +39,20 @@ func seqFuncs(n, blocks int) *wmod {
 	for range blocks {
 		b = append(b, 0x02, 0x40, 0x01, 0x0B)
 	}
-	m := &wmod{pages: 1}
+	m := &wmod{Pages: 1}
 	for i := range n {
-		f := wfunc{body: b}
+		f := wfunc{Body: b}
 		if i == 0 {
-			f.export = "f"
+			f.Export = "f"
 		}
-		m.funcs = append(m.funcs, f)
+		m.Funcs = append(m.Funcs, f)
 	}
 	return m
 }
 
 func upload(t *testing.T, c *chain, m *wmod, limit uint64) (uint64, error) {
 	t.Helper()
-	b, _ := codecMarshal(wasmmodule.UploadArgs{Code: m.bytes()})
+	b, _ := codecMarshal(wasmmodule.UploadArgs{Code: m.Bytes()})
 	env := testEnv(limit)
 	_, err := c.r.Call(env, c.kv, alice, wasmmodule.Address, "upload", b, nil)
 	return env.Gas.Used(), err
@@ -100,20 +100,20 @@ func TestUploadPaysForCompiling(t *testing.T) {
 		m := seqFuncs(n, 20)
 		used, err := upload(t, c, m, 1<<40)
 		require.NoError(t, err)
-		inst, mod, err := wasm.Instrument(m.bytes(), s)
+		inst, mod, err := wasm.Instrument(m.Bytes(), s)
 		require.NoError(t, err)
 		compile := s.CompileGas(inst, mod)
 		require.Equal(t, uint64(len(inst))*s.CompileByte+mod.BlockWork*s.CompileBlockWork, compile, "no br_table")
 		require.Greater(t, used, compile, "%d functions", n)
 		require.Greater(t, used, last)
 		last = used
-		cost, err := c.vm.CompileGas(m.bytes())
+		cost, err := c.vm.CompileGas(m.Bytes())
 		require.NoError(t, err)
 		require.Equal(t, compile, cost)
 	}
 	// Out of gas in the compile charge: nothing is compiled or stored.
 	m := seqFuncs(200, 20)
-	cost, err := c.vm.CompileGas(m.bytes())
+	cost, err := c.vm.CompileGas(m.Bytes())
 	require.NoError(t, err)
 	_, err = upload(t, c, m, cost/2)
 	require.ErrorIs(t, err, gas.ErrOutOfGas)

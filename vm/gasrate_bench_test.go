@@ -62,12 +62,12 @@ type rateCase struct {
 }
 
 func hostMod(imports []string, pre, loopBody []byte, setup []byte, pages uint32) *wmod {
-	m := &wmod{imports: imports, pages: pages, events: []string{"ev"}}
-	m.funcs = append(m.funcs, wfunc{export: "run", locals: rateLocals, body: cat(pre, forever(loopBody))})
+	m := &wmod{Imports: imports, Pages: pages, Events: []string{"ev"}}
+	m.Funcs = append(m.Funcs, wfunc{Export: "run", Locals: rateLocals, Body: cat(pre, forever(loopBody))})
 	if setup != nil {
-		m.funcs = append(m.funcs, wfunc{export: "setup", locals: rateLocals, body: setup})
+		m.Funcs = append(m.Funcs, wfunc{Export: "setup", Locals: rateLocals, Body: setup})
 	}
-	m.data = rateData()
+	m.Data = rateData()
 	return m
 }
 
@@ -78,9 +78,9 @@ func rateData() []wdata {
 	args, _ := codec.Marshal(token.BalancesArgs{Address: alice})
 	ev, _ := codec.Marshal(struct{ Data []byte }{make([]byte, 64)})
 	return []wdata{
-		{memPub, pub}, {memSig, sig}, {memMsg, msg},
-		{memAddr, token.Address[:]}, {memMethod, []byte("balances")}, {memArgs, args},
-		{memEvName, []byte("ev")}, {memEvData, ev},
+		{At: memPub, Bytes: pub}, {At: memSig, Bytes: sig}, {At: memMsg, Bytes: msg},
+		{At: memAddr, Bytes: token.Address[:]}, {At: memMethod, Bytes: []byte("balances")}, {At: memArgs, Bytes: args},
+		{At: memEvName, Bytes: []byte("ev")}, {At: memEvData, Bytes: ev},
 	}
 }
 
@@ -90,8 +90,8 @@ func (zeroRand) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 func opMod(body []byte, pre []byte, pages uint32) *wmod {
 	nop := wfunc{}
-	return &wmod{pages: pages, globals: 1, table: true, funcs: []wfunc{
-		{export: "run", locals: rateLocals, body: cat(pre, forever(body))},
+	return &wmod{Pages: pages, Globals: 1, Table: true, Funcs: []wfunc{
+		{Export: "run", Locals: rateLocals, Body: cat(pre, forever(body))},
 		nop,
 	}}
 }
@@ -152,8 +152,8 @@ func rateCases() []rateCase {
 		{name: "storage_remove", mod: hostMod(imp, nil, cat(bumpKey, i32c(memKey), i32c(32), call(idx("storage_remove"))), nil, 32)},
 		{name: "storage_next", mod: hostMod(imp, cat(i32c(0), i32c(0), i32c(0), i32c(0), i32c(0), call(idx("storage_iter")), drop),
 			cat(i32c(0), call(idx("storage_next")), drop), writeMany, 32), setup: true, gas: 1_000_000},
-		{name: "emit 64 B", mod: hostMod(imp, nil, cat(i32c(memEvName), i32c(2), i32c(memEvData), i32c(int32(len(rateData()[7].bytes))), call(idx("emit"))), nil, 32)},
-		{name: "call token.balances", mod: hostMod(imp, nil, cat(i32c(memAddr), i32c(memMethod), i32c(8), i32c(memArgs), i32c(int32(len(rateData()[5].bytes))), i32c(0), i32c(0), call(idx("call")), drop), nil, 32)},
+		{name: "emit 64 B", mod: hostMod(imp, nil, cat(i32c(memEvName), i32c(2), i32c(memEvData), i32c(int32(len(rateData()[7].Bytes))), call(idx("emit"))), nil, 32)},
+		{name: "call token.balances", mod: hostMod(imp, nil, cat(i32c(memAddr), i32c(memMethod), i32c(8), i32c(memArgs), i32c(int32(len(rateData()[5].Bytes))), i32c(0), i32c(0), call(idx("call")), drop), nil, 32)},
 		{name: "sha256 32 B", mod: hostMod(imp, nil, cat(i32c(memVal), i32c(32), i32c(memOut), call(idx("sha256"))), nil, 32)},
 		{name: "sha256 64 KiB", mod: hostMod(imp, nil, cat(i32c(memSrc), i32c(64<<10), i32c(memOut), call(idx("sha256"))), nil, 32)},
 		{name: "keccak256 32 B", mod: hostMod(imp, nil, cat(i32c(memVal), i32c(32), i32c(memOut), call(idx("keccak256"))), nil, 32)},

@@ -35,12 +35,12 @@ func (r runner) Call(ctx *router.Context, method string, args []byte) ([]byte, e
 // stop-the-world GC waits for compiled wasm, which has no safe point.)
 func TestRunStopsWhenItsContextEnds(t *testing.T) {
 	c := newChain(t, vm.Config{}, false)
-	m := &wmod{pages: 1, funcs: []wfunc{
-		{export: "spin", body: forever()},
-		{export: "spin_calls", body: forever(call(2))},
+	m := &wmod{Pages: 1, Funcs: []wfunc{
+		{Export: "spin", Body: forever()},
+		{Export: "spin_calls", Body: forever(call(2))},
 		{}, // called by spin_calls
 	}}
-	code, err := c.vm.Check(context.Background(), m.bytes())
+	code, err := c.vm.Check(context.Background(), m.Bytes())
 	require.NoError(t, err)
 	at := address.Derive("vm-test", []byte("runner"))
 	run := func(goCtx context.Context, method string, limit uint64) (uint64, error) {

@@ -2,8 +2,6 @@ package vm_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,19 +10,13 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 	wasmmodule "github.com/vsys/vsys/modules/wasm"
 	"github.com/vsys/vsys/vm"
 	"github.com/vsys/vsys/vm/wasm"
 )
 
-func artifact(tb testing.TB, name string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "contracts", "artifacts", name+".wasm"))
-	if err != nil {
-		tb.Fatalf("build the contracts first (make contracts): %v", err)
-	}
-	return b
-}
+func artifact(tb testing.TB, name string) []byte { return testkit.Artifact(tb, name) }
 
 var alice = address.Derive("vm-bench", []byte("alice"))
 
@@ -37,11 +29,7 @@ type chain struct {
 
 func newChain(tb testing.TB, cfg vm.Config, unmetered bool) *chain {
 	tb.Helper()
-	store, err := state.Open(tb.TempDir(), state.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
+	store := testkit.OpenStore(tb)
 	if cfg.Schedule.Version == 0 {
 		cfg.Schedule = wasm.DefaultSchedule()
 	}

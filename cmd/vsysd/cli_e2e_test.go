@@ -15,17 +15,12 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/internal/testkit"
 )
 
 // artifactPath is a committed contract artifact, absolute.
-func artifactPath(t *testing.T, name string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "contracts", "artifacts", name+".wasm"))
-	require.NoError(t, err)
-	_, err = os.Stat(p)
-	require.NoError(t, err)
-	return p
-}
+func artifactPath(t *testing.T, name string) string { return testkit.ArtifactPath(t, name) }
 
 // outputField is the value of the "LABEL VALUE" line of a command's text
 // output.

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -29,6 +28,7 @@ import (
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/keys"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/rpc"
@@ -37,28 +37,7 @@ import (
 
 var vsysdBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "vsysd-e2e-")
-	if err != nil {
-		panic(err)
-	}
-	vsysdBin = filepath.Join(dir, "vsysd")
-	if out, err := exec.Command("go", "build", "-o", vsysdBin, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build vsysd: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func port(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().String()
-}
+func TestMain(m *testing.M) { os.Exit(testkit.RunWithBinary(m, testkit.VsysdPackage, &vsysdBin)) }
 
 // chain is a home initialised by `vsysd init`.
 type chain struct {
@@ -75,9 +54,9 @@ type chain struct {
 
 func newChain(t *testing.T) *chain {
 	t.Helper()
-	c := &chain{t: t, home: t.TempDir(), rpc: port(t), metrics: port(t), cometRPC: port(t)}
+	c := &chain{t: t, home: t.TempDir(), rpc: testkit.FreeAddr(t), metrics: testkit.FreeAddr(t), cometRPC: testkit.FreeAddr(t)}
 	c.run("init", "--chain-id", "e2e-chain", "--block-interval", "200ms", "--rpc-addr", c.rpc,
-		"--comet-rpc-laddr", "tcp://"+c.cometRPC, "--p2p-laddr", "tcp://"+port(t), "--metrics-addr", c.metrics)
+		"--comet-rpc-laddr", "tcp://"+c.cometRPC, "--p2p-laddr", testkit.FreeTCPAddr(t), "--metrics-addr", c.metrics)
 	return c
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/native"
 	"github.com/vsys/vsys/modules/token"
 )
@@ -165,9 +166,7 @@ type fixture struct {
 // native coin of which alice holds 1000.
 func newFixture(t *testing.T, lims router.Limits) *fixture {
 	t.Helper()
-	store, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
+	store := testkit.OpenStore(t)
 	r := router.New(gas.DefaultCosts(), lims)
 	tok := token.New()
 	r.Register("token", token.Address, tok)

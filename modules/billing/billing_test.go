@@ -8,6 +8,7 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -19,9 +20,7 @@ var bank = token.New()
 // payer holds balance and each of more its amount.
 func newRoot(t *testing.T, payer address.Address, balance uint64, more ...token.Allocation) state.KV {
 	t.Helper()
-	s, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
+	s := testkit.OpenStore(t)
 	kv := s.Working()
 	allocs := append([]token.Allocation{{Address: payer, Amount: codec.NewU128(balance)}}, more...)
 	require.NoError(t, token.Genesis(kv, token.Info{Symbol: "VSYS", Name: "V", Decimals: 8, MaxSupply: codec.MaxU128}, allocs))

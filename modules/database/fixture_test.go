@@ -12,6 +12,7 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 )
 
 var (
@@ -30,20 +31,13 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	store, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
+	store := testkit.OpenStore(t)
 	r := router.New(gas.DefaultCosts(), router.Limits{MaxCallDepth: 8, MaxEventBytes: 64 << 10})
 	r.Register(Name, Address, New())
 	return &fixture{store: store, kv: store.Working(), r: r}
 }
 
-func mustMarshal(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := codec.Marshal(v)
-	require.NoError(t, err)
-	return b
-}
+func mustMarshal(t testing.TB, v any) []byte { return testkit.Marshal(t, v) }
 
 func newEnv() *router.Env {
 	return &router.Env{Gas: gas.NewMeter(1e9), Block: router.Block{Height: 1}}
@@ -78,17 +72,7 @@ func (f *fixture) query(t testing.TB, q QueryCall) (QueryResult, error) {
 }
 
 // dump is every key and value in the store.
-func (f *fixture) dump(t testing.TB) map[string]string {
-	t.Helper()
-	it, err := f.kv.Iterator(nil, nil, true)
-	require.NoError(t, err)
-	defer it.Close()
-	m := map[string]string{}
-	for ; it.Valid(); it.Next() {
-		m[string(it.Key())] = string(it.Value())
-	}
-	return m
-}
+func (f *fixture) dump(t testing.TB) map[string]string { return testkit.Dump(t, f.kv) }
 
 // item is the row of the test table "items".
 type item struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/vsys/vsys/core/dblayout"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 )
 
 // TestLayoutIsTheModules: the leaf package's keys are the ones the module
@@ -115,7 +116,7 @@ func TestProofVector(t *testing.T) {
 	}
 	require.Equal(t, golden, got, "golden vector of docs/proofs.md")
 
-	doc, err := os.ReadFile("../../docs/proofs.md")
+	doc, err := os.ReadFile(testkit.RepoPath(t, "docs/proofs.md"))
 	require.NoError(t, err)
 	flat := strings.Join(strings.Fields(string(doc)), "")
 	for k, h := range golden {

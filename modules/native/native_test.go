@@ -11,6 +11,7 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/native"
 	"github.com/vsys/vsys/modules/token"
 )
@@ -247,9 +248,7 @@ func demo() *native.Module {
 
 func newRouter(t *testing.T, maxEvent int) (*router.Router, state.KV) {
 	t.Helper()
-	store, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
+	store := testkit.OpenStore(t)
 	r := router.New(gas.DefaultCosts(), router.Limits{MaxCallDepth: 8, MaxEventBytes: maxEvent})
 	r.Register("demo", here, demo())
 	return r, store.Working()

@@ -12,6 +12,7 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/token"
 )
 
@@ -41,9 +42,7 @@ type fixture struct {
 // funds each account with balance and records the genesis validators.
 func newFixture(t *testing.T, p Params, maxSupply codec.U128, genesis []GenesisValidator, funded []address.Address, balance uint64) *fixture {
 	t.Helper()
-	s, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
+	s := testkit.OpenStore(t)
 	p.Denom = coin
 	tok := token.New()
 	m := New(p, tok)
@@ -154,17 +153,6 @@ func powersOf(vs []Validator) map[address.Address]int64 {
 }
 
 // dump is every key and value of the tree.
-func dump(t *testing.T, kv state.KV) map[string]string {
-	t.Helper()
-	it, err := kv.Iterator(nil, nil, true)
-	require.NoError(t, err)
-	defer it.Close()
-	m := map[string]string{}
-	for ; it.Valid(); it.Next() {
-		m[string(it.Key())] = string(it.Value())
-	}
-	require.NoError(t, it.Error())
-	return m
-}
+func dump(t *testing.T, kv state.KV) map[string]string { return testkit.Dump(t, kv) }
 
 func u(v uint64) codec.U128 { return codec.NewU128(v) }

@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/core/codec"
-	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 )
 
 func TestParamsValidate(t *testing.T) {
@@ -59,9 +59,7 @@ func TestInitGenesisRejects(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := state.Open(t.TempDir(), state.Options{})
-			require.NoError(t, err)
-			defer s.Close()
+			s := testkit.OpenStore(t)
 			p := tc.params
 			p.Denom = tc.denom
 			before := dump(t, s.Working())

@@ -14,6 +14,7 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/native"
 	"github.com/vsys/vsys/modules/token"
 )
@@ -40,9 +41,7 @@ type harness struct {
 // Alice holds 1,000,000 of the native coin.
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	store, err := state.Open(t.TempDir(), state.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { store.Close() })
+	store := testkit.OpenStore(t)
 	r := router.New(gas.DefaultCosts(), router.Limits{MaxCallDepth: 8, MaxEventBytes: 1 << 10})
 	tok := token.New()
 	r.Register("token", token.Address, tok)

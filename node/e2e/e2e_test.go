@@ -5,31 +5,18 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vsys/vsys/internal/testkit"
 )
 
 var vsysdBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "vsys-net-")
-	if err != nil {
-		panic(err)
-	}
-	vsysdBin = filepath.Join(dir, "vsysd")
-	if out, err := exec.Command("go", "build", "-o", vsysdBin, "../../cmd/vsysd").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build vsysd: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testkit.RunWithBinary(m, testkit.VsysdPackage, &vsysdBin)) }
 
 func startNetwork(t *testing.T, n int) (*Network, *Load) {
 	t.Helper()

@@ -16,6 +16,7 @@ import (
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/keys"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/node"
@@ -39,7 +40,10 @@ type proc struct {
 
 // NewNetwork writes an n-validator testnet into dir.
 func NewNetwork(bin, dir string, n int, blockInterval string) (*Network, error) {
-	base, err := node.FreeBasePort(n)
+	// Ports from the test kit: locked against other test processes
+	// and outside the kernel's ephemeral range (node.FreeBasePort's
+	// listen-and-close can lose its ports to a concurrent package).
+	base, err := testkit.ReservePortRange(10 * n)
 	if err != nil {
 		return nil, err
 	}

@@ -7,17 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtjson "github.com/cometbft/cometbft/libs/json"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
@@ -28,9 +25,8 @@ import (
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
-	"github.com/vsys/vsys/core/keys"
+	"github.com/vsys/vsys/internal/testkit/nodekit"
 	"github.com/vsys/vsys/node"
-	"github.com/vsys/vsys/node/config"
 	"github.com/vsys/vsys/rpc"
 
 	"github.com/vsys/vsys/core/state"
@@ -38,14 +34,6 @@ import (
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/rpc/client"
 )
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().String()
-}
 
 // testNode is a real one-validator node with two tables of the same
 // schema, "items" and "other", each holding a row with id 1.
@@ -62,35 +50,11 @@ type testNode struct {
 
 func startNode(t *testing.T) *testNode {
 	t.Helper()
-	home := t.TempDir()
-	ac := config.Default()
-	ac.RPC.Address = freeAddr(t)
-	ac.Consensus.BlockInterval = "100ms"
-	ac.Metrics.Enabled = false
-	ac.Log.Level = "error"
-	comet := freeAddr(t)
-	res, err := node.Init(home, node.InitOptions{
-		ChainID: "light-chain", DevBalance: codec.NewU128(1_000_000_000_000), App: ac,
-		CometRPCAddr: "tcp://" + comet, P2PAddr: "tcp://" + freeAddr(t),
-	})
-	require.NoError(t, err)
-	// No address book: its saver writes into config/ after Stop, racing
-	// the removal of the temp dir (app/node's tests do the same).
-	cfg, err := node.LoadCometConfig(home)
-	require.NoError(t, err)
-	cfg.P2P.PexReactor = false
-	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
-	n, err := node.Start(home, node.Options{LogOutput: io.Discard})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = n.Stop() })
-	tn := &testNode{n: n, home: home, chainID: res.ChainID, cometRPC: "http://" + comet, owner: res.DevAddress, cl: client.New(n.RPCAddr)}
+	home := nodekit.InitHome(t, "light-chain", nil)
+	n := nodekit.Start(t, home)
+	tn := &testNode{n: n, home: home.Dir, chainID: home.Result.ChainID, cometRPC: home.CometRPC, owner: home.Result.DevAddress, cl: nodekit.Client(n)}
 	ctx := context.Background()
-	require.NoError(t, tn.cl.WaitHeight(ctx, 1))
-
-	kr, err := keys.Open(home, keys.BackendTest, nil)
-	require.NoError(t, err)
-	key, err := kr.Signer(node.DevKeyName)
-	require.NoError(t, err)
+	key := nodekit.DevKey(t, home)
 	send := func(method string, args any) int64 {
 		b, err := codec.Marshal(args)
 		require.NoError(t, err)

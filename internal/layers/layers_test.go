@@ -1,0 +1,253 @@
+package layers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vsys/vsys/internal/testkit"
+)
+
+const mod = testkit.Module + "/"
+
+// pkg is what the layering rules read of `go list -json`.
+type pkg struct {
+	ImportPath string
+	Imports    []string // direct imports of the non-test files
+	Deps       []string // every package it depends on, transitively
+}
+
+// rel is a path without the module prefix ("core/tx"), or "" for a
+// package outside the module.
+func rel(path string) string {
+	if !strings.HasPrefix(path, mod) {
+		return ""
+	}
+	return strings.TrimPrefix(path, mod)
+}
+
+// match reports whether p matches pattern, in the go tool's form: "core"
+// is that package alone, "core/..." is it and every package below it.
+func match(p, pattern string) bool {
+	if dir, ok := strings.CutSuffix(pattern, "/..."); ok {
+		return p == dir || strings.HasPrefix(p, dir+"/")
+	}
+	return p == pattern
+}
+
+func matchAny(p string, patterns ...string) bool {
+	return slices.ContainsFunc(patterns, func(pat string) bool { return match(p, pat) })
+}
+
+// rule is one layer's allowance: packages matching pkgs may import, of
+// the module's packages, only those matching allowed and none matching
+// denied.
+type rule struct {
+	pkgs    string
+	allowed []string // nil: anything not denied
+	denied  []string
+}
+
+// rules are the layers of docs/architecture.md, most specific first: a
+// package is judged by the first rule it matches.
+var rules = []rule{
+	{pkgs: "core/...", allowed: []string{"core/..."}},
+	{pkgs: "vm/...", allowed: []string{"core/...", "vm/..."}},
+	{pkgs: "modules/...", allowed: []string{"core/...", "vm/...", "modules/..."}},
+	{pkgs: "app/...", denied: []string{"rpc/...", "node/...", "cmd/..."}},
+	{pkgs: "rpc", allowed: []string{"core/..."}},
+	{pkgs: "rpc/jsonrpc", allowed: []string{"core/..."}},
+	{pkgs: "rpc/client", allowed: []string{"core/...", "rpc", "rpc/jsonrpc"}},
+	{pkgs: "rpc/server", denied: []string{"node/...", "cmd/..."}},
+}
+
+// clientDenied are the packages the Go client must not depend on, even
+// transitively: the VM, the store and CometBFT's consensus machinery. A
+// dApp that imports the client gets wire types, the tx/codec/address
+// leaves and CometBFT's light client, nothing more.
+var clientDenied = []string{
+	"github.com/tetratelabs/wazero",
+	"github.com/cosmos/iavl",
+	"github.com/cosmos/cosmos-db",
+	"github.com/cometbft/cometbft/consensus",
+	"github.com/cometbft/cometbft/mempool",
+	"github.com/cometbft/cometbft/state",
+	"github.com/cometbft/cometbft/node",
+	"github.com/cometbft/cometbft/store",
+	"github.com/cometbft/cometbft/evidence",
+	"github.com/cometbft/cometbft/blocksync",
+	"github.com/cometbft/cometbft/statesync",
+	mod + "core/state",
+	mod + "app",
+	mod + "vm",
+	mod + "modules",
+	mod + "node",
+}
+
+const clientPkg = mod + "rpc/client"
+
+// violations lists every broken rule of pkgs, one line each.
+func violations(pkgs []pkg) []string {
+	var out []string
+	for _, p := range pkgs {
+		from := rel(p.ImportPath)
+		if from == "" {
+			continue
+		}
+		for _, imp := range p.Imports {
+			to := rel(imp)
+			if to == "" {
+				continue
+			}
+			if match(to, "cmd/...") {
+				out = append(out, fmt.Sprintf("%s imports %s: nothing imports cmd", from, to))
+			}
+			if match(to, "internal/testkit/...") && !matchAny(from, "internal/...", "node/e2e") {
+				out = append(out, fmt.Sprintf("%s imports %s: the test kit is for tests (and node/e2e)", from, to))
+			}
+			if r, ok := ruleFor(from); ok && !r.permits(to) {
+				out = append(out, fmt.Sprintf("%s imports %s: %s may import %s", from, to, r.pkgs, r.describe()))
+			}
+		}
+		if p.ImportPath == clientPkg {
+			for _, bad := range clientDenied {
+				var hits []string
+				for _, d := range p.Deps {
+					if d == bad || strings.HasPrefix(d, bad+"/") {
+						hits = append(hits, d)
+					}
+				}
+				if len(hits) > 0 {
+					out = append(out, fmt.Sprintf("rpc/client depends on %s (%d packages of %s)", hits[0], len(hits), bad))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func ruleFor(p string) (rule, bool) {
+	for _, r := range rules {
+		if match(p, r.pkgs) {
+			return r, true
+		}
+	}
+	return rule{}, false
+}
+
+func (r rule) permits(to string) bool {
+	if matchAny(to, r.denied...) {
+		return false
+	}
+	return r.allowed == nil || matchAny(to, r.allowed...)
+}
+
+func (r rule) describe() string {
+	if r.allowed != nil {
+		return "only " + strings.Join(r.allowed, ", ")
+	}
+	return "anything but " + strings.Join(r.denied, ", ")
+}
+
+// goList runs `go list -json` over the module's packages.
+func goList(t *testing.T, args ...string) []pkg {
+	t.Helper()
+	cmd := exec.Command("go", append([]string{"list", "-json"}, args...)...)
+	cmd.Dir = testkit.RepoRoot(t)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	var pkgs []pkg
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var p pkg
+		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("go list output: %v", err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+// TestLayers: the tree as it is keeps every rule, and the Go client's
+// dependencies are counted (the issue's figure: 669 before the re-layout).
+func TestLayers(t *testing.T) {
+	pkgs := goList(t, "./...")
+	if len(pkgs) < 20 {
+		t.Fatalf("go list found %d packages", len(pkgs))
+	}
+	var client *pkg
+	for i := range pkgs {
+		if pkgs[i].ImportPath == clientPkg {
+			client = &pkgs[i]
+		}
+	}
+	if client == nil {
+		t.Fatalf("no %s in go list", clientPkg)
+	}
+	for _, v := range violations(pkgs) {
+		t.Error(v)
+	}
+	var nonStd int
+	for _, d := range client.Deps {
+		if first, _, _ := strings.Cut(d, "/"); strings.Contains(first, ".") {
+			nonStd++
+		}
+	}
+	// go list -deps also lists the package itself.
+	t.Logf("rpc/client depends on %d packages (go list -deps: %d lines), %d outside the standard library",
+		len(client.Deps), len(client.Deps)+1, nonStd)
+}
+
+// TestLayersCatchBreaks: each kind of rule fails on a tree that breaks it,
+// so TestLayers cannot pass by checking nothing.
+func TestLayersCatchBreaks(t *testing.T) {
+	cases := []struct {
+		name string
+		pkg  pkg
+		want string
+	}{
+		{"core imports modules", pkg{ImportPath: mod + "core/tx", Imports: []string{mod + "modules/token"}}, "core/tx imports modules/token"},
+		{"vm imports modules", pkg{ImportPath: mod + "vm", Imports: []string{mod + "modules/wasm"}}, "vm imports modules/wasm"},
+		{"modules import app", pkg{ImportPath: mod + "modules/token", Imports: []string{mod + "app"}}, "modules/token imports app"},
+		{"app imports rpc", pkg{ImportPath: mod + "app", Imports: []string{mod + "rpc"}}, "app imports rpc"},
+		{"app/genesis imports node", pkg{ImportPath: mod + "app/genesis", Imports: []string{mod + "node/config"}}, "app/genesis imports node/config"},
+		{"rpc imports app", pkg{ImportPath: mod + "rpc", Imports: []string{mod + "app"}}, "rpc imports app"},
+		{"rpc/jsonrpc imports rpc", pkg{ImportPath: mod + "rpc/jsonrpc", Imports: []string{mod + "rpc"}}, "rpc/jsonrpc imports rpc:"},
+		{"client imports server", pkg{ImportPath: clientPkg, Imports: []string{mod + "rpc/server"}}, "rpc/client imports rpc/server"},
+		{"client imports app", pkg{ImportPath: clientPkg, Imports: []string{mod + "app"}}, "rpc/client imports app"},
+		{"node imports cmd", pkg{ImportPath: mod + "node", Imports: []string{mod + "cmd/vsysd"}}, "nothing imports cmd"},
+		{"app imports the kit", pkg{ImportPath: mod + "app", Imports: []string{mod + "internal/testkit"}}, "the test kit is for tests"},
+		{"client pulls wazero", pkg{ImportPath: clientPkg, Deps: []string{"github.com/tetratelabs/wazero/api"}}, "depends on github.com/tetratelabs/wazero/api"},
+		{"client pulls consensus", pkg{ImportPath: clientPkg, Deps: []string{"github.com/cometbft/cometbft/consensus"}}, "depends on github.com/cometbft/cometbft/consensus"},
+		{"client pulls iavl", pkg{ImportPath: clientPkg, Deps: []string{"github.com/cosmos/iavl"}}, "depends on github.com/cosmos/iavl"},
+		{"client pulls the store", pkg{ImportPath: clientPkg, Deps: []string{mod + "core/state"}}, "depends on " + mod + "core/state"},
+	}
+	for _, c := range cases {
+		got := violations([]pkg{c.pkg})
+		if !slices.ContainsFunc(got, func(v string) bool { return strings.Contains(v, c.want) }) {
+			t.Errorf("%s: want a violation %q, got %q", c.name, c.want, got)
+		}
+	}
+	fine := []pkg{
+		{ImportPath: mod + "modules/wasm", Imports: []string{mod + "vm", mod + "core/router", mod + "modules/native"}},
+		{ImportPath: mod + "app/genesis", Imports: []string{mod + "modules/billing", mod + "vm/wasm"}},
+		{ImportPath: clientPkg, Imports: []string{mod + "rpc", mod + "rpc/jsonrpc", mod + "core/tx"},
+			Deps: []string{"github.com/cometbft/cometbft/light", "github.com/cometbft/cometbft/statesyncish"}},
+		{ImportPath: mod + "node/e2e", Imports: []string{mod + "internal/testkit"}},
+	}
+	if got := violations(fine); len(got) != 0 {
+		t.Errorf("allowed imports reported: %q", got)
+	}
+}
