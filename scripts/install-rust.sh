@@ -15,7 +15,10 @@ set -eu
 PKGS="rustc cargo libstd-rust-dev-wasm32 lld-14 wabt"
 
 probe() {
-	[ -x /usr/bin/cargo ] && [ -x /usr/bin/rustc ] || { echo "no /usr/bin/rustc or /usr/bin/cargo"; return 1; }
+	if [ ! -x /usr/bin/cargo ] || [ ! -x /usr/bin/rustc ]; then
+		echo "no /usr/bin/rustc or /usr/bin/cargo"
+		return 1
+	fi
 	command -v wasm-validate >/dev/null 2>&1 || { echo "no wasm-validate (wabt)"; return 1; }
 	command -v wasm-objdump >/dev/null 2>&1 || { echo "no wasm-objdump (wabt)"; return 1; }
 	dir=$(mktemp -d)

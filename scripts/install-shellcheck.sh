@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs Debian's shellcheck when it is missing, so `make lint` works on a
+# fresh machine (CI's included) without a hand-installed tool. "Present" is
+# decided by running it on a one-line script, not by looking for the file.
+# Idempotent, and quiet when nothing is missing.
+set -eu
+
+probe() {
+	printf '#!/bin/sh\necho ok\n' | shellcheck - >/dev/null 2>&1
+}
+
+if probe; then
+	exit 0
+fi
+echo "install-shellcheck: no working shellcheck; installing it with apt-get" >&2
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-shellcheck: apt-get not found; install shellcheck by hand" >&2
+	exit 1
+fi
+SUDO=
+if [ "$(id -u)" != 0 ]; then
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine may have no package lists yet: try as-is, then update once.
+if ! $SUDO apt-get install -y --no-install-recommends shellcheck >/dev/null; then
+	$SUDO apt-get update >/dev/null
+	$SUDO apt-get install -y --no-install-recommends shellcheck >/dev/null
+fi
+
+if ! probe; then
+	echo "install-shellcheck: shellcheck still not working after apt-get" >&2
+	exit 1
+fi
+echo "install-shellcheck: $(shellcheck --version | sed -n 's/^version: //p') ready" >&2
