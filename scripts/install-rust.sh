@@ -48,20 +48,8 @@ if why=$(probe); then
 fi
 echo "install-rust: $why; installing $PKGS with apt-get" >&2
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "install-rust: apt-get not found; install $PKGS by hand (see contracts/README.md)" >&2
-	exit 1
-fi
-SUDO=
-if [ "$(id -u)" != 0 ]; then
-	SUDO=sudo
-fi
-export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086 # PKGS is a list of words on purpose
-if ! $SUDO apt-get install -y --no-install-recommends $PKGS >/dev/null; then
-	$SUDO apt-get update >/dev/null
-	$SUDO apt-get install -y --no-install-recommends $PKGS >/dev/null
-fi
+"$(dirname "$0")/apt-install.sh" install-rust $PKGS
 
 if ! why=$(probe); then
 	echo "install-rust: toolchain still incomplete after apt-get: $why" >&2

@@ -14,20 +14,7 @@ if probe; then
 fi
 echo "install-shellcheck: no working shellcheck; installing it with apt-get" >&2
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "install-shellcheck: apt-get not found; install shellcheck by hand" >&2
-	exit 1
-fi
-SUDO=
-if [ "$(id -u)" != 0 ]; then
-	SUDO=sudo
-fi
-export DEBIAN_FRONTEND=noninteractive
-# A fresh machine may have no package lists yet: try as-is, then update once.
-if ! $SUDO apt-get install -y --no-install-recommends shellcheck >/dev/null; then
-	$SUDO apt-get update >/dev/null
-	$SUDO apt-get install -y --no-install-recommends shellcheck >/dev/null
-fi
+"$(dirname "$0")/apt-install.sh" install-shellcheck shellcheck
 
 if ! probe; then
 	echo "install-shellcheck: shellcheck still not working after apt-get" >&2
