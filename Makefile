@@ -4,6 +4,9 @@ BIN       := bin/vsysd
 HOME_DIR  ?= $(CURDIR)/.vsys-dev
 CHAIN_ID  ?= vsys-dev
 PKGS      := ./...
+GOLANGCI  := $(CURDIR)/bin/golangci-lint
+# Every shell script: the *.sh files and the two without the suffix.
+SHELL_SCRIPTS = $(shell git ls-files '*.sh') .ci/run scripts/localnet
 
 .PHONY: generate build run test test-short bench lint fuzz e2e clean contracts contracts-repro contracts-test
 
@@ -23,9 +26,13 @@ test-short: ## quick unit tests
 generate: ## rewrite the files generated from the host API's table (vm/wasm/hostapi.go)
 	$(GO) generate ./vm/...
 
-lint: ## go vet and gofmt
-	$(GO) vet $(PKGS)
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+lint: ## golangci-lint (.golangci.yml; version pinned in tools/go.mod) over the Go code, shellcheck over the shell scripts
+	@# Built from the pinned tools module into bin/; go build relinks only
+	@# when tools/go.mod or the Go toolchain changed (a few seconds if not).
+	$(GO) build -C tools -o $(GOLANGCI) github.com/golangci/golangci-lint/v2/cmd/golangci-lint
+	$(GOLANGCI) run $(PKGS)
+	@scripts/install-shellcheck.sh
+	shellcheck $(SHELL_SCRIPTS)
 
 bench: build contracts ## Go benchmarks, then end-to-end transfers (native and WASM token) vs CometBFT's kvstore
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

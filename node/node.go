@@ -134,7 +134,9 @@ func Start(home string, o Options) (_ *Node, err error) {
 	n := &Node{Home: home, Config: appCfg, Logger: logger}
 	defer func() {
 		if err != nil {
-			n.closeStores()
+			// A failed start reports why it failed and, joined, any store
+			// that would not close behind it.
+			err = errors.Join(err, n.closeStores())
 		}
 	}()
 

@@ -15,7 +15,10 @@ set -eu
 PKGS="rustc cargo libstd-rust-dev-wasm32 lld-14 wabt"
 
 probe() {
-	[ -x /usr/bin/cargo ] && [ -x /usr/bin/rustc ] || { echo "no /usr/bin/rustc or /usr/bin/cargo"; return 1; }
+	if [ ! -x /usr/bin/cargo ] || [ ! -x /usr/bin/rustc ]; then
+		echo "no /usr/bin/rustc or /usr/bin/cargo"
+		return 1
+	fi
 	command -v wasm-validate >/dev/null 2>&1 || { echo "no wasm-validate (wabt)"; return 1; }
 	command -v wasm-objdump >/dev/null 2>&1 || { echo "no wasm-objdump (wabt)"; return 1; }
 	dir=$(mktemp -d)
@@ -45,20 +48,8 @@ if why=$(probe); then
 fi
 echo "install-rust: $why; installing $PKGS with apt-get" >&2
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "install-rust: apt-get not found; install $PKGS by hand (see contracts/README.md)" >&2
-	exit 1
-fi
-SUDO=
-if [ "$(id -u)" != 0 ]; then
-	SUDO=sudo
-fi
-export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086 # PKGS is a list of words on purpose
-if ! $SUDO apt-get install -y --no-install-recommends $PKGS >/dev/null; then
-	$SUDO apt-get update >/dev/null
-	$SUDO apt-get install -y --no-install-recommends $PKGS >/dev/null
-fi
+"$(dirname "$0")/apt-install.sh" install-rust $PKGS
 
 if ! why=$(probe); then
 	echo "install-rust: toolchain still incomplete after apt-get: $why" >&2

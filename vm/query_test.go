@@ -57,7 +57,7 @@ func TestRunStopsWhenContextEnds(t *testing.T) {
 	}
 
 	// Without Ctx (blocks), the loop runs until its gas is gone.
-	used, err := c.loop(nil, adv, 1_000_000)
+	used, err := c.loop(nil, adv, 1_000_000) //nolint:staticcheck // SA1012: a nil Env.Ctx is how a block runs
 	if !errors.Is(err, gas.ErrOutOfGas) || used != 1_000_000 {
 		t.Fatalf("want out of gas after 1000000, got %d, %v", used, err)
 	}

@@ -200,7 +200,7 @@ func TestDeterministicHash(t *testing.T) {
 		s := memStore(t)
 		c := NewCache(s.Working())
 		for _, i := range order {
-			c.Set([]byte(keys[i]), []byte("v-"+keys[i]))
+			must(t, c.Set([]byte(keys[i]), []byte("v-"+keys[i])))
 		}
 		if err := c.Write(); err != nil {
 			t.Fatal(err)
@@ -224,7 +224,7 @@ func TestVersionsAndReadOnly(t *testing.T) {
 	s := memStore(t)
 	w := s.Working()
 	for v := 1; v <= 3; v++ {
-		w.Set([]byte("k"), []byte(fmt.Sprint(v)))
+		must(t, w.Set([]byte("k"), []byte(fmt.Sprint(v))))
 		if _, _, err := s.Commit(); err != nil {
 			t.Fatal(err)
 		}
@@ -274,8 +274,9 @@ func TestReadsDuringCommits(t *testing.T) {
 	}
 	defer s.Close()
 	w := s.Working()
-	w.Set([]byte("counter"), []byte("0"))
-	s.Commit()
+	must(t, w.Set([]byte("counter"), []byte("0")))
+	_, _, err = s.Commit()
+	must(t, err)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
@@ -318,10 +319,10 @@ func TestReadsDuringCommits(t *testing.T) {
 		}()
 	}
 	for i := 1; i <= 200; i++ {
-		w.Set([]byte("counter"), []byte(fmt.Sprint(i)))
-		w.Set([]byte(fmt.Sprintf("key-%04d", i)), []byte("x"))
+		must(t, w.Set([]byte("counter"), []byte(fmt.Sprint(i))))
+		must(t, w.Set([]byte(fmt.Sprintf("key-%04d", i)), []byte("x")))
 		for j := 0; j < 200; j++ { // rewrite many shared nodes every version
-			w.Set([]byte(fmt.Sprintf("zz-%03d", j)), []byte(fmt.Sprint(i)))
+			must(t, w.Set([]byte(fmt.Sprintf("zz-%03d", j)), []byte(fmt.Sprint(i))))
 		}
 		if _, _, err := s.Commit(); err != nil {
 			t.Fatal(err)
@@ -340,19 +341,21 @@ func TestGasKV(t *testing.T) {
 	s := memStore(t)
 	m := gas.NewMeter(1_000_000)
 	kv := NewGasKV(s.Working(), m, &costs)
-	kv.Set([]byte("ab"), []byte("xyz"))  // 2000 + 30*5 = 2150
-	kv.Get([]byte("ab"))                 // 100 + 3*2 + 3*3 = 115
-	kv.Has([]byte("ab"))                 // 100 + 3*2 = 106
+	must(t, kv.Set([]byte("ab"), []byte("xyz"))) // 2000 + 30*5 = 2150
+	_, err := kv.Get([]byte("ab"))               // 100 + 3*2 + 3*3 = 115
+	must(t, err)
+	_, err = kv.Has([]byte("ab")) // 100 + 3*2 = 106
+	must(t, err)
 	it, _ := kv.Iterator(nil, nil, true) // one item: 30 + 3*5 = 45
 	for ; it.Valid(); it.Next() {
 	}
 	it.Close()
-	kv.Delete([]byte("ab")) // 1000 + 30*2 = 1060
+	must(t, kv.Delete([]byte("ab"))) // 1000 + 30*2 = 1060
 	if want := uint64(2150 + 115 + 106 + 45 + 1060); m.Used() != want {
 		t.Fatalf("gas used %d, want %d", m.Used(), want)
 	}
 	small := gas.NewMeter(100)
-	err := NewGasKV(s.Working(), small, &costs).Set([]byte("k"), []byte("v"))
+	err = NewGasKV(s.Working(), small, &costs).Set([]byte("k"), []byte("v"))
 	if !errors.Is(err, gas.ErrOutOfGas) {
 		t.Fatalf("want out of gas, got %v", err)
 	}
@@ -383,7 +386,7 @@ func BenchmarkCommit10k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		c := NewCache(s.Working())
 		for j := 0; j < 10_000; j++ {
-			c.Set([]byte(fmt.Sprintf("acct-%08d", (i*7919+j*104729)%1_000_000)), []byte("0123456789abcdef"))
+			must(b, c.Set([]byte(fmt.Sprintf("acct-%08d", (i*7919+j*104729)%1_000_000)), []byte("0123456789abcdef")))
 		}
 		if err := c.Write(); err != nil {
 			b.Fatal(err)
@@ -398,8 +401,9 @@ func BenchmarkCacheGetSet(b *testing.B) {
 	c := NewCache(NewCache(memKV{}))
 	k, v := []byte("some-key-0001"), []byte("value")
 	for i := 0; i < b.N; i++ {
-		c.Set(k, v)
-		c.Get(k)
+		must(b, c.Set(k, v))
+		_, err := c.Get(k)
+		must(b, err)
 	}
 }
 
@@ -410,3 +414,12 @@ func (memKV) Has([]byte) (bool, error)                       { return false, nil
 func (memKV) Set(_, _ []byte) error                          { return nil }
 func (memKV) Delete([]byte) error                            { return nil }
 func (memKV) Iterator(_, _ []byte, _ bool) (Iterator, error) { return nil, nil }
+
+// must fails the test or benchmark on err, so a write the test relies on
+// cannot fail unseen.
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -41,7 +41,8 @@ type Params struct {
 	QuotaBytes uint64 `json:"quota_bytes"`
 }
 
-// DefaultParams: 1 unit of the native coin a byte, 20 % to the proposer.
+// DefaultParams returns the billing defaults: 1 unit of the native coin a
+// byte, 20 % to the proposer.
 func DefaultParams() Params {
 	return Params{StoragePricePerByte: codec.NewU128(1), ProposerPercent: 20}
 }

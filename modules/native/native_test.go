@@ -44,7 +44,7 @@ type (
 		In   Inner
 		Tag  uint32 `vsys:"renamed"`
 		Skip string `vsys:"-"`
-		priv int
+		priv int    //nolint:unused // unexported on purpose: the derived ABI must skip it
 	}
 	Pair struct {
 		A, B uint64

@@ -42,8 +42,9 @@ type Params struct {
 	Denom string `json:"-"`
 }
 
-// DefaultParams: poa; for spos, epochs of 100 blocks, 15 validators, a
-// self stake of 1000 coins of 8 decimals and no block reward.
+// DefaultParams returns the staking defaults: poa; for spos, epochs of 100
+// blocks, 15 validators, a self stake of 1000 coins of 8 decimals and no
+// block reward.
 func DefaultParams() Params {
 	return Params{
 		Mode:          ModePoA,

@@ -19,7 +19,9 @@ func TestClientConfig(t *testing.T) {
 	if c, err = LoadClient(home); err != nil || c.KeyringBackend != "test" {
 		t.Fatalf("round trip: %+v %v", c, err)
 	}
-	os.WriteFile(ClientPath(home), []byte("keyring = \"test\"\n"), 0o644)
+	if err := os.WriteFile(ClientPath(home), []byte("keyring = \"test\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := LoadClient(home); err == nil {
 		t.Fatal("unknown key: want an error")
 	}

@@ -28,7 +28,7 @@ func TestSaveLoad(t *testing.T) {
 
 func TestLoadRejects(t *testing.T) {
 	cases := map[string]string{
-		"unknown key":                 "[rpc]\naddres = \"x\"\n",
+		"unknown key":                 "[rpc]\naddres = \"x\"\n", //nolint:misspell // the typo is the test
 		"bad interval":                "[consensus]\nblock_interval = \"soon\"\n",
 		"not toml":                    "{{{",
 		"bad timeout":                 "[rpc]\nquery_timeout = \"forever\"\n",
@@ -39,16 +39,14 @@ func TestLoadRejects(t *testing.T) {
 	}
 	for name, body := range cases {
 		home := t.TempDir()
-		os.MkdirAll(home+"/config", 0o755)
-		os.WriteFile(Path(home), []byte(body), 0o644)
+		writeConfig(t, home, body)
 		if _, err := Load(home); err == nil {
 			t.Errorf("%s: want an error", name)
 		}
 	}
 	// A file that sets one key keeps the other defaults.
 	home := t.TempDir()
-	os.MkdirAll(home+"/config", 0o755)
-	os.WriteFile(Path(home), []byte("[log]\nlevel = \"error\"\n"), 0o644)
+	writeConfig(t, home, "[log]\nlevel = \"error\"\n")
 	c, err := Load(home)
 	if err != nil || c.Log.Level != "error" || c.RPC.Address != Default().RPC.Address {
 		t.Fatalf("partial file: %+v %v", c, err)
@@ -62,5 +60,16 @@ func TestDefaultRPCLimits(t *testing.T) {
 	}
 	if tt.Query != 5*time.Second || tt.Read != 30*time.Second || tt.Write != 60*time.Second {
 		t.Fatalf("defaults %+v", tt)
+	}
+}
+
+// writeConfig writes body as home's app.toml, failing the test if it can't.
+func writeConfig(t *testing.T, home, body string) {
+	t.Helper()
+	if err := os.MkdirAll(home+"/config", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(Path(home), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

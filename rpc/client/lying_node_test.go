@@ -202,7 +202,9 @@ func cometHeight(params json.RawMessage) int64 {
 		return 0
 	}
 	var h int64
-	fmt.Sscan(p.Height, &h)
+	if _, err := fmt.Sscan(p.Height, &h); err != nil {
+		return 0
+	}
 	return h
 }
 

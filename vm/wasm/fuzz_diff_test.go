@@ -53,7 +53,7 @@ func FuzzDifferential(f *testing.F) {
 	s := DefaultSchedule()
 	s.MaxStackDepth = 100
 
-	run := func(t *testing.T, code []byte, gas uint64) (mem []byte, g0 uint64, err error, inst api.Module) {
+	run := func(t *testing.T, code []byte, gas uint64) (mem []byte, g0 uint64, inst api.Module, err error) {
 		cm, cerr := rt.CompileModule(ctx, code)
 		require.NoError(t, cerr)
 		t.Cleanup(func() { _ = cm.Close(ctx) })
@@ -65,7 +65,7 @@ func FuzzDifferential(f *testing.F) {
 		}
 		_, err = m.ExportedFunction("f").Call(ctx)
 		b, _ := m.Memory().Read(0, m.Memory().Size())
-		return append([]byte{}, b...), m.ExportedGlobal("g0").Get(), err, m
+		return append([]byte{}, b...), m.ExportedGlobal("g0").Get(), m, err
 	}
 
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -79,7 +79,7 @@ func FuzzDifferential(f *testing.F) {
 		} else {
 			_ = cm.Close(ctx)
 		}
-		imem, ig, ierr, inst := run(t, out, 1_000_000)
+		imem, ig, inst, ierr := run(t, out, 1_000_000)
 		trap := inst.ExportedGlobal(ExportTrap).Get()
 		if trap != 0 {
 			require.Error(t, ierr)
@@ -87,7 +87,7 @@ func FuzzDifferential(f *testing.F) {
 			return // the original may not terminate, or recurse deeper
 		}
 		require.Zero(t, inst.ExportedGlobal(ExportDepth).Get()*boolU(ierr == nil))
-		omem, og, oerr, _ := run(t, code, 0)
+		omem, og, _, oerr := run(t, code, 0)
 		require.Equal(t, oerr != nil, ierr != nil, "orig %v, instrumented %v", oerr, ierr)
 		require.Equal(t, og, ig)
 		require.True(t, bytes.Equal(omem, imem), "memory differs")
