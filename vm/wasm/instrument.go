@@ -73,27 +73,9 @@ func Instrument(code []byte, s *Schedule) ([]byte, *Module, error) {
 	return m.instrument(s), m.result(), nil
 }
 
-func appendU32(b []byte, v uint32) []byte {
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}
+func appendU32(b []byte, v uint32) []byte { return AppendULEB(b, uint64(v)) }
 
-func appendS64(b []byte, v int64) []byte {
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}
+func appendS64(b []byte, v int64) []byte { return AppendSLEB(b, v) }
 
 // appendSection appends a section with the given id and payload.
 func appendSection(out []byte, id byte, payload []byte) []byte {

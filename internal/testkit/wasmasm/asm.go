@@ -50,29 +50,11 @@ func hostType(name string) (wasm.FuncType, bool) {
 	return h.Sig(), ok
 }
 
-// ULEB appends v in unsigned LEB128.
-func ULEB(b []byte, v uint64) []byte {
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if v == 0 {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}
+// ULEB appends v in unsigned LEB128 (vm/wasm's encoder).
+func ULEB(b []byte, v uint64) []byte { return wasm.AppendULEB(b, v) }
 
-// SLEB appends v in signed LEB128.
-func SLEB(b []byte, v int64) []byte {
-	for {
-		c := byte(v & 0x7F)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}
+// SLEB appends v in signed LEB128 (vm/wasm's encoder).
+func SLEB(b []byte, v int64) []byte { return wasm.AppendSLEB(b, v) }
 
 // Vec is a vector: the count, then the items.
 func Vec(items ...[]byte) []byte {
