@@ -1,0 +1,232 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/vsys/vsys/rpc/jsonrpc"
+)
+
+// Routes maps a chain name to its node's JSON-RPC address ("host:port").
+// The control plane implements it; it is called once per request, from
+// many goroutines at once.
+type Routes interface {
+	Lookup(chain string) (addr string, ok bool)
+}
+
+// RoutesFunc adapts a function to Routes.
+type RoutesFunc func(chain string) (string, bool)
+
+// Lookup calls f.
+func (f RoutesFunc) Lookup(chain string) (string, bool) { return f(chain) }
+
+// MaxChainName is the longest chain name: a DNS label's length, so a
+// name can also be a host name or a Kubernetes object's name.
+const MaxChainName = 63
+
+// Options are the gateway's limits.
+type Options struct {
+	// MaxBodyBytes limits a forwarded request body; 0:
+	// jsonrpc.DefaultMaxBodyBytes, the node's own default, so the
+	// gateway refuses early what the node would refuse anyway.
+	MaxBodyBytes int64
+	// HTTP are the limits of the server NewHTTPServer and Listener build;
+	// zero value: jsonrpc.DefaultHTTPLimits.
+	HTTP jsonrpc.HTTPLimits
+	// Transport carries requests to the nodes; nil: a transport that
+	// ignores proxy environment variables (a node is local, or named by
+	// the control plane; a proxy in between is never wanted).
+	Transport http.RoundTripper
+	// ErrorLog receives proxy errors (a node down, a broken upstream
+	// connection); nil: they are dropped, and the client gets a 502.
+	ErrorLog func(chain string, err error)
+}
+
+// Gateway is the routing handler. Create it with New.
+type Gateway struct {
+	routes Routes
+	opts   Options
+	proxy  *httputil.ReverseProxy
+}
+
+// route is what ServeHTTP resolved, handed to the proxy's Rewrite in the
+// request's context: Rewrite builds the outgoing URL from it alone.
+type route struct {
+	chain string
+	addr  string
+	path  string // "/" or "/ws"
+}
+
+// New returns a gateway over r with o's limits.
+func New(r Routes, o Options) *Gateway {
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = jsonrpc.DefaultMaxBodyBytes
+	}
+	if o.HTTP == (jsonrpc.HTTPLimits{}) {
+		o.HTTP = jsonrpc.DefaultHTTPLimits()
+	}
+	if o.Transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.Proxy = nil
+		o.Transport = t
+	}
+	g := &Gateway{routes: r, opts: o}
+	g.proxy = &httputil.ReverseProxy{
+		Rewrite:      g.rewrite,
+		Transport:    o.Transport,
+		ErrorHandler: g.proxyError,
+	}
+	return g
+}
+
+// Error codes of the gateway's own answers, in the JSON-RPC server-error
+// range beside rpc/jsonrpc's.
+const (
+	// CodeUnknownChain: no chain of that name is routed here.
+	CodeUnknownChain = -32097
+	// CodeChainUnavailable: the chain is known but its node did not answer.
+	CodeChainUnavailable = -32096
+)
+
+// ServeHTTP routes one request.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	chain, path, err := parsePath(r.URL)
+	if err != nil {
+		writeError(w, http.StatusNotFound, jsonrpc.CodeInvalidRequest, err.Error())
+		return
+	}
+	addr, ok := g.routes.Lookup(chain)
+	if !ok || addr == "" {
+		writeError(w, http.StatusNotFound, CodeUnknownChain, "unknown chain "+strconv.Quote(chain))
+		return
+	}
+	if r.ContentLength > g.opts.MaxBodyBytes {
+		writeError(w, http.StatusRequestEntityTooLarge, jsonrpc.CodeInvalidRequest,
+			"body exceeds the limit of "+strconv.FormatInt(g.opts.MaxBodyBytes, 10)+" bytes")
+		return
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = http.MaxBytesReader(w, r.Body, g.opts.MaxBodyBytes)
+	}
+	rt := &route{chain: chain, addr: addr, path: path}
+	g.proxy.ServeHTTP(w, r.WithContext(withRoute(r.Context(), rt)))
+}
+
+// rewrite points the outgoing request at the route ServeHTTP chose, and
+// nowhere else: the client's path and query are replaced, not joined.
+func (g *Gateway) rewrite(pr *httputil.ProxyRequest) {
+	rt := routeOf(pr.In.Context())
+	pr.Out.URL = &url.URL{Scheme: "http", Host: rt.addr, Path: rt.path}
+	// The node's WebSocket origin check compares Origin with Host: keep
+	// the gateway's Host, the one a browser page's origin names.
+	pr.Out.Host = pr.In.Host
+	pr.SetXForwarded()
+}
+
+func (g *Gateway) proxyError(w http.ResponseWriter, r *http.Request, err error) {
+	rt := routeOf(r.Context())
+	if errors.As(err, new(*http.MaxBytesError)) {
+		writeError(w, http.StatusRequestEntityTooLarge, jsonrpc.CodeInvalidRequest,
+			"body exceeds the limit of "+strconv.FormatInt(g.opts.MaxBodyBytes, 10)+" bytes")
+		return
+	}
+	if g.opts.ErrorLog != nil {
+		g.opts.ErrorLog(rt.chain, err)
+	}
+	writeError(w, http.StatusBadGateway, CodeChainUnavailable, "chain "+strconv.Quote(rt.chain)+" is not answering")
+}
+
+// NewHTTPServer returns an http.Server serving g with its HTTP limits;
+// serve it on g.Listener(ln) for the connection cap.
+func (g *Gateway) NewHTTPServer() *http.Server { return jsonrpc.NewHTTPServer(g, g.opts.HTTP) }
+
+// Listener returns ln with the gateway's connection cap.
+func (g *Gateway) Listener(ln net.Listener) net.Listener { return g.opts.HTTP.Listener(ln) }
+
+// ErrBadPath is the error of a request path the gateway does not route.
+var ErrBadPath = errors.New("bad gateway path")
+
+// parsePath splits a request path into the chain name and the node path
+// ("/" or "/ws"). It reads the escaped path, so an encoded slash cannot
+// hide a segment boundary, and refuses dot segments even though
+// net/http's mux would clean them: this handler may be mounted without a
+// mux.
+func parsePath(u *url.URL) (chain, path string, err error) {
+	raw := u.EscapedPath()
+	if strings.ContainsAny(raw, "\\%") {
+		// No valid chain path needs an escape: names are [a-z0-9-] and
+		// the node paths are fixed.
+		return "", "", fmt.Errorf("%w: escapes are not allowed", ErrBadPath)
+	}
+	rest, ok := strings.CutPrefix(raw, "/")
+	if !ok {
+		return "", "", ErrBadPath
+	}
+	chain, tail, _ := strings.Cut(rest, "/")
+	if err := ValidChainName(chain); err != nil {
+		return "", "", err
+	}
+	switch tail {
+	case "":
+		return chain, "/", nil
+	case "ws":
+		return chain, "/ws", nil
+	}
+	return "", "", fmt.Errorf("%w: a chain serves /%s/ and /%s/ws only", ErrBadPath, chain, chain)
+}
+
+// ErrBadChainName is the error of an invalid chain name.
+var ErrBadChainName = errors.New("bad chain name")
+
+// ValidChainName checks name: 1..MaxChainName characters of [a-z0-9-].
+func ValidChainName(name string) error {
+	if name == "" || len(name) > MaxChainName {
+		return fmt.Errorf("%w: a name has 1 to %d characters", ErrBadChainName, MaxChainName)
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return fmt.Errorf("%w: %q has characters outside [a-z0-9-]", ErrBadChainName, name)
+		}
+	}
+	return nil
+}
+
+// writeError answers with a JSON-RPC error response (id null), the shape
+// a JSON-RPC client decodes whatever the HTTP status.
+func writeError(w http.ResponseWriter, status, code int, msg string) {
+	body, _ := json.Marshal(struct {
+		JSONRPC string         `json:"jsonrpc"`
+		ID      any            `json:"id"`
+		Error   *jsonrpc.Error `json:"error"`
+	}{"2.0", nil, &jsonrpc.Error{Code: code, Message: msg}})
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+type routeKey struct{}
+
+func withRoute(ctx context.Context, rt *route) context.Context {
+	return context.WithValue(ctx, routeKey{}, rt)
+}
+
+// routeOf is the route ServeHTTP stored; the proxy is only reached
+// through ServeHTTP, so it is always there.
+func routeOf(ctx context.Context) *route {
+	rt, _ := ctx.Value(routeKey{}).(*route)
+	if rt == nil {
+		return &route{}
+	}
+	return rt
+}
