@@ -36,6 +36,11 @@ type Options struct {
 	// (mempool.go); 0: DefaultMaxParkedTxs, DefaultMaxParkedBytes.
 	MaxParkedTxs   int
 	MaxParkedBytes int64
+
+	// DiskQuotaBytes is the node's disk quota: while the usage reported
+	// by SetDiskUsage is over it, no new tx is admitted (mempool.go);
+	// 0: no quota.
+	DiskQuotaBytes int64
 }
 
 // App is the ABCI application (its methods are in abci.go; doc.go maps the
@@ -65,6 +70,9 @@ type App struct {
 	blockGas uint64
 
 	queries queryStats // vsys_call and vsys_estimateGas, from RPC goroutines
+	// diskUsed is the data directory's bytes as the node last measured
+	// them (SetDiskUsage), read by every admission check.
+	diskUsed atomic.Int64
 	// lastTime is the header time of the last committed block (Unix ns;
 	// 0 until this process commits one), the time Simulate runs at.
 	lastTime atomic.Int64

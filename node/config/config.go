@@ -19,6 +19,36 @@ type App struct {
 	Log       Log       `toml:"log"`
 	Metrics   Metrics   `toml:"metrics"`
 	Mempool   Mempool   `toml:"mempool"`
+	Admission Admission `toml:"admission" comment:"node-local limits on new txs (a cloud sets them per chain); never consensus"`
+}
+
+// Admission limits what the node admits: a tx rate at its JSON-RPC door
+// and a disk quota on its data directory. Both are node-local: they
+// refuse txs at vsys_sendRawTransaction and CheckTx, never a block.
+type Admission struct {
+	TxsPerSecond      float64 `toml:"txs_per_second" comment:"txs vsys_sendRawTransaction accepts per second (token bucket); 0: no limit"`
+	TxBurst           int     `toml:"tx_burst" comment:"txs accepted at once above the rate; 0: one second's worth (at least 1)"`
+	DiskQuotaBytes    int64   `toml:"disk_quota_bytes" comment:"bytes the data directory may hold; over it, new txs are refused (reads still work); 0: no quota"`
+	DiskCheckInterval string  `toml:"disk_check_interval" comment:"how often the data directory is measured for the quota"`
+}
+
+// DiskCheckEvery parses DiskCheckInterval.
+func (a Admission) DiskCheckEvery() (time.Duration, error) {
+	d, err := time.ParseDuration(a.DiskCheckInterval)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("admission.disk_check_interval %q: want a positive duration such as \"10s\"", a.DiskCheckInterval)
+	}
+	return d, nil
+}
+
+// check validates the admission limits.
+func (a Admission) check() error {
+	if a.TxsPerSecond < 0 || a.TxBurst < 0 || a.DiskQuotaBytes < 0 {
+		return fmt.Errorf("admission: txs_per_second %v, tx_burst %d and disk_quota_bytes %d must not be negative",
+			a.TxsPerSecond, a.TxBurst, a.DiskQuotaBytes)
+	}
+	_, err := a.DiskCheckEvery()
+	return err
 }
 
 // Mempool bounds what one sender may park: txs waiting ahead of its next
@@ -121,6 +151,7 @@ func Default() App {
 		Log:       Log{Level: "vsys:info,*:error", Format: "plain"},
 		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
 		Mempool:   Mempool{MaxParkedTxs: 16, MaxParkedBytes: 4 << 20},
+		Admission: Admission{DiskCheckInterval: "10s"},
 	}
 }
 
@@ -151,6 +182,9 @@ func Load(home string) (App, error) {
 		return c, err
 	}
 	if _, err := c.RPC.Timeouts(); err != nil {
+		return c, err
+	}
+	if err := c.Admission.check(); err != nil {
 		return c, err
 	}
 	return c, nil
