@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/vsys/vsys/cloud/gateway"
 	"github.com/vsys/vsys/internal/testkit/nodekit"
 	"github.com/vsys/vsys/rpc/client"
+	"github.com/vsys/vsys/rpc/jsonrpc"
 )
 
 // rpcError is the error member of a JSON-RPC response.
@@ -82,6 +84,19 @@ func TestGatewayTwoChains(t *testing.T) {
 		}
 	})
 
+	t.Run("websocket from a page of the gateway's origin", func(t *testing.T) {
+		// The node's origin check compares Origin with Host: the gateway
+		// keeps its own Host, the one the page's origin names.
+		conn, _, err := websocket.DefaultDialer.DialContext(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/a/ws",
+			http.Header{"Origin": {srv.URL}})
+		require.NoError(t, err)
+		conn.Close()
+		_, resp, err := websocket.DefaultDialer.DialContext(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/a/ws",
+			http.Header{"Origin": {"http://evil.example"}})
+		require.Error(t, err, "another origin is refused by the node, through the gateway")
+		require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	})
+
 	t.Run("unknown chain", func(t *testing.T) {
 		status, r := post(t, srv.URL+"/c/", `{"jsonrpc":"2.0","id":1,"method":"vsys_chainId"}`)
 		require.Equal(t, http.StatusNotFound, status)
@@ -124,6 +139,34 @@ func TestGatewayTwoChains(t *testing.T) {
 		resp.Body.Close()
 		require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	})
+}
+
+// TestGatewayServerLimits: the server NewHTTPServer builds, on the capped
+// Listener, drops a peer that never finishes its headers (the cap itself
+// is rpc/jsonrpc's listener, tested there).
+func TestGatewayServerLimits(t *testing.T) {
+	g := gateway.New(gateway.RoutesFunc(func(string) (string, bool) { return "", false }),
+		gateway.Options{HTTP: jsonrpc.HTTPLimits{MaxConnections: 4, ReadHeaderTimeout: 100 * time.Millisecond,
+			ReadTimeout: time.Second, WriteTimeout: 2 * time.Second, IdleTimeout: time.Second}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	hs := g.NewHTTPServer()
+	go func() { _ = hs.Serve(g.Listener(ln)) }()
+	t.Cleanup(func() { _ = hs.Close() })
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("POST /a/ HTTP/1.1\r\nHost: x\r\n")) // and never the blank line
+	require.NoError(t, err)
+	// A guard against a hang, far above the header timeout: the server
+	// must close the connection by itself.
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(time.Minute)))
+	rest, err := io.ReadAll(conn)
+	require.NoError(t, err, "the server closed the connection (EOF), not our guard")
+	if len(rest) > 0 { // Go answers a header timeout with 408 before closing
+		require.Contains(t, string(rest), "408")
+	}
 }
 
 // TestGatewayNodeDown: a known chain whose node does not answer gets a
