@@ -65,7 +65,7 @@ var rules = []rule{
 	{pkgs: "rpc/jsonrpc", allowed: []string{"core/..."}},
 	{pkgs: "rpc/client", allowed: []string{"core/...", "rpc", "rpc/jsonrpc"}},
 	{pkgs: "rpc/server", denied: []string{"node/...", "cmd/..."}},
-	{pkgs: "cloud/...", allowed: []string{"core/...", "rpc/...", "node/...", "cloud/..."}},
+	{pkgs: "cloud/...", allowed: []string{"core/...", "rpc/...", "node/...", "cloud/...", "internal/..."}},
 }
 
 // clientDenied are the packages the Go client must not depend on, even
