@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vsys/vsys/rpc/jsonrpc"
 )
@@ -39,7 +40,8 @@ type Options struct {
 	// gateway refuses early what the node would refuse anyway.
 	MaxBodyBytes int64
 	// HTTP are the limits of the server NewHTTPServer and Listener build;
-	// zero value: jsonrpc.DefaultHTTPLimits.
+	// each zero field takes jsonrpc.DefaultHTTPLimits' value, so a
+	// gateway never serves without timeouts or a connection cap.
 	HTTP jsonrpc.HTTPLimits
 	// Transport carries requests to the nodes; nil: a transport that
 	// ignores proxy environment variables (a node is local, or named by
@@ -70,9 +72,7 @@ func New(r Routes, o Options) *Gateway {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = jsonrpc.DefaultMaxBodyBytes
 	}
-	if o.HTTP == (jsonrpc.HTTPLimits{}) {
-		o.HTTP = jsonrpc.DefaultHTTPLimits()
-	}
+	o.HTTP = withDefaults(o.HTTP)
 	if o.Transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.Proxy = nil
@@ -85,6 +85,22 @@ func New(r Routes, o Options) *Gateway {
 		ErrorHandler: g.proxyError,
 	}
 	return g
+}
+
+func withDefaults(l jsonrpc.HTTPLimits) jsonrpc.HTTPLimits {
+	d := jsonrpc.DefaultHTTPLimits()
+	if l.MaxConnections <= 0 {
+		l.MaxConnections = d.MaxConnections
+	}
+	for _, f := range []struct{ v, def *time.Duration }{
+		{&l.ReadHeaderTimeout, &d.ReadHeaderTimeout}, {&l.ReadTimeout, &d.ReadTimeout},
+		{&l.WriteTimeout, &d.WriteTimeout}, {&l.IdleTimeout, &d.IdleTimeout},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	return l
 }
 
 // Error codes of the gateway's own answers, in the JSON-RPC server-error
