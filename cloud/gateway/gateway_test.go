@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,10 +10,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/cloud/gateway"
@@ -139,6 +142,48 @@ func TestGatewayTwoChains(t *testing.T) {
 		resp.Body.Close()
 		require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 	})
+}
+
+// TestGatewayNeverReachesControl: a control API on another port of the
+// same host is never reached, whatever a request names in its Host
+// header, its absolute-form target, its forwarding headers or its path.
+func TestGatewayNeverReachesControl(t *testing.T) {
+	var hits atomic.Int64
+	control := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
+	t.Cleanup(control.Close)
+	var chainHits atomic.Int64
+	chain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chainHits.Add(1)
+		assert.Contains(t, []string{"/", "/ws"}, r.URL.Path) // not require: this is the server's goroutine
+		assert.Empty(t, r.URL.RawQuery)
+	}))
+	t.Cleanup(chain.Close)
+	chainAddr := strings.TrimPrefix(chain.URL, "http://")
+	ctrl := strings.TrimPrefix(control.URL, "http://")
+	g := gateway.New(gateway.RoutesFunc(func(c string) (string, bool) { return chainAddr, c == "a" }), gateway.Options{})
+	srv := httptest.NewServer(g)
+	t.Cleanup(srv.Close)
+
+	for _, req := range []string{
+		"POST /a/ HTTP/1.1\r\nHost: " + ctrl + "\r\nContent-Length: 2\r\n\r\n{}",
+		"POST http://" + ctrl + "/a/ HTTP/1.1\r\nHost: " + ctrl + "\r\nContent-Length: 2\r\n\r\n{}",
+		"POST http://" + ctrl + "/ HTTP/1.1\r\nHost: " + ctrl + "\r\nContent-Length: 2\r\n\r\n{}",
+		"POST /a/?target=http://" + ctrl + "/ HTTP/1.1\r\nHost: x\r\nX-Forwarded-Host: " + ctrl + "\r\nContent-Length: 2\r\n\r\n{}",
+		"POST //" + ctrl + "/ HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+		"POST /a/..%2f..%2f" + ctrl + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+		"GET /a/ws HTTP/1.1\r\nHost: " + ctrl + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+	} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+		require.NoError(t, err)
+		_, err = conn.Write([]byte(req))
+		require.NoError(t, err)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		require.NoError(t, err, req)
+		resp.Body.Close()
+		conn.Close()
+	}
+	require.Zero(t, hits.Load(), "the control API was reached")
+	require.Equal(t, int64(4), chainHits.Load(), "the requests naming chain a reached its node, on its fixed paths")
 }
 
 // TestGatewayServerLimits: the server NewHTTPServer builds, on the capped
