@@ -91,8 +91,17 @@ func TestDiskQuotaOnANode(t *testing.T) {
 	require.LessOrEqual(t, acc.Nonce, uint64(1))
 
 	require.NoError(t, os.Remove(filler))
-	require.Eventually(t, func() bool { return refused() == nil }, 30*time.Second, 20*time.Millisecond,
-		"below the quota again, txs are admitted")
+	// The recheck above may have applied nonce 1 to the check state, so
+	// the tx admitted now is nonce 1 or, after it, nonce 2.
+	var last error
+	require.Eventually(t, func() bool {
+		for _, nonce := range []uint64{1, 2} {
+			if _, last = c.SendRawTransaction(ctx, signedSend(t, chainID, key, nonce)); last == nil {
+				return true
+			}
+		}
+		return false
+	}, 30*time.Second, 20*time.Millisecond, "below the quota again, txs are admitted (last error: %v)", &last)
 }
 
 // TestTxRateLimitOnANode: with a rate of one tx per 1000 s and a burst of
