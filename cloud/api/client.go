@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -36,13 +35,27 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return b.next.RoundTrip(r)
 }
 
+// Error is an error response of the control API that carries one of the
+// sentinels: errors.Is(err, ErrExists) and the like hold, and the message
+// is the server's.
+type Error struct {
+	Code    int
+	Message string
+	err     error
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Unwrap returns the sentinel.
+func (e *Error) Unwrap() error { return e.err }
+
 func (c *Client) call(ctx context.Context, method string, params, result any) error {
 	err := c.rpc.Call(ctx, method, params, result)
 	var je *jsonrpc.Error
 	if errors.As(err, &je) {
 		for _, s := range codes {
 			if je.Code == s.code {
-				return fmt.Errorf("%w (%s)", s.err, je.Message)
+				return &Error{Code: je.Code, Message: je.Message, err: s.err}
 			}
 		}
 	}
