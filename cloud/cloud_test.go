@@ -2,6 +2,7 @@ package cloud_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -327,5 +328,25 @@ func TestCloud(t *testing.T) {
 	}
 	if _, err := api.NewClient(cfg.API.Address, "wrong").ListChains(ctx); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("wrong token: %v, want HTTP 401", err)
+	}
+
+	// The CLI: address and token from --home, --output json; a wrong
+	// --token fails.
+	out, err := exec.Command(vsysdBin, "cloud", "list", "--home", dir, "--output", "json").Output()
+	var listed []api.Chain
+	if err != nil || json.Unmarshal(out, &listed) != nil || len(listed) != 2 || listed[0].Name != "alpha" {
+		t.Errorf("vsysd cloud list: %v %s", err, out)
+	}
+	out, err = exec.Command(vsysdBin, "cloud", "status", "beta", "--home", dir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "chain       beta") {
+		t.Errorf("vsysd cloud status: %v %s", err, out)
+	}
+	out, err = exec.Command(vsysdBin, "cloud", "create", "../x", "--home", dir).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "bad chain name") {
+		t.Errorf("vsysd cloud create ../x: %v %s", err, out)
+	}
+	out, err = exec.Command(vsysdBin, "cloud", "list", "--home", dir, "--token", "wrong").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "401") {
+		t.Errorf("vsysd cloud list --token wrong: %v %s", err, out)
 	}
 }
