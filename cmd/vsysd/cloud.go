@@ -74,6 +74,17 @@ func cloudStartCmd() *cobra.Command {
 	return cmd
 }
 
+// withCloud is a RunE with the control API client made first.
+func withCloud(run func(cmd *cobra.Command, c *api.Client, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		c, err := cloudClient(cmd)
+		if err != nil {
+			return err
+		}
+		return run(cmd, c, args)
+	}
+}
+
 // cloudClient is a control API client from --api/--token or the cloud
 // home's cloud.toml and operator.token.
 func cloudClient(cmd *cobra.Command) (*api.Client, error) {
@@ -115,11 +126,7 @@ func cloudCreateCmd() *cobra.Command {
 		Use:   "create NAME",
 		Short: "Create a chain and start its node",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := cloudClient(cmd)
-			if err != nil {
-				return err
-			}
+		RunE: withCloud(func(cmd *cobra.Command, c *api.Client, args []string) error {
 			req.Name = args[0]
 			ch, err := c.CreateChain(cmd.Context(), req)
 			if err != nil {
@@ -135,7 +142,7 @@ func cloudCreateCmd() *cobra.Command {
 				return fmt.Errorf("chain %s: no block within %v (vsysd cloud logs %s)", req.Name, wait, req.Name)
 			}
 			return emit(cmd, ch, func() { printChain(cmd, ch) })
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&req.ChainID, "chain-id", "", "chain id (default: the name)")
 	cmd.Flags().StringVar(&req.BlockInterval, "block-interval", "", "pause between blocks (default: cloud.toml's chain.block_interval)")
@@ -148,11 +155,7 @@ func cloudListCmd() *cobra.Command {
 		Use:   "list",
 		Short: "List the cloud's chains",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := cloudClient(cmd)
-			if err != nil {
-				return err
-			}
+		RunE: withCloud(func(cmd *cobra.Command, c *api.Client, _ []string) error {
 			l, err := c.ListChains(cmd.Context())
 			if err != nil {
 				return err
@@ -165,7 +168,7 @@ func cloudListCmd() *cobra.Command {
 				}
 				_ = w.Flush()
 			})
-		},
+		}),
 	}
 }
 
@@ -176,17 +179,13 @@ func cloudNameCmd(use, short string, call func(*api.Client, context.Context, str
 		Use:   use + " NAME",
 		Short: short,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := cloudClient(cmd)
-			if err != nil {
-				return err
-			}
+		RunE: withCloud(func(cmd *cobra.Command, c *api.Client, args []string) error {
 			ch, err := call(c, cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			return emit(cmd, ch, func() { printChain(cmd, ch) })
-		},
+		}),
 	}
 }
 
@@ -195,16 +194,12 @@ func cloudDeleteCmd() *cobra.Command {
 		Use:   "delete NAME",
 		Short: "Stop a chain and delete it with all its data",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := cloudClient(cmd)
-			if err != nil {
-				return err
-			}
+		RunE: withCloud(func(cmd *cobra.Command, c *api.Client, args []string) error {
 			if err := c.DeleteChain(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			return emit(cmd, map[string]string{"deleted": args[0]}, func() { printf(cmd, "deleted %s\n", args[0]) })
-		},
+		}),
 	}
 }
 
@@ -214,11 +209,7 @@ func cloudLogsCmd() *cobra.Command {
 		Use:   "logs NAME",
 		Short: "Print the last lines of a chain node's log",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := cloudClient(cmd)
-			if err != nil {
-				return err
-			}
+		RunE: withCloud(func(cmd *cobra.Command, c *api.Client, args []string) error {
 			l, err := c.Logs(cmd.Context(), args[0], lines)
 			if err != nil {
 				return err
@@ -228,7 +219,7 @@ func cloudLogsCmd() *cobra.Command {
 					printf(cmd, "%s\n", s)
 				}
 			})
-		},
+		}),
 	}
 	cmd.Flags().IntVarP(&lines, "lines", "n", 100, "how many lines")
 	return cmd
