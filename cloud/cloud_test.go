@@ -62,14 +62,14 @@ type controlPlane struct {
 	done chan struct{}
 }
 
-func startControlPlane(t *testing.T, dir string) *controlPlane {
+func startControlPlane(t *testing.T, dir string, flags ...string) *controlPlane {
 	t.Helper()
 	log, err := os.OpenFile(filepath.Join(dir, "cloud.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer log.Close()
-	cmd := exec.Command(vsysdBin, "cloud", "start", "--home", dir)
+	cmd := exec.Command(vsysdBin, append([]string{"cloud", "start", "--home", dir}, flags...)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -79,8 +79,10 @@ func startControlPlane(t *testing.T, dir string) *controlPlane {
 	return cp
 }
 
-func (cp *controlPlane) kill() {
-	_ = cp.cmd.Process.Kill()
+func (cp *controlPlane) kill() { cp.signal(syscall.SIGKILL) }
+
+func (cp *controlPlane) signal(sig syscall.Signal) {
+	_ = cp.cmd.Process.Signal(sig)
 	<-cp.done
 }
 
@@ -349,4 +351,28 @@ func TestCloud(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "401") {
 		t.Errorf("vsysd cloud list --token wrong: %v %s", err, out)
 	}
+
+	// SIGTERM leaves the chains serving; with --stop-chains it stops them.
+	cp.signal(syscall.SIGTERM)
+	if cp.cmd.ProcessState.ExitCode() != 0 {
+		t.Errorf("cloud start after SIGTERM: %v", cp.cmd.ProcessState)
+	}
+	home := state.Home{Dir: dir}
+	for _, ch := range after {
+		if !supervisor.Matches(ch.PID, ch.Home) {
+			t.Errorf("%s: node gone after the control plane's SIGTERM", ch.Name)
+		}
+	}
+	cp = startControlPlane(t, dir, "--stop-chains")
+	apiClient(t, dir, cfg)
+	cp.signal(syscall.SIGTERM)
+	for _, ch := range after {
+		if supervisor.Matches(ch.PID, ch.Home) {
+			t.Errorf("%s: node pid %d alive after --stop-chains", ch.Name, ch.PID)
+		}
+		if rec, err := home.LoadChain(ch.Name); err != nil || rec.Status != state.StatusRunning {
+			t.Errorf("%s: record after --stop-chains: %+v %v (want status running: the next start starts it)", ch.Name, rec, err)
+		}
+	}
+	cp = nil
 }

@@ -121,12 +121,16 @@ func (p *Plane) Start() error {
 	p.mu.Lock()
 	var recs []state.Chain
 	for _, c := range p.chains {
-		if c.Status == state.StatusRunning {
-			recs = append(recs, *c)
-		}
+		recs = append(recs, *c)
 	}
 	p.mu.Unlock()
+	running := 0
 	for _, c := range recs {
+		if c.Status != state.StatusRunning {
+			p.finishStop(c)
+			continue
+		}
+		running++
 		if _, err := p.sup.Start(p.spec(c.Name), c.PID); err != nil {
 			// One chain that cannot start must not keep the others down.
 			p.logf("chain %s: %v", c.Name, err)
@@ -142,8 +146,24 @@ func (p *Plane) Start() error {
 	p.srv = jsonrpc.NewHTTPServer(api.NewHandler(p, p.token), limits)
 	p.served = make(chan error, 1)
 	go func() { p.served <- p.srv.Serve(limits.Listener(ln)) }()
-	p.logf("control API on http://%s, %d chains", p.apiAddr, len(recs))
+	p.logf("control API on http://%s, %d chains, %d running", p.apiAddr, len(recs), running)
 	return nil
+}
+
+// finishStop stops the node of a chain recorded as stopped that still
+// runs: a control plane killed during a stop left it.
+func (p *Plane) finishStop(c state.Chain) {
+	spec := p.spec(c.Name)
+	if !supervisor.Matches(c.PID, spec.Home) {
+		return
+	}
+	if _, err := p.sup.Start(spec, c.PID); err != nil {
+		p.logf("chain %s: %v", c.Name, err)
+		return
+	}
+	if err := p.sup.Stop(c.Name); err != nil {
+		p.logf("chain %s: %v", c.Name, err)
+	}
 }
 
 // Close stops the control API. With stopChains it stops every node
