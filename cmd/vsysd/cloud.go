@@ -22,7 +22,8 @@ import (
 )
 
 // cloudCmd is `vsysd cloud`: the control plane (start) and its clients,
-// which talk to the control API. --home is the cloud home here.
+// which talk to the control API. --home is the cloud home here (default
+// $VSYS_CLOUD_HOME, else ~/.vsys-cloud).
 func cloudCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "cloud",
@@ -48,9 +49,8 @@ func cloudStartCmd() *cobra.Command {
 			"unless --stop-chains.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			home, _ := cmd.Flags().GetString("home")
 			addr, _ := cmd.Flags().GetString("api")
-			p, err := cloud.Open(home, cloud.Options{APIAddr: addr, Log: cmd.ErrOrStderr()})
+			p, err := cloud.Open(cloudHome(cmd), cloud.Options{APIAddr: addr, Log: cmd.ErrOrStderr()})
 			if err != nil {
 				return err
 			}
@@ -74,6 +74,22 @@ func cloudStartCmd() *cobra.Command {
 	return cmd
 }
 
+// cloudHome is --home when given, else $VSYS_CLOUD_HOME, else ~/.vsys-cloud:
+// a cloud home is not a node home, so it does not default to one.
+func cloudHome(cmd *cobra.Command) string {
+	if cmd.Flags().Changed("home") {
+		home, _ := cmd.Flags().GetString("home")
+		return home
+	}
+	if h := os.Getenv("VSYS_CLOUD_HOME"); h != "" {
+		return h
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".vsys-cloud")
+	}
+	return ".vsys-cloud"
+}
+
 // withCloud is a RunE with the control API client made first.
 func withCloud(run func(cmd *cobra.Command, c *api.Client, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
@@ -88,7 +104,7 @@ func withCloud(run func(cmd *cobra.Command, c *api.Client, args []string) error)
 // cloudClient is a control API client from --api/--token or the cloud
 // home's cloud.toml and operator.token.
 func cloudClient(cmd *cobra.Command) (*api.Client, error) {
-	home, _ := cmd.Flags().GetString("home")
+	home := cloudHome(cmd)
 	addr, _ := cmd.Flags().GetString("api")
 	if addr == "" {
 		addr = state.DefaultConfig().API.Address
