@@ -352,6 +352,22 @@ func TestCloud(t *testing.T) {
 		t.Errorf("vsysd cloud list --token wrong: %v %s", err, out)
 	}
 
+	// cloud stop NAME, cloud start NAME (the same verb as the control
+	// plane's, told apart by the argument).
+	for _, verb := range []struct {
+		args    []string
+		running bool
+	}{{[]string{"stop", "beta"}, false}, {[]string{"start", "beta"}, true}} {
+		out, err := exec.Command(vsysdBin, append(append([]string{"cloud"}, verb.args...), "--home", dir, "-o", "json")...).Output()
+		var ch api.Chain
+		if err != nil || json.Unmarshal(out, &ch) != nil || ch.Running != verb.running {
+			t.Fatalf("vsysd cloud %v: %v %s", verb.args, err, out)
+		}
+	}
+	if after, err = c.ListChains(ctx); err != nil {
+		t.Fatal(err)
+	}
+
 	// SIGTERM leaves the chains serving; with --stop-chains it stops them.
 	cp.signal(syscall.SIGTERM)
 	if cp.cmd.ProcessState.ExitCode() != 0 {

@@ -34,44 +34,61 @@ func cloudCmd() *cobra.Command {
 	c.AddCommand(cloudStartCmd(), cloudCreateCmd(), cloudListCmd(),
 		cloudNameCmd("status", "Show a chain: process, ports, restarts, height", (*api.Client).ChainStatus),
 		cloudNameCmd("stop", "Stop a chain's node (it stays stopped until start)", (*api.Client).StopChain),
-		cloudNameCmd("start", "Start a stopped chain's node", (*api.Client).StartChain),
 		cloudDeleteCmd(), cloudLogsCmd())
 	return c
 }
 
+// cloudStartCmd is both `cloud start` (the control plane) and `cloud start
+// NAME` (start a stopped chain's node through the control API): one
+// verb, told apart by the argument.
 func cloudStartCmd() *cobra.Command {
 	var stopChains bool
 	cmd := &cobra.Command{
-		Use:   "start",
-		Short: "Run the control plane of the cloud home --home until SIGINT or SIGTERM",
-		Long: "Run the control plane: adopt or start every chain of the cloud home, serve the control API, " +
+		Use:   "start [NAME]",
+		Short: "Run the control plane of the cloud home until SIGINT or SIGTERM; with NAME, start that stopped chain",
+		Long: "Without NAME: run the control plane: adopt or start every chain of the cloud home, serve the control API, " +
 			"restart crashed nodes. On SIGINT or SIGTERM it exits and leaves the chains serving (the next start adopts them), " +
-			"unless --stop-chains.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			addr, _ := cmd.Flags().GetString("api")
-			p, err := cloud.Open(cloudHome(cmd), cloud.Options{APIAddr: addr, Log: cmd.ErrOrStderr()})
-			if err != nil {
-				return err
+			"unless --stop-chains.\n\nWith NAME: start that chain's node (after cloud stop NAME) through the control API.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				return withCloud(func(cmd *cobra.Command, c *api.Client, args []string) error {
+					ch, err := c.StartChain(cmd.Context(), args[0])
+					if err != nil {
+						return err
+					}
+					return emit(cmd, ch, func() { printChain(cmd, ch) })
+				})(cmd, args)
 			}
-			sig := make(chan os.Signal, 1)
-			signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-			if err := p.Start(); err != nil {
-				_ = p.Close(false)
-				return err
-			}
-			info := map[string]string{"api": "http://" + p.APIAddr(), "home": p.Home(), "token_file": filepath.Join(p.Home(), state.TokenFile)}
-			if err := emit(cmd, info, func() {
-				printf(cmd, "vsys cloud running: control API http://%s (token in %s)  (Ctrl-C stops it)\n", info["api"][7:], info["token_file"])
-			}); err != nil {
-				return err
-			}
-			<-sig
-			return p.Close(stopChains)
+			return runControlPlane(cmd, stopChains)
 		},
 	}
-	cmd.Flags().BoolVar(&stopChains, "stop-chains", false, "stop every chain node on exit (default: leave them serving)")
+	cmd.Flags().BoolVar(&stopChains, "stop-chains", false, "control plane: stop every chain node on exit (default: leave them serving)")
 	return cmd
+}
+
+// runControlPlane runs the control plane in the foreground until SIGINT
+// or SIGTERM.
+func runControlPlane(cmd *cobra.Command, stopChains bool) error {
+	addr, _ := cmd.Flags().GetString("api")
+	p, err := cloud.Open(cloudHome(cmd), cloud.Options{APIAddr: addr, Log: cmd.ErrOrStderr()})
+	if err != nil {
+		return err
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	if err := p.Start(); err != nil {
+		_ = p.Close(false)
+		return err
+	}
+	info := map[string]string{"api": "http://" + p.APIAddr(), "home": p.Home(), "token_file": filepath.Join(p.Home(), state.TokenFile)}
+	if err := emit(cmd, info, func() {
+		printf(cmd, "vsys cloud running: control API %s (token in %s)  (Ctrl-C stops it)\n", info["api"], info["token_file"])
+	}); err != nil {
+		return err
+	}
+	<-sig
+	return p.Close(stopChains)
 }
 
 // cloudHome is --home when given, else $VSYS_CLOUD_HOME, else ~/.vsys-cloud:
