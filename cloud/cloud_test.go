@@ -328,6 +328,11 @@ func TestCloud(t *testing.T) {
 			t.Errorf("Authorization %q: HTTP %d, want 401", auth, resp.StatusCode)
 		}
 	}
+	// A chain's endpoint is not the control API, token or not.
+	tok, _ := state.ReadToken(dir)
+	if _, err := api.NewClient(b.RPCAddr, tok).ListChains(ctx); err == nil || !strings.Contains(err.Error(), "cloud_listChains") {
+		t.Errorf("cloud_listChains on a chain's JSON-RPC: %v, want method not found", err)
+	}
 	if _, err := api.NewClient(cfg.API.Address, "wrong").ListChains(ctx); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("wrong token: %v, want HTTP 401", err)
 	}
