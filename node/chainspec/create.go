@@ -10,6 +10,7 @@ import (
 
 	"github.com/vsys/vsys/app/genesis"
 	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/keys"
 	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/node/config"
 )
@@ -88,6 +89,11 @@ func Create(dir string, spec Spec) (Result, error) {
 		return Result{}, fmt.Errorf("create chain %s: %w", s.Name, err)
 	}
 	for i := range nodes {
+		// The dev key is in the test keyring: make it the CLI's default
+		// there, as `vsysd init` does, so `--from dev` works as it is.
+		if err := config.SaveClient(nodes[i].Home, config.Client{KeyringBackend: string(keys.BackendTest)}); err != nil {
+			return Result{}, fmt.Errorf("create chain %s: %w", s.Name, err)
+		}
 		nodes[i].Home = filepath.Join(dir, strings.TrimPrefix(nodes[i].Home, tmp+string(filepath.Separator)))
 	}
 	res := Result{Name: s.Name, ChainID: s.ChainID, Dir: dir, Modules: gs.EnabledModules(), Consensus: s.Consensus, Nodes: nodes}
