@@ -95,7 +95,7 @@ amount = "5"
 	require.Equal(t, Spec{Name: "shop", Consensus: "spos", Params: map[string]string{"max_call_depth": "9", "billing.storage_price_per_byte": "3"}}, s)
 
 	for name, body := range map[string]string{
-		"typo.toml":  "nmae = \"x\"\n",
+		"typo.toml":  "nam = \"x\"\n",
 		"group.toml": "[params.billing]\nstorage_price_per_byte = 2\n",
 		"typo.json":  `{"name":"x","validatorz":2}`,
 	} {
