@@ -15,8 +15,12 @@ import (
 
 	"github.com/vsys/vsys/app/genesis"
 	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/keys"
 	"github.com/vsys/vsys/core/moduleid"
+	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/internal/testkit"
+	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/node/chainspec"
 	"github.com/vsys/vsys/node/config"
@@ -158,4 +162,48 @@ func TestCreateToFirstBlock(t *testing.T) {
 		cancel()
 		require.NoError(t, n.Stop())
 	}
+}
+
+// TestCreateTwoValidatorsAgree starts both validators of a created chain
+// that runs a non-default module set, commits a transfer, and checks both
+// nodes computed the same app hash at every height up to it.
+func TestCreateTwoValidatorsAgree(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pair")
+	var addrs []node.NodeAddrs
+	for range 2 {
+		addrs = append(addrs, node.NodeAddrs{RPC: testkit.FreeAddr(t), P2P: testkit.FreeAddr(t), CometRPC: testkit.FreeAddr(t)})
+	}
+	res, err := chainspec.Create(dir, chainspec.Spec{Name: "pair", Modules: []string{"token", "db"}, Validators: 2,
+		BlockInterval: "200ms", Heartbeat: "0s", Nodes: addrs})
+	require.NoError(t, err)
+	var nodes []*node.Node
+	for _, n := range res.Nodes {
+		nd, err := node.Start(n.Home, node.Options{LogOutput: io.Discard})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = nd.Stop() })
+		nodes = append(nodes, nd)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a guard, not a timed assertion
+	defer cancel()
+	for _, nd := range nodes {
+		require.NoError(t, client.New(nd.RPCAddr).WaitHeight(ctx, 1))
+	}
+	kr, err := keys.Open(res.Nodes[0].Home, keys.BackendTest, nil)
+	require.NoError(t, err)
+	dev, err := kr.Signer(node.DevKeyName)
+	require.NoError(t, err)
+	args, err := codec.Marshal(token.SendArgs{Token: "VSYS", To: someone, Amount: codec.NewU128(9)})
+	require.NoError(t, err)
+	sent, err := client.New(nodes[0].RPCAddr).Send(ctx, dev, []tx.Call{{Contract: token.Address, Method: "send", Args: args}}, client.SendOptions{})
+	require.NoError(t, err)
+	require.Equal(t, "ok", sent.Tx.Status, sent.Tx.Log)
+	require.NoError(t, client.New(nodes[1].RPCAddr).WaitHeight(ctx, sent.Tx.Height))
+	for h := int64(1); h <= sent.Tx.Height; h++ {
+		h0, err := nodes[0].App.Store().HashAt(h)
+		require.NoError(t, err)
+		h1, err := nodes[1].App.Store().HashAt(h)
+		require.NoError(t, err)
+		require.Equal(t, h0, h1, "height %d", h)
+	}
+	require.Equal(t, []string{"token", "db"}, nodes[1].App.Modules())
 }
