@@ -25,6 +25,21 @@ type TestnetOptions struct {
 	BlockInterval string // e.g. "1s"
 	DevBalance    codec.U128
 	Accounts      []genesis.Account // more funded accounts (load tests)
+	Genesis       *genesis.State    // nil: genesis.Default(); its accounts must be empty (use Accounts)
+	// App is every node's app.toml before its addresses and BlockInterval
+	// are set; the zero value: config.Default().
+	App config.App
+	// Addrs, when set (one per validator), are the nodes' addresses
+	// instead of BasePort's scheme; a node without Metrics serves none.
+	Addrs []NodeAddrs
+}
+
+// NodeAddrs are one node's listen addresses, host:port.
+type NodeAddrs struct {
+	RPC      string `json:"rpc" toml:"rpc"`             // JSON-RPC
+	P2P      string `json:"p2p" toml:"p2p"`             // CometBFT peers
+	CometRPC string `json:"comet_rpc" toml:"comet_rpc"` // CometBFT's RPC (light clients)
+	Metrics  string `json:"metrics,omitempty" toml:"metrics"`
 }
 
 // TestnetNode is one home InitTestnet wrote.
@@ -53,6 +68,16 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 	if o.BlockInterval == "" {
 		o.BlockInterval = "1s"
 	}
+	if o.Addrs != nil && len(o.Addrs) != o.Validators {
+		return nil, fmt.Errorf("testnet: %d address sets for %d validators", len(o.Addrs), o.Validators)
+	}
+	if o.App == (config.App{}) {
+		o.App = config.Default()
+	}
+	if o.Genesis != nil && len(o.Genesis.Accounts) > 0 {
+		// Every home's genesis would carry them and the merge list them twice.
+		return nil, fmt.Errorf("testnet: genesis accounts go in TestnetOptions.Accounts")
+	}
 	nodes := make([]TestnetNode, o.Validators)
 	var docs []*types.GenesisDoc
 	for i := range nodes {
@@ -62,12 +87,17 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 			P2PAddr: fmt.Sprintf("127.0.0.1:%d", port), CometRPC: fmt.Sprintf("127.0.0.1:%d", port+1),
 			RPCAddr: fmt.Sprintf("127.0.0.1:%d", port+2), Metrics: fmt.Sprintf("127.0.0.1:%d", port+3),
 		}
-		ac := config.Default()
+		if o.Addrs != nil {
+			a := o.Addrs[i]
+			n.P2PAddr, n.CometRPC, n.RPCAddr, n.Metrics = a.P2P, a.CometRPC, a.RPC, a.Metrics
+		}
+		ac := o.App
 		ac.RPC.Address = n.RPCAddr
 		ac.Metrics.Address = n.Metrics
+		ac.Metrics.Enabled = ac.Metrics.Enabled && n.Metrics != ""
 		ac.Consensus.BlockInterval = o.BlockInterval
 		res, err := Init(n.Home, InitOptions{ChainID: o.ChainID, Moniker: n.Moniker, DevBalance: o.DevBalance, App: ac,
-			CometRPCAddr: "tcp://" + n.CometRPC, P2PAddr: "tcp://" + n.P2PAddr})
+			Genesis: o.Genesis, CometRPCAddr: "tcp://" + n.CometRPC, P2PAddr: "tcp://" + n.P2PAddr})
 		if err != nil {
 			return nil, fmt.Errorf("testnet node %d: %w", i, err)
 		}

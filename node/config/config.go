@@ -114,6 +114,11 @@ func (r RPC) Timeouts() (RPCTimeouts, error) {
 // Consensus holds node-local consensus timing.
 type Consensus struct {
 	BlockInterval string `toml:"block_interval" comment:"pause after each commit before the next block (CometBFT timeout_commit)"`
+	// An idle chain need not make blocks: with CreateEmptyBlocks false it
+	// makes one only for txs, and an empty one as a heartbeat after
+	// CreateEmptyBlocksInterval without any (docs/chains.md).
+	CreateEmptyBlocks         bool   `toml:"create_empty_blocks" comment:"make a block every block_interval even without txs; false: only for txs, plus the heartbeat below"`
+	CreateEmptyBlocksInterval string `toml:"create_empty_blocks_interval" comment:"with create_empty_blocks = false, the longest an idle chain goes without a block (a heartbeat); 0s: never"`
 }
 
 // State configures the state store.
@@ -146,7 +151,7 @@ func Default() App {
 			MaxConnections: 512, MaxWebSockets: 256,
 			ReadHeaderTimeout: "10s", ReadTimeout: "30s", WriteTimeout: "60s", IdleTimeout: "120s",
 		},
-		Consensus: Consensus{BlockInterval: "1s"},
+		Consensus: Consensus{BlockInterval: "1s", CreateEmptyBlocks: true, CreateEmptyBlocksInterval: "0s"},
 		State:     State{KeepVersions: 0, TxCacheBytes: 128 << 20},
 		Log:       Log{Level: "vsys:info,*:error", Format: "plain"},
 		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
@@ -160,6 +165,15 @@ func (c App) BlockInterval() (time.Duration, error) {
 	d, err := time.ParseDuration(c.Consensus.BlockInterval)
 	if err != nil || d < 0 {
 		return 0, fmt.Errorf("consensus.block_interval %q: want a duration such as \"1s\" or \"200ms\"", c.Consensus.BlockInterval)
+	}
+	return d, nil
+}
+
+// EmptyBlocksInterval parses Consensus.CreateEmptyBlocksInterval.
+func (c App) EmptyBlocksInterval() (time.Duration, error) {
+	d, err := time.ParseDuration(c.Consensus.CreateEmptyBlocksInterval)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("consensus.create_empty_blocks_interval %q: want a duration such as \"30s\" (0s: no heartbeat)", c.Consensus.CreateEmptyBlocksInterval)
 	}
 	return d, nil
 }
@@ -179,6 +193,9 @@ func Load(home string) (App, error) {
 		return c, err
 	}
 	if _, err := c.BlockInterval(); err != nil {
+		return c, err
+	}
+	if _, err := c.EmptyBlocksInterval(); err != nil {
 		return c, err
 	}
 	if _, err := c.RPC.Timeouts(); err != nil {

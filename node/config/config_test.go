@@ -31,6 +31,7 @@ func TestLoadRejects(t *testing.T) {
 	cases := map[string]string{
 		"unknown key":                 "[rpc]\naddres = \"x\"\n", //nolint:misspell // the typo is the test
 		"bad interval":                "[consensus]\nblock_interval = \"soon\"\n",
+		"bad heartbeat":               "[consensus]\ncreate_empty_blocks_interval = \"-1s\"\n",
 		"not toml":                    "{{{",
 		"bad timeout":                 "[rpc]\nquery_timeout = \"forever\"\n",
 		"zero timeout":                "[rpc]\nread_timeout = \"0s\"\n",
