@@ -161,6 +161,8 @@ func (p *Plane) ChainStatus(ctx context.Context, name string) (api.Chain, error)
 			info.Height = h
 		}
 		cancel()
+		u := p.usageOf(name, info.PID)
+		info.Usage = &api.Usage{CPUSeconds: u.CPUSeconds, RSSBytes: u.RSSBytes, RSSPeakBytes: u.RSSPeakBytes, DiskBytes: u.DiskBytes}
 	}
 	return info, nil
 }
@@ -252,6 +254,9 @@ func (p *Plane) info(c state.Chain) api.Chain {
 		Home: p.home.NodeHome(c.Name), CreatedAt: c.CreatedAt}
 	if st, ok := p.sup.State(c.Name); ok && st.Running {
 		out.Running, out.PID, out.Adopted = true, st.PID, st.Adopted
+	}
+	if p.limits != nil {
+		out.Limits = p.limits.mode(c.Name)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -37,7 +38,8 @@ func TestMain(m *testing.M) { os.Exit(testkit.RunWithBinary(m, testkit.VsysdPack
 const deadline = 30 * time.Second
 
 // writeConfig writes a cloud.toml with the API on the first port of
-// nPorts reserved ones and the chains on the rest.
+// nPorts reserved ones and the chains on the rest; the gateway and the
+// metrics listener get two more.
 func writeConfig(t *testing.T, dir string, nPorts, maxChains int) state.Config {
 	t.Helper()
 	base, err := testkit.ReservePortRange(nPorts)
@@ -47,6 +49,12 @@ func writeConfig(t *testing.T, dir string, nPorts, maxChains int) state.Config {
 	c := state.DefaultConfig()
 	c.API.Address = fmt.Sprintf("127.0.0.1:%d", base)
 	c.Ports = state.Ports{First: base + 1, Last: base + nPorts - 1}
+	extra, err := testkit.ReservePortRange(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Gateway.Address = fmt.Sprintf("127.0.0.1:%d", extra)
+	c.Metrics.Address = fmt.Sprintf("127.0.0.1:%d", extra+1)
 	c.MaxChains = maxChains
 	c.Chain.BlockInterval = "200ms"
 	c.Restart = state.Restart{BackoffInitial: "100ms", BackoffMax: "2s", StableAfter: "10s", StopGrace: "5s"}
@@ -232,6 +240,7 @@ func TestCloud(t *testing.T) {
 	if a.Ports == b.Ports || a.Ports.RPC == b.Ports.P2P {
 		t.Fatalf("ports collide: %+v %+v", a.Ports, b.Ports)
 	}
+	checkGatewayAndUsage(t, c, cfg)
 
 	// Kill alpha's node: it comes back at its height, beta goes on.
 	st, err := c.ChainStatus(ctx, "alpha")
@@ -396,4 +405,52 @@ func TestCloud(t *testing.T) {
 		}
 	}
 	cp = nil
+}
+
+// checkGatewayAndUsage: one gateway address reaches each chain at
+// /<chain>/ and nothing else (an unknown chain is 404, a cloud_* method
+// is unknown to a chain node); status reports the limits in force and the
+// node's usage; the metrics listener exports it labelled by chain.
+func checkGatewayAndUsage(t *testing.T, c *api.Client, cfg state.Config) {
+	t.Helper()
+	post := func(path, method string) (int, string) {
+		body := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":%q}`, method)
+		res, err := http.Post("http://"+cfg.Gateway.Address+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	for _, name := range []string{"alpha", "beta"} {
+		if code, body := post("/"+name+"/", "vsys_chainId"); code != http.StatusOK || !strings.Contains(body, `"result":"`+name+`"`) {
+			t.Errorf("gateway /%s/ vsys_chainId: %d %s", name, code, body)
+		}
+	}
+	if code, body := post("/nope/", "vsys_chainId"); code != http.StatusNotFound {
+		t.Errorf("gateway, unknown chain: %d %s", code, body)
+	}
+	if code, body := post("/alpha/", "cloud_listChains"); code != http.StatusOK || !strings.Contains(body, `"code":-32601`) {
+		t.Errorf("gateway must not reach the control API: %d %s", code, body)
+	}
+
+	st, err := c.ChainStatus(context.Background(), "alpha")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Limits == "" || st.Usage == nil || st.Usage.RSSBytes <= 0 || st.Usage.DiskBytes <= 0 {
+		t.Errorf("status: limits %q usage %+v", st.Limits, st.Usage)
+	}
+	res, err := http.Get("http://" + cfg.Metrics.Address + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, want := range []string{`vsys_cloud_chain_rss_bytes{chain="alpha"}`, `vsys_cloud_chain_disk_bytes{chain="beta"}`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %s:\n%s", want, b)
+		}
+	}
 }

@@ -8,12 +8,19 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/vsys/vsys/cloud/api"
+	"github.com/vsys/vsys/cloud/gateway"
+	"github.com/vsys/vsys/cloud/limits"
 	"github.com/vsys/vsys/cloud/state"
 	"github.com/vsys/vsys/cloud/supervisor"
+	"github.com/vsys/vsys/cloud/usage"
 	"github.com/vsys/vsys/rpc/jsonrpc"
 )
 
@@ -25,8 +32,11 @@ type Options struct {
 	// APIAddr overrides cloud.toml's api.address.
 	APIAddr string
 	// Hooks apply per-chain resource limits around each node start; nil:
-	// none.
+	// cloud.toml's [limits] (limitHooks).
 	Hooks supervisor.Hooks
+	// GatewayAddr and MetricsAddr override cloud.toml's gateway.address
+	// and metrics.address.
+	GatewayAddr, MetricsAddr string
 	// Log receives the control plane's own log lines; nil: discarded.
 	Log io.Writer
 }
@@ -47,6 +57,12 @@ type Plane struct {
 	apiAddr string
 	srv     *http.Server
 	served  chan error
+
+	limits      *limitHooks // nil when Options.Hooks replaced them
+	detected    limits.Detection
+	gatewayAddr string
+	metricsAddr string
+	extra       []*http.Server // the gateway and the metrics listener
 }
 
 // Open reads (or, on first use, writes) the cloud home dir: cloud.toml,
@@ -96,6 +112,18 @@ func Open(dir string, o Options) (*Plane, error) {
 	for i := range recs {
 		p.chains[recs[i].Name] = &recs[i]
 	}
+	p.gatewayAddr, p.metricsAddr = cfg.Gateway.Address, cfg.Metrics.Address
+	if o.GatewayAddr != "" {
+		p.gatewayAddr = o.GatewayAddr
+	}
+	if o.MetricsAddr != "" {
+		p.metricsAddr = o.MetricsAddr
+	}
+	p.detected = limits.Detect()
+	if o.Hooks == nil {
+		p.limits = newLimitHooks(cfg.Limits)
+		o.Hooks = p.limits
+	}
 	p.sup = supervisor.New(supervisor.Options{
 		Binary:    o.Binary,
 		Backoff:   supervisor.Backoff{Initial: d.BackoffInitial, Max: d.BackoffMax, StableAfter: d.StableAfter},
@@ -141,13 +169,80 @@ func (p *Plane) Start() error {
 		return fmt.Errorf("control API: listen on %s: %w", p.apiAddr, err)
 	}
 	p.apiAddr = ln.Addr().String()
-	limits := jsonrpc.DefaultHTTPLimits()
-	limits.MaxConnections = 64
-	p.srv = jsonrpc.NewHTTPServer(api.NewHandler(p, p.token), limits)
+	httpLimits := jsonrpc.DefaultHTTPLimits()
+	httpLimits.MaxConnections = 64
+	p.srv = jsonrpc.NewHTTPServer(api.NewHandler(p, p.token), httpLimits)
 	p.served = make(chan error, 1)
-	go func() { p.served <- p.srv.Serve(limits.Listener(ln)) }()
-	p.logf("control API on http://%s, %d chains, %d running", p.apiAddr, len(recs), running)
+	go func() { p.served <- p.srv.Serve(httpLimits.Listener(ln)) }()
+	p.logf("control API on http://%s, %d chains, %d running; limits: %s", p.apiAddr, len(recs), running, p.detected.Mode)
+	if err := p.serveExtras(); err != nil {
+		return errors.Join(err, p.Close(false))
+	}
 	return nil
+}
+
+// serveExtras starts the gateway (every chain's JSON-RPC at /<chain>/ on
+// one address) and the metrics listener, where configured. Neither can
+// reach the control API: the gateway routes only to the addresses Lookup
+// returns, which are chain nodes.
+func (p *Plane) serveExtras() error {
+	if p.gatewayAddr != "" {
+		g := gateway.New(p, gateway.Options{ErrorLog: func(chain string, err error) { p.logf("gateway: chain %s: %v", chain, err) }})
+		ln, err := net.Listen("tcp", p.gatewayAddr)
+		if err != nil {
+			return fmt.Errorf("gateway: listen on %s: %w", p.gatewayAddr, err)
+		}
+		p.gatewayAddr = ln.Addr().String()
+		srv := g.NewHTTPServer()
+		p.extra = append(p.extra, srv)
+		go func() { _ = srv.Serve(g.Listener(ln)) }()
+		p.logf("gateway on http://%s/<chain>/", p.gatewayAddr)
+	}
+	if p.metricsAddr != "" {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(usage.NewCollector(p.usages))
+		ln, err := net.Listen("tcp", p.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics: listen on %s: %w", p.metricsAddr, err)
+		}
+		p.metricsAddr = ln.Addr().String()
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		l := jsonrpc.DefaultHTTPLimits()
+		l.MaxConnections = 16
+		srv := jsonrpc.NewHTTPServer(mux, l)
+		p.extra = append(p.extra, srv)
+		go func() { _ = srv.Serve(l.Listener(ln)) }()
+		p.logf("metrics on http://%s/metrics", p.metricsAddr)
+	}
+	return nil
+}
+
+// GatewayAddr is the gateway's address (after Start, the bound one);
+// empty when there is none.
+func (p *Plane) GatewayAddr() string { return p.gatewayAddr }
+
+// MetricsAddr is the metrics listener's address; empty when off.
+func (p *Plane) MetricsAddr() string { return p.metricsAddr }
+
+// usages is every running chain's usage, for the metrics collector.
+func (p *Plane) usages() []usage.ChainUsage {
+	p.mu.Lock()
+	names := make([]string, 0, len(p.chains))
+	for n := range p.chains {
+		names = append(names, n)
+	}
+	p.mu.Unlock()
+	slices.Sort(names)
+	var out []usage.ChainUsage
+	for _, n := range names {
+		st, ok := p.sup.State(n)
+		if !ok || !st.Running {
+			continue
+		}
+		out = append(out, p.usageOf(n, st.PID))
+	}
+	return out
 }
 
 // finishStop stops the node of a chain recorded as stopped that still
@@ -172,6 +267,10 @@ func (p *Plane) finishStop(c state.Chain) {
 // them.
 func (p *Plane) Close(stopChains bool) error {
 	var errs []error
+	for _, srv := range p.extra {
+		_ = srv.Close()
+	}
+	p.extra = nil
 	if p.srv != nil {
 		if err := p.srv.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("control API: %w", err))

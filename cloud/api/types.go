@@ -92,6 +92,21 @@ type Chain struct {
 	// Height is the latest block the node reports; cloud_chainStatus
 	// only, 0 when the node does not answer.
 	Height int64 `json:"height,omitempty"`
+	// Limits says how the node's resource limits are enforced: "cgroup
+	// v2" or the fallback (GOMAXPROCS, GOMEMLIMIT, nice, rlimits); empty
+	// for a node this control plane adopted rather than started.
+	Limits string `json:"limits,omitempty"`
+	// Usage is the node's usage, cloud_chainStatus only: the cloud's bill
+	// of this chain, beside the chain's own billing module.
+	Usage *Usage `json:"usage,omitempty"`
+}
+
+// Usage is what one chain node uses.
+type Usage struct {
+	CPUSeconds   float64 `json:"cpu_seconds"`
+	RSSBytes     int64   `json:"rss_bytes"`
+	RSSPeakBytes int64   `json:"rss_peak_bytes"`
+	DiskBytes    int64   `json:"disk_bytes"`
 }
 
 // Backend is what the server serves: the control plane.

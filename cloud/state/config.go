@@ -18,6 +18,9 @@ const ConfigFile = "cloud.toml"
 // Config is cloud.toml.
 type Config struct {
 	API       API      `toml:"api" comment:"the control API (cloud_* methods), behind the operator token"`
+	Gateway   Gateway  `toml:"gateway" comment:"one address for every chain: /<chain>/ (HTTP) and /<chain>/ws (WebSocket)"`
+	Metrics   Metrics  `toml:"metrics" comment:"Prometheus metrics of every chain's usage, labelled by chain"`
+	Limits    Limits   `toml:"limits" comment:"resource limits of each chain node: cgroups v2 where the host has them, else GOMAXPROCS, GOMEMLIMIT, nice and rlimits (vsysd cloud status says which)"`
 	Ports     Ports    `toml:"ports" comment:"the range chain ports are allocated from"`
 	MaxChains int      `toml:"max_chains" comment:"most chains this cloud hosts"`
 	Chain     Defaults `toml:"chain" comment:"defaults of a new chain"`
@@ -27,6 +30,24 @@ type Config struct {
 // API configures the control API listener.
 type API struct {
 	Address string `toml:"address" comment:"host:port of the control API; keep it on loopback or a private network"`
+}
+
+// Gateway configures the chains' shared JSON-RPC address.
+type Gateway struct {
+	Address string `toml:"address" comment:"host:port of the gateway; empty: no gateway"`
+}
+
+// Metrics configures the Prometheus listener.
+type Metrics struct {
+	Address string `toml:"address" comment:"host:port serving /metrics; empty: off"`
+}
+
+// Limits are each chain node's resource limits; zero is no limit.
+type Limits struct {
+	CPUs         float64 `toml:"cpus" comment:"cores per chain node (0.5: half a core)"`
+	MemoryBytes  int64   `toml:"memory_bytes" comment:"memory ceiling per chain node; leave headroom, the fallback's RLIMIT_DATA counts thread stacks"`
+	Nice         int     `toml:"nice" comment:"nice value of chain nodes, 0..19"`
+	MaxOpenFiles uint64  `toml:"max_open_files" comment:"RLIMIT_NOFILE of chain nodes"`
 }
 
 // Ports is an inclusive port range.
@@ -57,6 +78,8 @@ type Durations struct {
 func DefaultConfig() Config {
 	return Config{
 		API:       API{Address: "127.0.0.1:26600"},
+		Gateway:   Gateway{Address: "127.0.0.1:26610"},
+		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096},
 		Ports:     Ports{First: 27000, Last: 28999},
 		MaxChains: 100,
 		Chain:     Defaults{BlockInterval: "1s"},

@@ -140,6 +140,13 @@ func TestAdoptAndStop(t *testing.T) {
 	if !Matches(started.PID, sp.Home) || Matches(started.PID, sp.Home+"x") || Matches(os.Getpid(), sp.Home) {
 		t.Fatal("Matches: wrong answer for the node, another home or another process")
 	}
+	// And until the script has run its first line, a stop may kill it
+	// before it wrote the hook's environment (seen under load).
+	for guard := time.Now().Add(20 * time.Second); time.Now().Before(guard); time.Sleep(10 * time.Millisecond) {
+		if b, _ := os.ReadFile(sp.LogPath); len(b) > 0 {
+			break
+		}
+	}
 	first.Detach()
 
 	ev2 := newEvents()

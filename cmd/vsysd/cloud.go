@@ -64,6 +64,8 @@ func cloudStartCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&stopChains, "stop-chains", false, "control plane: stop every chain node on exit (default: leave them serving)")
+	cmd.Flags().String("gateway", "", "control plane: the gateway's address, /<chain>/ for every chain (default: cloud.toml's gateway.address)")
+	cmd.Flags().String("metrics", "", "control plane: serve Prometheus /metrics here (default: cloud.toml's metrics.address; empty: off)")
 	return cmd
 }
 
@@ -71,7 +73,9 @@ func cloudStartCmd() *cobra.Command {
 // or SIGTERM.
 func runControlPlane(cmd *cobra.Command, stopChains bool) error {
 	addr, _ := cmd.Flags().GetString("api")
-	p, err := cloud.Open(cloudHome(cmd), cloud.Options{APIAddr: addr, Log: cmd.ErrOrStderr()})
+	gw, _ := cmd.Flags().GetString("gateway")
+	metrics, _ := cmd.Flags().GetString("metrics")
+	p, err := cloud.Open(cloudHome(cmd), cloud.Options{APIAddr: addr, GatewayAddr: gw, MetricsAddr: metrics, Log: cmd.ErrOrStderr()})
 	if err != nil {
 		return err
 	}
@@ -82,8 +86,17 @@ func runControlPlane(cmd *cobra.Command, stopChains bool) error {
 		return err
 	}
 	info := map[string]string{"api": "http://" + p.APIAddr(), "home": p.Home(), "token_file": filepath.Join(p.Home(), state.TokenFile)}
+	if g := p.GatewayAddr(); g != "" {
+		info["gateway"] = "http://" + g + "/<chain>/"
+	}
+	if m := p.MetricsAddr(); m != "" {
+		info["metrics"] = "http://" + m + "/metrics"
+	}
 	if err := emit(cmd, info, func() {
 		printf(cmd, "vsys cloud running: control API %s (token in %s)  (Ctrl-C stops it)\n", info["api"], info["token_file"])
+		if g, ok := info["gateway"]; ok {
+			printf(cmd, "chains' JSON-RPC at %s\n", g)
+		}
 	}); err != nil {
 		return err
 	}
@@ -270,6 +283,13 @@ func printChain(cmd *cobra.Command, ch api.Chain) {
 		ch.Height, ch.RPCAddr, ch.Ports.RPC, ch.Ports.CometRPC, ch.Ports.P2P, ch.Restarts)
 	if ch.LastExit != "" {
 		printf(cmd, " (last: %s)", ch.LastExit)
+	}
+	if ch.Limits != "" {
+		printf(cmd, "\nlimits      %s", ch.Limits)
+	}
+	if u := ch.Usage; u != nil {
+		printf(cmd, "\nusage       cpu %.2f s, rss %d MiB (peak %d MiB), disk %d MiB",
+			u.CPUSeconds, u.RSSBytes>>20, u.RSSPeakBytes>>20, u.DiskBytes>>20)
 	}
 	printf(cmd, "\nhome        %s\n", ch.Home)
 }
