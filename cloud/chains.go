@@ -31,6 +31,9 @@ func (p *Plane) CreateChain(_ context.Context, req api.CreateRequest) (api.Chain
 	if req.BlockInterval == "" {
 		req.BlockInterval = p.cfg.Chain.BlockInterval
 	}
+	if req.Heartbeat == "" {
+		req.Heartbeat = p.cfg.Chain.Heartbeat
+	}
 	if d, err := time.ParseDuration(req.BlockInterval); err != nil || d < 0 {
 		return api.Chain{}, fmt.Errorf("%w: block_interval %q: want a duration such as \"1s\"", api.ErrBadParams, req.BlockInterval)
 	}

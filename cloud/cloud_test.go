@@ -57,6 +57,7 @@ func writeConfig(t *testing.T, dir string, nPorts, maxChains int) state.Config {
 	c.Metrics.Address = fmt.Sprintf("127.0.0.1:%d", extra+1)
 	c.MaxChains = maxChains
 	c.Chain.BlockInterval = "200ms"
+	c.Chain.Heartbeat = "300ms" // the test waits for idle chains to move
 	c.Restart = state.Restart{BackoffInitial: "100ms", BackoffMax: "2s", StableAfter: "10s", StopGrace: "5s"}
 	if err := state.SaveConfig(dir, c); err != nil {
 		t.Fatal(err)

@@ -1,44 +1,50 @@
 package cloud
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 
-	"github.com/vsys/vsys/app/genesis"
 	"github.com/vsys/vsys/cloud/api"
 	"github.com/vsys/vsys/cloud/state"
-	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/node"
-	"github.com/vsys/vsys/node/config"
+	"github.com/vsys/vsys/node/chainspec"
 )
 
-// devBalance is the native coin of a new chain's dev account.
-var devBalance = codec.NewU128(1_000_000_000_000_000_000)
+// specFile is the chain's spec with its defaults filled (chainspec's
+// record), kept beside the cloud's own record.
+const specFile = "spec.json"
 
 // createHome writes a new chain's node home into dir with the allocated
-// ports: the one place that knows how a chain's home is made, so a richer
-// chain spec (modules, consensus, validators, params) replaces this body
-// and nothing else.
+// ports, through chainspec.Create: the same modules, consensus, params and
+// validation as `vsysd chain create`. It builds the one-validator chain in
+// a scratch dir beside dir and moves the validator's home into place, so
+// the cloud's layout stays chains/NAME/home.
 func createHome(dir string, req api.CreateRequest, ports state.ChainPorts) error {
-	app := config.Default()
-	app.RPC.Address = loopback(ports.RPC)
-	app.Consensus.BlockInterval = req.BlockInterval
-	// The cloud measures usage itself; a Prometheus listener per chain
-	// would need a port each and collide on the default.
-	app.Metrics.Enabled = false
-	gs := genesis.Default()
-	_, err := node.Init(dir, node.InitOptions{
-		ChainID:      req.ChainID,
-		Moniker:      req.Name,
-		DevBalance:   devBalance,
-		Genesis:      &gs,
-		App:          app,
-		CometRPCAddr: "tcp://" + loopback(ports.CometRPC),
-		P2PAddr:      "tcp://" + loopback(ports.P2P),
-	})
+	scratch := dir + ".spec"
+	defer func() { _ = os.RemoveAll(scratch) }()
+	spec := chainspec.Spec{
+		Name: req.Name, ChainID: req.ChainID, Modules: req.Modules, Consensus: req.Consensus, Validators: 1,
+		BlockInterval: req.BlockInterval, EmptyBlocks: req.EmptyBlocks, Heartbeat: req.Heartbeat, Params: req.Params,
+		// No Metrics address: the cloud measures usage itself, and a
+		// Prometheus listener per chain would need a port each.
+		Nodes: []node.NodeAddrs{{RPC: loopback(ports.RPC), P2P: loopback(ports.P2P), CometRPC: loopback(ports.CometRPC)}},
+	}
+	res, err := chainspec.Create(scratch, spec)
 	if err != nil {
-		return fmt.Errorf("chain %s: init home: %w", req.Name, err)
+		if errors.Is(err, chainspec.ErrSpec) || errors.Is(err, chainspec.ErrName) {
+			return fmt.Errorf("%w: %w", api.ErrBadParams, err)
+		}
+		return fmt.Errorf("chain %s: %w", req.Name, err)
+	}
+	if err := os.Rename(res.Nodes[0].Home, dir); err != nil {
+		return fmt.Errorf("chain %s: %w", req.Name, err)
+	}
+	if err := os.Rename(filepath.Join(scratch, chainspec.FileName), filepath.Join(filepath.Dir(dir), specFile)); err != nil {
+		return fmt.Errorf("chain %s: %w", req.Name, err)
 	}
 	return nil
 }

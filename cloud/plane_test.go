@@ -9,11 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vsys/vsys/cloud"
 	"github.com/vsys/vsys/cloud/api"
 	"github.com/vsys/vsys/cloud/state"
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 // failHook fails BeforeStart while fail is set: a create that fails after
@@ -31,7 +34,11 @@ func (h *failHook) AfterStart(string, int) error { return nil }
 
 func openPlane(t *testing.T, dir string, hooks *failHook) *cloud.Plane {
 	t.Helper()
-	p, err := cloud.Open(dir, cloud.Options{Binary: vsysdBin, Hooks: hooks})
+	o := cloud.Options{Binary: vsysdBin}
+	if hooks != nil { // a nil *failHook in the interface would not be nil
+		o.Hooks = hooks
+	}
+	p, err := cloud.Open(dir, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +86,19 @@ func TestCreateFailuresLeaveNothing(t *testing.T) {
 	}
 	if _, err := p.CreateChain(ctx, api.CreateRequest{Name: "a", BlockInterval: "soon"}); !errors.Is(err, api.ErrBadParams) {
 		t.Fatalf("bad block interval: %v, want ErrBadParams", err)
+	}
+	for _, bad := range []api.CreateRequest{
+		{Name: "a", Modules: []string{"token", "nosuch"}},
+		{Name: "a", Modules: []string{"db"}}, // no token
+		{Name: "a", Params: map[string]string{"billing.nope": "1"}},
+		{Name: "a", Params: map[string]string{"billing.storage_price_per_byte": "cheap"}},
+	} {
+		if _, err := p.CreateChain(ctx, bad); !errors.Is(err, api.ErrBadParams) {
+			t.Fatalf("%+v: %v, want ErrBadParams", bad, err)
+		}
+		if got := chainDirs(t, dir); len(got) != 0 {
+			t.Fatalf("%+v left %q", bad, got)
+		}
 	}
 	if _, err := p.CreateChain(ctx, api.CreateRequest{Name: "a"}); err == nil {
 		t.Fatal("refused start: create succeeded")
@@ -154,5 +174,30 @@ func TestValidateName(t *testing.T) {
 		if err := cloud.ValidateName(n); !errors.Is(err, api.ErrBadName) {
 			t.Errorf("%q: %v, want ErrBadName", n, err)
 		}
+	}
+}
+
+// TestCreateWithModules: the create request's modules reach the chain's
+// genesis, as `vsysd chain create`'s do: a chain made without db answers
+// a db read with "unknown contract".
+func TestCreateWithModules(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeConfig(t, dir, 1+3, 10)
+	p := openPlane(t, dir, nil)
+	ch, err := p.CreateChain(ctx, api.CreateRequest{Name: "nodb", Modules: []string{"token", "wasm"}, BlockInterval: "100ms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "nodb first block", func() (bool, string) {
+		st, err := p.ChainStatus(ctx, "nodb")
+		return st.Height >= 1, fmt.Sprint(st.Height, err)
+	})
+	_, err = client.New(ch.RPCAddr).GetSchema(ctx, address.Module(1), "t", 0)
+	if err == nil || !strings.Contains(err.Error(), "unknown contract") {
+		t.Fatalf("db read on a chain without db: %v, want unknown contract", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, state.ChainsDir, "nodb", "spec.json")); err != nil {
+		t.Fatalf("the chain's spec record: %v", err)
 	}
 }

@@ -48,6 +48,16 @@ type CreateRequest struct {
 	Name          string `json:"name"`                     // [a-z0-9-], 1..63
 	ChainID       string `json:"chain_id,omitempty"`       // default: the name
 	BlockInterval string `json:"block_interval,omitempty"` // default: cloud.toml's
+	// Modules, Consensus and Params are as `vsysd chain create`'s
+	// (docs/chains.md): empty modules is all of them, consensus poa.
+	Modules   []string          `json:"modules,omitempty"`
+	Consensus string            `json:"consensus,omitempty"`
+	Params    map[string]string `json:"params,omitempty"`
+	// EmptyBlocks makes a block every interval even when idle; by default
+	// an idle chain makes none but a heartbeat (cloud.toml's
+	// chain.heartbeat), so it costs almost nothing.
+	EmptyBlocks bool   `json:"empty_blocks,omitempty"`
+	Heartbeat   string `json:"heartbeat,omitempty"`
 }
 
 // NameRequest names a chain (cloud_chainStatus, stop, start, delete).

@@ -59,6 +59,7 @@ type Ports struct {
 // Defaults holds the defaults of a new chain.
 type Defaults struct {
 	BlockInterval string `toml:"block_interval" comment:"pause after each commit, unless the create request says otherwise"`
+	Heartbeat     string `toml:"heartbeat" comment:"an idle chain makes no blocks but one after this long without any (0s: never)"`
 }
 
 // Restart configures the supervisor's backoff and stop.
@@ -82,7 +83,7 @@ func DefaultConfig() Config {
 		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096},
 		Ports:     Ports{First: 27000, Last: 28999},
 		MaxChains: 100,
-		Chain:     Defaults{BlockInterval: "1s"},
+		Chain:     Defaults{BlockInterval: "1s", Heartbeat: "30s"},
 		Restart:   Restart{BackoffInitial: "250ms", BackoffMax: "30s", StableAfter: "60s", StopGrace: "10s"},
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/vsys/vsys/cloud"
 	"github.com/vsys/vsys/cloud/api"
 	"github.com/vsys/vsys/cloud/state"
+	"github.com/vsys/vsys/node/chainspec"
 )
 
 // cloudCmd is `vsysd cloud`: the control plane (start) and its clients,
@@ -168,12 +169,18 @@ func cloudClient(cmd *cobra.Command) (*api.Client, error) {
 func cloudCreateCmd() *cobra.Command {
 	var req api.CreateRequest
 	var wait time.Duration
+	var params []string
 	cmd := &cobra.Command{
 		Use:   "create NAME",
 		Short: "Create a chain and start its node",
 		Args:  cobra.ExactArgs(1),
 		RunE: withCloud(func(cmd *cobra.Command, c *api.Client, args []string) error {
 			req.Name = args[0]
+			s := chainspec.Spec{}
+			if err := overrideParams(&s, params); err != nil {
+				return err
+			}
+			req.Params = s.Params
 			ch, err := c.CreateChain(cmd.Context(), req)
 			if err != nil {
 				return err
@@ -193,6 +200,11 @@ func cloudCreateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&req.ChainID, "chain-id", "", "chain id (default: the name)")
 	cmd.Flags().StringVar(&req.BlockInterval, "block-interval", "", "pause between blocks (default: cloud.toml's chain.block_interval)")
 	cmd.Flags().DurationVar(&wait, "wait", 0, "wait up to this long for the first block (0: return at once)")
+	cmd.Flags().StringSliceVar(&req.Modules, "modules", nil, "native modules the chain runs: token,wasm,db,billing,staking (default: all)")
+	cmd.Flags().StringVar(&req.Consensus, "consensus", "", "poa (default) or spos")
+	cmd.Flags().StringArrayVar(&params, "param", nil, "genesis parameter path=value, e.g. billing.storage_price_per_byte=2 (repeatable)")
+	cmd.Flags().BoolVar(&req.EmptyBlocks, "empty-blocks", false, "make a block every interval even when idle (default: blocks for txs, plus a heartbeat)")
+	cmd.Flags().StringVar(&req.Heartbeat, "heartbeat", "", "longest an idle chain goes without a block (default: cloud.toml's chain.heartbeat)")
 	return cmd
 }
 
