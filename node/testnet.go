@@ -25,6 +25,30 @@ type TestnetOptions struct {
 	BlockInterval string // e.g. "1s"
 	DevBalance    codec.U128
 	Accounts      []genesis.Account // more funded accounts (load tests)
+	// Addrs, when set, places each node instead of BasePort: node i
+	// listens and is dialled where Addrs[i] says (validators on several
+	// hosts, node/multihost). Its length is the number of validators.
+	Addrs []NodeAddrs
+	// Progress, when set, is called after each home is written, with
+	// the number written so far and the total (a CLI's progress bar).
+	Progress func(done, total int)
+}
+
+// NodeAddrs place one node of InitTestnet: each a host:port.
+type NodeAddrs struct {
+	P2P      string // where CometBFT's P2P listens
+	External string // where peers dial it (p2p.external_address); empty: P2P
+	CometRPC string // CometBFT's RPC (its /health, light clients)
+	RPC      string // vsys JSON-RPC
+	Metrics  string // Prometheus
+}
+
+// loopbackAddrs is InitTestnet's default layout: node i on
+// 127.0.0.1:base+10i and the next three ports.
+func loopbackAddrs(base, i int) NodeAddrs {
+	port := base + 10*i
+	at := func(p int) string { return fmt.Sprintf("127.0.0.1:%d", p) }
+	return NodeAddrs{P2P: at(port), CometRPC: at(port + 1), RPC: at(port + 2), Metrics: at(port + 3)}
 }
 
 // TestnetNode is one home InitTestnet wrote.
@@ -32,7 +56,8 @@ type TestnetNode struct {
 	Home      string
 	Moniker   string
 	RPCAddr   string // JSON-RPC
-	P2PAddr   string
+	P2PAddr   string // where P2P listens
+	External  string // where peers dial it
 	CometRPC  string
 	Metrics   string
 	NodeID    string
@@ -42,8 +67,12 @@ type TestnetNode struct {
 // InitTestnet writes a network of n validators under dir, one home per
 // validator (dir/node0, dir/node1, ...), with one shared genesis (every
 // validator at power 10, every node's dev account funded), distinct
-// loopback ports, and each node listing every other as a persistent peer.
+// loopback ports (or o.Addrs), and each node listing every other as a
+// persistent peer.
 func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
+	if o.Addrs != nil {
+		o.Validators = len(o.Addrs)
+	}
 	if o.Validators < 1 {
 		return nil, fmt.Errorf("testnet: want at least 1 validator, got %d", o.Validators)
 	}
@@ -56,11 +85,16 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 	nodes := make([]TestnetNode, o.Validators)
 	var docs []*types.GenesisDoc
 	for i := range nodes {
-		port := o.BasePort + 10*i
+		a := loopbackAddrs(o.BasePort, i)
+		if o.Addrs != nil {
+			a = o.Addrs[i]
+		}
+		if a.External == "" {
+			a.External = a.P2P
+		}
 		n := TestnetNode{
 			Home: filepath.Join(dir, fmt.Sprintf("node%d", i)), Moniker: fmt.Sprintf("node%d", i),
-			P2PAddr: fmt.Sprintf("127.0.0.1:%d", port), CometRPC: fmt.Sprintf("127.0.0.1:%d", port+1),
-			RPCAddr: fmt.Sprintf("127.0.0.1:%d", port+2), Metrics: fmt.Sprintf("127.0.0.1:%d", port+3),
+			P2PAddr: a.P2P, External: a.External, CometRPC: a.CometRPC, RPCAddr: a.RPC, Metrics: a.Metrics,
 		}
 		ac := config.Default()
 		ac.RPC.Address = n.RPCAddr
@@ -83,6 +117,9 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		}
 		docs = append(docs, doc)
 		nodes[i] = n
+		if o.Progress != nil {
+			o.Progress(i+1, len(nodes))
+		}
 	}
 
 	// One genesis: node0's, with every validator and every dev account.
@@ -114,6 +151,7 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 	if err := shared.ValidateAndComplete(); err != nil {
 		return nil, err
 	}
+	sharedIP := sharesHost(nodes)
 	for i, n := range nodes {
 		if err := shared.SaveAs(filepath.Join(n.Home, "config", "genesis.json")); err != nil {
 			return nil, err
@@ -125,11 +163,16 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		var peers []string
 		for j, p := range nodes {
 			if j != i {
-				peers = append(peers, p.NodeID+"@"+p.P2PAddr)
+				peers = append(peers, p.NodeID+"@"+p.External)
 			}
 		}
 		cfg.P2P.PersistentPeers = strings.Join(peers, ",")
-		cfg.P2P.AllowDuplicateIP = true // all on 127.0.0.1
+		if o.Addrs != nil { // placed on hosts: advertise where peers dial
+			cfg.P2P.ExternalAddress = "tcp://" + n.External
+		}
+		// CometBFT refuses a second peer from one IP unless allowed: a
+		// loopback testnet needs it, validators on distinct hosts do not.
+		cfg.P2P.AllowDuplicateIP = sharedIP
 		cfg.P2P.AddrBookStrict = false
 		cfg.P2P.PexReactor = false
 		// A dead proposer costs a round: keep it short on a local network.
@@ -139,6 +182,22 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		cmtcfg.WriteConfigFile(filepath.Join(n.Home, "config", "config.toml"), cfg)
 	}
 	return nodes, nil
+}
+
+// sharesHost reports whether two nodes are dialled at the same host.
+func sharesHost(nodes []TestnetNode) bool {
+	seen := map[string]bool{}
+	for _, n := range nodes {
+		host, _, err := net.SplitHostPort(n.External)
+		if err != nil {
+			host = n.External
+		}
+		if seen[host] {
+			return true
+		}
+		seen[host] = true
+	}
+	return false
 }
 
 // FreeBasePort finds a base port with 10·n free loopback ports above it,
