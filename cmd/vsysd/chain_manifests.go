@@ -106,4 +106,3 @@ OUT/homes (keep it: it holds the dev keys genesis funds).`,
 	_ = cmd.MarkFlagRequired("dir")
 	return cmd
 }
-

@@ -62,6 +62,7 @@ type Options struct {
 	// Resources of the vsysd container, as Kubernetes quantities ("500m",
 	// "1Gi"); empty ones are not set.
 	CPURequest, CPULimit, MemoryRequest, MemoryLimit string
+
 	Storage      string // size of each data claim; default 10Gi
 	StorageClass string // empty: the cluster's default
 	FSGroup      int64  // the pods' fsGroup, for an image that runs as non-root; 0: unset
