@@ -47,7 +47,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 
 // CheckTx admits a tx to the mempool or says why not (mempool.go).
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
-	t, err := a.checkTx(req.Tx)
+	t, err := a.checkTx(req.Tx, req.Type == abci.CheckTxType_Recheck)
 	if err != nil {
 		a.opts.Metrics.txRejected()
 		codespace, code := ResultOf(err)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -36,6 +37,11 @@ type Options struct {
 	// (mempool.go); 0: DefaultMaxParkedTxs, DefaultMaxParkedBytes.
 	MaxParkedTxs   int
 	MaxParkedBytes int64
+
+	// DiskQuotaBytes is the node's disk quota: while the usage reported
+	// by SetDiskUsage is over it, no new tx is admitted (mempool.go);
+	// 0: no quota.
+	DiskQuotaBytes int64
 }
 
 // App is the ABCI application (its methods are in abci.go; doc.go maps the
@@ -65,6 +71,9 @@ type App struct {
 	blockGas uint64
 
 	queries queryStats // vsys_call and vsys_estimateGas, from RPC goroutines
+	// diskUsed is the data directory's bytes as the node last measured
+	// them (SetDiskUsage), read by every admission check.
+	diskUsed atomic.Int64
 	// lastTime is the header time of the last committed block (Unix ns;
 	// 0 until this process commits one), the time Simulate runs at.
 	lastTime atomic.Int64
@@ -105,23 +114,42 @@ func New(store *state.Store, opts Options) (*App, error) {
 	return a, nil
 }
 
-func newRouter(p genesis.Params, native string, v *vm.VM) (*router.Router, *billing.Module, *staking.Module) {
+// newRouter builds the router of a chain running modules (genesis's
+// enabled list): only those are registered, so a call to a module left out
+// is router.ErrUnknownContract. The billing and staking modules are built
+// whatever the list: the end of every block pays fees out by billing's rule
+// and keeps the validator set through staking's records; left out, neither
+// is callable, billing charges no storage deposits and staking's set stays
+// the genesis one (docs/chains.md).
+func newRouter(p genesis.Params, native string, modules []string, v *vm.VM) (*router.Router, *billing.Module, *staking.Module) {
+	on := map[string]bool{}
+	for _, m := range modules {
+		on[m] = true
+	}
 	r := router.New(p.Costs, router.Limits{MaxCallDepth: int(p.MaxCallDepth), MaxEventBytes: int(p.MaxEventBytes),
 		MaxCallMemoryPages: p.MaxCallMemoryPages})
-	tok := token.New()
+	tok := token.New() // required (genesis.RequiredModule)
 	r.Register(moduleid.NameToken, token.Address, tok)
 	r.SetBank(tok)
-	r.Register(database.Name, database.Address, database.New())
+	if on[database.Name] {
+		r.Register(database.Name, database.Address, database.New())
+	}
 	bill := billing.New(p.Billing, native, tok)
-	r.Register(billing.Name, billing.Address, bill)
-	r.SetBiller(bill)
-	wasmModule := wasm.New(v)
-	r.Register(wasm.Name, wasm.Address, wasmModule)
-	r.SetResolver(wasmModule.Resolve)
+	if on[billing.Name] {
+		r.Register(billing.Name, billing.Address, bill)
+		r.SetBiller(bill)
+	}
+	if on[wasm.Name] {
+		wasmModule := wasm.New(v)
+		r.Register(wasm.Name, wasm.Address, wasmModule)
+		r.SetResolver(wasmModule.Resolve)
+	}
 	sp := p.Staking
 	sp.Denom = native
 	st := staking.New(sp, tok)
-	r.Register(staking.Name, staking.Address, st)
+	if on[staking.Name] {
+		r.Register(staking.Name, staking.Address, st)
+	}
 	return r, bill, st
 }
 
@@ -137,8 +165,11 @@ func (a *App) setChain(ci chainInfo) error {
 		}
 		a.vm = v
 	}
-	a.router, a.billing, a.staking = newRouter(ci.params, ci.native, a.vm)
-	ci.bank, ci.bill = a.router.Bank(), a.billing
+	a.router, a.billing, a.staking = newRouter(ci.params, ci.native, ci.modules, a.vm)
+	ci.bank = a.router.Bank()
+	if slices.Contains(ci.modules, billing.Name) {
+		ci.bill = a.billing // bills are recorded only where the module runs
+	}
 	a.chain = ci
 	return nil
 }
@@ -172,6 +203,9 @@ func (a *App) ChainID() string { ci, _ := a.chainInfo(); return ci.chainID }
 
 // NativeToken returns the native coin's symbol.
 func (a *App) NativeToken() string { ci, _ := a.chainInfo(); return ci.native }
+
+// Modules returns the names of the modules the chain runs, in id order.
+func (a *App) Modules() []string { ci, _ := a.chainInfo(); return slices.Clone(ci.modules) }
 
 // Params returns the chain parameters.
 func (a *App) Params() genesis.Params { ci, _ := a.chainInfo(); return ci.params }

@@ -32,6 +32,10 @@ var (
 	// ErrTooManyWaiting: the sender already has as many txs waiting for
 	// their turn (nonces ahead of the next) as one sender may.
 	ErrTooManyWaiting = errors.New("too many txs waiting for an earlier nonce")
+	// ErrDiskQuota: the node's data directory is over its disk quota
+	// (node-local, app.toml [admission]), so it admits no new txs; reads
+	// still work.
+	ErrDiskQuota = errors.New("node over its disk quota")
 )
 
 // Result codes of the "vsys" codespace, stable across versions: clients
@@ -64,6 +68,7 @@ const (
 	CodeReentrancy        uint32 = 21 // a call into a contract already running
 	CodeHeightNotYet      uint32 = 22 // a query at a height not committed yet
 	CodeNoLedger          uint32 = 23 // funds moved on a router without a token ledger (a wiring fault)
+	CodeDiskQuota         uint32 = 24 // the node's data directory is over its disk quota: no new txs
 )
 
 // CodeInfo is one row of the result-code table. A result is identified
@@ -113,6 +118,7 @@ var Codes = []CodeInfo{
 	{Codespace, CodeReentrancy, "Reentrancy", router.ErrReentrancy, "reentrant call into a running contract"},
 	{Codespace, CodeHeightNotYet, "HeightNotYet", ErrBlockHeightNotYet, "height not committed yet (queries)"},
 	{Codespace, CodeNoLedger, "NoLedger", router.ErrNoLedger, "no token ledger wired (a node fault)"},
+	{Codespace, CodeDiskQuota, "DiskQuota", ErrDiskQuota, "node over its disk quota: no new txs (node-local)"},
 
 	{moduleid.NameToken, 1, "UnknownToken", token.ErrUnknownToken, "unknown token"},
 	{moduleid.NameToken, 2, "TokenExists", token.ErrTokenExists, "token already exists"},

@@ -33,7 +33,7 @@ func TestResultCodesGolden(t *testing.T) {
 		"vsys 9 OutOfGas", "vsys 10 UnknownContract", "vsys 11 UnknownMethod", "vsys 12 BadArgs",
 		"vsys 13 InsufficientFunds", "vsys 14 Overflow", "vsys 15 CallDepth", "vsys 16 ReadOnly",
 		"vsys 17 CallFailed", "vsys 18 TooManyWaiting", "vsys 19 MemoryBudget", "vsys 20 EventTooLarge",
-		"vsys 21 Reentrancy", "vsys 22 HeightNotYet", "vsys 23 NoLedger",
+		"vsys 21 Reentrancy", "vsys 22 HeightNotYet", "vsys 23 NoLedger", "vsys 24 DiskQuota",
 		"token 1 UnknownToken", "token 2 TokenExists", "token 3 NotIssuer", "token 4 MaxSupply", "token 5 Invalid",
 		"wasm 1 Unauthorized", "wasm 2 CodeNotFound", "wasm 3 ContractExists", "wasm 4 NotContract",
 		"db 1 Schema", "db 2 TableExists", "db 3 NoTable", "db 4 Unauthorized", "db 5 Duplicate",

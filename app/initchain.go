@@ -20,6 +20,9 @@ var (
 	keyParams  = []byte("pparams")
 	keyChainID = []byte("pchain_id")
 	keyNative  = []byte("pnative")
+	// keyModules holds the enabled modules, only when they are not all of
+	// them: a default chain's tree, hence its app hash, is unchanged.
+	keyModules = []byte("pmodules")
 )
 
 // chainInfo is what genesis fixes. It is written once, at InitChain or at
@@ -28,6 +31,7 @@ type chainInfo struct {
 	chainID string
 	native  string
 	params  genesis.Params
+	modules []string // enabled, in id order (genesis.State.EnabledModules)
 	// bank and bill, wired once by newRouter, are the app's only way to
 	// balances (fees, queries) and to bills (each tx's fee).
 	bank router.Bank
@@ -51,6 +55,17 @@ func loadChainInfo(kv state.KV) (chainInfo, error) {
 			return ci, fmt.Errorf("decode %q: %w", f.key, err)
 		}
 	}
+	b, err := kv.Get(keyModules)
+	switch {
+	case err != nil:
+		return ci, err
+	case b == nil:
+		ci.modules = genesis.AllModules()
+	default:
+		if err := codec.Unmarshal(b, &ci.modules); err != nil {
+			return ci, fmt.Errorf("decode %q: %w", keyModules, err)
+		}
+	}
 	return ci, nil
 }
 
@@ -62,12 +77,19 @@ func (a *App) initChain(chainID string, appState []byte, vals []staking.GenesisV
 	if err != nil {
 		return nil, err
 	}
-	ci := chainInfo{chainID: chainID, native: gs.NativeToken.Symbol, params: gs.Params}
+	ci := chainInfo{chainID: chainID, native: gs.NativeToken.Symbol, params: gs.Params, modules: gs.EnabledModules()}
 	kv := a.store.Working()
-	for _, f := range []struct {
+	records := []struct {
 		key []byte
 		v   any
-	}{{keyParams, gs.Params}, {keyChainID, chainID}, {keyNative, gs.NativeToken.Symbol}} {
+	}{{keyParams, gs.Params}, {keyChainID, chainID}, {keyNative, gs.NativeToken.Symbol}}
+	if !gs.AllEnabled() {
+		records = append(records, struct {
+			key []byte
+			v   any
+		}{keyModules, ci.modules})
+	}
+	for _, f := range records {
 		b, err := codec.Marshal(f.v)
 		if err != nil {
 			return nil, err
@@ -87,7 +109,7 @@ func (a *App) initChain(chainID string, appState []byte, vals []staking.GenesisV
 	if err := a.setChain(ci); err != nil {
 		return nil, err
 	}
-	a.log.Info("genesis loaded", "chain_id", chainID, "accounts", len(gs.Accounts))
+	a.log.Info("genesis loaded", "chain_id", chainID, "accounts", len(gs.Accounts), "modules", ci.modules)
 	if err := a.staking.InitGenesis(kv, vals, initialHeight); err != nil {
 		return nil, fmt.Errorf("genesis validators: %w", err)
 	}

@@ -56,6 +56,9 @@ type parked struct {
 // So a flood of signed but unfunded txs is verified and dropped, and pins
 // no memory.
 func (a *App) Precheck(raw []byte) error {
+	if err := a.admitNew(); err != nil {
+		return err
+	}
 	ci, _ := a.chainInfo()
 	if ci.chainID == "" { // before genesis: CheckTx will answer
 		return nil
@@ -100,8 +103,14 @@ func (a *App) Precheck(raw []byte) error {
 // checkTx admits a tx to the mempool if it decodes, verifies and passes
 // the ante checks against the last commit plus the txs already admitted,
 // so one sender can queue consecutive nonces. An admitted tx stays cached
-// for recheck and the block; a refused one leaves the cache.
-func (a *App) checkTx(raw []byte) (*tx.Tx, error) {
+// for recheck and the block; a refused one leaves the cache. A new tx
+// (not a recheck) must also pass the node's admission limits.
+func (a *App) checkTx(raw []byte, recheck bool) (*tx.Tx, error) {
+	if !recheck {
+		if err := a.admitNew(); err != nil {
+			return nil, err
+		}
+	}
 	ci, _ := a.chainInfo()
 	t, err := a.decode(raw, ci.params.MaxTxBytes)
 	if err != nil {
@@ -168,3 +177,29 @@ func (a *App) resetCheck() error {
 	a.parked = map[address.Address]parked{}
 	return nil
 }
+
+// admitNew applies the node's own admission limits to a new tx: the disk
+// quota. They are node-local (app.toml), so they may differ between
+// validators, which is why they are checked only here, at the mempool's
+// door (Precheck, CheckTx of a new tx), and never in ProcessProposal or
+// FinalizeBlock: a validator over its quota that refused a block other
+// validators accept would fork itself off the chain, or halt it. Txs
+// already in the mempool stay (a recheck does not evict them), and blocks
+// keep being made and executed, so the chain stays live while the
+// operator adds disk.
+func (a *App) admitNew() error {
+	quota := a.opts.DiskQuotaBytes
+	if quota <= 0 {
+		return nil
+	}
+	if used := a.diskUsed.Load(); used > quota {
+		return fmt.Errorf("%w: its data directory holds %d bytes, over the quota of %d; "+
+			"new txs are refused until it is below, reads still work", ErrDiskQuota, used, quota)
+	}
+	return nil
+}
+
+// SetDiskUsage records the bytes of the node's data directory, as the
+// node measures them periodically (never per tx: a walk of the directory
+// costs far more than a CheckTx).
+func (a *App) SetDiskUsage(bytes int64) { a.diskUsed.Store(bytes) }

@@ -168,6 +168,12 @@ func applyAppConfig(cfg *cmtcfg.Config, c config.App) error {
 		return err
 	}
 	cfg.Consensus.TimeoutCommit = interval
+	heartbeat, err := c.EmptyBlocksInterval()
+	if err != nil {
+		return err
+	}
+	cfg.Consensus.CreateEmptyBlocks = c.Consensus.CreateEmptyBlocks
+	cfg.Consensus.CreateEmptyBlocksInterval = heartbeat
 	cfg.Instrumentation.Prometheus = c.Metrics.Enabled
 	cfg.Instrumentation.PrometheusListenAddr = c.Metrics.Address
 	cfg.Instrumentation.Namespace = "cometbft"

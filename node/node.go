@@ -62,6 +62,7 @@ type Node struct {
 	rpcServer *http.Server
 	cometDBs  []cmtdb.DB
 	stopping  atomic.Bool // set by Stop: CometBFT's listeners closing is then no error
+	stopDisk  func()      // stops the disk quota's measurements; nil without a quota
 }
 
 // trackDBs hands CometBFT its databases and remembers them: CometBFT 0.38
@@ -136,6 +137,9 @@ func Start(home string, o Options) (_ *Node, err error) {
 		if err != nil {
 			// A failed start reports why it failed and, joined, any store
 			// that would not close behind it.
+			if n.stopDisk != nil {
+				n.stopDisk()
+			}
 			err = errors.Join(err, n.closeStores())
 		}
 	}()
@@ -159,12 +163,16 @@ func Start(home string, o Options) (_ *Node, err error) {
 			Logger: logger.With("module", "vsys"), Metrics: metrics,
 			TxCacheBytes: appCfg.State.TxCacheBytes, KeepVersions: appCfg.State.KeepVersions,
 			MaxParkedTxs: appCfg.Mempool.MaxParkedTxs, MaxParkedBytes: appCfg.Mempool.MaxParkedBytes,
-			VMCacheDir: filepath.Join(home, "data", "wasm-cache"),
+			VMCacheDir:     filepath.Join(home, "data", "wasm-cache"),
+			DiskQuotaBytes: appCfg.Admission.DiskQuotaBytes,
 		})
 		if err != nil {
 			return nil, err
 		}
 		abciApp = n.App
+		if err := n.watchDisk(); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("unknown app %q: want vsys or kvstore", o.App)
 	}
@@ -210,7 +218,9 @@ func (n *Node) serveRPC() error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(server.Backend{App: n.App, Env: env, QueryGasCap: rc.QueryGasCap}, rc.MaxBodyBytes)
+	adm := n.Config.Admission
+	srv := server.New(server.Backend{App: n.App, Env: env, QueryGasCap: rc.QueryGasCap,
+		TxsPerSecond: adm.TxsPerSecond, TxBurst: adm.TxBurst}, rc.MaxBodyBytes)
 	n.JSONRPC = srv
 	srv.SetHandlerTimeout(t.Query)
 	srv.SetMaxInFlightBytes(rc.MaxInFlightBytes)
@@ -242,6 +252,9 @@ func (n *Node) Env() (*rpccore.Environment, error) { return n.Comet.ConfigureRPC
 // so no block is half-written.
 func (n *Node) Stop() error {
 	n.stopping.Store(true)
+	if n.stopDisk != nil {
+		n.stopDisk()
+	}
 	var errs []error
 	if n.rpcServer != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -25,22 +25,30 @@ type TestnetOptions struct {
 	BlockInterval string // e.g. "1s"
 	DevBalance    codec.U128
 	Accounts      []genesis.Account // more funded accounts (load tests)
-	// Addrs, when set, places each node instead of BasePort: node i
-	// listens and is dialled where Addrs[i] says (validators on several
-	// hosts, node/multihost). Its length is the number of validators.
+	Genesis       *genesis.State    // nil: genesis.Default(); its accounts must be empty (use Accounts)
+	// App is every node's app.toml before its addresses and BlockInterval
+	// are set; the zero value: config.Default().
+	App config.App
+	// Addrs, when set (one per validator; with Validators 0, their
+	// number), are the nodes' addresses instead of BasePort's scheme; a
+	// node without Metrics serves none. A set with External places the
+	// node on a host others dial there (node/multihost).
 	Addrs []NodeAddrs
 	// Progress, when set, is called after each home is written, with
 	// the number written so far and the total (a CLI's progress bar).
 	Progress func(done, total int)
 }
 
-// NodeAddrs place one node of InitTestnet: each a host:port.
+// NodeAddrs are one node's listen addresses, host:port, and where peers
+// dial it.
 type NodeAddrs struct {
-	P2P      string // where CometBFT's P2P listens
-	External string // where peers dial it (p2p.external_address); empty: P2P
-	CometRPC string // CometBFT's RPC (its /health, light clients)
-	RPC      string // vsys JSON-RPC
-	Metrics  string // Prometheus
+	RPC      string `json:"rpc" toml:"rpc"`             // JSON-RPC
+	P2P      string `json:"p2p" toml:"p2p"`             // CometBFT peers
+	CometRPC string `json:"comet_rpc" toml:"comet_rpc"` // CometBFT's RPC (light clients, /health)
+	Metrics  string `json:"metrics,omitempty" toml:"metrics"`
+	// External is where peers dial the node (p2p.external_address, and
+	// the others' persistent_peers); empty: P2P, not advertised.
+	External string `json:"external,omitempty" toml:"external"`
 }
 
 // loopbackAddrs is InitTestnet's default layout: node i on
@@ -70,7 +78,7 @@ type TestnetNode struct {
 // loopback ports (or o.Addrs), and each node listing every other as a
 // persistent peer.
 func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
-	if o.Addrs != nil {
+	if o.Addrs != nil && o.Validators == 0 {
 		o.Validators = len(o.Addrs)
 	}
 	if o.Validators < 1 {
@@ -81,6 +89,16 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 	}
 	if o.BlockInterval == "" {
 		o.BlockInterval = "1s"
+	}
+	if o.Addrs != nil && len(o.Addrs) != o.Validators {
+		return nil, fmt.Errorf("testnet: %d address sets for %d validators", len(o.Addrs), o.Validators)
+	}
+	if o.App == (config.App{}) {
+		o.App = config.Default()
+	}
+	if o.Genesis != nil && len(o.Genesis.Accounts) > 0 {
+		// Every home's genesis would carry them and the merge list them twice.
+		return nil, fmt.Errorf("testnet: genesis accounts go in TestnetOptions.Accounts")
 	}
 	nodes := make([]TestnetNode, o.Validators)
 	var docs []*types.GenesisDoc
@@ -96,12 +114,13 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 			Home: filepath.Join(dir, fmt.Sprintf("node%d", i)), Moniker: fmt.Sprintf("node%d", i),
 			P2PAddr: a.P2P, External: a.External, CometRPC: a.CometRPC, RPCAddr: a.RPC, Metrics: a.Metrics,
 		}
-		ac := config.Default()
+		ac := o.App
 		ac.RPC.Address = n.RPCAddr
 		ac.Metrics.Address = n.Metrics
+		ac.Metrics.Enabled = ac.Metrics.Enabled && n.Metrics != ""
 		ac.Consensus.BlockInterval = o.BlockInterval
 		res, err := Init(n.Home, InitOptions{ChainID: o.ChainID, Moniker: n.Moniker, DevBalance: o.DevBalance, App: ac,
-			CometRPCAddr: "tcp://" + n.CometRPC, P2PAddr: "tcp://" + n.P2PAddr})
+			Genesis: o.Genesis, CometRPCAddr: "tcp://" + n.CometRPC, P2PAddr: "tcp://" + n.P2PAddr})
 		if err != nil {
 			return nil, fmt.Errorf("testnet node %d: %w", i, err)
 		}
@@ -167,7 +186,7 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 			}
 		}
 		cfg.P2P.PersistentPeers = strings.Join(peers, ",")
-		if o.Addrs != nil { // placed on hosts: advertise where peers dial
+		if o.Addrs != nil && o.Addrs[i].External != "" { // placed on a host: advertise where peers dial
 			cfg.P2P.ExternalAddress = "tcp://" + n.External
 		}
 		// CometBFT refuses a second peer from one IP unless allowed: a

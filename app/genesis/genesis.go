@@ -82,6 +82,9 @@ type State struct {
 	NativeToken NativeToken `json:"native_token"`
 	Accounts    []Account   `json:"accounts"`
 	Params      Params      `json:"params"`
+	// Modules are the native modules the chain runs, by router name
+	// (core/moduleid); empty: all of them (modules.go).
+	Modules []string `json:"modules,omitempty"`
 }
 
 // Default returns a genesis state with the default coin and params and
@@ -119,6 +122,9 @@ func (s State) Validate() error {
 		if total, err = total.Add(a.Balance); err != nil {
 			return fmt.Errorf("%w: balances up to account %d exceed the u128 supply: %v", ErrInvalid, i, err)
 		}
+	}
+	if err := s.validateModules(); err != nil {
+		return err
 	}
 	p := s.Params
 	switch {

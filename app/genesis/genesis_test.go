@@ -48,3 +48,37 @@ func TestParseRejects(t *testing.T) {
 		require.ErrorIs(t, err, ErrInvalid, name)
 	}
 }
+
+func TestModules(t *testing.T) {
+	s := Default()
+	require.Equal(t, []string{"token", "wasm", "db", "billing", "staking"}, s.EnabledModules())
+	require.True(t, s.AllEnabled())
+	s.Modules = []string{"db", "token"}
+	require.NoError(t, s.Validate())
+	require.Equal(t, []string{"token", "db"}, s.EnabledModules(), "id order")
+	require.False(t, s.AllEnabled())
+	s.Modules = []string{"staking", "billing", "db", "wasm", "token"}
+	require.True(t, s.AllEnabled())
+
+	for name, c := range map[string]struct {
+		modules []string
+		spos    bool
+		want    string
+	}{
+		"unknown module":   {[]string{"token", "dbx"}, false, `unknown module "dbx" (known: token, wasm, db, billing, staking)`},
+		"no token":         {[]string{"db", "wasm"}, false, `"token" is required`},
+		"twice":            {[]string{"token", "db", "db"}, false, `"db" listed twice`},
+		"spos, no staking": {[]string{"token"}, true, `consensus "spos" needs the "staking" module`},
+	} {
+		s := Default()
+		s.Modules = c.modules
+		if c.spos {
+			s.Params.Staking.Mode = "spos"
+		}
+		b, err := json.Marshal(s)
+		require.NoError(t, err)
+		_, err = Parse(b)
+		require.ErrorIs(t, err, ErrInvalid, name)
+		require.ErrorContains(t, err, c.want, name)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/internal/testkit"
+	"github.com/vsys/vsys/node/multihost"
 	"github.com/vsys/vsys/rpc/client"
 )
 
@@ -79,4 +81,24 @@ func TestChainHostsCLI(t *testing.T) {
 		"multi-2-0.multi-2.chains.svc.cluster.local"}, m.Validators)
 	require.Equal(t, []string{filepath.Join(kube, "multi-genesis.yaml"), filepath.Join(kube, "multi-0.yaml"),
 		filepath.Join(kube, "multi-1.yaml"), filepath.Join(kube, "multi-2.yaml")}, m.Files)
+
+	// chain create takes the same host list: its homes are placed and
+	// peered the same way (not started again here).
+	created := filepath.Join(t.TempDir(), "created")
+	out, err = exec.Command(vsysdBin, "chain", "create", "placed", "--hosts", strings.Join(hosts, ","), "--dir", created,
+		"--modules", "token", "--output", "json").CombinedOutput()
+	require.NoError(t, err, string(out))
+	homes, err := multihost.Load(created)
+	require.NoError(t, err)
+	require.Len(t, homes, 3)
+	for i, h := range homes {
+		host := strings.SplitN(hosts[i], "/", 2)[0]
+		require.Equal(t, "tcp://"+host, h.Comet.P2P.ExternalAddress)
+		require.Equal(t, "tcp://0.0.0.0:"+strconv.Itoa(base), h.Comet.P2P.ListenAddress)
+		for j, p := range homes {
+			if j != i {
+				require.Contains(t, h.Comet.P2P.PersistentPeers, p.NodeID+"@"+strings.SplitN(hosts[j], "/", 2)[0])
+			}
+		}
+	}
 }

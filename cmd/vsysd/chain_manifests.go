@@ -12,14 +12,6 @@ import (
 	"github.com/vsys/vsys/node/multihost"
 )
 
-// chainCmd is `vsysd chain`, the group of commands that make chains. The
-// lead merges it with the `chain create` branch's.
-func chainCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "chain", Short: "Create chains and write what runs them on several hosts or on Kubernetes"}
-	cmd.AddCommand(chainHostsCmd(), chainManifestsCmd())
-	return cmd
-}
-
 // manifestsResult is what `chain manifests` reports (--output json).
 type manifestsResult struct {
 	Chain      string   `json:"chain"`

@@ -33,7 +33,7 @@ func rootCmd() *cobra.Command {
 	root.PersistentFlags().String("home", defaultHome(), "node home directory (env VSYS_HOME)")
 	root.PersistentFlags().StringP("output", "o", "text", "output format: text or json")
 	root.PersistentFlags().String("node", "", "JSON-RPC address of the node (default: the home's app.toml, else 127.0.0.1:8645)")
-	root.AddCommand(initCmd(), startCmd(), statusCmd(), keysCmd(), txCmd(), queryCmd(), benchCmd(), testnetCmd(), chainCmd())
+	root.AddCommand(initCmd(), startCmd(), statusCmd(), keysCmd(), txCmd(), queryCmd(), benchCmd(), testnetCmd(), chainCmd(), cloudCmd())
 	strictGroups(root)
 	return root
 }

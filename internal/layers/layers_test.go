@@ -65,6 +65,11 @@ var rules = []rule{
 	{pkgs: "rpc/jsonrpc", allowed: []string{"core/..."}},
 	{pkgs: "rpc/client", allowed: []string{"core/...", "rpc", "rpc/jsonrpc"}},
 	{pkgs: "rpc/server", denied: []string{"node/...", "cmd/..."}},
+	// The cloud sits above node/: it runs nodes as processes and makes
+	// their homes, so it needs node, the RPC client and genesis, never
+	// the app or the modules themselves (internal/dirsize measures a
+	// chain's disk, shared with the node's quota).
+	{pkgs: "cloud/...", allowed: []string{"cloud/...", "node/...", "rpc/...", "core/...", "app/genesis", "internal/dirsize"}},
 }
 
 // clientDenied are the packages the Go client must not depend on, even
@@ -125,6 +130,9 @@ func violations(pkgs []pkg) []string {
 			}
 			if match(to, "cmd/...") {
 				out = append(out, fmt.Sprintf("%s imports %s: nothing imports cmd", from, to))
+			}
+			if match(to, "cloud/...") && !matchAny(from, "cloud/...", "cmd/...") {
+				out = append(out, fmt.Sprintf("%s imports %s: only cmd imports the cloud, the layer above node", from, to))
 			}
 			if match(to, "internal/testkit/...") && !matchAny(from, "internal/...", "node/e2e") {
 				out = append(out, fmt.Sprintf("%s imports %s: the test kit is for tests (and node/e2e)", from, to))
@@ -246,6 +254,10 @@ func TestLayersCatchBreaks(t *testing.T) {
 		{"client imports server", pkg{ImportPath: clientPkg, Imports: []string{mod + "rpc/server"}}, "rpc/client imports rpc/server"},
 		{"client imports app", pkg{ImportPath: clientPkg, Imports: []string{mod + "app"}}, "rpc/client imports app"},
 		{"node imports cmd", pkg{ImportPath: mod + "node", Imports: []string{mod + "cmd/vsysd"}}, "nothing imports cmd"},
+		{"node imports cloud", pkg{ImportPath: mod + "node", Imports: []string{mod + "cloud"}}, "node imports cloud: only cmd"},
+		{"rpc/server imports cloud", pkg{ImportPath: mod + "rpc/server", Imports: []string{mod + "cloud/api"}}, "rpc/server imports cloud/api"},
+		{"cloud imports app", pkg{ImportPath: mod + "cloud", Imports: []string{mod + "app"}}, "cloud imports app: cloud/... may import only"},
+		{"cloud imports a module", pkg{ImportPath: mod + "cloud/state", Imports: []string{mod + "modules/token"}}, "cloud/state imports modules/token"},
 		{"app imports the kit", pkg{ImportPath: mod + "app", Imports: []string{mod + "internal/testkit"}}, "the test kit is for tests"},
 		{"client pulls wazero", pkg{ImportPath: clientPkg, Deps: []string{"github.com/tetratelabs/wazero/api"}}, "depends on github.com/tetratelabs/wazero/api"},
 		{"client pulls consensus", pkg{ImportPath: clientPkg, Deps: []string{"github.com/cometbft/cometbft/consensus"}}, "depends on github.com/cometbft/cometbft/consensus"},
@@ -270,6 +282,8 @@ func TestLayersCatchBreaks(t *testing.T) {
 		{ImportPath: mod + "node/e2e", Imports: []string{mod + "internal/testkit"}},
 		{ImportPath: mod + "node/manifests", Imports: []string{"k8s.io/api/apps/v1", "sigs.k8s.io/yaml", mod + "node/multihost"}},
 		{ImportPath: mod + "cmd/vsysd", Imports: []string{mod + "node/manifests"}},
+		{ImportPath: mod + "cloud", Imports: []string{mod + "node", mod + "app/genesis", mod + "rpc/client", mod + "cloud/api"}},
+		{ImportPath: mod + "cmd/vsysd", Imports: []string{mod + "cloud"}},
 	}
 	if got := violations(fine); len(got) != 0 {
 		t.Errorf("allowed imports reported: %q", got)

@@ -19,6 +19,36 @@ type App struct {
 	Log       Log       `toml:"log"`
 	Metrics   Metrics   `toml:"metrics"`
 	Mempool   Mempool   `toml:"mempool"`
+	Admission Admission `toml:"admission" comment:"node-local limits on new txs (a cloud sets them per chain); never consensus"`
+}
+
+// Admission limits what the node admits: a tx rate at its JSON-RPC door
+// and a disk quota on its data directory. Both are node-local: they
+// refuse txs at vsys_sendRawTransaction and CheckTx, never a block.
+type Admission struct {
+	TxsPerSecond      float64 `toml:"txs_per_second" comment:"txs vsys_sendRawTransaction accepts per second (token bucket); 0: no limit"`
+	TxBurst           int     `toml:"tx_burst" comment:"txs accepted at once above the rate; 0: one second's worth (at least 1)"`
+	DiskQuotaBytes    int64   `toml:"disk_quota_bytes" comment:"bytes the data directory may hold; over it, new txs are refused (reads still work); 0: no quota"`
+	DiskCheckInterval string  `toml:"disk_check_interval" comment:"how often the data directory is measured for the quota"`
+}
+
+// DiskCheckEvery parses DiskCheckInterval.
+func (a Admission) DiskCheckEvery() (time.Duration, error) {
+	d, err := time.ParseDuration(a.DiskCheckInterval)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("admission.disk_check_interval %q: want a positive duration such as \"10s\"", a.DiskCheckInterval)
+	}
+	return d, nil
+}
+
+// check validates the admission limits.
+func (a Admission) check() error {
+	if a.TxsPerSecond < 0 || a.TxBurst < 0 || a.DiskQuotaBytes < 0 {
+		return fmt.Errorf("admission: txs_per_second %v, tx_burst %d and disk_quota_bytes %d must not be negative",
+			a.TxsPerSecond, a.TxBurst, a.DiskQuotaBytes)
+	}
+	_, err := a.DiskCheckEvery()
+	return err
 }
 
 // Mempool bounds what one sender may park: txs waiting ahead of its next
@@ -84,6 +114,11 @@ func (r RPC) Timeouts() (RPCTimeouts, error) {
 // Consensus holds node-local consensus timing.
 type Consensus struct {
 	BlockInterval string `toml:"block_interval" comment:"pause after each commit before the next block (CometBFT timeout_commit)"`
+	// An idle chain need not make blocks: with CreateEmptyBlocks false it
+	// makes one only for txs, and an empty one as a heartbeat after
+	// CreateEmptyBlocksInterval without any (docs/chains.md).
+	CreateEmptyBlocks         bool   `toml:"create_empty_blocks" comment:"make a block every block_interval even without txs; false: only for txs, plus the heartbeat below"`
+	CreateEmptyBlocksInterval string `toml:"create_empty_blocks_interval" comment:"with create_empty_blocks = false, the longest an idle chain goes without a block (a heartbeat); 0s: never"`
 }
 
 // State configures the state store.
@@ -116,11 +151,12 @@ func Default() App {
 			MaxConnections: 512, MaxWebSockets: 256,
 			ReadHeaderTimeout: "10s", ReadTimeout: "30s", WriteTimeout: "60s", IdleTimeout: "120s",
 		},
-		Consensus: Consensus{BlockInterval: "1s"},
+		Consensus: Consensus{BlockInterval: "1s", CreateEmptyBlocks: true, CreateEmptyBlocksInterval: "0s"},
 		State:     State{KeepVersions: 0, TxCacheBytes: 128 << 20},
 		Log:       Log{Level: "vsys:info,*:error", Format: "plain"},
 		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
 		Mempool:   Mempool{MaxParkedTxs: 16, MaxParkedBytes: 4 << 20},
+		Admission: Admission{DiskCheckInterval: "10s"},
 	}
 }
 
@@ -129,6 +165,15 @@ func (c App) BlockInterval() (time.Duration, error) {
 	d, err := time.ParseDuration(c.Consensus.BlockInterval)
 	if err != nil || d < 0 {
 		return 0, fmt.Errorf("consensus.block_interval %q: want a duration such as \"1s\" or \"200ms\"", c.Consensus.BlockInterval)
+	}
+	return d, nil
+}
+
+// EmptyBlocksInterval parses Consensus.CreateEmptyBlocksInterval.
+func (c App) EmptyBlocksInterval() (time.Duration, error) {
+	d, err := time.ParseDuration(c.Consensus.CreateEmptyBlocksInterval)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("consensus.create_empty_blocks_interval %q: want a duration such as \"30s\" (0s: no heartbeat)", c.Consensus.CreateEmptyBlocksInterval)
 	}
 	return d, nil
 }
@@ -150,7 +195,13 @@ func Load(home string) (App, error) {
 	if _, err := c.BlockInterval(); err != nil {
 		return c, err
 	}
+	if _, err := c.EmptyBlocksInterval(); err != nil {
+		return c, err
+	}
 	if _, err := c.RPC.Timeouts(); err != nil {
+		return c, err
+	}
+	if err := c.Admission.check(); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -11,6 +11,7 @@ func TestSaveLoad(t *testing.T) {
 	c := Default()
 	c.Consensus.BlockInterval = "250ms"
 	c.RPC.Address = "127.0.0.1:1"
+	c.Admission = Admission{TxsPerSecond: 2.5, TxBurst: 10, DiskQuotaBytes: 1 << 30, DiskCheckInterval: "3s"}
 	if err := Save(home, c); err != nil {
 		t.Fatal(err)
 	}
@@ -30,12 +31,16 @@ func TestLoadRejects(t *testing.T) {
 	cases := map[string]string{
 		"unknown key":                 "[rpc]\naddres = \"x\"\n", //nolint:misspell // the typo is the test
 		"bad interval":                "[consensus]\nblock_interval = \"soon\"\n",
+		"bad heartbeat":               "[consensus]\ncreate_empty_blocks_interval = \"-1s\"\n",
 		"not toml":                    "{{{",
 		"bad timeout":                 "[rpc]\nquery_timeout = \"forever\"\n",
 		"zero timeout":                "[rpc]\nread_timeout = \"0s\"\n",
 		"write too short":             "[rpc]\nwrite_timeout = \"20s\"\n",
 		"websockets over connections": "[rpc]\nmax_websockets = 600\n",
 		"budget below one body":       "[rpc]\nmax_in_flight_bytes = 1024\n",
+		"negative tx rate":            "[admission]\ntxs_per_second = -1\n",
+		"negative quota":              "[admission]\ndisk_quota_bytes = -5\n",
+		"bad disk interval":           "[admission]\ndisk_check_interval = \"0s\"\n",
 	}
 	for name, body := range cases {
 		home := t.TempDir()

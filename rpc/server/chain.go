@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
 	"github.com/cometbft/cometbft/types"
@@ -85,6 +86,9 @@ func (h *handlers) sendRawTransaction(_ context.Context, raw json.RawMessage) (a
 	var b rpc.HexBytes
 	if err := params(raw, 0, &b); err != nil {
 		return nil, err
+	}
+	if !h.txRate.take(time.Now()) {
+		return nil, h.txRate.rateError()
 	}
 	if h.App != nil {
 		if err := h.App.Precheck(b); err != nil {

@@ -4,16 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/dblayout"
+	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/modules/database"
 	"github.com/vsys/vsys/rpc"
 	"github.com/vsys/vsys/rpc/jsonrpc"
 )
 
+// dbReader reads the database at height. On a chain that does not run the
+// db module the table methods answer as a call to it would: unknown
+// contract (docs/chains.md).
 func (h *handlers) dbReader(height rpc.Height) (*database.Reader, int64, error) {
+	if !slices.Contains(h.App.Modules(), database.Name) {
+		return nil, 0, appError(fmt.Errorf("%w %s: this chain does not run the %s module", router.ErrUnknownContract, database.Address, database.Name))
+	}
 	kv, hgt, err := h.App.View(int64(height))
 	if err != nil {
 		return nil, 0, appError(err)

@@ -20,6 +20,10 @@ type Backend struct {
 	App         *app.App
 	Env         *rpccore.Environment
 	QueryGasCap uint64
+	// TxsPerSecond and TxBurst are vsys_sendRawTransaction's admission
+	// rate (admission.go): a token bucket; 0 txs per second: no limit.
+	TxsPerSecond float64
+	TxBurst      int
 }
 
 // New returns the JSON-RPC server of the vsys methods: serve it over
@@ -31,7 +35,7 @@ func New(b Backend, maxBody int64) *jsonrpc.Server {
 	if maxBody > 0 {
 		s.SetMaxBodyBytes(maxBody)
 	}
-	impl := (&handlers{b}).byMethod()
+	impl := (&handlers{Backend: b, txRate: newTxBucket(b.TxsPerSecond, b.TxBurst)}).byMethod()
 	for _, m := range rpc.Methods() {
 		if m.NeedsApp && b.App == nil {
 			continue
@@ -68,7 +72,10 @@ func (h *handlers) byMethod() map[string]jsonrpc.Handler {
 	}
 }
 
-type handlers struct{ Backend }
+type handlers struct {
+	Backend
+	txRate *txBucket // nil: no rate limit
+}
 
 // appError turns an app error into a JSON-RPC application error: code
 // rpcCode, data {code, codespace} (app.ResultOf), and the error's own

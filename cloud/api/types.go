@@ -1,0 +1,106 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// The method names.
+const (
+	MethodCreateChain = "cloud_createChain"
+	MethodListChains  = "cloud_listChains"
+	MethodChainStatus = "cloud_chainStatus"
+	MethodStopChain   = "cloud_stopChain"
+	MethodStartChain  = "cloud_startChain"
+	MethodDeleteChain = "cloud_deleteChain"
+	MethodLogs        = "cloud_logs"
+)
+
+// Sentinel errors of the control API; the server sends each with its own
+// code and the client returns it wrapped, so errors.Is works on both
+// sides.
+var (
+	ErrBadName   = errors.New("bad chain name")
+	ErrExists    = errors.New("chain exists")
+	ErrNotFound  = errors.New("no such chain")
+	ErrLimit     = errors.New("chain limit reached")
+	ErrExhausted = errors.New("ports exhausted")
+	ErrBadParams = errors.New("bad parameters")
+)
+
+// codes are the JSON-RPC error codes of the sentinels, in the server-error
+// range the specification leaves to implementations.
+var codes = []struct {
+	err  error
+	code int
+}{
+	{ErrBadName, -32010},
+	{ErrExists, -32011},
+	{ErrNotFound, -32012},
+	{ErrLimit, -32013},
+	{ErrExhausted, -32014},
+	{ErrBadParams, -32015},
+}
+
+// CreateRequest is cloud_createChain's parameter.
+type CreateRequest struct {
+	Name          string `json:"name"`                     // [a-z0-9-], 1..63
+	ChainID       string `json:"chain_id,omitempty"`       // default: the name
+	BlockInterval string `json:"block_interval,omitempty"` // default: cloud.toml's
+}
+
+// NameRequest names a chain (cloud_chainStatus, stop, start, delete).
+type NameRequest struct {
+	Name string `json:"name"`
+}
+
+// LogsRequest is cloud_logs's parameter.
+type LogsRequest struct {
+	Name  string `json:"name"`
+	Lines int    `json:"lines,omitempty"` // default 100
+}
+
+// Logs is cloud_logs's result: the last lines of the node's log.
+type Logs struct {
+	Name  string   `json:"name"`
+	Lines []string `json:"lines"`
+}
+
+// Ports are a chain's ports.
+type Ports struct {
+	RPC      int `json:"rpc"`
+	CometRPC int `json:"comet_rpc"`
+	P2P      int `json:"p2p"`
+}
+
+// Chain is what the control API says of a chain.
+type Chain struct {
+	Name          string    `json:"name"`
+	ChainID       string    `json:"chain_id"`
+	Status        string    `json:"status"` // desired: running or stopped
+	Running       bool      `json:"running"`
+	PID           int       `json:"pid,omitempty"`
+	Adopted       bool      `json:"adopted,omitempty"` // started by an earlier control plane
+	Restarts      int       `json:"restarts"`
+	LastExit      string    `json:"last_exit,omitempty"`
+	RPCAddr       string    `json:"rpc_addr"` // host:port of the chain's JSON-RPC
+	Ports         Ports     `json:"ports"`
+	BlockInterval string    `json:"block_interval"`
+	Home          string    `json:"home"`
+	CreatedAt     time.Time `json:"created_at"`
+	// Height is the latest block the node reports; cloud_chainStatus
+	// only, 0 when the node does not answer.
+	Height int64 `json:"height,omitempty"`
+}
+
+// Backend is what the server serves: the control plane.
+type Backend interface {
+	CreateChain(ctx context.Context, req CreateRequest) (Chain, error)
+	ListChains(ctx context.Context) ([]Chain, error)
+	ChainStatus(ctx context.Context, name string) (Chain, error)
+	StopChain(ctx context.Context, name string) (Chain, error)
+	StartChain(ctx context.Context, name string) (Chain, error)
+	DeleteChain(ctx context.Context, name string) error
+	Logs(ctx context.Context, name string, lines int) (Logs, error)
+}

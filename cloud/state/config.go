@@ -1,0 +1,143 @@
+package state
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// ConfigFile is the control plane's settings file in the cloud home.
+const ConfigFile = "cloud.toml"
+
+// Config is cloud.toml.
+type Config struct {
+	API       API      `toml:"api" comment:"the control API (cloud_* methods), behind the operator token"`
+	Ports     Ports    `toml:"ports" comment:"the range chain ports are allocated from"`
+	MaxChains int      `toml:"max_chains" comment:"most chains this cloud hosts"`
+	Chain     Defaults `toml:"chain" comment:"defaults of a new chain"`
+	Restart   Restart  `toml:"restart" comment:"how a crashed chain node is restarted"`
+}
+
+// API configures the control API listener.
+type API struct {
+	Address string `toml:"address" comment:"host:port of the control API; keep it on loopback or a private network"`
+}
+
+// Ports is an inclusive port range.
+type Ports struct {
+	First int `toml:"first" comment:"first port of the range"`
+	Last  int `toml:"last" comment:"last port of the range (inclusive)"`
+}
+
+// Defaults holds the defaults of a new chain.
+type Defaults struct {
+	BlockInterval string `toml:"block_interval" comment:"pause after each commit, unless the create request says otherwise"`
+}
+
+// Restart configures the supervisor's backoff and stop.
+type Restart struct {
+	BackoffInitial string `toml:"backoff_initial" comment:"delay before the first restart of a crashed node"`
+	BackoffMax     string `toml:"backoff_max" comment:"cap of the doubling delay"`
+	StableAfter    string `toml:"stable_after" comment:"uptime after which the delay resets to backoff_initial"`
+	StopGrace      string `toml:"stop_grace" comment:"time a node gets to exit after SIGTERM before SIGKILL"`
+}
+
+// Durations are Restart parsed.
+type Durations struct {
+	BackoffInitial, BackoffMax, StableAfter, StopGrace time.Duration
+}
+
+// DefaultConfig returns the settings of a new cloud home.
+func DefaultConfig() Config {
+	return Config{
+		API:       API{Address: "127.0.0.1:26600"},
+		Ports:     Ports{First: 27000, Last: 28999},
+		MaxChains: 100,
+		Chain:     Defaults{BlockInterval: "1s"},
+		Restart:   Restart{BackoffInitial: "250ms", BackoffMax: "30s", StableAfter: "60s", StopGrace: "10s"},
+	}
+}
+
+// Durations parses and checks the restart settings.
+func (c Config) Durations() (Durations, error) {
+	var d Durations
+	for _, f := range []struct {
+		key, val string
+		dst      *time.Duration
+	}{
+		{"backoff_initial", c.Restart.BackoffInitial, &d.BackoffInitial},
+		{"backoff_max", c.Restart.BackoffMax, &d.BackoffMax},
+		{"stable_after", c.Restart.StableAfter, &d.StableAfter},
+		{"stop_grace", c.Restart.StopGrace, &d.StopGrace},
+	} {
+		v, err := time.ParseDuration(f.val)
+		if err != nil || v <= 0 {
+			return d, fmt.Errorf("restart.%s %q: want a positive duration such as \"1s\"", f.key, f.val)
+		}
+		*f.dst = v
+	}
+	if d.BackoffMax < d.BackoffInitial {
+		return d, fmt.Errorf("restart.backoff_max %v is below restart.backoff_initial %v", d.BackoffMax, d.BackoffInitial)
+	}
+	return d, nil
+}
+
+// Validate checks the settings that Durations does not.
+func (c Config) Validate() error {
+	if c.API.Address == "" {
+		return errors.New("api.address is empty")
+	}
+	if c.Ports.First < 1 || c.Ports.Last > 65535 || c.Ports.First > c.Ports.Last {
+		return fmt.Errorf("ports %d..%d: want 1 <= first <= last <= 65535", c.Ports.First, c.Ports.Last)
+	}
+	if c.MaxChains < 1 {
+		return fmt.Errorf("max_chains %d: want at least 1", c.MaxChains)
+	}
+	if d, err := time.ParseDuration(c.Chain.BlockInterval); err != nil || d < 0 {
+		return fmt.Errorf("chain.block_interval %q: want a duration such as \"1s\"", c.Chain.BlockInterval)
+	}
+	_, err := c.Durations()
+	return err
+}
+
+// LoadConfig reads DIR/cloud.toml over the defaults; a missing file is
+// written with the defaults, an unknown key is an error.
+func LoadConfig(dir string) (Config, error) {
+	c := DefaultConfig()
+	path := filepath.Join(dir, ConfigFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, SaveConfig(dir, c)
+	}
+	if err != nil {
+		return c, fmt.Errorf("read %s: %w", path, err)
+	}
+	d := toml.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&c); err != nil {
+		return c, fmt.Errorf("parse %s: %w", path, err)
+	}
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// SaveConfig writes c to DIR/cloud.toml.
+func SaveConfig(dir string, c Config) error {
+	b, err := toml.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode cloud config: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cloud home: %w", err)
+	}
+	header := []byte("# vsys cloud control plane settings (vsysd cloud start).\n\n")
+	return WriteFileAtomic(filepath.Join(dir, ConfigFile), append(header, b...), 0o644)
+}

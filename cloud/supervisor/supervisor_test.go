@@ -1,0 +1,175 @@
+package supervisor
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// script writes an executable shell script: the supervisor runs it as
+// `script start --home HOME`, as it would run vsysd.
+func script(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "node.sh")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// events collects a supervisor's events.
+type events struct {
+	mu  sync.Mutex
+	got []Event
+	ch  chan Event
+}
+
+func newEvents() *events { return &events{ch: make(chan Event, 100)} }
+
+func (e *events) on(ev Event) {
+	e.mu.Lock()
+	e.got = append(e.got, ev)
+	e.mu.Unlock()
+	e.ch <- ev
+}
+
+// next waits for the next event of kind.
+func (e *events) next(t *testing.T, kind string) Event {
+	t.Helper()
+	guard := time.After(20 * time.Second)
+	for {
+		select {
+		case ev := <-e.ch:
+			if ev.Kind == kind {
+				return ev
+			}
+		case <-guard:
+			t.Fatalf("no %s event", kind)
+		}
+	}
+}
+
+func spec(t *testing.T) Spec {
+	dir := t.TempDir()
+	return Spec{Name: "c", Home: filepath.Join(dir, "home"), LogPath: filepath.Join(dir, "node.log")}
+}
+
+// TestRestartBackoff: a node that keeps exiting is restarted with a delay
+// that doubles up to the cap; one that ran for StableAfter restarts after
+// the initial delay again.
+func TestRestartBackoff(t *testing.T) {
+	ev := newEvents()
+	s := New(Options{Binary: script(t, "exit 3"), OnEvent: ev.on, StopGrace: time.Second,
+		Backoff: Backoff{Initial: 10 * time.Millisecond, Max: 40 * time.Millisecond, StableAfter: time.Hour}})
+	if _, err := s.Start(spec(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{10, 20, 40, 40, 40}
+	for i, w := range want {
+		e := ev.next(t, Exited)
+		if e.Exit != "exit status 3" || e.Restarts != i+1 || e.Delay != w*time.Millisecond {
+			t.Errorf("exit %d: %+v, want delay %v", i+1, e, w*time.Millisecond)
+		}
+	}
+	if err := s.Stop("c"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.State("c"); ok {
+		t.Fatal("stopped chain still has a state")
+	}
+
+	ev = newEvents()
+	s = New(Options{Binary: script(t, "sleep 0.2; exit 1"), OnEvent: ev.on, StopGrace: time.Second,
+		Backoff: Backoff{Initial: 10 * time.Millisecond, Max: time.Second, StableAfter: 50 * time.Millisecond}})
+	if _, err := s.Start(spec(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if e := ev.next(t, Exited); e.Delay != 10*time.Millisecond {
+			t.Errorf("exit %d after a stable run: delay %v, want the initial 10ms", i+1, e.Delay)
+		}
+	}
+	if err := s.Stop("c"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// hooks records what the supervisor hands it.
+type hooks struct {
+	mu   sync.Mutex
+	pids []int
+}
+
+func (h *hooks) BeforeStart(_ string, cmd *exec.Cmd) error {
+	cmd.Env = append(os.Environ(), "VSYS_TEST_LIMIT=1")
+	return nil
+}
+
+func (h *hooks) AfterStart(_ string, pid int) error {
+	h.mu.Lock()
+	h.pids = append(h.pids, pid)
+	h.mu.Unlock()
+	return nil
+}
+
+// TestAdoptAndStop: a second supervisor adopts the node the first left
+// running (and only for the right home), notices its exit without being
+// its parent, and Stop escalates to SIGKILL when SIGTERM is ignored.
+func TestAdoptAndStop(t *testing.T) {
+	sp := spec(t)
+	h := &hooks{}
+	ev := newEvents()
+	// The node ignores SIGTERM and records the hook's environment.
+	bin := script(t, `trap '' TERM; echo "limit=$VSYS_TEST_LIMIT"; sleep 30`)
+	first := New(Options{Binary: bin, Hooks: h, OnEvent: ev.on, StopGrace: time.Second,
+		Backoff: Backoff{Initial: 10 * time.Millisecond, Max: time.Second, StableAfter: time.Second}})
+	if _, err := first.Start(sp, 0); err != nil {
+		t.Fatal(err)
+	}
+	started := ev.next(t, Started)
+	if h.pids[0] != started.PID {
+		t.Fatalf("AfterStart got pid %d, the node is %d", h.pids[0], started.PID)
+	}
+	// Until the child has exec'd, its cmdline is still the test binary's.
+	for guard := time.Now().Add(20 * time.Second); !Matches(started.PID, sp.Home) && time.Now().Before(guard); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !Matches(started.PID, sp.Home) || Matches(started.PID, sp.Home+"x") || Matches(os.Getpid(), sp.Home) {
+		t.Fatal("Matches: wrong answer for the node, another home or another process")
+	}
+	first.Detach()
+
+	ev2 := newEvents()
+	second := New(Options{Binary: bin, OnEvent: ev2.on, StopGrace: 200 * time.Millisecond,
+		Backoff: Backoff{Initial: 10 * time.Millisecond, Max: time.Second, StableAfter: time.Second}})
+	other := sp
+	other.Home += "-other"
+	other.LogPath += ".other"
+	adopted, err := second.Start(other, started.PID)
+	if err != nil || adopted {
+		t.Fatalf("adopt a node of another home: adopted %v %v", adopted, err)
+	}
+	if err := second.Stop(other.Name); err != nil {
+		t.Fatal(err)
+	}
+	adopted, err = second.Start(sp, started.PID)
+	if err != nil || !adopted {
+		t.Fatalf("adopt: adopted %v %v", adopted, err)
+	}
+	if st, _ := second.State("c"); !st.Adopted || st.PID != started.PID {
+		t.Fatalf("state %+v", st)
+	}
+	if err := second.Stop("c"); err != nil {
+		t.Fatal(err)
+	}
+	if Matches(started.PID, sp.Home) {
+		t.Fatal("node alive after Stop")
+	}
+	b, err := os.ReadFile(sp.LogPath)
+	if err != nil || string(b) != "limit=1\n" {
+		t.Fatalf("log %q %v: the BeforeStart environment did not reach the node", b, err)
+	}
+}

@@ -1,0 +1,57 @@
+package usage
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/prometheus/procfs"
+
+	"github.com/vsys/vsys/internal/dirsize"
+)
+
+// Proc is what one process has used.
+type Proc struct {
+	// CPUSeconds is user plus system time (utime+stime), in seconds.
+	CPUSeconds float64
+	// RSSBytes is the resident set now.
+	RSSBytes int64
+	// RSSPeakBytes is the peak resident set (VmHWM) of the process's
+	// life.
+	RSSPeakBytes int64
+}
+
+// ErrNoProcess is the error of a pid that is not running (or not visible
+// in /proc).
+var ErrNoProcess = errors.New("no such process")
+
+// ReadProc reads pid's usage from /proc.
+func ReadProc(pid int) (Proc, error) {
+	p, err := procfs.NewProc(pid)
+	if err != nil {
+		return Proc{}, procError(pid, err)
+	}
+	st, err := p.Stat()
+	if err != nil {
+		return Proc{}, procError(pid, err)
+	}
+	status, err := p.NewStatus()
+	if err != nil {
+		return Proc{}, procError(pid, err)
+	}
+	return Proc{CPUSeconds: st.CPUTime(), RSSBytes: int64(st.ResidentMemory()), RSSPeakBytes: int64(status.VmHWM)}, nil
+}
+
+func procError(pid int, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
+	}
+	return fmt.Errorf("usage of pid %d: %w", pid, err)
+}
+
+// DiskBytes is the bytes of the files under dir, visiting at most
+// maxEntries entries (0: dirsize.DefaultMaxEntries); at the bound it
+// returns the partial sum with dirsize.ErrTooManyEntries.
+func DiskBytes(dir string, maxEntries int) (int64, error) {
+	return dirsize.Bytes(dir, maxEntries)
+}
