@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	cmtjson "github.com/cometbft/cometbft/libs/json"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/types"
@@ -332,4 +334,47 @@ func TestKubernetesRejects(t *testing.T) {
 	require.ErrorContains(t, err, "image")
 	_, err = multihost.Load(t.TempDir())
 	require.ErrorIs(t, err, multihost.ErrNoChain)
+}
+
+// TestInitScriptSeedsStateOnce runs the init container's script with sh
+// (the data path moved to a temp dir, name lookups stubbed): on an empty
+// claim it writes a last-sign state CometBFT reads, and on a claim that
+// has one it leaves it alone, which is what keeps a restarted validator
+// from signing a height twice.
+func TestInitScriptSeedsStateOnce(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	dir := t.TempDir()
+	_, err := node.InitTestnet(dir, node.TestnetOptions{ChainID: "s", Validators: 2})
+	require.NoError(t, err)
+	homes, err := multihost.Load(dir)
+	require.NoError(t, err)
+	objs, err := manifests.Kubernetes(homes, manifests.Options{Chain: "s", Image: "vsysd:dev"})
+	require.NoError(t, err)
+	init := objs.Validators[0].StatefulSet.Spec.Template.Spec.InitContainers[0]
+	require.Equal(t, []string{"sh", "-c"}, init.Command[:2])
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "data"), 0o700))
+	script := strings.ReplaceAll(init.Command[2], manifests.Home, root)
+	script = strings.ReplaceAll(script, `nslookup "$h"`, `test -n "$h"`)
+	require.Contains(t, script, `test -n "$h"`, "the lookup is stubbed, so the script does not wait")
+	run := func() {
+		out, err := exec.Command("sh", "-c", script).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
+	statePath := filepath.Join(root, "data", "priv_validator_state.json")
+	run()
+	b, err := os.ReadFile(statePath)
+	require.NoError(t, err)
+	var st privval.FilePVLastSignState
+	require.NoError(t, cmtjson.Unmarshal(b, &st), "%s", b)
+	require.Equal(t, int64(0), st.Height)
+
+	signed := []byte(`{"height":"42","round":0,"step":3}`)
+	require.NoError(t, os.WriteFile(statePath, signed, 0o600))
+	run()
+	b, err = os.ReadFile(statePath)
+	require.NoError(t, err)
+	require.Equal(t, signed, b, "a claim's own state is kept")
 }
