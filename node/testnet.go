@@ -29,17 +29,34 @@ type TestnetOptions struct {
 	// App is every node's app.toml before its addresses and BlockInterval
 	// are set; the zero value: config.Default().
 	App config.App
-	// Addrs, when set (one per validator), are the nodes' addresses
-	// instead of BasePort's scheme; a node without Metrics serves none.
+	// Addrs, when set (one per validator; with Validators 0, their
+	// number), are the nodes' addresses instead of BasePort's scheme; a
+	// node without Metrics serves none. A set with External places the
+	// node on a host others dial there (node/multihost).
 	Addrs []NodeAddrs
+	// Progress, when set, is called after each home is written, with
+	// the number written so far and the total (a CLI's progress bar).
+	Progress func(done, total int)
 }
 
-// NodeAddrs are one node's listen addresses, host:port.
+// NodeAddrs are one node's listen addresses, host:port, and where peers
+// dial it.
 type NodeAddrs struct {
 	RPC      string `json:"rpc" toml:"rpc"`             // JSON-RPC
 	P2P      string `json:"p2p" toml:"p2p"`             // CometBFT peers
-	CometRPC string `json:"comet_rpc" toml:"comet_rpc"` // CometBFT's RPC (light clients)
+	CometRPC string `json:"comet_rpc" toml:"comet_rpc"` // CometBFT's RPC (light clients, /health)
 	Metrics  string `json:"metrics,omitempty" toml:"metrics"`
+	// External is where peers dial the node (p2p.external_address, and
+	// the others' persistent_peers); empty: P2P, not advertised.
+	External string `json:"external,omitempty" toml:"external"`
+}
+
+// loopbackAddrs is InitTestnet's default layout: node i on
+// 127.0.0.1:base+10i and the next three ports.
+func loopbackAddrs(base, i int) NodeAddrs {
+	port := base + 10*i
+	at := func(p int) string { return fmt.Sprintf("127.0.0.1:%d", p) }
+	return NodeAddrs{P2P: at(port), CometRPC: at(port + 1), RPC: at(port + 2), Metrics: at(port + 3)}
 }
 
 // TestnetNode is one home InitTestnet wrote.
@@ -47,7 +64,8 @@ type TestnetNode struct {
 	Home      string
 	Moniker   string
 	RPCAddr   string // JSON-RPC
-	P2PAddr   string
+	P2PAddr   string // where P2P listens
+	External  string // where peers dial it
 	CometRPC  string
 	Metrics   string
 	NodeID    string
@@ -57,8 +75,12 @@ type TestnetNode struct {
 // InitTestnet writes a network of n validators under dir, one home per
 // validator (dir/node0, dir/node1, ...), with one shared genesis (every
 // validator at power 10, every node's dev account funded), distinct
-// loopback ports, and each node listing every other as a persistent peer.
+// loopback ports (or o.Addrs), and each node listing every other as a
+// persistent peer.
 func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
+	if o.Addrs != nil && o.Validators == 0 {
+		o.Validators = len(o.Addrs)
+	}
 	if o.Validators < 1 {
 		return nil, fmt.Errorf("testnet: want at least 1 validator, got %d", o.Validators)
 	}
@@ -81,15 +103,16 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 	nodes := make([]TestnetNode, o.Validators)
 	var docs []*types.GenesisDoc
 	for i := range nodes {
-		port := o.BasePort + 10*i
+		a := loopbackAddrs(o.BasePort, i)
+		if o.Addrs != nil {
+			a = o.Addrs[i]
+		}
+		if a.External == "" {
+			a.External = a.P2P
+		}
 		n := TestnetNode{
 			Home: filepath.Join(dir, fmt.Sprintf("node%d", i)), Moniker: fmt.Sprintf("node%d", i),
-			P2PAddr: fmt.Sprintf("127.0.0.1:%d", port), CometRPC: fmt.Sprintf("127.0.0.1:%d", port+1),
-			RPCAddr: fmt.Sprintf("127.0.0.1:%d", port+2), Metrics: fmt.Sprintf("127.0.0.1:%d", port+3),
-		}
-		if o.Addrs != nil {
-			a := o.Addrs[i]
-			n.P2PAddr, n.CometRPC, n.RPCAddr, n.Metrics = a.P2P, a.CometRPC, a.RPC, a.Metrics
+			P2PAddr: a.P2P, External: a.External, CometRPC: a.CometRPC, RPCAddr: a.RPC, Metrics: a.Metrics,
 		}
 		ac := o.App
 		ac.RPC.Address = n.RPCAddr
@@ -113,6 +136,9 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		}
 		docs = append(docs, doc)
 		nodes[i] = n
+		if o.Progress != nil {
+			o.Progress(i+1, len(nodes))
+		}
 	}
 
 	// One genesis: node0's, with every validator and every dev account.
@@ -144,6 +170,7 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 	if err := shared.ValidateAndComplete(); err != nil {
 		return nil, err
 	}
+	sharedIP := sharesHost(nodes)
 	for i, n := range nodes {
 		if err := shared.SaveAs(filepath.Join(n.Home, "config", "genesis.json")); err != nil {
 			return nil, err
@@ -155,11 +182,16 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		var peers []string
 		for j, p := range nodes {
 			if j != i {
-				peers = append(peers, p.NodeID+"@"+p.P2PAddr)
+				peers = append(peers, p.NodeID+"@"+p.External)
 			}
 		}
 		cfg.P2P.PersistentPeers = strings.Join(peers, ",")
-		cfg.P2P.AllowDuplicateIP = true // all on 127.0.0.1
+		if o.Addrs != nil && o.Addrs[i].External != "" { // placed on a host: advertise where peers dial
+			cfg.P2P.ExternalAddress = "tcp://" + n.External
+		}
+		// CometBFT refuses a second peer from one IP unless allowed: a
+		// loopback testnet needs it, validators on distinct hosts do not.
+		cfg.P2P.AllowDuplicateIP = sharedIP
 		cfg.P2P.AddrBookStrict = false
 		cfg.P2P.PexReactor = false
 		// A dead proposer costs a round: keep it short on a local network.
@@ -169,6 +201,22 @@ func InitTestnet(dir string, o TestnetOptions) ([]TestnetNode, error) {
 		cmtcfg.WriteConfigFile(filepath.Join(n.Home, "config", "config.toml"), cfg)
 	}
 	return nodes, nil
+}
+
+// sharesHost reports whether two nodes are dialled at the same host.
+func sharesHost(nodes []TestnetNode) bool {
+	seen := map[string]bool{}
+	for _, n := range nodes {
+		host, _, err := net.SplitHostPort(n.External)
+		if err != nil {
+			host = n.External
+		}
+		if seen[host] {
+			return true
+		}
+		seen[host] = true
+	}
+	return false
 }
 
 // FreeBasePort finds a base port with 10·n free loopback ports above it,

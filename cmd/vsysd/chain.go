@@ -8,13 +8,14 @@ import (
 
 	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/node/chainspec"
+	"github.com/vsys/vsys/node/multihost"
 )
 
 // chainCmd is `vsysd chain`: chains as a whole (node/chainspec does the
 // work; docs/chains.md).
 func chainCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "chain", Short: "Create chains of your own: modules, consensus, validators, parameters"}
-	cmd.AddCommand(chainCreateCmd())
+	cmd.AddCommand(chainCreateCmd(), chainHostsCmd(), chainManifestsCmd())
 	return cmd
 }
 
@@ -26,6 +27,8 @@ func chainCreateCmd() *cobra.Command {
 		modules            []string
 		flagDev, flagChain string
 		basePort           int
+		hosts              []string
+		bindHost           bool
 	)
 	cmd := &cobra.Command{
 		Use:   "create NAME",
@@ -68,6 +71,13 @@ flags override it. Start each validator with: vsysd start --home DIR/nodeI`,
 			if basePort > 0 {
 				spec.Nodes = portScheme(basePort, spec.Validators)
 			}
+			if len(hosts) > 0 { // validators on other hosts (docs/kubernetes.md)
+				hs, err := multihost.ParseHosts(hosts, multihost.DefaultPorts)
+				if err != nil {
+					return fmt.Errorf("--hosts: %w", err)
+				}
+				spec.Nodes, spec.Validators = multihost.Addrs(hs, bindHost), len(hs)
+			}
 			// Validate the name before it becomes a path.
 			if err := chainspec.ValidateName(spec.Name); err != nil {
 				return err
@@ -104,6 +114,8 @@ flags override it. Start each validator with: vsysd start --home DIR/nodeI`,
 	fl.StringVar(&template, "template", "", "TOML or JSON file with the same fields; flags override it")
 	fl.StringVar(&dir, "dir", "", "directory to create for the chain (default ./NAME)")
 	fl.IntVar(&basePort, "base-port", 0, "validator i listens on base+10i (p2p), +1 (CometBFT RPC), +2 (JSON-RPC), +3 (metrics); default: free ports")
+	fl.StringSliceVar(&hosts, "hosts", nil, "validator hosts HOST:P2P[/COMET_RPC/JSON_RPC/METRICS], one validator each (as `vsysd chain hosts`)")
+	fl.BoolVar(&bindHost, "bind-host", false, "with --hosts: listen on each host's address instead of 0.0.0.0")
 	fl.StringVar(&flagChain, "chain-id", "", "chain id (default NAME)")
 	fl.StringVar(&flagDev, "dev-balance", chainspec.DefaultDevBalance, "native coin for each validator home's dev key, smallest unit")
 	return cmd

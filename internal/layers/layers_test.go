@@ -93,6 +93,18 @@ var clientDenied = []string{
 	mod + "vm",
 	mod + "modules",
 	mod + "node",
+	"k8s.io",
+	"sigs.k8s.io",
+}
+
+// kubePkgs are the only packages that may import the Kubernetes API
+// (k8s.io/..., sigs.k8s.io/...): the manifest writer and the CLI, which
+// alone imports the writer. No node, server or client package carries it.
+var kubePkgs = []string{"node/manifests", "cmd/vsysd"}
+
+// isKube reports whether an import path is of the Kubernetes API's modules.
+func isKube(path string) bool {
+	return strings.HasPrefix(path, "k8s.io/") || strings.HasPrefix(path, "sigs.k8s.io/")
 }
 
 const clientPkg = mod + "rpc/client"
@@ -106,9 +118,15 @@ func violations(pkgs []pkg) []string {
 			continue
 		}
 		for _, imp := range p.Imports {
+			if isKube(imp) && !matchAny(from, kubePkgs...) {
+				out = append(out, fmt.Sprintf("%s imports %s: only %s import Kubernetes", from, imp, strings.Join(kubePkgs, ", ")))
+			}
 			to := rel(imp)
 			if to == "" {
 				continue
+			}
+			if match(to, "node/manifests") && !match(from, "cmd/...") {
+				out = append(out, fmt.Sprintf("%s imports %s: only cmd imports the manifest writer", from, to))
 			}
 			if match(to, "cmd/...") {
 				out = append(out, fmt.Sprintf("%s imports %s: nothing imports cmd", from, to))
@@ -244,6 +262,10 @@ func TestLayersCatchBreaks(t *testing.T) {
 		{"client pulls wazero", pkg{ImportPath: clientPkg, Deps: []string{"github.com/tetratelabs/wazero/api"}}, "depends on github.com/tetratelabs/wazero/api"},
 		{"client pulls consensus", pkg{ImportPath: clientPkg, Deps: []string{"github.com/cometbft/cometbft/consensus"}}, "depends on github.com/cometbft/cometbft/consensus"},
 		{"client pulls iavl", pkg{ImportPath: clientPkg, Deps: []string{"github.com/cosmos/iavl"}}, "depends on github.com/cosmos/iavl"},
+		{"node imports k8s", pkg{ImportPath: mod + "node", Imports: []string{"k8s.io/api/core/v1"}}, "only node/manifests, cmd/vsysd import Kubernetes"},
+		{"server imports sigs yaml", pkg{ImportPath: mod + "rpc/server", Imports: []string{"sigs.k8s.io/yaml"}}, "rpc/server imports sigs.k8s.io/yaml"},
+		{"node/e2e imports manifests", pkg{ImportPath: mod + "node/e2e", Imports: []string{mod + "node/manifests"}}, "only cmd imports the manifest writer"},
+		{"client pulls k8s", pkg{ImportPath: clientPkg, Deps: []string{"k8s.io/apimachinery/pkg/runtime"}}, "depends on k8s.io/apimachinery/pkg/runtime"},
 		{"client pulls the store", pkg{ImportPath: clientPkg, Deps: []string{mod + "core/state"}}, "depends on " + mod + "core/state"},
 	}
 	for _, c := range cases {
@@ -258,6 +280,8 @@ func TestLayersCatchBreaks(t *testing.T) {
 		{ImportPath: clientPkg, Imports: []string{mod + "rpc", mod + "rpc/jsonrpc", mod + "core/tx"},
 			Deps: []string{"github.com/cometbft/cometbft/light", "github.com/cometbft/cometbft/statesyncish"}},
 		{ImportPath: mod + "node/e2e", Imports: []string{mod + "internal/testkit"}},
+		{ImportPath: mod + "node/manifests", Imports: []string{"k8s.io/api/apps/v1", "sigs.k8s.io/yaml", mod + "node/multihost"}},
+		{ImportPath: mod + "cmd/vsysd", Imports: []string{mod + "node/manifests"}},
 		{ImportPath: mod + "cloud", Imports: []string{mod + "node", mod + "app/genesis", mod + "rpc/client", mod + "cloud/api"}},
 		{ImportPath: mod + "cmd/vsysd", Imports: []string{mod + "cloud"}},
 	}
