@@ -429,6 +429,11 @@ func checkGatewayAndUsage(t *testing.T, c *api.Client, cfg state.Config) {
 			t.Errorf("gateway /%s/ vsys_chainId: %d %s", name, code, body)
 		}
 	}
+	// The CLI's client commands reach a chain by name through the gateway.
+	out, err := exec.Command(vsysdBin, "status", "--chain", "beta", "--gateway", cfg.Gateway.Address, "--output", "json").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `"chain_id": "beta"`) {
+		t.Errorf("vsysd status --chain beta: %v\n%s", err, out)
+	}
 	if code, body := post("/nope/", "vsys_chainId"); code != http.StatusNotFound {
 		t.Errorf("gateway, unknown chain: %d %s", code, body)
 	}

@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vsys/vsys/cloud/state"
 	"github.com/vsys/vsys/node/config"
 	"github.com/vsys/vsys/rpc/client"
 )
@@ -33,6 +35,8 @@ func rootCmd() *cobra.Command {
 	root.PersistentFlags().String("home", defaultHome(), "node home directory (env VSYS_HOME)")
 	root.PersistentFlags().StringP("output", "o", "text", "output format: text or json")
 	root.PersistentFlags().String("node", "", "JSON-RPC address of the node (default: the home's app.toml, else 127.0.0.1:8645)")
+	root.PersistentFlags().String("chain", "", "a chain of a vsys cloud, reached through its gateway (--gateway) at /NAME/; overrides --node")
+	root.PersistentFlags().String("gateway", "", "a vsys cloud's gateway address, for --chain (default: $VSYS_GATEWAY, else 127.0.0.1:26610)")
 	root.AddCommand(initCmd(), startCmd(), statusCmd(), keysCmd(), txCmd(), queryCmd(), benchCmd(), testnetCmd(), chainCmd(), cloudCmd())
 	strictGroups(root)
 	return root
@@ -67,6 +71,18 @@ func strictGroups(c *cobra.Command) {
 // rpcClient returns a client for --node, or the address in the home's
 // app.toml, or the default.
 func rpcClient(cmd *cobra.Command) *client.Client {
+	if chain, _ := cmd.Flags().GetString("chain"); chain != "" {
+		gw, _ := cmd.Flags().GetString("gateway")
+		if gw == "" {
+			gw = os.Getenv("VSYS_GATEWAY")
+		}
+		if gw == "" {
+			gw = state.DefaultConfig().Gateway.Address
+		}
+		// The gateway refuses a name that is not a chain name, so a
+		// hostile --chain cannot make it a path elsewhere.
+		return client.New(strings.TrimSuffix(gw, "/") + "/" + url.PathEscape(chain) + "/")
+	}
 	addr, _ := cmd.Flags().GetString("node")
 	if addr == "" {
 		home, _ := cmd.Flags().GetString("home")
