@@ -1,0 +1,169 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/vsys/vsys/cloud"
+	"github.com/vsys/vsys/cloud/api"
+	"github.com/vsys/vsys/cloud/state"
+	"github.com/vsys/vsys/cloud/usage"
+)
+
+// Options configure a run.
+type Options struct {
+	Binary        string        // the vsysd that runs each node
+	Timed         int           // chains whose create → first block is timed, one at a time
+	Chains        int           // chains in the cloud at the end (Timed of them included)
+	BlockInterval time.Duration // the chains' pause after each commit
+	Idle          time.Duration // how long the idle figures are measured over
+	PortBase      int           // first port of the cloud's range (the API, gateway and chains take 3 + 3 per chain)
+	Log           io.Writer     // progress lines; nil: none
+	KeepHome      bool          // keep the temporary cloud home
+}
+
+// Result is what a run measured.
+type Result struct {
+	Timed         int           `json:"timed"`
+	FirstBlockP50 time.Duration `json:"first_block_p50"`
+	FirstBlockMax time.Duration `json:"first_block_max"`
+	Chains        int           `json:"chains"`
+	CreateAll     time.Duration `json:"create_all"`     // creating all the chains, one after another
+	TotalRSS      int64         `json:"total_rss"`      // bytes, every node together, idle
+	IdleRSSP50    int64         `json:"idle_rss_p50"`   // bytes, one idle node
+	IdleRSSMax    int64         `json:"idle_rss_max"`   // bytes
+	IdleCPUP50    float64       `json:"idle_cpu_p50"`   // fraction of a core, one idle node
+	IdleCPUMax    float64       `json:"idle_cpu_max"`   // fraction of a core
+	LimitsMode    string        `json:"limits_mode"`    // how the nodes' limits are enforced
+	Home          string        `json:"home,omitempty"` // with KeepHome
+}
+
+// Run creates a cloud, times Timed chains from create to first block,
+// grows it to Chains, lets it idle, and measures it.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Chains < o.Timed {
+		o.Chains = o.Timed
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	dir, err := os.MkdirTemp("", "vsys-bench-cloud-")
+	if err != nil {
+		return nil, err
+	}
+	if !o.KeepHome {
+		defer os.RemoveAll(dir)
+	}
+	cfg := state.DefaultConfig()
+	cfg.API.Address = fmt.Sprintf("127.0.0.1:%d", o.PortBase)
+	cfg.Gateway.Address = fmt.Sprintf("127.0.0.1:%d", o.PortBase+1)
+	cfg.Ports = state.Ports{First: o.PortBase + 3, Last: o.PortBase + 3 + 3*o.Chains + 50}
+	cfg.MaxChains = o.Chains
+	cfg.Chain.BlockInterval = o.BlockInterval.String()
+	if err := state.SaveConfig(dir, cfg); err != nil {
+		return nil, err
+	}
+	p, err := cloud.Open(dir, cloud.Options{Binary: o.Binary})
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Start(); err != nil {
+		return nil, err
+	}
+	defer func() { _ = p.Close(true) }()
+
+	res := &Result{Timed: o.Timed, Chains: o.Chains}
+	if o.KeepHome {
+		res.Home = dir
+	}
+	var firsts []time.Duration
+	start := time.Now()
+	for i := range o.Chains {
+		name := fmt.Sprintf("c%03d", i)
+		t0 := time.Now()
+		if _, err := p.CreateChain(ctx, api.CreateRequest{Name: name}); err != nil {
+			return nil, fmt.Errorf("create %s: %w", name, err)
+		}
+		if i < o.Timed {
+			if err := waitFirstBlock(ctx, p, name, time.Minute); err != nil {
+				return nil, err
+			}
+			firsts = append(firsts, time.Since(t0))
+			fmt.Fprintf(o.Log, "%s: first block %v after create\n", name, firsts[len(firsts)-1].Round(time.Millisecond))
+		}
+	}
+	res.CreateAll = time.Since(start)
+	for i := o.Timed; i < o.Chains; i++ {
+		if err := waitFirstBlock(ctx, p, fmt.Sprintf("c%03d", i), 5*time.Minute); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(o.Log, "%d chains created in %v, all past their first block; idling %v\n", o.Chains, res.CreateAll.Round(time.Millisecond), o.Idle)
+	slices.Sort(firsts)
+	if len(firsts) > 0 {
+		res.FirstBlockP50, res.FirstBlockMax = firsts[len(firsts)/2], firsts[len(firsts)-1]
+	}
+
+	// Idle: let startup settle, then measure CPU over the window.
+	time.Sleep(o.Idle / 2)
+	before := usageByChain(ctx, p)
+	time.Sleep(o.Idle)
+	after := usageByChain(ctx, p)
+	var rss []int64
+	var cpu []float64
+	for name, a := range after {
+		b, ok := before[name]
+		if !ok {
+			continue
+		}
+		rss = append(rss, a.RSSBytes)
+		res.TotalRSS += a.RSSBytes
+		cpu = append(cpu, (a.CPUSeconds-b.CPUSeconds)/o.Idle.Seconds())
+	}
+	slices.Sort(rss)
+	slices.Sort(cpu)
+	if len(rss) > 0 {
+		res.IdleRSSP50, res.IdleRSSMax = rss[len(rss)/2], rss[len(rss)-1]
+		res.IdleCPUP50, res.IdleCPUMax = cpu[len(cpu)/2], cpu[len(cpu)-1]
+	}
+	if st, err := p.ChainStatus(ctx, "c000"); err == nil {
+		res.LimitsMode = st.Limits
+	}
+	return res, nil
+}
+
+func waitFirstBlock(ctx context.Context, p *cloud.Plane, name string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		st, err := p.ChainStatus(ctx, name)
+		if err == nil && st.Height >= 1 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("chain %s: no first block within %v (last: %v)", name, limit, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// usageByChain is each running chain's process usage.
+func usageByChain(ctx context.Context, p *cloud.Plane) map[string]usage.Proc {
+	out := map[string]usage.Proc{}
+	list, err := p.ListChains(ctx)
+	if err != nil {
+		return out
+	}
+	for _, c := range list {
+		if !c.Running {
+			continue
+		}
+		if u, err := usage.ReadProc(c.PID); err == nil {
+			out[c.Name] = u
+		}
+	}
+	return out
+}

@@ -1,0 +1,37 @@
+package bench_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/vsys/vsys/cloud/bench"
+	"github.com/vsys/vsys/internal/testkit"
+)
+
+var vsysdBin string
+
+func TestMain(m *testing.M) { os.Exit(testkit.RunWithBinary(m, testkit.VsysdPackage, &vsysdBin)) }
+
+// TestRun: a small run of the cloud bench on real processes measures
+// what it says (a first block, every node's RSS and CPU) and leaves no
+// home behind.
+func TestRun(t *testing.T) {
+	base, err := testkit.ReservePortRange(3 + 3*2 + 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := bench.Run(context.Background(), bench.Options{Binary: vsysdBin, Timed: 1, Chains: 2,
+		BlockInterval: 200 * time.Millisecond, Idle: time.Second, PortBase: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Timed != 1 || r.Chains != 2 || r.FirstBlockP50 <= 0 || r.FirstBlockMax < r.FirstBlockP50 {
+		t.Fatalf("first block: %+v", r)
+	}
+	if r.IdleRSSP50 <= 0 || r.TotalRSS < 2*r.IdleRSSP50/2 || r.IdleCPUMax < r.IdleCPUP50 || r.LimitsMode == "" {
+		t.Fatalf("idle figures: %+v", r)
+	}
+	t.Logf("create → first block %v; idle RSS %d MiB, CPU %.1f%%", r.FirstBlockP50, r.IdleRSSP50>>20, 100*r.IdleCPUP50)
+}
