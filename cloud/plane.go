@@ -278,6 +278,9 @@ func (p *Plane) Close(stopChains bool) error {
 		if err := <-p.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, fmt.Errorf("control API: %w", err))
 		}
+		// A second Close (Start's failure path, then its caller) must not
+		// wait again for the one value served carries.
+		p.srv = nil
 	}
 	if stopChains {
 		errs = append(errs, p.sup.StopAll())

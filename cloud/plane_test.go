@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vsys/vsys/cloud"
 	"github.com/vsys/vsys/cloud/api"
@@ -199,5 +200,32 @@ func TestCreateWithModules(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, state.ChainsDir, "nodb", "spec.json")); err != nil {
 		t.Fatalf("the chain's spec record: %v", err)
+	}
+}
+
+// TestStartFailsCleanly: a gateway address already taken fails Start,
+// and closing the plane afterwards (as `cloud start` does on that error)
+// returns instead of waiting on the control API a second time.
+func TestStartFailsCleanly(t *testing.T) {
+	dir := t.TempDir()
+	writeConfig(t, dir, 1+3, 10)
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	p, err := cloud.Open(dir, cloud.Options{Binary: vsysdBin, GatewayAddr: taken.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(); err == nil || !strings.Contains(err.Error(), "gateway") {
+		t.Fatalf("Start with the gateway's address taken: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Close(false) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close after a failed Start did not return")
 	}
 }
