@@ -89,7 +89,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, fmt.Errorf("create %s: %w", name, err)
 		}
 		if i < o.Timed {
-			if err := waitFirstBlock(ctx, p, name, time.Minute); err != nil {
+			if _, err := api.WaitFirstBlock(ctx, p, name, time.Minute); err != nil {
 				return nil, err
 			}
 			firsts = append(firsts, time.Since(t0))
@@ -98,7 +98,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	res.CreateAll = time.Since(start)
 	for i := o.Timed; i < o.Chains; i++ {
-		if err := waitFirstBlock(ctx, p, fmt.Sprintf("c%03d", i), 5*time.Minute); err != nil {
+		if _, err := api.WaitFirstBlock(ctx, p, fmt.Sprintf("c%03d", i), 5*time.Minute); err != nil {
 			return nil, err
 		}
 	}
@@ -134,20 +134,6 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		res.LimitsMode = st.Limits
 	}
 	return res, nil
-}
-
-func waitFirstBlock(ctx context.Context, p *cloud.Plane, name string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for {
-		st, err := p.ChainStatus(ctx, name)
-		if err == nil && st.Height >= 1 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("chain %s: no first block within %v (last: %v)", name, limit, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // usageByChain is each running chain's process usage.

@@ -185,14 +185,10 @@ func cloudCreateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for deadline := time.Now().Add(wait); ch.Height < 1 && time.Now().Before(deadline); {
-				time.Sleep(100 * time.Millisecond)
-				if ch, err = c.ChainStatus(cmd.Context(), req.Name); err != nil {
+			if wait > 0 && ch.Height < 1 {
+				if ch, err = api.WaitFirstBlock(cmd.Context(), c, req.Name, wait); err != nil {
 					return err
 				}
-			}
-			if wait > 0 && ch.Height < 1 {
-				return fmt.Errorf("chain %s: no block within %v (vsysd cloud logs %s)", req.Name, wait, req.Name)
 			}
 			return emit(cmd, ch, func() { printChain(cmd, ch) })
 		}),
