@@ -224,7 +224,10 @@ func TestStartFailsCleanly(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- p.Close(false) }()
 	select {
-	case <-done:
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Close after a failed Start: %v", err)
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close after a failed Start did not return")
 	}
