@@ -51,28 +51,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	dir, err := os.MkdirTemp("", "vsys-bench-cloud-")
+	p, dir, err := startCloud(o.Binary, o.PortBase, o.Chains, o.BlockInterval)
 	if err != nil {
 		return nil, err
 	}
 	if !o.KeepHome {
 		defer os.RemoveAll(dir)
-	}
-	cfg := state.DefaultConfig()
-	cfg.API.Address = fmt.Sprintf("127.0.0.1:%d", o.PortBase)
-	cfg.Gateway.Address = fmt.Sprintf("127.0.0.1:%d", o.PortBase+1)
-	cfg.Ports = state.Ports{First: o.PortBase + 3, Last: o.PortBase + 3 + 3*o.Chains + 50}
-	cfg.MaxChains = o.Chains
-	cfg.Chain.BlockInterval = o.BlockInterval.String()
-	if err := state.SaveConfig(dir, cfg); err != nil {
-		return nil, err
-	}
-	p, err := cloud.Open(dir, cloud.Options{Binary: o.Binary})
-	if err != nil {
-		return nil, err
-	}
-	if err := p.Start(); err != nil {
-		return nil, err
 	}
 	defer func() { _ = p.Close(true) }()
 
@@ -134,6 +118,35 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		res.LimitsMode = st.Limits
 	}
 	return res, nil
+}
+
+// startCloud starts a control plane in a new temporary home, for chains
+// chains from portBase on (the API, gateway and chains take 3 + 3 per
+// chain, and 50 spare). The caller closes the plane and removes the home.
+func startCloud(binary string, portBase, chains int, interval time.Duration) (*cloud.Plane, string, error) {
+	dir, err := os.MkdirTemp("", "vsys-bench-cloud-")
+	if err != nil {
+		return nil, "", err
+	}
+	cfg := state.DefaultConfig()
+	cfg.API.Address = fmt.Sprintf("127.0.0.1:%d", portBase)
+	cfg.Gateway.Address = fmt.Sprintf("127.0.0.1:%d", portBase+1)
+	cfg.Ports = state.Ports{First: portBase + 3, Last: portBase + 3 + 3*chains + 50}
+	cfg.MaxChains = chains
+	cfg.Chain.BlockInterval = interval.String()
+	var p *cloud.Plane
+	err = state.SaveConfig(dir, cfg)
+	if err == nil {
+		p, err = cloud.Open(dir, cloud.Options{Binary: binary})
+	}
+	if err == nil {
+		err = p.Start()
+	}
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, "", fmt.Errorf("start a cloud in %s: %w", dir, err)
+	}
+	return p, dir, nil
 }
 
 // usageByChain is each running chain's process usage.
