@@ -47,7 +47,7 @@ type Flood struct {
 	accts   []*account
 	o       FloodOptions
 
-	accepted, pushback atomic.Int64
+	accepted, pushback, resent atomic.Int64
 	lastPush           atomic.Value // string: the last pushback's message
 
 	stop chan struct{}
@@ -184,6 +184,10 @@ func (f *Flood) Accepted() int64 { return f.accepted.Load() }
 // Pushback is the number of sends the node refused so far.
 func (f *Flood) Pushback() int64 { return f.pushback.Load() }
 
+// Resent is the number of sends repeated because the one before ended
+// without the node's answer (a transport error).
+func (f *Flood) Resent() int64 { return f.resent.Load() }
+
 // LastPushback is the message of the last refusal, "" if none.
 func (f *Flood) LastPushback() string {
 	s, _ := f.lastPush.Load().(string)
@@ -262,6 +266,7 @@ func (f *Flood) send(a *account) error {
 		case time.Since(unsure) > unsettledFor:
 			return fmt.Errorf("flood: tx %d of %s unsettled for %v: %w", a.next, a.addr, unsettledFor, err)
 		}
+		f.resent.Add(1)
 		time.Sleep(50 * time.Millisecond)
 	}
 }
@@ -300,16 +305,24 @@ func (f *Flood) Wait(ctx context.Context, timeout time.Duration) (int64, error) 
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// The tx index is written after the commit that bumps the nonce (by
+	// CometBFT's indexer service), so a last tx may be briefly unknown.
 	for _, a := range f.accts {
-		if a.last == nil {
-			continue
-		}
-		t, err := f.c.GetTransaction(ctx, a.last)
-		if err != nil {
-			return 0, fmt.Errorf("flood: last tx of %s: %w", a.addr, err)
-		}
-		if t == nil || t.Status != "ok" {
-			return 0, fmt.Errorf("%w: last tx of %s: %+v", ErrLost, a.addr, t)
+		for a.last != nil {
+			t, err := f.c.GetTransaction(ctx, a.last)
+			if err != nil {
+				return 0, fmt.Errorf("flood: last tx of %s: %w", a.addr, err)
+			}
+			if t != nil && t.Status != "ok" {
+				return 0, fmt.Errorf("flood: last tx of %s: %s: %s", a.addr, t.Status, t.Log)
+			}
+			if t != nil {
+				break
+			}
+			if time.Now().After(end) {
+				return 0, fmt.Errorf("%w: last tx of %s at nonce %d not found by hash", ErrLost, a.addr, a.next-1)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
 	return f.Accepted(), nil

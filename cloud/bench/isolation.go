@@ -39,19 +39,19 @@ type IsolationOptions struct {
 
 // Figures are chain B's over one window.
 type Figures struct {
-	Height0          int64         `json:"b_height0"`       // B's height at the window's start
-	Height1          int64         `json:"b_height1"`       // and at its end
-	Blocks           int           `json:"blocks"`          // B's blocks in the window
-	IntervalMean     time.Duration `json:"interval_mean"`   // between B's block times
-	IntervalP99      time.Duration `json:"interval_p99"`    //
-	Queries          int           `json:"queries"`         // vsys_getAccount calls timed
-	QueryP50         time.Duration `json:"query_p50"`       //
-	QueryP99         time.Duration `json:"query_p99"`       //
-	BCPU             float64       `json:"b_cpu"`           // cores B's node used
-	ACPU             float64       `json:"a_cpu"`           // cores A's node used
-	AAccepted        float64       `json:"a_accepted_tps"`  // txs/s A's JSON-RPC accepted
-	ACommitted       float64       `json:"a_committed_tps"` // txs/s in A's blocks
-	APushback        float64       `json:"a_pushback_ps"`   // refused sends/s
+	Height0      int64         `json:"b_height0"`       // B's height at the window's start
+	Height1      int64         `json:"b_height1"`       // and at its end
+	Blocks       int           `json:"blocks"`          // B's blocks in the window
+	IntervalMean time.Duration `json:"interval_mean"`   // between B's block times
+	IntervalP99  time.Duration `json:"interval_p99"`    //
+	Queries      int           `json:"queries"`         // vsys_getAccount calls timed
+	QueryP50     time.Duration `json:"query_p50"`       //
+	QueryP99     time.Duration `json:"query_p99"`       //
+	BCPU         float64       `json:"b_cpu"`           // cores B's node used
+	ACPU         float64       `json:"a_cpu"`           // cores A's node used
+	AAccepted    float64       `json:"a_accepted_tps"`  // txs/s A's JSON-RPC accepted
+	ACommitted   float64       `json:"a_committed_tps"` // txs/s in A's blocks
+	APushback    float64       `json:"a_pushback_ps"`   // refused sends/s
 }
 
 // Round is one unloaded window and one flooded window.
