@@ -48,7 +48,7 @@ type Flood struct {
 	o       FloodOptions
 
 	accepted, pushback, resent atomic.Int64
-	lastPush           atomic.Value // string: the last pushback's message
+	lastPush                   atomic.Value // string: the last pushback's message
 
 	stop chan struct{}
 	wg   sync.WaitGroup
