@@ -51,7 +51,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	p, dir, err := startCloud(o.Binary, o.PortBase, o.Chains, o.BlockInterval)
+	p, dir, err := startCloud(o.Binary, o.PortBase, o.Chains, o.BlockInterval, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -122,8 +122,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 // startCloud starts a control plane in a new temporary home, for chains
 // chains from portBase on (the API, gateway and chains take 3 + 3 per
-// chain, and 50 spare). The caller closes the plane and removes the home.
-func startCloud(binary string, portBase, chains int, interval time.Duration) (*cloud.Plane, string, error) {
+// chain, and 50 spare); tune, if not nil, edits its cloud.toml first.
+// The caller closes the plane and removes the home.
+func startCloud(binary string, portBase, chains int, interval time.Duration, tune func(*state.Config)) (*cloud.Plane, string, error) {
 	dir, err := os.MkdirTemp("", "vsys-bench-cloud-")
 	if err != nil {
 		return nil, "", err
@@ -134,6 +135,9 @@ func startCloud(binary string, portBase, chains int, interval time.Duration) (*c
 	cfg.Ports = state.Ports{First: portBase + 3, Last: portBase + 3 + 3*chains + 50}
 	cfg.MaxChains = chains
 	cfg.Chain.BlockInterval = interval.String()
+	if tune != nil {
+		tune(&cfg)
+	}
 	var p *cloud.Plane
 	err = state.SaveConfig(dir, cfg)
 	if err == nil {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"github.com/vsys/vsys/core/moduleid"
 	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/node"
+	"github.com/vsys/vsys/rpc"
 	"github.com/vsys/vsys/rpc/client"
 	"github.com/vsys/vsys/rpc/jsonrpc"
 )
@@ -29,8 +31,8 @@ var ErrLost = errors.New("accepted txs and committed nonces disagree")
 // FloodOptions configure a Flood.
 type FloodOptions struct {
 	Accounts int           // funded senders, each its own nonce sequence; 0: 1
-	Workers  int           // concurrent senders, each owning every Workers-th account; 0: 1
-	Pause    time.Duration // a worker's pause after each send; 0: none, as fast as the node answers
+	Workers  int           // concurrent senders, each owning every Workers-th account, batching their txs; 0: 1
+	Pause    time.Duration // a worker's pause after each batch; 0: none, as fast as the node answers
 	Seed     string        // derives the accounts' keys; give two floods of one chain different seeds
 }
 
@@ -44,6 +46,7 @@ type Flood struct {
 	c       *client.Client
 	chainID string
 	price   codec.U128
+	call    tx.Call // every flood tx's one call: 1 unit to sink
 	accts   []*account
 	o       FloodOptions
 
@@ -58,10 +61,12 @@ type Flood struct {
 
 // account is one sender; only its worker touches it while the flood runs.
 type account struct {
-	key  ed25519.PrivateKey
-	addr address.Address
-	next uint64 // nonce of the next tx: txs accepted so far, plus the start nonce
-	last []byte // hash of the last accepted tx
+	key    ed25519.PrivateKey
+	addr   address.Address
+	next   uint64    // nonce of the next tx: txs accepted so far, plus the start nonce
+	raw    []byte    // the tx at next, signed once and offered until accepted
+	unsure time.Time // since when raw's fate is open (a transport error); zero: it is not
+	last   []byte    // hash of the last accepted tx
 }
 
 // floodGas is each transfer's gas limit: a native transfer uses about
@@ -92,6 +97,9 @@ func NewFlood(ctx context.Context, rpcAddr, devHome string, o FloodOptions) (*Fl
 	f.chainID, f.price = st.ChainID, st.MinGasPrice
 	if f.price.IsZero() {
 		f.price = codec.NewU128(1)
+	}
+	if f.call, err = transfer(sink, codec.NewU128(1)); err != nil {
+		return nil, err
 	}
 	for i := range o.Accounts {
 		seed := sha256.Sum256(fmt.Appendf(nil, "vsys-flood/%s/%d", o.Seed, i))
@@ -194,17 +202,26 @@ func (f *Flood) LastPushback() string {
 	return s
 }
 
-// work sends one tx for each of its accounts in turn until Stop: an
-// account the node pushed back is tried again on its next turn.
+// work sends, until Stop, one JSON-RPC batch after another holding the
+// next tx of each of its accounts (the server runs a batch's calls in
+// order, one round trip for them all): an account's tx the node accepted
+// is followed by its next nonce in the next batch, one it refused is
+// offered again.
 func (f *Flood) work(mine []*account) {
 	defer f.wg.Done()
-	for i := 0; ; i = (i + 1) % len(mine) {
+	for {
+		batch := mine
 		select {
 		case <-f.stop:
-			return
+			// A tx whose fate is open must be settled before the count
+			// is final: offer those alone until none is left.
+			batch = slices.DeleteFunc(slices.Clone(mine), func(a *account) bool { return a.unsure.IsZero() })
+			if len(batch) == 0 {
+				return
+			}
 		default:
 		}
-		if err := f.send(mine[i]); err != nil {
+		if err := f.sendBatch(batch); err != nil {
 			f.mu.Lock()
 			if f.err == nil {
 				f.err = err
@@ -215,7 +232,6 @@ func (f *Flood) work(mine []*account) {
 		if f.o.Pause > 0 {
 			select {
 			case <-f.stop:
-				return
 			case <-time.After(f.o.Pause):
 			}
 		}
@@ -226,49 +242,58 @@ func (f *Flood) work(mine []*account) {
 // not know (the node went away mid-request) before it gives up.
 const unsettledFor = time.Minute
 
-// send offers a's next tx until the node answers for it: accepted, or
-// refused. A transport error leaves it open whether the tx reached the
-// mempool, so the same bytes go again until the answer settles it: a
-// cache hit or a nonce already past it means it was accepted.
-func (f *Flood) send(a *account) error {
-	call, err := transfer(sink, codec.NewU128(1))
-	if err != nil {
-		return err
+// sendBatch offers each account's current tx once. A transport error
+// leaves it open whether a tx reached the mempool, so the same bytes go
+// again until the node answers for them: a cache hit, or a nonce already
+// past, means it was accepted; while a tx is open, a refusal does not
+// settle it (a full mempool refuses before it looks in its cache).
+func (f *Flood) sendBatch(mine []*account) error {
+	elems := make([]jsonrpc.BatchElem, len(mine))
+	for i, a := range mine {
+		if a.raw == nil {
+			t, err := tx.Sign(tx.Body{ChainID: f.chainID, Nonce: a.next, GasLimit: floodGas, GasPrice: f.price, Calls: []tx.Call{f.call}}, a.key)
+			if err != nil {
+				return fmt.Errorf("flood: sign: %w", err)
+			}
+			a.raw = t.Bytes()
+		}
+		elems[i] = jsonrpc.BatchElem{Method: rpc.MethodSendRawTransaction, Params: []any{rpc.HexBytes(a.raw)}}
 	}
-	t, err := tx.Sign(tx.Body{ChainID: f.chainID, Nonce: a.next, GasLimit: floodGas, GasPrice: f.price, Calls: []tx.Call{call}}, a.key)
-	if err != nil {
-		return fmt.Errorf("flood: sign: %w", err)
-	}
-	raw := t.Bytes()
-	unsure := time.Time{}
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
-		_, err := f.c.SendRawTransaction(ctx, raw)
+	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+	defer cancel()
+	batchErr := f.c.RPC().BatchCall(ctx, elems)
+	for i, a := range mine {
+		err := errors.Join(batchErr, elems[i].Error)
 		var je *jsonrpc.Error
 		accepted := err == nil
-		if errors.As(err, &je) && !accepted {
+		if batchErr == nil && errors.As(err, &je) {
 			accepted = strings.Contains(je.Message, "already exists in cache") ||
 				(strings.Contains(je.Message, "bad nonce") && f.committedPast(ctx, a))
+		} else {
+			je = nil
 		}
-		cancel()
 		switch {
 		case accepted:
-			sum := sha256.Sum256(raw)
-			a.next, a.last = a.next+1, sum[:]
+			sum := sha256.Sum256(a.raw)
+			a.next, a.last, a.raw, a.unsure = a.next+1, sum[:], nil, time.Time{}
 			f.accepted.Add(1)
-			return nil
-		case je != nil && unsure.IsZero():
+			continue
+		case je != nil && a.unsure.IsZero():
 			f.pushback.Add(1)
 			f.lastPush.Store(je.Message)
-			return nil
-		case unsure.IsZero():
-			unsure = time.Now()
-		case time.Since(unsure) > unsettledFor:
+			continue
+		case a.unsure.IsZero():
+			a.unsure = time.Now()
+		case time.Since(a.unsure) > unsettledFor:
 			return fmt.Errorf("flood: tx %d of %s unsettled for %v: %w", a.next, a.addr, unsettledFor, err)
 		}
 		f.resent.Add(1)
+	}
+	if batchErr != nil {
+		// The node is away: do not spin.
 		time.Sleep(50 * time.Millisecond)
 	}
+	return nil
 }
 
 // committedPast reports whether the chain has committed a's tx at a.next.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vsys/vsys/cloud"
 	"github.com/vsys/vsys/cloud/api"
+	"github.com/vsys/vsys/cloud/state"
 	"github.com/vsys/vsys/cloud/usage"
 	"github.com/vsys/vsys/core/keys"
 	"github.com/vsys/vsys/node"
@@ -33,8 +34,11 @@ type IsolationOptions struct {
 	// LimitedRate, when positive, adds a round with A's [admission]
 	// txs_per_second set to it (node-local app.toml, A restarted).
 	LimitedRate float64
-	PortBase    int       // first port of the cloud's range
-	Log         io.Writer // progress lines; nil: none
+	// CPUs is cloud.toml's limits.cpus for both nodes (GOMAXPROCS in the
+	// fallback); negative: no limit.
+	CPUs     float64
+	PortBase int       // first port of the cloud's range
+	Log      io.Writer // progress lines; nil: none
 }
 
 // Figures are chain B's over one window.
@@ -71,6 +75,7 @@ type Round struct {
 type IsolationResult struct {
 	Rounds     []Round `json:"rounds"`
 	LimitsMode string  `json:"limits_mode"` // how the nodes' limits were enforced
+	CPUs       float64 `json:"cpus"`        // limits.cpus of each node, 0: none
 	ATxs       int64   `json:"a_txs"`       // txs A accepted over the run, every one committed
 }
 
@@ -92,7 +97,11 @@ func RunIsolation(ctx context.Context, o IsolationOptions) (*IsolationResult, er
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	p, dir, err := startCloud(o.Binary, o.PortBase, 2, o.BlockInterval)
+	p, dir, err := startCloud(o.Binary, o.PortBase, 2, o.BlockInterval, func(c *state.Config) {
+		if o.CPUs != 0 {
+			c.Limits.CPUs = max(o.CPUs, 0)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +133,13 @@ func RunIsolation(ctx context.Context, o IsolationOptions) (*IsolationResult, er
 	}
 	defer r.q.stop()
 
-	res := &IsolationResult{}
+	// Let the start settle (the funding txs, the first blocks of B's
+	// light load) before the first unloaded window.
+	time.Sleep(settle(o.Window))
+	res := &IsolationResult{CPUs: state.DefaultConfig().Limits.CPUs}
+	if o.CPUs != 0 {
+		res.CPUs = max(o.CPUs, 0)
+	}
 	if st, err := p.ChainStatus(ctx, "b"); err == nil {
 		res.LimitsMode = st.Limits
 	}
@@ -200,7 +215,7 @@ func (r *isolation) round(ctx context.Context, rate float64) (Round, error) {
 		return rd, err
 	}
 	r.flood.Start()
-	time.Sleep(min(r.o.Window/4, time.Second))
+	time.Sleep(settle(r.o.Window))
 	fmt.Fprintf(r.o.Log, "%s: B while A is flooded, for %v\n", label, r.o.Window)
 	rd.Flooded, err = r.window(ctx)
 	stopErr := r.flood.Stop()
@@ -217,6 +232,9 @@ func (r *isolation) round(ctx context.Context, rate float64) (Round, error) {
 	rd.QueryP50, rd.QueryP99 = ratio(f.QueryP50, u.QueryP50), ratio(f.QueryP99, u.QueryP99)
 	return rd, nil
 }
+
+// settle is the pause before a window: a quarter of it, at most 2 s.
+func settle(window time.Duration) time.Duration { return min(window/4, 2*time.Second) }
 
 func ratio(a, b time.Duration) float64 {
 	if b <= 0 {
