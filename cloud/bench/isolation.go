@@ -7,15 +7,13 @@ import (
 	"io"
 	"os"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/vsys/vsys/cloud"
 	"github.com/vsys/vsys/cloud/api"
+	"github.com/vsys/vsys/cloud/limits"
 	"github.com/vsys/vsys/cloud/state"
 	"github.com/vsys/vsys/cloud/usage"
-	"github.com/vsys/vsys/core/keys"
-	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/node/config"
 	"github.com/vsys/vsys/rpc/client"
 )
@@ -34,6 +32,10 @@ type IsolationOptions struct {
 	// LimitedRate, when positive, adds a round with A's [admission]
 	// txs_per_second set to it (node-local app.toml, A restarted).
 	LimitedRate float64
+	// ANice, when positive, renices A's node (every thread) to it after
+	// each start, B staying at cloud.toml's nice: a fallback-only
+	// experiment, since the cloud's nice is one value for every chain.
+	ANice int
 	// CPUs is cloud.toml's limits.cpus for both nodes (GOMAXPROCS in the
 	// fallback); negative: no limit.
 	CPUs     float64
@@ -76,6 +78,7 @@ type IsolationResult struct {
 	Rounds     []Round `json:"rounds"`
 	LimitsMode string  `json:"limits_mode"` // how the nodes' limits were enforced
 	CPUs       float64 `json:"cpus"`        // limits.cpus of each node, 0: none
+	ANice      int     `json:"a_nice"`      // A's nice value, 0: cloud.toml's
 	ATxs       int64   `json:"a_txs"`       // txs A accepted over the run, every one committed
 }
 
@@ -114,6 +117,9 @@ func RunIsolation(ctx context.Context, o IsolationOptions) (*IsolationResult, er
 	if r.a, err = r.create(ctx, api.CreateRequest{Name: "a"}); err != nil {
 		return nil, err
 	}
+	if err := r.reniceA(); err != nil {
+		return nil, err
+	}
 	if r.b, err = r.create(ctx, api.CreateRequest{Name: "b", EmptyBlocks: true}); err != nil {
 		return nil, err
 	}
@@ -136,7 +142,7 @@ func RunIsolation(ctx context.Context, o IsolationOptions) (*IsolationResult, er
 	// Let the start settle (the funding txs, the first blocks of B's
 	// light load) before the first unloaded window.
 	time.Sleep(settle(o.Window))
-	res := &IsolationResult{CPUs: state.DefaultConfig().Limits.CPUs}
+	res := &IsolationResult{CPUs: state.DefaultConfig().Limits.CPUs, ANice: o.ANice}
 	if o.CPUs != 0 {
 		res.CPUs = max(o.CPUs, 0)
 	}
@@ -194,10 +200,27 @@ func (r *isolation) limitA(ctx context.Context, rate float64) error {
 		return err
 	}
 	a, err := api.WaitFirstBlock(ctx, r.p, r.a.Name, time.Minute)
-	if err == nil {
-		r.a = a
+	if err != nil {
+		return err
 	}
-	return err
+	r.a = a
+	return r.reniceA()
+}
+
+// reniceA applies ANice to A's running node.
+func (r *isolation) reniceA() error {
+	if r.o.ANice <= 0 {
+		return nil
+	}
+	if d := limits.Detect(); d.Mode != limits.ModeFallback {
+		return fmt.Errorf("a nice of A alone is a fallback experiment; this host has %s", d.Mode)
+	}
+	// In the fallback, limits with nothing but Nice set renice and do
+	// nothing else.
+	if _, err := limits.Apply(r.a.PID, limits.Limits{Name: r.a.Name, Nice: r.o.ANice}); err != nil {
+		return fmt.Errorf("renice a: %w", err)
+	}
+	return nil
 }
 
 // round measures B over a window with A idle, then starts A's flood,
@@ -316,77 +339,4 @@ func (r *isolation) cpu(name string) float64 {
 		return 0
 	}
 	return u.CPUSeconds
-}
-
-func quantile(sorted []time.Duration, q float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return sorted[min(len(sorted)-1, int(float64(len(sorted))*q))]
-}
-
-// queryLoop times vsys_getAccount of B's dev account back to back, with a
-// short pause, until stopped.
-type queryLoop struct {
-	mu      sync.Mutex
-	samples []sample
-	done    chan struct{}
-	quit    chan struct{}
-}
-
-type sample struct {
-	at  time.Time
-	lat time.Duration
-}
-
-// queryPause is the query loop's pause between calls: light load, about
-// a hundred queries a second.
-const queryPause = 10 * time.Millisecond
-
-func startQueries(ctx context.Context, c *client.Client, home string) (*queryLoop, error) {
-	kr, err := keys.Open(home, keys.BackendTest, nil)
-	if err != nil {
-		return nil, err
-	}
-	dev, err := kr.Show(node.DevKeyName)
-	if err != nil {
-		return nil, err
-	}
-	addr := dev.Address
-	q := &queryLoop{done: make(chan struct{}), quit: make(chan struct{})}
-	go func() {
-		defer close(q.done)
-		for {
-			select {
-			case <-q.quit:
-				return
-			case <-time.After(queryPause):
-			}
-			t0 := time.Now()
-			if _, err := c.GetAccount(ctx, addr, 0); err == nil {
-				q.mu.Lock()
-				q.samples = append(q.samples, sample{t0, time.Since(t0)})
-				q.mu.Unlock()
-			}
-		}
-	}()
-	return q, nil
-}
-
-// since returns the latencies of the queries started at t0 or later.
-func (q *queryLoop) since(t0 time.Time) []time.Duration {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	var out []time.Duration
-	for _, s := range q.samples {
-		if !s.at.Before(t0) {
-			out = append(out, s.lat)
-		}
-	}
-	return out
-}
-
-func (q *queryLoop) stop() {
-	close(q.quit)
-	<-q.done
 }

@@ -40,6 +40,7 @@ func benchIsolationCmd() *cobra.Command {
 	f.IntVar(&o.Workers, "workers", 16, "A's flood: concurrent senders")
 	f.Float64Var(&o.LimitedRate, "limited-rate", 500, "a second round with A's [admission] txs_per_second set to this; 0: no second round")
 	f.Float64Var(&o.CPUs, "cpus", 0, "cloud.toml limits.cpus of both nodes (GOMAXPROCS in the fallback); 0: the default, -1: no limit")
+	f.IntVar(&o.ANice, "a-nice", 0, "renice A's node to this after each start (fallback hosts only); 0: the cloud's nice for both")
 	f.IntVar(&o.PortBase, "port-base", 30000, "first port of the cloud (3 + 3 per chain + 50 spare)")
 	return cmd
 }
@@ -84,7 +85,7 @@ func printIsolation(cmd *cobra.Command, r *bench.IsolationResult) {
 		fmt.Fprintln(w, line)
 	}
 	_ = w.Flush()
-	printf(cmd, "limits: %s, cpus %g per node (0: none); A accepted %d txs in all, every one committed\n", r.LimitsMode, r.CPUs, r.ATxs)
+	printf(cmd, "limits: %s, cpus %g per node (0: none), A's nice %d; A accepted %d txs in all, every one committed\n", r.LimitsMode, r.CPUs, r.ANice, r.ATxs)
 	for _, rd := range r.Rounds {
 		if rd.APushbackMsg != "" {
 			printf(cmd, "%s: A's last refusal: %s\n", rd.Label, rd.APushbackMsg)
