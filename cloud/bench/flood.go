@@ -73,6 +73,9 @@ type account struct {
 // 22k, so this leaves room without holding much of a block's gas.
 const floodGas = 100_000
 
+// pushbackPause is a worker's pause after a batch refused whole.
+const pushbackPause = 10 * time.Millisecond
+
 // sendTimeout bounds one vsys_sendRawTransaction.
 const sendTimeout = 10 * time.Second
 
@@ -262,6 +265,7 @@ func (f *Flood) sendBatch(mine []*account) error {
 	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
 	defer cancel()
 	batchErr := f.c.RPC().BatchCall(ctx, elems)
+	refused := 0
 	for i, a := range mine {
 		err := errors.Join(batchErr, elems[i].Error)
 		var je *jsonrpc.Error
@@ -281,6 +285,7 @@ func (f *Flood) sendBatch(mine []*account) error {
 		case je != nil && a.unsure.IsZero():
 			f.pushback.Add(1)
 			f.lastPush.Store(je.Message)
+			refused++
 			continue
 		case a.unsure.IsZero():
 			a.unsure = time.Now()
@@ -289,9 +294,14 @@ func (f *Flood) sendBatch(mine []*account) error {
 		}
 		f.resent.Add(1)
 	}
-	if batchErr != nil {
+	switch {
+	case batchErr != nil:
 		// The node is away: do not spin.
 		time.Sleep(50 * time.Millisecond)
+	case refused == len(mine):
+		// Refused whole, as a client told "retry later" would: back off
+		// a little rather than spend the host's CPU on refusals.
+		time.Sleep(pushbackPause)
 	}
 	return nil
 }

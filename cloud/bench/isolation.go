@@ -58,6 +58,7 @@ type Figures struct {
 	AAccepted    float64       `json:"a_accepted_tps"`  // txs/s A's JSON-RPC accepted
 	ACommitted   float64       `json:"a_committed_tps"` // txs/s in A's blocks
 	APushback    float64       `json:"a_pushback_ps"`   // refused sends/s
+	HostLoad     float64       `json:"host_load"`       // the host's 1-minute load average at the end (other work skews every figure)
 }
 
 // Round is one unloaded window and one flooded window.
@@ -289,6 +290,7 @@ func (r *isolation) window(ctx context.Context) (Figures, error) {
 	f.ACPU, f.BCPU = (r.cpu(r.a.Name)-cpuA0)/secs, (r.cpu(r.b.Name)-cpuB0)/secs
 	f.AAccepted = float64(r.flood.Accepted()-acc0) / secs
 	f.APushback = float64(r.flood.Pushback()-push0) / secs
+	f.HostLoad = loadAverage()
 	lat := r.q.since(t0)
 	slices.Sort(lat)
 	f.Queries, f.QueryP50, f.QueryP99 = len(lat), quantile(lat, 0.50), quantile(lat, 0.99)
@@ -339,4 +341,17 @@ func (r *isolation) cpu(name string) float64 {
 		return 0
 	}
 	return u.CPUSeconds
+}
+
+// loadAverage is the host's 1-minute load average, 0 when unreadable.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	var l float64
+	if _, err := fmt.Sscan(string(b), &l); err != nil {
+		return 0
+	}
+	return l
 }

@@ -72,6 +72,7 @@ func printIsolation(cmd *cobra.Command, r *bench.IsolationResult) {
 		{"A accepted tx/s", func(f bench.Figures) string { return fmt.Sprintf("%.0f", f.AAccepted) }, nil},
 		{"A committed tx/s", func(f bench.Figures) string { return fmt.Sprintf("%.0f", f.ACommitted) }, nil},
 		{"A refused sends/s", func(f bench.Figures) string { return fmt.Sprintf("%.0f", f.APushback) }, nil},
+		{"host load (1 min)", func(f bench.Figures) string { return fmt.Sprintf("%.1f", f.HostLoad) }, nil},
 	}
 	for _, row := range rows {
 		line := row.name + "\t"
