@@ -20,18 +20,14 @@ func benchIsolationCmd() *cobra.Command {
 		Use:   "isolation",
 		Short: "Chain B's block interval and query p50/p99 with chain A idle, then flooded (unlimited, and with --limited-rate)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			bin, err := os.Executable()
-			if err != nil {
-				return err
-			}
-			o.Binary, o.Log = bin, cmd.ErrOrStderr()
+		RunE: withSelf(func(cmd *cobra.Command, self string) error {
+			o.Binary, o.Log = self, cmd.ErrOrStderr()
 			r, err := bench.RunIsolation(cmd.Context(), o)
 			if err != nil {
 				return err
 			}
 			return emit(cmd, r, func() { printIsolation(cmd, r) })
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.DurationVar(&o.BlockInterval, "block-interval", time.Second, "both chains' pause after each commit")
@@ -91,5 +87,17 @@ func printIsolation(cmd *cobra.Command, r *bench.IsolationResult) {
 		if rd.APushbackMsg != "" {
 			printf(cmd, "%s: A's last refusal: %s\n", rd.Label, rd.APushbackMsg)
 		}
+	}
+}
+
+// withSelf is the RunE of a bench whose nodes run this very binary: run
+// gets its path.
+func withSelf(run func(cmd *cobra.Command, self string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		self, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("bench: the running vsysd: %w", err)
+		}
+		return run(cmd, self)
 	}
 }
