@@ -48,6 +48,10 @@ type Limits struct {
 	MemoryBytes  int64   `toml:"memory_bytes" comment:"memory ceiling per chain node; leave headroom, the fallback's RLIMIT_DATA counts thread stacks"`
 	Nice         int     `toml:"nice" comment:"nice value of chain nodes, 0..19"`
 	MaxOpenFiles uint64  `toml:"max_open_files" comment:"RLIMIT_NOFILE of chain nodes"`
+	// DiskQuotaBytes is each new chain's disk quota unless its create
+	// request names one; the node enforces it (app.toml [admission]).
+	DiskQuotaBytes    int64  `toml:"disk_quota_bytes" comment:"bytes a new chain's data directory may hold unless its create says otherwise; over it the node refuses new txs, reads still work; 0: no quota"`
+	DiskCheckInterval string `toml:"disk_check_interval" comment:"how often a chain node measures its data directory for the quota"`
 }
 
 // Ports is an inclusive port range.
@@ -80,7 +84,7 @@ func DefaultConfig() Config {
 	return Config{
 		API:       API{Address: "127.0.0.1:26600"},
 		Gateway:   Gateway{Address: "127.0.0.1:26610"},
-		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096},
+		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096, DiskCheckInterval: "10s"},
 		Ports:     Ports{First: 27000, Last: 28999},
 		MaxChains: 100,
 		Chain:     Defaults{BlockInterval: "1s", Heartbeat: "30s"},
@@ -125,6 +129,12 @@ func (c Config) Validate() error {
 	}
 	if d, err := time.ParseDuration(c.Chain.BlockInterval); err != nil || d < 0 {
 		return fmt.Errorf("chain.block_interval %q: want a duration such as \"1s\"", c.Chain.BlockInterval)
+	}
+	if c.Limits.DiskQuotaBytes < 0 {
+		return fmt.Errorf("limits.disk_quota_bytes %d: want 0 (none) or more", c.Limits.DiskQuotaBytes)
+	}
+	if d, err := time.ParseDuration(c.Limits.DiskCheckInterval); err != nil || d <= 0 {
+		return fmt.Errorf("limits.disk_check_interval %q: want a positive duration such as \"10s\"", c.Limits.DiskCheckInterval)
 	}
 	_, err := c.Durations()
 	return err

@@ -142,6 +142,11 @@ func (s *Supervisor) spawn(p *proc) error {
 		return fmt.Errorf("chain %s: log: %w", p.spec.Name, err)
 	}
 	defer log.Close() // the child has its own descriptor
+	// Where this run's output starts, to find its crash cause in.
+	var offset int64
+	if fi, err := log.Stat(); err == nil {
+		offset = fi.Size()
+	}
 	cmd := exec.Command(s.o.Binary, "start", "--home", p.spec.Home)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -161,7 +166,7 @@ func (s *Supervisor) spawn(p *proc) error {
 	go func() {
 		err := cmd.Wait()
 		p.mu.Lock()
-		p.state.Running, p.state.LastExit = false, describeExit(err)
+		p.state.Running, p.state.LastExit = false, withCause(describeExit(err), p.spec.LogPath, offset)
 		p.mu.Unlock()
 		close(exit)
 	}()
