@@ -2,6 +2,7 @@ package cloud_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -162,8 +163,8 @@ func height(addr string) int64 {
 	return h
 }
 
-// sendTx commits a transfer from the chain's dev account.
-func sendTx(t *testing.T, ch api.Chain) {
+// devKey is the chain's dev account key, from its node home's test keyring.
+func devKey(t *testing.T, ch api.Chain) ed25519.PrivateKey {
 	t.Helper()
 	kr, err := keys.Open(ch.Home, keys.BackendTest, nil)
 	if err != nil {
@@ -173,13 +174,26 @@ func sendTx(t *testing.T, ch api.Chain) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return key
+}
+
+// sendCalls sends calls from the chain's dev account and waits for the
+// commit.
+func sendCalls(t *testing.T, ch api.Chain, calls []tx.Call) (*client.Sent, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	return client.New(ch.RPCAddr).Send(ctx, devKey(t, ch), calls, client.SendOptions{})
+}
+
+// sendTx commits a transfer from the chain's dev account.
+func sendTx(t *testing.T, ch api.Chain) {
+	t.Helper()
 	args, err := codec.Marshal(token.SendArgs{Token: "VSYS", To: address.Derive("cloud", []byte("sink")), Amount: codec.NewU128(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
-	defer cancel()
-	sent, err := client.New(ch.RPCAddr).Send(ctx, key, []tx.Call{{Contract: token.Address, Method: "send", Args: args}}, client.SendOptions{})
+	sent, err := sendCalls(t, ch, []tx.Call{{Contract: token.Address, Method: "send", Args: args}})
 	if err != nil {
 		t.Fatalf("chain %s: send: %v", ch.Name, err)
 	}
