@@ -6,13 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vsys/vsys/app"
 	"github.com/vsys/vsys/cloud/api"
+	"github.com/vsys/vsys/cloud/bench"
 	"github.com/vsys/vsys/cloud/state"
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
@@ -22,100 +21,14 @@ import (
 	"github.com/vsys/vsys/rpc/jsonrpc"
 )
 
-// heightLog samples a chain's height every 20 ms in the background and
-// keeps each change, so a test can ask what the height was at a moment
-// and how long the chain went without a block.
-type heightLog struct {
-	mu      sync.Mutex
-	changes []heightAt
-	stop    chan struct{}
-	done    chan struct{}
-}
-
-type heightAt struct {
-	at time.Time
-	h  int64
-}
-
-func watchHeight(addr string) *heightLog {
-	l := &heightLog{stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(l.done)
-		for {
-			if h := height(addr); h >= 0 {
-				l.mu.Lock()
-				if n := len(l.changes); n == 0 || l.changes[n-1].h != h {
-					l.changes = append(l.changes, heightAt{time.Now(), h})
-				}
-				l.mu.Unlock()
-			}
-			select {
-			case <-l.stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	return l
-}
-
-func (l *heightLog) close() { close(l.stop); <-l.done }
-
-// at is the height last seen at or before t.
-func (l *heightLog) at(t time.Time) int64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	h := int64(-1)
-	for _, c := range l.changes {
-		if c.at.After(t) {
-			break
-		}
-		h = c.h
-	}
-	return h
-}
-
-// maxGap is the longest the chain went without a new height within
-// [from, to].
-func (l *heightLog) maxGap(from, to time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	last, gap := from, time.Duration(0)
-	for _, c := range l.changes {
-		if c.at.Before(from) || c.at.After(to) {
-			continue
-		}
-		gap = max(gap, c.at.Sub(last))
-		last = c.at
-	}
-	return max(gap, to.Sub(last))
-}
-
-// nodeFault is one way to make a chain's node die.
-type nodeFault struct {
-	name   string
-	inject func(t *testing.T, st api.Chain)
-	// exit is what the chain's last_exit must say under the fallback
-	// limits (under a cgroup the kernel's OOM killer sends SIGKILL).
-	exit []string
-}
-
-var nodeFaults = []nodeFault{
-	{"kill -9", func(t *testing.T, st api.Chain) {
-		if err := syscall.Kill(st.PID, syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-	}, []string{"killed by signal 9"}},
-	{"panic", func(t *testing.T, st api.Chain) {
-		if err := node.InjectFault(st.Home, node.Fault{Kind: node.FaultPanic}); err != nil {
-			t.Fatal(err)
-		}
-	}, []string{"exit status 2", "panic: injected fault at height"}},
-	{"oom", func(t *testing.T, st api.Chain) {
-		if err := node.InjectFault(st.Home, node.Fault{Kind: node.FaultOOM}); err != nil {
-			t.Fatal(err)
-		}
-	}, []string{"exit status 2", "fatal error: ", "out of memory"}}, // "runtime: out of memory", "out of memory allocating heap arena metadata"
+// faultExits is what a chain's last_exit must say after each of
+// bench.Faults under the fallback limits (under a cgroup the kernel's
+// OOM killer sends SIGKILL instead).
+var faultExits = map[string][]string{
+	"kill -9": {"killed by signal 9"},
+	"panic":   {"exit status 2", "panic: injected fault at height"},
+	// "runtime: out of memory", "out of memory allocating heap arena metadata"
+	"oom": {"exit status 2", "fatal error: ", "out of memory"},
 }
 
 // TestChainFaultsIsolated runs three chains in one cloud (the control
@@ -166,11 +79,11 @@ func TestChainFaultsIsolated(t *testing.T) {
 		})
 	}
 	a, b := chains["alpha"], chains["beta"]
-	beta := watchHeight(b.RPCAddr)
-	defer beta.close()
+	beta := bench.WatchHeight(b.RPCAddr)
+	defer beta.Close()
 
-	for _, f := range nodeFaults {
-		t.Run(f.name, func(t *testing.T) { faultOnce(t, c, dir, a, beta, f) })
+	for _, f := range bench.Faults {
+		t.Run(f.Name, func(t *testing.T) { faultOnce(t, c, dir, a, beta, f) })
 	}
 	sendTx(t, b)
 
@@ -178,14 +91,16 @@ func TestChainFaultsIsolated(t *testing.T) {
 }
 
 // faultOnce injects f into a's node and checks the outage stayed a's.
-func faultOnce(t *testing.T, c *api.Client, dir string, a api.Chain, beta *heightLog, f nodeFault) {
+func faultOnce(t *testing.T, c *api.Client, dir string, a api.Chain, beta *bench.HeightLog, f bench.Fault) {
 	ctx := context.Background()
 	st, err := c.ChainStatus(ctx, a.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	injected := time.Now()
-	f.inject(t, st)
+	if err := f.Inject(st); err != nil {
+		t.Fatal(err)
+	}
 	var now api.Chain
 	waitFor(t, a.Name+" restarted", func() (bool, string) {
 		now, err = c.ChainStatus(ctx, a.Name)
@@ -198,8 +113,11 @@ func faultOnce(t *testing.T, c *api.Client, dir string, a api.Chain, beta *heigh
 		t.Fatal(err)
 	}
 	exited := rec.LastExitAt
-	want := f.exit
-	if !strings.Contains(now.Limits, "fallback") && f.name == "oom" {
+	want := faultExits[f.Name]
+	if len(want) == 0 {
+		t.Fatalf("no expected exit for fault %q", f.Name)
+	}
+	if !strings.Contains(now.Limits, "fallback") && f.Name == "oom" {
 		want = []string{"killed by signal 9"} // a cgroup's OOM kill
 	}
 	for _, w := range want {
@@ -214,14 +132,14 @@ func faultOnce(t *testing.T, c *api.Client, dir string, a api.Chain, beta *heigh
 		t.Fatalf("exit recorded at %v, outside the fault's window %v..%v", exited, injected, back)
 	}
 	// beta committed while alpha was down.
-	hExit, hBack := beta.at(exited), beta.at(back)
+	hExit, hBack := beta.At(exited), beta.At(back)
 	if hBack <= hExit {
 		t.Errorf("beta at height %d when alpha exited and %d when it was back: beta stalled", hExit, hBack)
 	}
 	t.Logf("%s: alpha exited %v after the injection (%s), back at height %d (was %d) %v after its exit (the 1 s backoff included); "+
 		"beta %d -> %d meanwhile, largest block gap %v",
-		f.name, exited.Sub(injected).Round(time.Millisecond), rec.LastExit, now.Height, st.Height,
-		back.Sub(exited).Round(time.Millisecond), hExit, hBack, beta.maxGap(injected, back).Round(time.Millisecond))
+		f.Name, exited.Sub(injected).Round(time.Millisecond), rec.LastExit, now.Height, st.Height,
+		back.Sub(exited).Round(time.Millisecond), hExit, hBack, beta.MaxGap(injected, back).Round(time.Millisecond))
 	sendTx(t, a)
 }
 
