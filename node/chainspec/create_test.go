@@ -111,6 +111,7 @@ func TestEmptyBlocksWithoutHeartbeat(t *testing.T) {
 	require.Zero(t, cfg.Consensus.CreateEmptyBlocksInterval)
 	require.False(t, cfg.Consensus.WaitForTxs())
 }
+
 // sentinel and a clear message, and the parent directory stays empty.
 func TestCreateRefusesLeavesNothing(t *testing.T) {
 	parent := t.TempDir()
