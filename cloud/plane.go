@@ -63,6 +63,7 @@ type Plane struct {
 	gatewayAddr string
 	metricsAddr string
 	extra       []*http.Server // the gateway and the metrics listener
+	stopRotate  chan struct{}  // closed by Close: ends the log rotation loop
 }
 
 // Open reads (or, on first use, writes) the cloud home dir: cloud.toml,
@@ -174,6 +175,8 @@ func (p *Plane) Start() error {
 	p.srv = jsonrpc.NewHTTPServer(api.NewHandler(p, p.token), httpLimits)
 	p.served = make(chan error, 1)
 	go func() { p.served <- p.srv.Serve(httpLimits.Listener(ln)) }()
+	p.stopRotate = make(chan struct{})
+	go p.rotateLogs(p.stopRotate)
 	p.logf("control API on http://%s, %d chains, %d running; limits: %s", p.apiAddr, len(recs), running, p.detected.Mode)
 	if err := p.serveExtras(); err != nil {
 		return errors.Join(err, p.Close(false))
@@ -271,6 +274,10 @@ func (p *Plane) Close(stopChains bool) error {
 		_ = srv.Close()
 	}
 	p.extra = nil
+	if p.stopRotate != nil {
+		close(p.stopRotate)
+		p.stopRotate = nil
+	}
 	if p.srv != nil {
 		if err := p.srv.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("control API: %w", err))
