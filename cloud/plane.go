@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -228,7 +229,9 @@ func (p *Plane) GatewayAddr() string { return p.gatewayAddr }
 // MetricsAddr is the metrics listener's address; empty when off.
 func (p *Plane) MetricsAddr() string { return p.metricsAddr }
 
-// usages is every running chain's usage, for the metrics collector.
+// usages is every running chain's usage, for the metrics collector. The
+// nodes are asked at once, so one slow node costs a scrape one second,
+// not one second per chain.
 func (p *Plane) usages() []usage.ChainUsage {
 	p.mu.Lock()
 	names := make([]string, 0, len(p.chains))
@@ -237,15 +240,22 @@ func (p *Plane) usages() []usage.ChainUsage {
 	}
 	p.mu.Unlock()
 	slices.Sort(names)
-	var out []usage.ChainUsage
-	for _, n := range names {
+	out := make([]usage.ChainUsage, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
 		st, ok := p.sup.State(n)
-		if !ok || !st.Running {
+		addr, routed := p.Lookup(n)
+		if !ok || !st.Running || !routed {
 			continue
 		}
-		out = append(out, p.usageOf(n, st.PID))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = p.usageOf(context.Background(), n, st.PID, addr)
+		}()
 	}
-	return out
+	wg.Wait()
+	return slices.DeleteFunc(out, func(u usage.ChainUsage) bool { return u.Chain == "" })
 }
 
 // finishStop stops the node of a chain recorded as stopped that still
