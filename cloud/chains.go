@@ -173,8 +173,9 @@ func (p *Plane) ChainStatus(ctx context.Context, name string) (api.Chain, error)
 			info.Height = h
 		}
 		cancel()
-		u := p.usageOf(name, info.PID)
-		info.Usage = &api.Usage{CPUSeconds: u.CPUSeconds, RSSBytes: u.RSSBytes, RSSPeakBytes: u.RSSPeakBytes, DiskBytes: u.DiskBytes}
+		u := p.usageOf(ctx, name, info.PID, info.RPCAddr)
+		info.Usage = &api.Usage{CPUSeconds: u.CPUSeconds, RSSBytes: u.RSSBytes, RSSPeakBytes: u.RSSPeakBytes,
+			DiskBytes: u.DiskBytes, Txs: u.Txs, Blocks: u.Blocks}
 	}
 	return info, nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -459,7 +460,9 @@ func checkGatewayAndUsage(t *testing.T, c *api.Client, cfg state.Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Limits == "" || st.Usage == nil || st.Usage.RSSBytes <= 0 || st.Usage.DiskBytes <= 0 {
+	// alpha has committed a transfer by now.
+	if st.Limits == "" || st.Usage == nil || st.Usage.RSSBytes <= 0 || st.Usage.DiskBytes <= 0 ||
+		st.Usage.Txs < 1 || st.Usage.Blocks < 1 {
 		t.Errorf("status: limits %q usage %+v", st.Limits, st.Usage)
 	}
 	res, err := http.Get("http://" + cfg.Metrics.Address + "/metrics")
@@ -472,5 +475,8 @@ func checkGatewayAndUsage(t *testing.T, c *api.Client, cfg state.Config) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %s:\n%s", want, b)
 		}
+	}
+	if m := regexp.MustCompile(`(?m)^vsys_cloud_chain_txs_total\{chain="alpha"\} ([0-9.e+]+)$`).FindStringSubmatch(string(b)); m == nil || m[1] == "0" {
+		t.Errorf("metrics: alpha's txs_total should count its transfer: %v", m)
 	}
 }

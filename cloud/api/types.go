@@ -123,6 +123,8 @@ type Usage struct {
 	RSSBytes     int64   `json:"rss_bytes"`
 	RSSPeakBytes int64   `json:"rss_peak_bytes"`
 	DiskBytes    int64   `json:"disk_bytes"`
+	Txs          uint64  `json:"txs"`    // txs committed (the node's vsys_status total_txs)
+	Blocks       uint64  `json:"blocks"` // blocks committed (its height)
 }
 
 // Backend is what the server serves: the control plane.

@@ -25,6 +25,13 @@ type Config struct {
 	MaxChains int      `toml:"max_chains" comment:"most chains this cloud hosts"`
 	Chain     Defaults `toml:"chain" comment:"defaults of a new chain"`
 	Restart   Restart  `toml:"restart" comment:"how a crashed chain node is restarted"`
+	Logs      Logs     `toml:"logs" comment:"rotation of each chain's node.log"`
+}
+
+// Logs configures node log rotation.
+type Logs struct {
+	MaxBytes int64 `toml:"max_bytes" comment:"node.log is rotated to node.log.1 past this size"`
+	Keep     int   `toml:"keep" comment:"rotated files kept (node.log.1 .. node.log.N)"`
 }
 
 // API configures the control API listener.
@@ -89,6 +96,7 @@ func DefaultConfig() Config {
 		MaxChains: 100,
 		Chain:     Defaults{BlockInterval: "1s", Heartbeat: "30s"},
 		Restart:   Restart{BackoffInitial: "250ms", BackoffMax: "30s", StableAfter: "60s", StopGrace: "10s"},
+		Logs:      Logs{MaxBytes: 16 << 20, Keep: 3},
 	}
 }
 
@@ -126,6 +134,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxChains < 1 {
 		return fmt.Errorf("max_chains %d: want at least 1", c.MaxChains)
+	}
+	if c.Logs.MaxBytes < 1<<10 || c.Logs.Keep < 1 {
+		return fmt.Errorf("logs: max_bytes %d, keep %d: want max_bytes >= 1024 and keep >= 1", c.Logs.MaxBytes, c.Logs.Keep)
 	}
 	if d, err := time.ParseDuration(c.Chain.BlockInterval); err != nil || d < 0 {
 		return fmt.Errorf("chain.block_interval %q: want a duration such as \"1s\"", c.Chain.BlockInterval)

@@ -19,15 +19,23 @@ const maxCause = 200
 // offset on: the first line the Go runtime starts with "panic: " (a
 // panic, the node's own exit on one included) or "fatal error: " (out of
 // memory under an rlimit, a deadlock). It returns "" when there is none,
-// as for a signal or a clean error exit.
+// as for a signal or a clean error exit. It is best effort: output the
+// log rotation moved to node.log.1 is not read.
 func crashCause(path string, offset int64) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size()-offset > causeWindow {
-		offset = fi.Size() - causeWindow
+	if fi, err := f.Stat(); err == nil {
+		if fi.Size() < offset {
+			// Rotated (copied and truncated) since the run began: what
+			// is there now is all this run's.
+			offset = 0
+		}
+		if fi.Size()-offset > causeWindow {
+			offset = fi.Size() - causeWindow
+		}
 	}
 	if _, err := f.Seek(offset, io.SeekStart); err != nil {
 		return ""

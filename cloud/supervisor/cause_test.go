@@ -30,6 +30,9 @@ func TestCrashCause(t *testing.T) {
 	if got := withCause("exit status 1", filepath.Join(t.TempDir(), "none"), 0); got != "exit status 1" {
 		t.Errorf("no log: %q", got)
 	}
+	if got := withCause("exit status 2", path, 1<<30); got != "exit status 2 (panic: an earlier run)" {
+		t.Errorf("after a rotation truncated the log: %q", got)
+	}
 	long := "panic: " + strings.Repeat("x", 1000) + "\n"
 	if err := os.WriteFile(path, []byte(long), 0o600); err != nil {
 		t.Fatal(err)
