@@ -70,53 +70,46 @@ func die(logger log.Logger, where string, v any, stack []byte) {
 	os.Exit(exitStatus)
 }
 
+// guard runs one consensus method under g's recovery. ExtendVote and
+// VerifyVoteExtension are not guarded: CometBFT calls them only with vote
+// extensions enabled, which no vsys chain enables.
+func guard[Req, Res any](g *guarded, method string, f func(context.Context, Req) (Res, error), ctx context.Context, req Req) (Res, error) {
+	defer g.recovered(method)
+	return f(ctx, req)
+}
+
 // InitChain implements abci.Application.
 func (g *guarded) InitChain(ctx context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
-	defer g.recovered("InitChain")
-	return g.Application.InitChain(ctx, req)
+	return guard(g, "InitChain", g.Application.InitChain, ctx, req)
 }
 
 // PrepareProposal implements abci.Application.
 func (g *guarded) PrepareProposal(ctx context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
-	defer g.recovered("PrepareProposal")
-	return g.Application.PrepareProposal(ctx, req)
+	return guard(g, "PrepareProposal", g.Application.PrepareProposal, ctx, req)
 }
 
 // ProcessProposal implements abci.Application.
 func (g *guarded) ProcessProposal(ctx context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
-	defer g.recovered("ProcessProposal")
-	return g.Application.ProcessProposal(ctx, req)
+	return guard(g, "ProcessProposal", g.Application.ProcessProposal, ctx, req)
 }
 
 // FinalizeBlock implements abci.Application; it remembers the height for
 // the fault check at Commit, whose request has none.
 func (g *guarded) FinalizeBlock(ctx context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
-	defer g.recovered("FinalizeBlock")
 	g.height.Store(req.Height)
-	return g.Application.FinalizeBlock(ctx, req)
+	return guard(g, "FinalizeBlock", g.Application.FinalizeBlock, ctx, req)
 }
 
 // Commit implements abci.Application: the armed fault fires once the
 // block is committed, inside the Commit path.
 func (g *guarded) Commit(ctx context.Context, req *abci.RequestCommit) (*abci.ResponseCommit, error) {
-	defer g.recovered("Commit")
-	res, err := g.Application.Commit(ctx, req)
-	if err == nil {
-		g.faults.atCommit(g.height.Load())
-	}
-	return res, err
-}
-
-// ExtendVote implements abci.Application.
-func (g *guarded) ExtendVote(ctx context.Context, req *abci.RequestExtendVote) (*abci.ResponseExtendVote, error) {
-	defer g.recovered("ExtendVote")
-	return g.Application.ExtendVote(ctx, req)
-}
-
-// VerifyVoteExtension implements abci.Application.
-func (g *guarded) VerifyVoteExtension(ctx context.Context, req *abci.RequestVerifyVoteExtension) (*abci.ResponseVerifyVoteExtension, error) {
-	defer g.recovered("VerifyVoteExtension")
-	return g.Application.VerifyVoteExtension(ctx, req)
+	return guard(g, "Commit", func(ctx context.Context, req *abci.RequestCommit) (*abci.ResponseCommit, error) {
+		res, err := g.Application.Commit(ctx, req)
+		if err == nil {
+			g.faults.atCommit(g.height.Load())
+		}
+		return res, err
+	}, ctx, req)
 }
 
 // exitOnFailure is CometBFT's logger with ExitOnPanic: when CometBFT logs

@@ -39,7 +39,7 @@ func TestRun(t *testing.T) {
 // TestRunFaults: one round of each fault on real processes; chain A comes
 // back every time and each figure is there.
 func TestRunFaults(t *testing.T) {
-	base, err := testkit.ReservePortRange(2 + 3*2 + 20)
+	base, err := testkit.ReservePortRange(3 + 3*2 + 50)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,7 +114,7 @@ type FaultOptions struct {
 	Binary        string        // the vsysd that runs each node
 	Rounds        int           // times each fault is injected
 	BlockInterval time.Duration // both chains' pause after each commit
-	PortBase      int           // first port: the API, the gateway, then 3 per chain
+	PortBase      int           // first port of the cloud (3 + 3 per chain + 50 spare)
 	Log           io.Writer     // progress lines; nil: none
 }
 
@@ -165,31 +165,17 @@ func RunFaults(ctx context.Context, o FaultOptions) (*FaultsResult, error) {
 			_ = os.Unsetenv(node.FaultEnv)
 		}
 	}()
-	dir, err := os.MkdirTemp("", "vsys-bench-faults-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	cfg := state.DefaultConfig()
-	cfg.API.Address = fmt.Sprintf("127.0.0.1:%d", o.PortBase)
-	cfg.Gateway.Address = fmt.Sprintf("127.0.0.1:%d", o.PortBase+1)
-	cfg.Ports, cfg.MaxChains = state.Ports{First: o.PortBase + 2, Last: o.PortBase + 2 + 3*2 + 20}, 2
+	cfg := benchConfig(o.PortBase, 2, o.BlockInterval)
 	// A's heartbeat is its interval: the panic and OOM faults fire in the
 	// Commit path, so at A's next block.
-	cfg.Chain.BlockInterval, cfg.Chain.Heartbeat = o.BlockInterval.String(), o.BlockInterval.String()
+	cfg.Chain.Heartbeat = o.BlockInterval.String()
 	cfg.Limits.MemoryBytes = 512 << 20 // the OOM fault's ceiling, reached in about a second
 	cfg.Restart.BackoffInitial, cfg.Restart.BackoffMax, cfg.Restart.StableAfter = backoff.String(), backoff.String(), "1ms"
-	if err := state.SaveConfig(dir, cfg); err != nil {
-		return nil, err
-	}
-	p, err := cloud.Open(dir, cloud.Options{Binary: o.Binary})
+	p, done, err := startCloud(o.Binary, "vsys-bench-faults-", cfg, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.Start(); err != nil {
-		return nil, err
-	}
-	defer func() { _ = p.Close(true) }()
+	defer done()
 	chains := map[string]api.Chain{}
 	for _, req := range []api.CreateRequest{{Name: "a"}, {Name: "b", EmptyBlocks: true}} {
 		if _, err := p.CreateChain(ctx, req); err != nil {
