@@ -170,7 +170,6 @@ func memoryBound() string {
 // kernel's OOM kill under a cgroup. Every page is written so that it
 // counts as resident, not only reserved.
 func exhaustMemory() {
-	var hoard [][]byte
 	for {
 		b := make([]byte, 32<<20)
 		for i := 0; i < len(b); i += 4096 {
@@ -179,3 +178,7 @@ func exhaustMemory() {
 		hoard = append(hoard, b)
 	}
 }
+
+// hoard keeps what exhaustMemory allocates reachable, so the collector
+// cannot free it.
+var hoard [][]byte
