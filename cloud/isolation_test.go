@@ -3,8 +3,11 @@ package cloud_test
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,13 +69,21 @@ func TestChainFaultsIsolated(t *testing.T) {
 		// beta makes a block every interval, so its height measures its
 		// liveness even while nobody sends it a tx.
 		{Name: "beta", EmptyBlocks: true},
-		{Name: "gamma", DiskQuotaBytes: quota},
 	} {
 		ch, err := c.CreateChain(ctx, req)
 		if err != nil {
 			t.Fatalf("create %s: %v", req.Name, err)
 		}
 		chains[req.Name] = ch
+	}
+	// gamma through the CLI, whose --disk-quota reaches the node.
+	out, err := exec.Command(vsysdBin, "cloud", "create", "gamma", "--home", dir, "--disk-quota", strconv.Itoa(quota), "-o", "json").Output()
+	var g api.Chain
+	if err != nil || json.Unmarshal(out, &g) != nil || g.DiskQuotaBytes != quota {
+		t.Fatalf("vsysd cloud create gamma --disk-quota: %v %s", err, out)
+	}
+	chains["gamma"] = g
+	for _, ch := range chains {
 		waitFor(t, ch.Name+" first block", func() (bool, string) {
 			h := height(ch.RPCAddr)
 			return h >= 1, fmt.Sprintf("height %d", h)
@@ -87,7 +98,7 @@ func TestChainFaultsIsolated(t *testing.T) {
 	}
 	sendTx(t, b)
 
-	t.Run("disk quota", func(t *testing.T) { overQuota(t, c, chains["gamma"], b, quota) })
+	t.Run("disk quota", func(t *testing.T) { overQuota(t, c, dir, chains["gamma"], b, quota) })
 }
 
 // faultOnce injects f into a's node and checks the outage stayed a's.
@@ -153,13 +164,17 @@ var rowSchema = database.Schema{
 // row's limit is 64 KiB) until the node
 // refuses txs for its disk quota, and checks the refusal is the quota's
 // clear error while g still answers reads and b still commits.
-func overQuota(t *testing.T, c *api.Client, g, b api.Chain, quota int64) {
+func overQuota(t *testing.T, c *api.Client, dir string, g, b api.Chain, quota int64) {
 	st, err := c.ChainStatus(context.Background(), g.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.DiskQuotaBytes != quota {
 		t.Errorf("status: disk quota %d, want %d", st.DiskQuotaBytes, quota)
+	}
+	if out, err := exec.Command(vsysdBin, "cloud", "status", g.Name, "--home", dir).CombinedOutput(); err != nil ||
+		!strings.Contains(string(out), fmt.Sprintf("disk quota  %d bytes", quota)) {
+		t.Errorf("vsysd cloud status %s: %v\n%s", g.Name, err, out)
 	}
 	owner := address.FromPubKey(devKey(t, g).Public().(ed25519.PublicKey))
 	call := func(method string, args any) []tx.Call {
