@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 
 	"github.com/vsys/vsys/cloud"
 	"github.com/vsys/vsys/cloud/api"
-	"github.com/vsys/vsys/cloud/state"
 	"github.com/vsys/vsys/cloud/usage"
 )
 
@@ -51,18 +49,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	p, dir, err := startCloud(o.Binary, o.PortBase, o.Chains, o.BlockInterval, nil)
+	p, done, err := startCloud(o.Binary, "vsys-bench-cloud-", benchConfig(o.PortBase, o.Chains, o.BlockInterval), o.KeepHome)
 	if err != nil {
 		return nil, err
 	}
-	if !o.KeepHome {
-		defer os.RemoveAll(dir)
-	}
-	defer func() { _ = p.Close(true) }()
+	defer done()
 
 	res := &Result{Timed: o.Timed, Chains: o.Chains}
 	if o.KeepHome {
-		res.Home = dir
+		res.Home = p.Home()
 	}
 	var firsts []time.Duration
 	start := time.Now()
@@ -118,39 +113,6 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		res.LimitsMode = st.Limits
 	}
 	return res, nil
-}
-
-// startCloud starts a control plane in a new temporary home, for chains
-// chains from portBase on (the API, gateway and chains take 3 + 3 per
-// chain, and 50 spare); tune, if not nil, edits its cloud.toml first.
-// The caller closes the plane and removes the home.
-func startCloud(binary string, portBase, chains int, interval time.Duration, tune func(*state.Config)) (*cloud.Plane, string, error) {
-	dir, err := os.MkdirTemp("", "vsys-bench-cloud-")
-	if err != nil {
-		return nil, "", err
-	}
-	cfg := state.DefaultConfig()
-	cfg.API.Address = fmt.Sprintf("127.0.0.1:%d", portBase)
-	cfg.Gateway.Address = fmt.Sprintf("127.0.0.1:%d", portBase+1)
-	cfg.Ports = state.Ports{First: portBase + 3, Last: portBase + 3 + 3*chains + 50}
-	cfg.MaxChains = chains
-	cfg.Chain.BlockInterval = interval.String()
-	if tune != nil {
-		tune(&cfg)
-	}
-	var p *cloud.Plane
-	err = state.SaveConfig(dir, cfg)
-	if err == nil {
-		p, err = cloud.Open(dir, cloud.Options{Binary: binary})
-	}
-	if err == nil {
-		err = p.Start()
-	}
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, "", fmt.Errorf("start a cloud in %s: %w", dir, err)
-	}
-	return p, dir, nil
 }
 
 // usageByChain is each running chain's process usage.

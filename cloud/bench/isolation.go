@@ -101,16 +101,15 @@ func RunIsolation(ctx context.Context, o IsolationOptions) (*IsolationResult, er
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	p, dir, err := startCloud(o.Binary, o.PortBase, 2, o.BlockInterval, func(c *state.Config) {
-		if o.CPUs != 0 {
-			c.Limits.CPUs = max(o.CPUs, 0)
-		}
-	})
+	cfg := benchConfig(o.PortBase, 2, o.BlockInterval)
+	if o.CPUs != 0 {
+		cfg.Limits.CPUs = max(o.CPUs, 0)
+	}
+	p, done, err := startCloud(o.Binary, "vsys-bench-isolation-", cfg, false)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	defer func() { _ = p.Close(true) }()
+	defer done()
 	r := &isolation{o: o, p: p}
 	// B makes a block every interval, so its interval is a figure even
 	// between its own txs; A makes blocks only for txs, as a cloud chain
