@@ -59,6 +59,10 @@ type Limits struct {
 	// request names one; the node enforces it (app.toml [admission]).
 	DiskQuotaBytes    int64  `toml:"disk_quota_bytes" comment:"bytes a new chain's data directory may hold unless its create says otherwise; over it the node refuses new txs, reads still work; 0: no quota"`
 	DiskCheckInterval string `toml:"disk_check_interval" comment:"how often a chain node measures its data directory for the quota"`
+	// TxsPerSecond and TxBurst are each new chain's tx admission rate
+	// unless its create request names one; the node enforces it.
+	TxsPerSecond float64 `toml:"txs_per_second" comment:"txs a new chain's node admits per second (vsys_sendRawTransaction, a token bucket) unless its create says otherwise; 0: no limit"`
+	TxBurst      int     `toml:"tx_burst" comment:"txs admitted at once above the rate; 0: one second's worth"`
 }
 
 // Ports is an inclusive port range.
@@ -140,6 +144,9 @@ func (c Config) Validate() error {
 	}
 	if d, err := time.ParseDuration(c.Chain.BlockInterval); err != nil || d < 0 {
 		return fmt.Errorf("chain.block_interval %q: want a duration such as \"1s\"", c.Chain.BlockInterval)
+	}
+	if c.Limits.TxsPerSecond < 0 || c.Limits.TxBurst < 0 {
+		return fmt.Errorf("limits.txs_per_second %v, tx_burst %d: want 0 (none) or more", c.Limits.TxsPerSecond, c.Limits.TxBurst)
 	}
 	if c.Limits.DiskQuotaBytes < 0 {
 		return fmt.Errorf("limits.disk_quota_bytes %d: want 0 (none) or more", c.Limits.DiskQuotaBytes)
