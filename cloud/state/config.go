@@ -48,6 +48,7 @@ type Limits struct {
 	MemoryBytes  int64   `toml:"memory_bytes" comment:"memory ceiling per chain node; leave headroom, the fallback's RLIMIT_DATA counts thread stacks"`
 	Nice         int     `toml:"nice" comment:"nice value of chain nodes, 0..19"`
 	MaxOpenFiles uint64  `toml:"max_open_files" comment:"RLIMIT_NOFILE of chain nodes"`
+	TimerSlack   string  `toml:"timer_slack" comment:"how late the kernel may wake a chain node's timed waits, to batch an idle node's wakeups (docs/cloud.md); 0s: the kernel's 50us"`
 }
 
 // Ports is an inclusive port range.
@@ -80,7 +81,7 @@ func DefaultConfig() Config {
 	return Config{
 		API:       API{Address: "127.0.0.1:26600"},
 		Gateway:   Gateway{Address: "127.0.0.1:26610"},
-		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096},
+		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096, TimerSlack: "20ms"},
 		Ports:     Ports{First: 27000, Last: 28999},
 		MaxChains: 100,
 		Chain:     Defaults{BlockInterval: "1s", Heartbeat: "30s"},
@@ -126,8 +127,23 @@ func (c Config) Validate() error {
 	if d, err := time.ParseDuration(c.Chain.BlockInterval); err != nil || d < 0 {
 		return fmt.Errorf("chain.block_interval %q: want a duration such as \"1s\"", c.Chain.BlockInterval)
 	}
+	if _, err := c.Limits.Slack(); err != nil {
+		return err
+	}
 	_, err := c.Durations()
 	return err
+}
+
+// Slack parses TimerSlack; "" is 0, the kernel's default.
+func (l Limits) Slack() (time.Duration, error) {
+	if l.TimerSlack == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(l.TimerSlack)
+	if err != nil || d < 0 || d > time.Second {
+		return 0, fmt.Errorf("limits.timer_slack %q: want a duration from 0s to 1s, such as \"20ms\"", l.TimerSlack)
+	}
+	return d, nil
 }
 
 // LoadConfig reads DIR/cloud.toml over the defaults; a missing file is
