@@ -65,6 +65,9 @@ func (h *limitHooks) mode(name string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if m, ok := h.modes[name]; ok {
+		if h.slack > 0 {
+			return m.String() + "; timer slack " + h.slack.String()
+		}
 		return m.String()
 	}
 	return ""
