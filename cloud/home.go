@@ -60,9 +60,12 @@ func createHome(dir string, req api.CreateRequest, ports state.ChainPorts) error
 func smallNode(home string) error {
 	c, err := config.Load(home)
 	if err != nil {
-		return err
+		return fmt.Errorf("small node: %w", err)
 	}
-	return config.Save(home, config.Small(c))
+	if err := config.Save(home, config.Small(c)); err != nil {
+		return fmt.Errorf("small node: %w", err)
+	}
+	return nil
 }
 
 func loopback(port int) string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) }
