@@ -19,6 +19,11 @@ type Proc struct {
 	// RSSPeakBytes is the peak resident set (VmHWM) of the process's
 	// life.
 	RSSPeakBytes int64
+	// PrivateBytes is the part of the resident set no other process
+	// shares: anonymous and shmem pages (RssAnon + RssShmem), without the
+	// executable's file pages, which every chain node maps from one page
+	// cache and RSSBytes counts in full for each (docs/cloud.md).
+	PrivateBytes int64
 }
 
 // ErrNoProcess is the error of a pid that is not running (or not visible
@@ -39,7 +44,8 @@ func ReadProc(pid int) (Proc, error) {
 	if err != nil {
 		return Proc{}, procError(pid, err)
 	}
-	return Proc{CPUSeconds: st.CPUTime(), RSSBytes: int64(st.ResidentMemory()), RSSPeakBytes: int64(status.VmHWM)}, nil
+	return Proc{CPUSeconds: st.CPUTime(), RSSBytes: int64(st.ResidentMemory()), RSSPeakBytes: int64(status.VmHWM),
+		PrivateBytes: int64(status.RssAnon + status.RssShmem)}, nil
 }
 
 func procError(pid int, err error) error {
