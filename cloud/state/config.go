@@ -63,7 +63,7 @@ type Limits struct {
 	// unless its create request names one; the node enforces it.
 	TxsPerSecond float64 `toml:"txs_per_second" comment:"txs a new chain's node admits per second (vsys_sendRawTransaction, a token bucket) unless its create says otherwise; 0: no limit"`
 	TxBurst      int     `toml:"tx_burst" comment:"txs admitted at once above the rate; 0: one second's worth"`
-	TimerSlack        string `toml:"timer_slack" comment:"how late the kernel may wake a chain node's timed waits, to batch an idle node's wakeups (docs/cloud.md); 0s: the kernel's 50us"`
+	TimerSlack   string  `toml:"timer_slack" comment:"how late the kernel may wake a chain node's timed waits, to batch an idle node's wakeups (docs/cloud.md); 0s: the kernel's 50us"`
 }
 
 // Ports is an inclusive port range.
