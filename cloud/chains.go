@@ -183,7 +183,7 @@ func (p *Plane) ChainStatus(ctx context.Context, name string) (api.Chain, error)
 		}
 		cancel()
 		u := p.usageOf(ctx, name, info.PID, info.RPCAddr)
-		info.Usage = &api.Usage{CPUSeconds: u.CPUSeconds, RSSBytes: u.RSSBytes, RSSPeakBytes: u.RSSPeakBytes,
+		info.Usage = &api.Usage{CPUSeconds: u.CPUSeconds, RSSBytes: u.RSSBytes, RSSPeakBytes: u.RSSPeakBytes, PSSBytes: u.PSSBytes,
 			DiskBytes: u.DiskBytes, Txs: u.Txs, Blocks: u.Blocks}
 	}
 	return info, nil

@@ -130,6 +130,7 @@ type Usage struct {
 	CPUSeconds   float64 `json:"cpu_seconds"`
 	RSSBytes     int64   `json:"rss_bytes"`
 	RSSPeakBytes int64   `json:"rss_peak_bytes"`
+	PSSBytes     int64   `json:"pss_bytes"` // proportional set: RSS with shared pages split among their mappers
 	DiskBytes    int64   `json:"disk_bytes"`
 	Txs          uint64  `json:"txs"`    // txs committed (the node's vsys_status total_txs)
 	Blocks       uint64  `json:"blocks"` // blocks committed (its height)

@@ -40,6 +40,8 @@ func benchCloudCmd() *cobra.Command {
 					100*r.IdleCPUP50, 100*r.IdleCPUMax, r.LimitsMode)
 				printf(cmd, "unshared memory (RSS without the executable's shared pages): total %d MiB, per idle chain median %d MiB (max %d)\n",
 					r.TotalPrivate>>20, r.PrivateP50>>20, r.PrivateMax>>20)
+				printf(cmd, "proportional set (PSS: shared pages split among the nodes mapping them): total %d MiB, per idle chain median %d MiB (max %d)\n",
+					r.TotalPSS>>20, r.PSSP50>>20, r.PSSMax>>20)
 			})
 		},
 	}

@@ -305,8 +305,8 @@ func printChain(cmd *cobra.Command, ch api.Chain) {
 		printf(cmd, "\ndisk quota  %d bytes", ch.DiskQuotaBytes)
 	}
 	if u := ch.Usage; u != nil {
-		printf(cmd, "\nusage       cpu %.2f s, rss %d MiB (peak %d MiB), disk %d MiB, %d txs in %d blocks",
-			u.CPUSeconds, u.RSSBytes>>20, u.RSSPeakBytes>>20, u.DiskBytes>>20, u.Txs, u.Blocks)
+		printf(cmd, "\nusage       cpu %.2f s, rss %d MiB (peak %d MiB, pss %d MiB), disk %d MiB, %d txs in %d blocks",
+			u.CPUSeconds, u.RSSBytes>>20, u.RSSPeakBytes>>20, u.PSSBytes>>20, u.DiskBytes>>20, u.Txs, u.Blocks)
 	}
 	printf(cmd, "\nhome        %s\n", ch.Home)
 }
