@@ -85,6 +85,7 @@ type Router struct {
 	costs    gas.Costs
 	limits   Limits
 	biller   Biller
+	vouchers voucherGrant // SetVouchers
 }
 
 // New returns a router charging costs and enforcing limits.
