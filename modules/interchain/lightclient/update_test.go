@@ -162,7 +162,7 @@ func TestUpdate(t *testing.T) {
 			h := c.header()
 			got, cons, err := lc.Update(cs, f.trusted, f.trusted, h, now)
 			if c.want != nil {
-			t.Logf("refused: %v", err)
+				t.Logf("refused: %v", err)
 				require.ErrorIs(t, err, c.want)
 				require.Equal(t, cs, got, "a refused update changes nothing")
 				return
