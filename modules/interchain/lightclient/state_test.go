@@ -20,7 +20,9 @@ func TestValidateNew(t *testing.T) {
 		want error
 	}{
 		{name: "valid"},
-		{name: "trust level 1", edit: func(cs *lc.ClientState, _ *lc.ConsensusState) { cs.TrustLevel = lc.TrustLevel{Numerator: 1, Denominator: 1} }},
+		{name: "trust level 1", edit: func(cs *lc.ClientState, _ *lc.ConsensusState) {
+			cs.TrustLevel = lc.TrustLevel{Numerator: 1, Denominator: 1}
+		}},
 		{name: "empty chain id", want: lc.ErrBadClientState, edit: func(cs *lc.ClientState, _ *lc.ConsensusState) { cs.ChainID = " " }},
 		{name: "long chain id", want: lc.ErrBadClientState, edit: func(cs *lc.ClientState, _ *lc.ConsensusState) { cs.ChainID = strings.Repeat("c", 51) }},
 		{name: "trust level below 1/3", want: lc.ErrBadClientState, edit: func(cs *lc.ClientState, _ *lc.ConsensusState) {
