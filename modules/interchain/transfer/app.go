@@ -19,7 +19,7 @@ type App struct{}
 // store is the app's part of the interchain module's store.
 func store(ctx *router.Context) state.KV { return state.NewPrefix(ctx.Store(), []byte("transfer/")) }
 
-func denomKey(local string) []byte   { return append([]byte("denom/"), local...) }
+func denomKey(local string) []byte  { return append([]byte("denom/"), local...) }
 func escrowKey(denom string) []byte { return append([]byte("totalEscrowForDenom/"), denom...) }
 
 // Trace returns the full path of a local denom: a voucher's recorded
