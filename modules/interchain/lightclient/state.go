@@ -163,10 +163,18 @@ func ClientStatus(cs ClientState, latest ConsensusState, now time.Time) Status {
 	if cs.IsFrozen() {
 		return Frozen
 	}
-	if !latest.Timestamp.Add(cs.TrustingPeriod).After(now) {
+	if !ExpiresAt(cs, latest).After(now) {
 		return Expired
 	}
 	return Active
+}
+
+// ExpiresAt is when a client whose latest consensus state is latest
+// expires unless it is updated: latest.Timestamp + TrustingPeriod, the
+// horizon a relayer refreshes the client before (ClientStatus is Expired
+// from this instant on).
+func ExpiresAt(cs ClientState, latest ConsensusState) time.Time {
+	return latest.Timestamp.Add(cs.TrustingPeriod)
 }
 
 // checkActive returns ErrFrozen or ErrExpired unless the client is active.
