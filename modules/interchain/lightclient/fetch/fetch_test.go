@@ -2,6 +2,7 @@ package fetch_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/vsys/vsys/internal/testkit/nodekit"
 	lc "github.com/vsys/vsys/modules/interchain/lightclient"
 	"github.com/vsys/vsys/modules/interchain/lightclient/fetch"
+	"github.com/vsys/vsys/modules/interchain/lightclient/lctest"
 )
 
 // TestHeadersFromALiveNode: a client created from a real node's header
@@ -56,6 +58,36 @@ func TestHeadersFromALiveNode(t *testing.T) {
 		require.True(t, want.Equal(next))
 		trusted = next
 	}
+
+	// Misbehaviour made with the node's own validator key: the real
+	// header at 5 and a fork of it with another app hash, both verified
+	// from the state at 3, freeze the client.
+	key, err := lctest.LoadKey(filepath.Join(home.Dir, "config", "priv_validator_key.json"))
+	require.NoError(t, err)
+	at3, _, err := src.ConsensusState(ctx, 3)
+	require.NoError(t, err)
+	real5, err := src.Header(ctx, 5, 3)
+	require.NoError(t, err)
+	fork5 := *real5
+	fork5.SignedHeader = lctest.Fork(real5.SignedHeader, lctest.WithKeys(real5.ValidatorSet, key), []byte("forged"))
+	now := trusted.Timestamp.Add(time.Second)
+	frozen, err := lc.CheckMisbehaviour(cs, trusted, at3, at3, &lc.Misbehaviour{Header1: real5, Header2: &fork5}, now)
+	require.NoError(t, err)
+	require.Equal(t, lc.Frozen, lc.ClientStatus(frozen, trusted, now))
+
+	// The fork alone verifies as an update (it is properly signed), and
+	// contradicts the state the client stores at 6: misbehaviour.
+	real6, err := src.Header(ctx, 6, 3)
+	require.NoError(t, err)
+	fork6 := *real6
+	fork6.SignedHeader = lctest.Fork(real6.SignedHeader, lctest.WithKeys(real6.ValidatorSet, key), []byte("forged"))
+	_, _, err = lc.Update(cs, trusted, at3, &fork6, now)
+	require.NoError(t, err)
+	_, err = lc.CheckForMisbehaviour(&fork6, lc.Neighbours{Existing: &trusted})
+	require.ErrorIs(t, err, lc.ErrMisbehaviour)
+	dup, err := lc.CheckForMisbehaviour(real6, lc.Neighbours{Existing: &trusted})
+	require.NoError(t, err)
+	require.True(t, dup)
 
 	_, err = src.Header(ctx, latest+1000, 2)
 	require.ErrorIs(t, err, fetch.ErrNotYet)
