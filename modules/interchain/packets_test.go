@@ -210,3 +210,30 @@ func TestRawPacketsAndForgedTransfers(t *testing.T) {
 	l.a.query(interchain.Address, "next_sequence", interchain.ClientArgs{ClientID: l.ab}, &next)
 	require.Equal(t, uint64(3), next)
 }
+
+// TestUnreceivedAndUnacknowledged: the relayer's two questions — which
+// packets has B not received, which has A not seen completed — answered
+// from state as packets move.
+func TestUnreceivedAndUnacknowledged(t *testing.T) {
+	l := newLink(t)
+	p1 := l.transfer(alice, coin, 1, bob, true, 0)
+	p2 := l.transfer(alice, coin, 2, bob, true, 0)
+	seqs := interchain.SeqsArgs{Sequences: []uint64{1, 2, 3}}
+	ask := func(c *chain, method, client string) []uint64 {
+		a := seqs
+		a.ClientID = client
+		var out []uint64
+		c.query(interchain.Address, method, a, &out)
+		return out
+	}
+	require.Equal(t, []uint64{1, 2, 3}, ask(l.b, "unreceived", l.ba))
+	require.Equal(t, []uint64{1, 2}, ask(l.a, "unacknowledged", l.ab))
+	recv(l.a, l.b, l.ba, p2)
+	require.Equal(t, []uint64{1, 3}, ask(l.b, "unreceived", l.ba))
+	ack(l.a, l.b, l.ab, p2)
+	require.Equal(t, []uint64{1}, ask(l.a, "unacknowledged", l.ab))
+	recv(l.a, l.b, l.ba, p1)
+	ack(l.a, l.b, l.ab, p1)
+	require.Empty(t, ask(l.a, "unacknowledged", l.ab))
+	require.Equal(t, []uint64{3}, ask(l.b, "unreceived", l.ba))
+}
