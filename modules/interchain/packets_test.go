@@ -8,6 +8,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/interchain"
 	"github.com/vsys/vsys/modules/interchain/lightclient"
 	"github.com/vsys/vsys/modules/interchain/packet"
@@ -236,4 +240,40 @@ func TestUnreceivedAndUnacknowledged(t *testing.T) {
 	ack(l.a, l.b, l.ab, p1)
 	require.Empty(t, ask(l.a, "unacknowledged", l.ab))
 	require.Equal(t, []uint64{3}, ask(l.b, "unreceived", l.ba))
+}
+
+// TestStarvedReceiveIsNoErrorAck: whatever gas a relayer gives a receive,
+// it either runs out of gas (and nothing happens) or delivers the packet
+// with a success acknowledgement — never an error acknowledgement that
+// would refund a packet the receiver could have taken.
+func TestStarvedReceiveIsNoErrorAck(t *testing.T) {
+	l := newLink(t)
+	p := l.transfer(alice, coin, 100, bob, true, 0)
+	h := l.b.updateClient(l.ba, l.a)
+	l.b.commit()
+	args := testkit.Marshal(t, interchain.RecvPacketArgs{Packet: p, ProofCommitment: l.a.prove(h, packet.CommitmentKey(l.ab, 1)), ProofHeight: h})
+	try := func(limit uint64) (*router.Env, state.KV, error) {
+		env := l.b.env(relayer, false)
+		env.Gas = gas.NewMeter(limit)
+		kv := state.NewCache(l.b.store.Working()) // thrown away: each try starts from the same state
+		_, err := l.b.r.Call(env, kv, relayer, interchain.Address, "recv_packet", args, nil)
+		return env, kv, err
+	}
+	env, _, err := try(200_000_000)
+	require.NoError(t, err)
+	full := env.Gas.Used()
+	limits := []uint64{full - 1, full}
+	for i := uint64(0); i < 40; i++ {
+		limits = append(limits, full*i/40)
+	}
+	for _, limit := range limits {
+		_, kv, err := try(limit)
+		if err != nil {
+			require.ErrorIs(t, err, gas.ErrOutOfGas, "at %d of %d gas", limit, full)
+			continue
+		}
+		b, err := router.StoreOf(kv, interchain.Address).Get(packet.AckKey(l.ba, 1))
+		require.NoError(t, err)
+		require.Equal(t, packet.CommitAck(packet.Acknowledgement{AppAcks: [][]byte{transfer.SuccessAck}}), b, "at %d of %d gas", limit, full)
+	}
 }
