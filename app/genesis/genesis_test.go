@@ -51,13 +51,13 @@ func TestParseRejects(t *testing.T) {
 
 func TestModules(t *testing.T) {
 	s := Default()
-	require.Equal(t, []string{"token", "wasm", "db", "billing", "staking"}, s.EnabledModules())
+	require.Equal(t, []string{"token", "wasm", "db", "billing", "staking", "interchain"}, s.EnabledModules())
 	require.True(t, s.AllEnabled())
 	s.Modules = []string{"db", "token"}
 	require.NoError(t, s.Validate())
 	require.Equal(t, []string{"token", "db"}, s.EnabledModules(), "id order")
 	require.False(t, s.AllEnabled())
-	s.Modules = []string{"staking", "billing", "db", "wasm", "token"}
+	s.Modules = []string{"staking", "billing", "db", "wasm", "token", "interchain"}
 	require.True(t, s.AllEnabled())
 
 	for name, c := range map[string]struct {
@@ -65,7 +65,7 @@ func TestModules(t *testing.T) {
 		spos    bool
 		want    string
 	}{
-		"unknown module":   {[]string{"token", "dbx"}, false, `unknown module "dbx" (known: token, wasm, db, billing, staking)`},
+		"unknown module":   {[]string{"token", "dbx"}, false, `unknown module "dbx" (known: token, wasm, db, billing, staking, interchain)`},
 		"no token":         {[]string{"db", "wasm"}, false, `"token" is required`},
 		"twice":            {[]string{"token", "db", "db"}, false, `"db" listed twice`},
 		"spos, no staking": {[]string{"token"}, true, `consensus "spos" needs the "staking" module`},

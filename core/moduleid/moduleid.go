@@ -10,16 +10,18 @@ const (
 	Database     byte = 3    // typed tables
 	Billing      byte = 4    // storage deposits and bills
 	Staking      byte = 5    // validator set: poa votes or spos supernodes
+	Interchain   byte = 6    // light clients of other chains, packets, token transfer
 	FeeCollector byte = 0xF0 // holds a block's fees until they are distributed; not a contract
 )
 
 // The router names.
 const (
-	NameToken    = "token"
-	NameWasm     = "wasm"
-	NameDatabase = "db"
-	NameBilling  = "billing"
-	NameStaking  = "staking"
+	NameToken      = "token"
+	NameWasm       = "wasm"
+	NameDatabase   = "db"
+	NameBilling    = "billing"
+	NameStaking    = "staking"
+	NameInterchain = "interchain"
 )
 
 // Module is one row of the table.
@@ -39,6 +41,7 @@ var table = [...]Module{
 	{Database, NameDatabase, "typed, indexed tables"},
 	{Billing, NameBilling, "storage deposits, bills, fee distribution"},
 	{Staking, NameStaking, "validator set (poa or spos)"},
+	{Interchain, NameInterchain, "light clients, packets and token transfer with other chains"},
 	{FeeCollector, "", "the block's fees until distribution"},
 }
 

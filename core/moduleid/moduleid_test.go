@@ -42,6 +42,7 @@ func TestGolden(t *testing.T) {
 		"vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqr5j6007 db",
 		"vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqy4tdlwm billing",
 		"vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq9gae2nf staking",
+		"vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqxxwvuak interchain",
 		"vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqq8stpr4vq ",
 	}, got)
 }

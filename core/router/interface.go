@@ -2,6 +2,7 @@ package router
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
@@ -83,4 +84,46 @@ func (noLedger) Balance(address.Address, string) (codec.U128, error) {
 func (noLedger) Balances(address.Address) ([]Coin, error) { return nil, ErrNoLedger }
 func (noLedger) Transfer(address.Address, address.Address, string, codec.U128) error {
 	return ErrNoLedger
+}
+
+// ErrNoVouchers is returned by Context.Vouchers to every contract but the
+// one the vouchers were granted to, and in read-only calls.
+var ErrNoVouchers = errors.New("vouchers not granted to this contract")
+
+// Vouchers mints and burns the tokens that stand for coins escrowed on
+// another chain ("ibc/…" denoms, docs/interchain.md): minted when coins
+// arrive, burned when they go back. Only voucher denoms: it cannot touch
+// the native coin or a user token.
+type Vouchers interface {
+	MintVoucher(to address.Address, denom string, amount codec.U128) error
+	BurnVoucher(from address.Address, denom string, amount codec.U128) error
+}
+
+// VoucherBank opens Vouchers on a root store; the token module
+// implements it.
+type VoucherBank interface {
+	Vouchers(root state.KV) Vouchers
+}
+
+// voucherGrant is who may mint vouchers: one module.
+type voucherGrant struct {
+	holder address.Address
+	bank   VoucherBank
+}
+
+// SetVouchers lets the module at holder (the interchain module's transfer
+// app) mint and burn vouchers through Context.Vouchers; no other contract
+// can.
+func (r *Router) SetVouchers(holder address.Address, vb VoucherBank) {
+	r.vouchers = voucherGrant{holder: holder, bank: vb}
+}
+
+// Vouchers is the voucher mint on this call's state, reverted with the
+// call, for the module SetVouchers named only.
+func (c *Context) Vouchers() (Vouchers, error) {
+	g := c.router.vouchers
+	if g.bank == nil || c.Self != g.holder || c.readOnly {
+		return nil, fmt.Errorf("%w: %s", ErrNoVouchers, c.Self)
+	}
+	return g.bank.Vouchers(c.root), nil
 }

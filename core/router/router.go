@@ -85,6 +85,7 @@ type Router struct {
 	costs    gas.Costs
 	limits   Limits
 	biller   Biller
+	vouchers voucherGrant // SetVouchers
 }
 
 // New returns a router charging costs and enforcing limits.
@@ -269,6 +270,13 @@ func (r *Router) enter(kv state.KV, f *Context, fn func(*Context) ([]byte, error
 			}
 		}
 	}
+	return r.run(cache, f, fn)
+}
+
+// run binds f to cache (its store and root) and runs fn, keeping fn's
+// writes (into cache's parent) and events only if it succeeds.
+func (r *Router) run(cache *state.Cache, f *Context, fn func(*Context) ([]byte, error)) ([]byte, error) {
+	env := f.Env
 	var root state.KV = cache
 	if f.readOnly {
 		root = state.NewReadOnly(cache)
