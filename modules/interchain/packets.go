@@ -212,7 +212,7 @@ func (m *Module) recvPacket(ctx *router.Context, a RecvPacketArgs) (string, erro
 		acks = acks[:0]
 		size := 0
 		for i, pl := range p.Payloads {
-			app, ok := m.apps[pl.DestPort]
+			app, ok := m.app(pl.DestPort)
 			if !ok {
 				return fmt.Errorf("payload %d: no application bound to port %q", i, pl.DestPort)
 			}
@@ -321,9 +321,9 @@ func (m *Module) acknowledge(ctx *router.Context, a AckArgs) (string, error) {
 		return "", err
 	}
 	for i, pl := range p.Payloads {
-		app, ok := m.apps[pl.SourcePort]
+		app, ok := m.app(pl.SourcePort)
 		if !ok {
-			continue // a contract's port: its on_ack entry point is not called yet
+			continue
 		}
 		appAck := packet.ErrorAck
 		if ack.Success() {
@@ -364,7 +364,7 @@ func (m *Module) timeout(ctx *router.Context, a TimeoutArgs) (string, error) {
 		return "", err
 	}
 	for i, pl := range p.Payloads {
-		if app, ok := m.apps[pl.SourcePort]; ok {
+		if app, ok := m.app(pl.SourcePort); ok {
 			if err := app.OnTimeout(ctx, p, pl); err != nil {
 				return "", fmt.Errorf("payload %d (%s) timeout: %w", i, pl.SourcePort, err)
 			}
