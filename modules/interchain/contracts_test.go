@@ -3,6 +3,7 @@ package interchain_test
 import (
 	"context"
 	"encoding/hex"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -200,8 +201,13 @@ func TestContractMessageAndAck(t *testing.T) {
 
 	// A second one counts on; a replayed receive is a NOOP and counts nothing.
 	q := x.increment(5, 600)
-	require.Equal(t, interchain.ResultSuccess, recv(x.a, x.b, x.ba, q))
-	require.Equal(t, interchain.ResultNoop, recv(x.a, x.b, x.ba, q))
+	h := x.b.updateClient(x.ba, x.a)
+	for _, want := range []string{interchain.ResultSuccess, interchain.ResultNoop} {
+		_, res, err := recvAt(x.a, x.b, h, q, 0)
+		require.NoError(t, err)
+		x.b.commit()
+		require.Equal(t, want, res)
+	}
 	require.Equal(t, xStats{Count: 7, Received: 2}, x.b.xstats(x.xb))
 	require.Equal(t, interchain.ResultSuccess, ack(x.a, x.b, x.ab, q))
 	require.Equal(t, xStats{Sent: 2, Acked: 2, LastRemoteValue: 7}, x.a.xstats(x.xa))
@@ -244,12 +250,24 @@ func TestContractNotAnApp(t *testing.T) {
 	}
 }
 
-// relayRecv is recv with the relayer's gas limit and the env returned.
+// recvAt delivers p to dst with a proof at h (a height dst's client of
+// src is at already), with the relayer's gas limit (0: the harness's), and
+// returns the env and the result.
+func recvAt(src, dst *chain, h uint64, p packet.Packet, gasLimit uint64) (*router.Env, string, error) {
+	src.t.Helper()
+	env, out, err := dst.callAt(relayer, interchain.Address, "recv_packet",
+		interchain.RecvPacketArgs{Packet: p, ProofCommitment: src.prove(h, packet.CommitmentKey(p.SourceClient, p.Sequence)), ProofHeight: h}, gasLimit)
+	var res string
+	if err == nil {
+		require.NoError(src.t, codec.Unmarshal(out, &res))
+	}
+	return env, res, err
+}
+
+// relayRecv updates dst's client of src and delivers p (recvAt).
 func relayRecv(src, dst *chain, id string, p packet.Packet, gasLimit uint64) (*router.Env, error) {
 	src.t.Helper()
-	h := dst.updateClient(id, src)
-	env, _, err := dst.callAt(relayer, interchain.Address, "recv_packet",
-		interchain.RecvPacketArgs{Packet: p, ProofCommitment: src.prove(h, packet.CommitmentKey(p.SourceClient, p.Sequence)), ProofHeight: h}, gasLimit)
+	env, _, err := recvAt(src, dst, dst.updateClient(id, src), p, gasLimit)
 	return env, err
 }
 
@@ -271,12 +289,16 @@ func TestContractCallbackGasLimit(t *testing.T) {
 	// The relayer gives less than the callback would need: out of gas,
 	// no receipt, no ack; the retry with enough succeeds.
 	p := x.increment(1, 600)
+	h := x.b.updateClient(x.ba, x.a)
 	before := x.b.dump()
-	_, err = relayRecv(x.a, x.b, x.ba, p, full-20_000)
+	_, _, err = recvAt(x.a, x.b, h, p, full-20_000)
 	require.ErrorIs(t, err, gas.ErrOutOfGas)
 	require.Contains(t, err.Error(), "on_recv")
-	require.Equal(t, before, x.b.dump())
-	require.Equal(t, interchain.ResultSuccess, recv(x.a, x.b, x.ba, p))
+	require.True(t, maps.Equal(before, x.b.dump()), "the failed tx changed nothing")
+	_, res, err := recvAt(x.a, x.b, h, p, 0)
+	require.NoError(t, err)
+	require.Equal(t, interchain.ResultSuccess, res)
+	x.b.commit()
 	require.Equal(t, xStats{Count: 2, Received: 2}, x.b.xstats(x.xb))
 
 	// A limit below what on_recv needs: the callback, not the tx, runs out.
@@ -350,4 +372,24 @@ func TestContractAckCallbackFailureDoesNotBlock(t *testing.T) {
 	require.Equal(t, x.xa, ev.Contract)
 	require.Equal(t, interchain.EntryAck, ev.Entry)
 	require.Contains(t, ev.Error, "out of gas")
+}
+
+// TestContractEntryPointTypes: the entry points xcounter declares with
+// the SDK's types (sdk-rust/interchain) take exactly what the module
+// sends and return what it reads.
+func TestContractEntryPointTypes(t *testing.T) {
+	x := newXLink(t)
+	c, err := x.b.r.Resolve(x.b.store.Working(), x.xb)
+	require.NoError(t, err)
+	for entry, args := range map[string]any{interchain.EntryRecv: interchain.OnRecvArgs{}, interchain.EntryAck: interchain.OnAckArgs{},
+		interchain.EntryTimeout: interchain.OnTimeoutArgs{}} {
+		m, ok := c.ABI().Method(entry)
+		require.True(t, ok, entry)
+		want, err := codec.TypeOf(args)
+		require.NoError(t, err)
+		require.True(t, want.Equal(m.Args), "%s takes %s, the module sends %s", entry, m.Args, want)
+		require.False(t, m.ReadOnly, entry)
+	}
+	m, _ := c.ABI().Method(interchain.EntryRecv)
+	require.Equal(t, "bytes", m.Result.String())
 }

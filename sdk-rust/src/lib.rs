@@ -19,8 +19,6 @@
 //! * typed errors: [`Error`] (a code and a message), [`Result`], [`fail!`],
 //!   [`ensure!`];
 //! * [`token`]: a client of the native token module (send, balance, ...);
-//! * [`interchain`]: send packets to contracts on other chains, and the
-//!   argument types of the `on_recv`, `on_ack` and `on_timeout` entry points;
 //! * on wasm32: a panic handler that aborts with the panic message and a bump
 //!   allocator (an instance lives for one call, so nothing is ever freed).
 //!
@@ -42,7 +40,6 @@ pub mod ctx;
 pub mod db;
 pub mod encoding;
 pub mod error;
-pub mod interchain;
 pub mod key;
 #[macro_use]
 mod macros;

@@ -10,8 +10,8 @@ extern crate alloc;
 extern crate std;
 
 use alloc::string::String;
-use vsys_sdk::interchain::{self, AckArgs, Message, RecvArgs, TimeoutArgs};
-use vsys_sdk::{block_time, decode_all, encode_to_vec, ensure, entry, events, fail, vsys_struct, Bytes, Ctx, Event, Item, Map, Result, View};
+use vsys_interchain::{self as interchain, AckArgs, Message, RecvArgs, TimeoutArgs};
+use vsys_sdk::{decode_all, encode_to_vec, ensure, entry, events, fail, vsys_struct, Bytes, Ctx, Event, Item, Map, Result, View};
 
 vsys_sdk::abi!();
 
@@ -99,7 +99,7 @@ entry! {
     /// returns the packet's sequence.
     fn increment(c: &mut Ctx, a: IncrementArgs) -> Result<u64> {
         ensure!(a.by > 0, "increment by zero");
-        let timeout = (block_time() as u64).checked_add(a.timeout_secs).ok_or("timeout overflow")?;
+        let timeout = interchain::timeout_after(a.timeout_secs);
         let seq = interchain::send_packet(c, &a.client, &a.remote, Message { version: VERSION, value: &Msg { by: a.by } }, timeout)
             .map_err(|e| e.context("send_packet"))?;
         SENT.set(c, &(a.client, seq), &Sent { remote: a.remote, by: a.by, status: PENDING, remote_value: 0, error: String::new() });

@@ -2,7 +2,7 @@ use super::*;
 use alloc::vec::Vec;
 use std::cell::RefCell;
 use std::rc::Rc;
-use vsys_sdk::interchain::{SendPacketArgs, MODULE};
+use vsys_interchain::{SendPacketArgs, MODULE};
 use vsys_sdk::testing::{self, addr};
 use vsys_sdk::AbiType;
 
@@ -89,7 +89,7 @@ fn abi_matches_types() {
 #[test]
 fn increment_sends_from_its_own_port() {
     testing::reset();
-    testing::set_block(5, 1_000);
+    testing::set_block(5, 1_000_000_000_000);
     let sent = mock_module();
     assert_eq!(testing::exec(increment, &increment_args(2)), Ok(1u64));
     let (caller, a) = sent.borrow()[0].clone();
@@ -139,7 +139,7 @@ fn on_recv_refuses_other_callers_bad_versions_and_overflow() {
 #[test]
 fn acks_failures_and_timeouts_settle_once() {
     testing::reset();
-    testing::set_block(5, 1_000);
+    testing::set_block(5, 1_000_000_000_000);
     mock_module();
     for _ in 0..3 {
         testing::exec::<_, u64>(increment, &increment_args(2)).unwrap();

@@ -1,5 +1,5 @@
-//! Contracts over interchain (docs/interchain.md, "Contracts over
-//! interchain"): send a packet to a contract on another chain through the
+//! vsys-interchain: contracts over interchain (docs/interchain.md,
+//! "Contracts over interchain"). Send a packet to a contract on another chain through the
 //! native interchain module (`Address::module(6)`), and take part in the
 //! packet's life through three ordinary methods the contract declares in
 //! its `entry!`:
@@ -20,17 +20,19 @@
 //! destination port.
 //!
 //! ```ignore
-//! use vsys_sdk::interchain;
+//! use vsys_interchain as interchain;
 //! let seq = interchain::send_packet(c, "07-tendermint-0", &remote.to_bech32(),
-//!     interchain::Message { version: "xcounter-1", value: &msg }, block_time() as u64 + 600)?;
+//!     interchain::Message { version: "xcounter-1", value: &msg }, interchain::timeout_after(600))?;
 //! ```
+
+#![no_std]
+extern crate alloc;
 
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::error::Result;
-use crate::{caller, self_address, vsys_struct, Address, Bytes, Ctx};
+use vsys_sdk::{block_time, caller, self_address, vsys_struct, Address, Bytes, Ctx, Result};
 
 /// The interchain module's address (native module 6),
 /// `vsys1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqxxwvuak`.
@@ -96,7 +98,7 @@ vsys_struct! {
 
 /// What a contract sends: its application version and the value, encoded
 /// canonically ([`ENCODING_VSYS`]).
-pub struct Message<'a, T: crate::Encode> {
+pub struct Message<'a, T: vsys_sdk::Encode> {
     pub version: &'a str,
     pub value: &'a T,
 }
@@ -105,13 +107,13 @@ pub struct Message<'a, T: crate::Encode> {
 /// the other chain) is `dest_port`, through `client`, this chain's client
 /// of the other chain; returns the packet's sequence. The module binds the
 /// source port to this contract's address.
-pub fn send_packet<T: crate::Encode>(c: &mut Ctx, client: &str, dest_port: &str, msg: Message<'_, T>, timeout: u64) -> Result<u64> {
+pub fn send_packet<T: vsys_sdk::Encode>(c: &mut Ctx, client: &str, dest_port: &str, msg: Message<'_, T>, timeout: u64) -> Result<u64> {
     let payload = Payload {
         source_port: port(&self_address()),
         dest_port: String::from(dest_port),
         version: String::from(msg.version),
         encoding: String::from(ENCODING_VSYS),
-        value: Bytes(crate::encode_to_vec(msg.value)),
+        value: Bytes(vsys_sdk::encode_to_vec(msg.value)),
     };
     send_payloads(c, client, vec![payload], timeout)
 }
@@ -121,6 +123,12 @@ pub fn send_packet<T: crate::Encode>(c: &mut Ctx, client: &str, dest_port: &str,
 pub fn send_payloads(c: &mut Ctx, client: &str, payloads: Vec<Payload>, timeout: u64) -> Result<u64> {
     let args = SendPacketArgs { source_client: String::from(client), timeout_timestamp: timeout, payloads };
     c.call_with(&MODULE, "send_packet", &args, &[])
+}
+
+/// A timeout `secs` seconds after this block's time, in the Unix seconds
+/// packets count in (block time is in nanoseconds).
+pub fn timeout_after(secs: u64) -> u64 {
+    ((block_time() as u64) / 1_000_000_000).saturating_add(secs)
 }
 
 /// The port of a contract: its bech32 address.
