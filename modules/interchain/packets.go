@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/gas"
@@ -87,6 +88,9 @@ type AckEvent struct {
 	Success    bool
 	Error      string // why the receive failed; empty on success
 }
+
+// maxAckError bounds the reason an AckEvent gives.
+const maxAckError = 256
 
 func packetEvent(p packet.Packet) PacketEvent {
 	return PacketEvent{SourceClient: p.SourceClient, DestClient: p.DestClient, Sequence: p.Sequence, TimeoutTimestamp: p.TimeoutTimestamp}
@@ -236,6 +240,11 @@ func (m *Module) recvPacket(ctx *router.Context, a RecvPacketArgs) (string, erro
 			return "", appErr // out of gas ends the tx, as everywhere
 		}
 		ack, ev.Error = packet.Acknowledgement{AppAcks: [][]byte{packet.ErrorAck}}, appErr.Error()
+		if len(ev.Error) > maxAckError {
+			// The event must fit any chain's max_event_bytes, or the
+			// receive itself would fail on a long error.
+			ev.Error = strings.ToValidUTF8(ev.Error[:maxAckError], "")
+		}
 	}
 	if err := kv.Set(packet.AckKey(p.DestClient, p.Sequence), packet.CommitAck(ack)); err != nil {
 		return "", err

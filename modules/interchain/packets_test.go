@@ -10,6 +10,7 @@ import (
 	"github.com/vsys/vsys/modules/interchain"
 	"github.com/vsys/vsys/modules/interchain/lightclient"
 	"github.com/vsys/vsys/modules/interchain/packet"
+	"github.com/vsys/vsys/modules/interchain/transfer"
 )
 
 // refused checks that a call fails with want and leaves the state as it
@@ -176,4 +177,37 @@ func refusedBy(t *testing.T, c *chain, caller [20]byte, want error, method strin
 	_, err := c.call(caller, method, args)
 	require.ErrorIs(t, err, want, method)
 	require.Equal(t, before, c.dump(), "%s changed state", method)
+}
+
+// TestRawPacketsAndForgedTransfers: a packet from an account's own port
+// goes A→B and its acknowledgement back like any packet; to a port no
+// application is bound to it gets the error acknowledgement. A payload
+// dressed as a transfer but sent from an account's port mints nothing:
+// only the transfer app's port speaks for it, and only the transfer
+// method sends from that port.
+func TestRawPacketsAndForgedTransfers(t *testing.T) {
+	l := newLink(t)
+	forged := transfer.PacketData{Denom: coin, Amount: "1000", Sender: alice.String(), Receiver: bob.String()}
+	payloads := []packet.Payload{
+		{SourcePort: alice.String(), DestPort: "counter", Version: "v1", Encoding: "application/json", Value: []byte(`{"add":1}`)},
+		{SourcePort: alice.String(), DestPort: "transfer", Version: transfer.Version, Encoding: transfer.EncodingJSON, Value: forged.Encode()},
+	}
+	for i, pl := range payloads {
+		var seq uint64
+		l.a.must(alice, "send_packet", interchain.SendPacketArgs{SourceClient: l.ab, TimeoutTimestamp: uint64(l.a.next.Add(time.Hour).Unix()),
+			Payloads: []packet.Payload{pl}}, &seq)
+		require.Equal(t, uint64(i+1), seq)
+		l.a.commit()
+		p := sent(l.a, l.ab, seq)
+		require.Equal(t, interchain.ResultSuccess, recv(l.a, l.b, l.ba, p))
+		var a interchain.AckEntry
+		l.b.query(interchain.Address, "acknowledgement", interchain.SeqArgs{ClientID: l.ba, Sequence: seq}, &a)
+		require.Equal(t, [][]byte{packet.ErrorAck}, a.Acknowledgement.AppAcks, pl.DestPort)
+		require.Equal(t, interchain.ResultSuccess, ack(l.a, l.b, l.ab, p))
+	}
+	require.True(t, l.b.supply(voucherOf(l.ba)).IsZero(), "the forged transfer minted nothing")
+	require.Empty(t, l.pending(l.a, l.ab))
+	var next uint64
+	l.a.query(interchain.Address, "next_sequence", interchain.ClientArgs{ClientID: l.ab}, &next)
+	require.Equal(t, uint64(3), next)
 }
