@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
@@ -167,7 +168,12 @@ func (m *Module) sourceCallback(ctx *router.Context, addr address.Address, entry
 	}
 	ev := CallbackEvent{Contract: addr, Entry: entry, SourceClient: p.SourceClient, Sequence: p.Sequence}
 	if err != nil {
+		// Bounded as AckEvent's reason is: the event must fit any chain's
+		// max_event_bytes, or a long error would fail the relayer's tx.
 		ev.Error = err.Error()
+		if len(ev.Error) > maxAckError {
+			ev.Error = strings.ToValidUTF8(ev.Error[:maxAckError], "")
+		}
 	}
 	return native.Emit(ctx, "contract_callback", ev)
 }
