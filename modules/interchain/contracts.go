@@ -57,24 +57,9 @@ type OnRecvArgs struct {
 	Value        []byte
 }
 
-// OnAckArgs are a contract's on_ack arguments: the payload it sent and what
-// became of it. Success is false when the receive failed; Acknowledgement
-// is then packet.ErrorAck.
-type OnAckArgs struct {
-	SourceClient    string
-	DestClient      string
-	Sequence        uint64
-	DestPort        string
-	Version         string
-	Encoding        string
-	Value           []byte
-	Success         bool
-	Acknowledgement []byte
-}
-
-// OnTimeoutArgs are a contract's on_timeout arguments: the payload it sent,
-// which the destination never received and now never will.
-type OnTimeoutArgs struct {
+// SentPayload is a payload a contract sent, in the packet that carried
+// it: what its on_ack and on_timeout are about.
+type SentPayload struct {
 	SourceClient string
 	DestClient   string
 	Sequence     uint64
@@ -83,6 +68,19 @@ type OnTimeoutArgs struct {
 	Encoding     string
 	Value        []byte
 }
+
+// OnAckArgs are a contract's on_ack arguments: the payload it sent and what
+// became of it. Success is false when the receive failed; Acknowledgement
+// is then packet.ErrorAck.
+type OnAckArgs struct {
+	Sent            SentPayload
+	Success         bool
+	Acknowledgement []byte
+}
+
+// OnTimeoutArgs are a contract's on_timeout arguments: the payload it sent,
+// which the destination never received and now never will.
+type OnTimeoutArgs = SentPayload
 
 // CallbackEvent is emitted after a sending contract's on_ack or
 // on_timeout: Error says why it failed (its writes were discarded), empty
@@ -146,14 +144,17 @@ func (a contractApp) OnRecv(ctx *router.Context, p packet.Packet, pl packet.Payl
 }
 
 func (a contractApp) OnAck(ctx *router.Context, p packet.Packet, pl packet.Payload, ack []byte) error {
-	return a.m.sourceCallback(ctx, a.addr, EntryAck, p, OnAckArgs{SourceClient: p.SourceClient, DestClient: p.DestClient,
-		Sequence: p.Sequence, DestPort: pl.DestPort, Version: pl.Version, Encoding: pl.Encoding, Value: pl.Value,
+	return a.m.sourceCallback(ctx, a.addr, EntryAck, p, OnAckArgs{Sent: sentPayload(p, pl),
 		Success: !bytes.Equal(ack, packet.ErrorAck), Acknowledgement: ack})
 }
 
 func (a contractApp) OnTimeout(ctx *router.Context, p packet.Packet, pl packet.Payload) error {
-	return a.m.sourceCallback(ctx, a.addr, EntryTimeout, p, OnTimeoutArgs{SourceClient: p.SourceClient, DestClient: p.DestClient,
-		Sequence: p.Sequence, DestPort: pl.DestPort, Version: pl.Version, Encoding: pl.Encoding, Value: pl.Value})
+	return a.m.sourceCallback(ctx, a.addr, EntryTimeout, p, sentPayload(p, pl))
+}
+
+func sentPayload(p packet.Packet, pl packet.Payload) SentPayload {
+	return SentPayload{SourceClient: p.SourceClient, DestClient: p.DestClient, Sequence: p.Sequence,
+		DestPort: pl.DestPort, Version: pl.Version, Encoding: pl.Encoding, Value: pl.Value}
 }
 
 // sourceCallback runs the sending contract's on_ack or on_timeout on its

@@ -127,10 +127,10 @@ entry! {
     fn on_ack(c: &mut Ctx, a: AckArgs) -> Result<()> {
         ensure!(interchain::from_module(), "on_ack is for the interchain module");
         if !a.success {
-            return settle(c, &a.source_client, a.sequence, FAILED, 0, "the receive failed");
+            return settle(c, &a.sent.source_client, a.sent.sequence, FAILED, 0, "the receive failed");
         }
         let reply: Reply = decode_all(&a.acknowledgement)?;
-        settle(c, &a.source_client, a.sequence, ACKED, reply.value, "")
+        settle(c, &a.sent.source_client, a.sent.sequence, ACKED, reply.value, "")
     }
 
     /// Interchain: an increment this one sent timed out.

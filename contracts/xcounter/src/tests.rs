@@ -2,7 +2,7 @@ use super::*;
 use alloc::vec::Vec;
 use std::cell::RefCell;
 use std::rc::Rc;
-use vsys_interchain::{SendPacketArgs, MODULE};
+use vsys_interchain::{SendPacketArgs, SentPayload, MODULE};
 use vsys_sdk::testing::{self, addr};
 use vsys_sdk::AbiType;
 
@@ -40,8 +40,8 @@ fn recv_args(by: u64) -> RecvArgs {
     }
 }
 
-fn ack_args(sequence: u64, success: bool, ack: &[u8]) -> AckArgs {
-    AckArgs {
+fn sent_payload(sequence: u64) -> SentPayload {
+    SentPayload {
         source_client: CLIENT.into(),
         dest_client: "07-tendermint-1".into(),
         sequence,
@@ -49,22 +49,15 @@ fn ack_args(sequence: u64, success: bool, ack: &[u8]) -> AckArgs {
         version: VERSION.into(),
         encoding: interchain::ENCODING_VSYS.into(),
         value: Bytes(encode_to_vec(&Msg { by: 2 })),
-        success,
-        acknowledgement: Bytes(ack.to_vec()),
     }
 }
 
+fn ack_args(sequence: u64, success: bool, ack: &[u8]) -> AckArgs {
+    AckArgs { sent: sent_payload(sequence), success, acknowledgement: Bytes(ack.to_vec()) }
+}
+
 fn timeout_args(sequence: u64) -> TimeoutArgs {
-    let a = ack_args(sequence, false, &[]);
-    TimeoutArgs {
-        source_client: a.source_client,
-        dest_client: a.dest_client,
-        sequence,
-        dest_port: a.dest_port,
-        version: a.version,
-        encoding: a.encoding,
-        value: a.value,
-    }
+    sent_payload(sequence)
 }
 
 fn get_stats() -> Stats {

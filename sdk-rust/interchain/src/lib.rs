@@ -69,32 +69,30 @@ vsys_struct! {
         pub encoding: String,
         pub value: Bytes,
     }
+    /// A payload this contract sent, in the packet that carried it: what
+    /// `on_ack` and `on_timeout` are about (`on_timeout`'s arguments).
+    pub struct SentPayload {
+        pub source_client: String,
+        pub dest_client: String,
+        pub sequence: u64,
+        pub dest_port: String,
+        pub version: String,
+        pub encoding: String,
+        pub value: Bytes,
+    }
     /// `on_ack`'s arguments: the payload this contract sent, and the
     /// receiver's acknowledgement (the error acknowledgement when
     /// `success` is false).
     pub struct AckArgs {
-        pub source_client: String,
-        pub dest_client: String,
-        pub sequence: u64,
-        pub dest_port: String,
-        pub version: String,
-        pub encoding: String,
-        pub value: Bytes,
+        pub sent: SentPayload,
         pub success: bool,
         pub acknowledgement: Bytes,
     }
-    /// `on_timeout`'s arguments: the payload this contract sent, never
-    /// received.
-    pub struct TimeoutArgs {
-        pub source_client: String,
-        pub dest_client: String,
-        pub sequence: u64,
-        pub dest_port: String,
-        pub version: String,
-        pub encoding: String,
-        pub value: Bytes,
-    }
 }
+
+/// `on_timeout`'s arguments: the payload this contract sent, never
+/// received.
+pub type TimeoutArgs = SentPayload;
 
 /// What a contract sends: its application version and the value, encoded
 /// canonically ([`ENCODING_VSYS`]).
