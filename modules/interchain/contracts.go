@@ -38,7 +38,7 @@ const (
 // contract cannot make relaying cost more than this per payload.
 const DefaultCallbackGasLimit = 5_000_000
 
-// ErrCallback: a contract callback failed — the contract returned an
+// ErrCallback is returned when a contract callback failed: the contract returned an
 // error, has no such entry point, or used its whole callback gas limit.
 // A receive turns it into the error acknowledgement; an acknowledgement
 // or timeout reports it in a contract_callback event and goes on.

@@ -27,7 +27,7 @@ import (
 // the sender is refunded on the source chain. A memo that is not a JSON
 // object, or has no "wasm" key, is an ordinary transfer.
 
-// ErrMemoHook: a memo with a "wasm" key that cannot be run (malformed,
+// ErrMemoHook is a memo with a "wasm" key that cannot be run (malformed,
 // the receiver is not the contract, the method or arguments do not fit
 // the contract's ABI).
 var ErrMemoHook = errors.New("invalid memo hook")
