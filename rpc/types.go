@@ -106,6 +106,11 @@ type Status struct {
 	NativeToken     string     `json:"native_token,omitempty"`
 	MinGasPrice     codec.U128 `json:"min_gas_price"`
 	MaxGasPerTx     uint64     `json:"max_gas_per_tx"`
+	// TotalTxs is the number of txs in the blocks up to TxsCountedHeight
+	// that this node stores (all of them unless it prunes); node-local,
+	// counted from the block store, so it is what a cloud bills by.
+	TotalTxs         uint64 `json:"total_txs"`
+	TxsCountedHeight int64  `json:"txs_counted_height"`
 }
 
 // Block is vsys_getBlock's result.

@@ -260,7 +260,10 @@ func (m *Module) recvPacket(ctx *router.Context, a RecvPacketArgs) (string, erro
 
 // outOfResources are the errors an application's failure must not turn
 // into an error acknowledgement: they end the whole tx, so that a
-// relayer cannot make a receive fail by giving it too little gas.
+// relayer cannot make a receive fail by starving it. Out of gas would
+// end it anyway (the meter stays empty, so writing the error
+// acknowledgement fails too: TestStarvedReceiveIsNoErrorAck); the wasm
+// memory budget of a call stack would not, once contracts receive.
 var outOfResources = []error{gas.ErrOutOfGas, router.ErrMemoryBudget}
 
 func isOutOfResources(err error) bool {

@@ -194,6 +194,16 @@ func TestMethods(t *testing.T) {
 		require.GreaterOrEqual(t, st.LatestHeight, c.tableHeight+1)
 		require.NotZero(t, st.MaxGasPerTx)
 		require.Len(t, st.LatestAppHash, 32)
+		// total_txs is the sum of the stored blocks' txs.
+		var sum uint64
+		for h := int64(1); h <= st.TxsCountedHeight; h++ {
+			var b rpc.Block
+			c.ok(&b, "vsys_getBlock", h)
+			sum += uint64(b.NumTxs)
+		}
+		require.NotZero(t, st.TxsCountedHeight)
+		require.NotZero(t, sum, "the fixture chain has committed txs")
+		require.Equal(t, sum, st.TotalTxs)
 	})
 	t.Run("blockNumber and getBlock", func(t *testing.T) {
 		c := c.with(t)
