@@ -10,6 +10,7 @@ import (
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/interchain/packet"
 	"github.com/vsys/vsys/modules/interchain/transfer"
 	"github.com/vsys/vsys/modules/native"
@@ -208,6 +209,12 @@ func (m *Module) limited(ctx *router.Context, contract address.Address, method s
 	}
 	if err != nil && errors.Is(err, gas.ErrOutOfGas) && limit < m.callbackGas {
 		return err // the tx's own gas ran out, not the callback's limit
+	}
+	if err != nil && (errors.Is(err, billing.ErrDeposit) || errors.Is(err, billing.ErrQuota)) {
+		// The deposit for what the contract writes comes from the tx's
+		// signer, the relayer: its balance, like its gas, must not decide
+		// the packet's outcome, so the tx fails and can be retried.
+		return err
 	}
 	if err == nil && out != nil {
 		if err = codec.Unmarshal(res, out); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/internal/testkit"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/interchain"
 	"github.com/vsys/vsys/modules/interchain/packet"
 	"github.com/vsys/vsys/modules/wasm"
@@ -54,8 +55,13 @@ const (
 	xTimedOut = 3
 )
 
-// withWasm adds the wasm module, on one VM for both chains, to the
-// link's routers, as the app wires it.
+// deployer uploads and instantiates the tests' contracts.
+var deployer = address.Derive("interchain-test", []byte("deployer"))
+
+// withWasm adds the wasm and billing modules, on one VM for both chains,
+// to the link's routers, as the app wires them, and funds the relayer
+// and the deployer for the storage deposits their txs lock (minted, so
+// alice's balance stays what the transfer tests expect).
 func withWasm(t *testing.T, l *link) {
 	t.Helper()
 	v, err := vm.New(context.Background(), vm.Config{Schedule: wasmvm.DefaultSchedule()})
@@ -65,6 +71,13 @@ func withWasm(t *testing.T, l *link) {
 		m := wasm.New(v)
 		c.r.Register(wasm.Name, wasm.Address, m)
 		c.r.SetResolver(m.Resolve)
+		bill := billing.New(billing.DefaultParams(), coin, c.r.Bank())
+		c.r.Register(billing.Name, billing.Address, bill)
+		c.r.SetBiller(bill)
+		for _, a := range []address.Address{relayer, deployer} {
+			require.NoError(t, c.r.Bank().Minter(c.store.Working()).Mint(a, coin, u(10_000_000)))
+		}
+		c.commit()
 	}
 }
 
@@ -81,13 +94,13 @@ func (c *chain) module() *interchain.Module {
 func (c *chain) deploy(artifact string, init any) address.Address {
 	c.t.Helper()
 	var hash []byte
-	c.mustCall(alice, wasm.Address, "upload", wasm.UploadArgs{Code: testkit.Artifact(c.t, artifact)}, &hash)
+	c.mustCall(deployer, wasm.Address, "upload", wasm.UploadArgs{Code: testkit.Artifact(c.t, artifact)}, &hash)
 	args := wasm.InstantiateArgs{CodeHash: hash, Label: artifact}
 	if init != nil {
 		args.Args = testkit.Marshal(c.t, init)
 	}
 	var a address.Address
-	c.mustCall(alice, wasm.Address, "instantiate", args, &a)
+	c.mustCall(deployer, wasm.Address, "instantiate", args, &a)
 	c.commit()
 	return a
 }
@@ -392,4 +405,33 @@ func TestContractEntryPointTypes(t *testing.T) {
 	}
 	m, _ := c.ABI().Method(interchain.EntryRecv)
 	require.Equal(t, "bytes", m.Result.String())
+}
+
+// TestContractRecvDepositFromTheRelayer: what on_recv writes is a
+// contract's state, whose deposit the tx's signer locks — the relayer. A
+// relayer that cannot cover it fails its tx, changing nothing (its
+// balance, like its gas, does not decide the packet's outcome); a funded
+// one delivers the packet and funds the deposit.
+func TestContractRecvDepositFromTheRelayer(t *testing.T) {
+	x := newXLink(t)
+	p := x.increment(1, 600)
+	h := x.b.updateClient(x.ba, x.a)
+	before := x.b.dump()
+	_, _, err := x.b.callAt(carol, interchain.Address, "recv_packet", interchain.RecvPacketArgs{Packet: p,
+		ProofCommitment: x.a.prove(h, packet.CommitmentKey(p.SourceClient, p.Sequence)), ProofHeight: h}, 0)
+	require.ErrorIs(t, err, billing.ErrDeposit)
+	require.True(t, maps.Equal(before, x.b.dump()), "the failed tx changed nothing")
+
+	funded := func() codec.U128 {
+		b, err := billing.ReadBill(x.b.store.Working(), relayer)
+		require.NoError(t, err)
+		return b.Funded
+	}
+	was := funded()
+	_, res, err := recvAt(x.a, x.b, h, p, 0)
+	require.NoError(t, err)
+	require.Equal(t, interchain.ResultSuccess, res)
+	x.b.commit()
+	require.Equal(t, xStats{Count: 1, Received: 1}, x.b.xstats(x.xb))
+	require.Equal(t, 1, funded().Cmp(was), "the relayer funded on_recv's new state")
 }

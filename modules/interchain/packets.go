@@ -11,6 +11,7 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/interchain/lightclient"
 	"github.com/vsys/vsys/modules/interchain/packet"
 	"github.com/vsys/vsys/modules/native"
@@ -264,7 +265,8 @@ func (m *Module) recvPacket(ctx *router.Context, a RecvPacketArgs) (string, erro
 // end it anyway (the meter stays empty, so writing the error
 // acknowledgement fails too: TestStarvedReceiveIsNoErrorAck); the wasm
 // memory budget of a call stack would not, once contracts receive.
-var outOfResources = []error{gas.ErrOutOfGas, router.ErrMemoryBudget}
+var outOfResources = []error{gas.ErrOutOfGas, router.ErrMemoryBudget,
+	billing.ErrDeposit, billing.ErrQuota} // the signer's deposits for what apps write (contracts.go)
 
 func isOutOfResources(err error) bool {
 	for _, e := range outOfResources {
