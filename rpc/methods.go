@@ -23,6 +23,7 @@ const (
 	MethodQueryTable         = "vsys_queryTable"
 	MethodGetBill            = "vsys_getBill"
 	MethodGasPrice           = "vsys_gasPrice"
+	MethodProveKey           = "vsys_proveKey"
 )
 
 // Method describes one vsys_* JSON-RPC method.
@@ -59,6 +60,7 @@ var methods = [...]Method{
 	{MethodQueryTable, "one page of an index or range scan of a table", true},
 	{MethodGetBill, "what an address holds in state and has paid", true},
 	{MethodGasPrice, "the minimum gas price and the storage price per byte", true},
+	{MethodProveKey, "one IAVL key's value and an ICS23 proof of it (or of its absence) at a store version", true},
 }
 
 // Methods returns the table of the vsys_* methods, in the order of

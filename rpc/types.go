@@ -319,3 +319,24 @@ func DecodeProof(p *RowProof) (*ics23.CommitmentProof, error) {
 	}
 	return &cp, nil
 }
+
+// ProveKeyRequest is vsys_proveKey's parameter: a raw IAVL key (the
+// whole key, store prefix included) and the store version to prove it at
+// (0: the latest).
+type ProveKeyRequest struct {
+	Key    HexBytes `json:"key"`
+	Height Height   `json:"height"`
+}
+
+// KeyProof is vsys_proveKey's result. Value is null when the key is
+// absent, and Proof then shows its absence. Both are under AppHash, the
+// root after block Height, which block Height+1's header carries: a
+// light client verifies the proof against its consensus state at
+// Height+1.
+type KeyProof struct {
+	Key     HexBytes  `json:"key"`
+	Value   *HexBytes `json:"value"`
+	Proof   HexBytes `json:"proof"`
+	AppHash HexBytes `json:"app_hash"`
+	Height  int64    `json:"height"`
+}

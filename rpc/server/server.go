@@ -69,6 +69,7 @@ func (h *handlers) byMethod() map[string]jsonrpc.Handler {
 		rpc.MethodQueryTable:         h.queryTable,
 		rpc.MethodGetBill:            h.getBill,
 		rpc.MethodGasPrice:           h.gasPrice,
+		rpc.MethodProveKey:           h.proveKey,
 	}
 }
 

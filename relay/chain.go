@@ -1,0 +1,156 @@
+package relay
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/moduleid"
+	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/rpc"
+	"github.com/vsys/vsys/rpc/client"
+	"github.com/vsys/vsys/rpc/jsonrpc"
+)
+
+// moduleAddress is the interchain module's reserved address on every
+// vsys chain.
+var moduleAddress = address.Module(moduleid.Interchain)
+
+// Endpoint is how the relayer reaches one chain.
+type Endpoint struct {
+	// Name labels the chain in logs and metrics ("a", a cloud chain's
+	// name); empty: its chain id.
+	Name string
+	// RPC is the vsys JSON-RPC address ("http://127.0.0.1:8645").
+	RPC string
+	// CometRPC is the CometBFT RPC address ("http://127.0.0.1:26657"),
+	// where signed headers and validator sets come from.
+	CometRPC string
+	// Key signs the relayer's txs on this chain (it pays their fees).
+	Key ed25519.PrivateKey
+}
+
+// Chain is a connected endpoint.
+type Chain struct {
+	Endpoint
+	ChainID string
+	vsys    *client.Client
+	comet   *rpchttp.HTTP
+	maxGas  uint64
+}
+
+// Dial connects to an endpoint and reads its chain id and gas limit.
+func Dial(ctx context.Context, e Endpoint) (*Chain, error) {
+	comet, err := rpchttp.NewWithTimeout(e.CometRPC, "/websocket", 10)
+	if err != nil {
+		return nil, fmt.Errorf("cometbft rpc %s: %w", e.CometRPC, err)
+	}
+	c := &Chain{Endpoint: e, vsys: client.New(e.RPC), comet: comet}
+	st, err := c.vsys.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("status of %s: %w", e.RPC, err)
+	}
+	c.ChainID, c.maxGas = st.ChainID, st.MaxGasPerTx
+	if c.Name == "" {
+		c.Name = st.ChainID
+	}
+	return c, nil
+}
+
+// Client is the chain's vsys JSON-RPC client.
+func (c *Chain) Client() *client.Client { return c.vsys }
+
+// Signer is the address the relayer signs with on this chain.
+func (c *Chain) Signer() address.Address {
+	return address.FromPubKey(c.Key.Public().(ed25519.PublicKey))
+}
+
+// query is one read-only interchain call, for a batch.
+type query struct {
+	method string
+	args   any
+	out    any // a pointer to a mirror type (wire.go)
+	raw    json.RawMessage
+}
+
+// queryAt runs qs at store version height (0: the latest) in one
+// JSON-RPC batch and decodes each result into its out.
+func (c *Chain) queryAt(ctx context.Context, height int64, qs []*query) error {
+	for start := 0; start < len(qs); start += maxBatchRPC {
+		part := qs[start:min(start+maxBatchRPC, len(qs))]
+		elems := make([]jsonrpc.BatchElem, len(part))
+		results := make([]rpc.CallResult, len(part))
+		for i, q := range part {
+			args, err := codec.Marshal(q.args)
+			if err != nil {
+				return fmt.Errorf("%s args: %w", q.method, err)
+			}
+			req := rpc.CallRequest{Contract: moduleAddress.String(), Method: q.method, ArgsHex: args, Height: rpc.Height(height)}
+			elems[i] = jsonrpc.BatchElem{Method: rpc.MethodCall, Params: []any{req}, Result: &results[i]}
+		}
+		if err := c.vsys.RPC().BatchCall(ctx, elems); err != nil {
+			return fmt.Errorf("%s: queries at height %d: %w", c.Name, height, err)
+		}
+		for i, q := range part {
+			if elems[i].Error != nil {
+				return fmt.Errorf("%s: %s at height %d: %w", c.Name, q.method, height, elems[i].Error)
+			}
+			if err := readResult(results[i].Result, q.out); err != nil {
+				return fmt.Errorf("%s: %s result: %w", c.Name, q.method, err)
+			}
+		}
+	}
+	return nil
+}
+
+// maxBatchRPC stays under the server's batch limit (1000, jsonrpc's
+// DefaultMaxBatch) with room to spare.
+const maxBatchRPC = 500
+
+// Query runs one read-only interchain method at a store version (0: the
+// latest) and decodes its result into out, a pointer to a wire type.
+func (c *Chain) Query(ctx context.Context, height int64, method string, args, out any) error {
+	return c.queryAt(ctx, height, []*query{{method: method, args: args, out: out}})
+}
+
+// ClientInfo returns the state of client id on this chain.
+func (c *Chain) ClientInfo(ctx context.Context, id string) (ClientInfo, error) {
+	var ci ClientInfo
+	return ci, c.Query(ctx, 0, "client", ClientArgs{ClientID: id}, &ci)
+}
+
+// proofs proves keys at store version height in one batch.
+func (c *Chain) proofs(ctx context.Context, height int64, keys [][]byte) ([]rpc.KeyProof, error) {
+	out := make([]rpc.KeyProof, len(keys))
+	for start := 0; start < len(keys); start += maxBatchRPC {
+		end := min(start+maxBatchRPC, len(keys))
+		elems := make([]jsonrpc.BatchElem, end-start)
+		for i := range elems {
+			elems[i] = jsonrpc.BatchElem{Method: rpc.MethodProveKey,
+				Params: []any{rpc.ProveKeyRequest{Key: keys[start+i], Height: rpc.Height(height)}}, Result: &out[start+i]}
+		}
+		if err := c.vsys.RPC().BatchCall(ctx, elems); err != nil {
+			return nil, fmt.Errorf("%s: proofs at height %d: %w", c.Name, height, err)
+		}
+		for i := range elems {
+			if elems[i].Error != nil {
+				return nil, fmt.Errorf("%s: proof of %x at height %d: %w", c.Name, keys[start+i], height, elems[i].Error)
+			}
+		}
+	}
+	return out, nil
+}
+
+// call is one interchain call of a tx.
+func call(method string, args any) (tx.Call, error) {
+	b, err := codec.Marshal(args)
+	if err != nil {
+		return tx.Call{}, fmt.Errorf("%s args: %w", method, err)
+	}
+	return tx.Call{Contract: moduleAddress, Method: method, Args: b}, nil
+}
