@@ -17,6 +17,7 @@ import (
 	"github.com/vsys/vsys/core/state"
 	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/database"
+	"github.com/vsys/vsys/modules/interchain"
 	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/modules/wasm"
@@ -149,6 +150,10 @@ func newRouter(p genesis.Params, native string, modules []string, v *vm.VM) (*ro
 	st := staking.New(sp, tok)
 	if on[staking.Name] {
 		r.Register(staking.Name, staking.Address, st)
+	}
+	if on[interchain.Name] {
+		r.Register(interchain.Name, interchain.Address, interchain.New())
+		r.SetVouchers(interchain.Address, tok) // the transfer app's vouchers
 	}
 	return r, bill, st
 }

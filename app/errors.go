@@ -10,6 +10,10 @@ import (
 	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/database"
+	"github.com/vsys/vsys/modules/interchain"
+	"github.com/vsys/vsys/modules/interchain/lightclient"
+	"github.com/vsys/vsys/modules/interchain/packet"
+	"github.com/vsys/vsys/modules/interchain/transfer"
 	"github.com/vsys/vsys/modules/staking"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/modules/wasm"
@@ -69,6 +73,7 @@ const (
 	CodeHeightNotYet      uint32 = 22 // a query at a height not committed yet
 	CodeNoLedger          uint32 = 23 // funds moved on a router without a token ledger (a wiring fault)
 	CodeDiskQuota         uint32 = 24 // the node's data directory is over its disk quota: no new txs
+	CodeNoVouchers        uint32 = 25 // a voucher mint by a contract it was not granted to
 )
 
 // CodeInfo is one row of the result-code table. A result is identified
@@ -119,12 +124,14 @@ var Codes = []CodeInfo{
 	{Codespace, CodeHeightNotYet, "HeightNotYet", ErrBlockHeightNotYet, "height not committed yet (queries)"},
 	{Codespace, CodeNoLedger, "NoLedger", router.ErrNoLedger, "no token ledger wired (a node fault)"},
 	{Codespace, CodeDiskQuota, "DiskQuota", ErrDiskQuota, "node over its disk quota: no new txs (node-local)"},
+	{Codespace, CodeNoVouchers, "NoVouchers", router.ErrNoVouchers, "voucher mint not granted to this contract"},
 
 	{moduleid.NameToken, 1, "UnknownToken", token.ErrUnknownToken, "unknown token"},
 	{moduleid.NameToken, 2, "TokenExists", token.ErrTokenExists, "token already exists"},
 	{moduleid.NameToken, 3, "NotIssuer", token.ErrNotIssuer, "only the issuer may do this"},
 	{moduleid.NameToken, 4, "MaxSupply", token.ErrMaxSupply, "max supply exceeded"},
 	{moduleid.NameToken, 5, "Invalid", token.ErrInvalid, "invalid token parameters"},
+	{moduleid.NameToken, 6, "NotVoucher", token.ErrNotVoucher, "not a voucher denom"},
 
 	{moduleid.NameWasm, 1, "Unauthorized", wasm.ErrUnauthorized, "not the contract's admin"},
 	{moduleid.NameWasm, 2, "CodeNotFound", wasm.ErrCodeNotFound, "code not found"},
@@ -156,6 +163,36 @@ var Codes = []CodeInfo{
 	{moduleid.NameStaking, 11, "PubKeyInUse", staking.ErrPubKeyInUse, "consensus pubkey already in use"},
 	{moduleid.NameStaking, 12, "UnknownLease", staking.ErrUnknownLease, "unknown lease"},
 	{moduleid.NameStaking, 13, "NotLessor", staking.ErrNotLessor, "only the lessor may do this"},
+
+	{moduleid.NameInterchain, 1, "ClientNotFound", interchain.ErrClientNotFound, "client not found"},
+	{moduleid.NameInterchain, 2, "ConsensusNotFound", interchain.ErrConsensusNotFound, "no consensus state at the proof height"},
+	{moduleid.NameInterchain, 3, "CounterpartyNotFound", interchain.ErrCounterpartyNotFound, "counterparty not registered"},
+	{moduleid.NameInterchain, 4, "Counterparty", interchain.ErrCounterparty, "invalid counterparty"},
+	{moduleid.NameInterchain, 5, "Unauthorized", interchain.ErrUnauthorized, "not allowed (creator, validator or port)"},
+	{moduleid.NameInterchain, 6, "Timeout", interchain.ErrTimeout, "invalid or elapsed timeout"},
+	{moduleid.NameInterchain, 7, "CommitmentMismatch", interchain.ErrCommitmentMismatch, "packet does not match its commitment"},
+	{moduleid.NameInterchain, 8, "ClientNotActive", interchain.ErrClientNotActive, "client frozen or expired"},
+	{moduleid.NameInterchain, 9, "BadClientState", lightclient.ErrBadClientState, "invalid client state"},
+	{moduleid.NameInterchain, 10, "BadConsensusState", lightclient.ErrBadConsensusState, "invalid consensus state"},
+	{moduleid.NameInterchain, 11, "BadHeader", lightclient.ErrBadHeader, "invalid header"},
+	{moduleid.NameInterchain, 12, "TooLarge", lightclient.ErrTooLarge, "header, misbehaviour or proof too large"},
+	{moduleid.NameInterchain, 13, "ChainID", lightclient.ErrChainID, "header of another chain"},
+	{moduleid.NameInterchain, 14, "Height", lightclient.ErrHeight, "invalid header height"},
+	{moduleid.NameInterchain, 15, "TrustedValidators", lightclient.ErrTrustedValidators, "trusted validators do not match"},
+	{moduleid.NameInterchain, 16, "HeaderFuture", lightclient.ErrHeaderFuture, "header beyond the max clock drift"},
+	{moduleid.NameInterchain, 17, "InsufficientPower", lightclient.ErrInsufficientPower, "header signed by too little power"},
+	{moduleid.NameInterchain, 18, "Frozen", lightclient.ErrFrozen, "client is frozen"},
+	{moduleid.NameInterchain, 19, "Expired", lightclient.ErrExpired, "client is expired"},
+	{moduleid.NameInterchain, 20, "Misbehaviour", lightclient.ErrMisbehaviour, "misbehaviour detected"},
+	{moduleid.NameInterchain, 21, "NotMisbehaviour", lightclient.ErrNotMisbehaviour, "not valid misbehaviour"},
+	{moduleid.NameInterchain, 22, "Proof", lightclient.ErrProof, "proof does not verify"},
+	{moduleid.NameInterchain, 23, "Substitute", lightclient.ErrSubstitute, "invalid substitute client"},
+	{moduleid.NameInterchain, 24, "InvalidPacket", packet.ErrInvalidPacket, "invalid packet"},
+	{moduleid.NameInterchain, 25, "InvalidPayload", packet.ErrInvalidPayload, "invalid or oversized payload"},
+	{moduleid.NameInterchain, 26, "InvalidAck", packet.ErrInvalidAck, "invalid acknowledgement"},
+	{moduleid.NameInterchain, 27, "TransferData", transfer.ErrInvalidData, "invalid transfer packet data"},
+	{moduleid.NameInterchain, 28, "TransferDenom", transfer.ErrInvalidDenom, "invalid transfer denom"},
+	{moduleid.NameInterchain, 29, "TransferAck", transfer.ErrInvalidAck, "invalid transfer acknowledgement"},
 }
 
 // ResultOf maps an error to its codespace and result code: the first row

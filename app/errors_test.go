@@ -33,8 +33,8 @@ func TestResultCodesGolden(t *testing.T) {
 		"vsys 9 OutOfGas", "vsys 10 UnknownContract", "vsys 11 UnknownMethod", "vsys 12 BadArgs",
 		"vsys 13 InsufficientFunds", "vsys 14 Overflow", "vsys 15 CallDepth", "vsys 16 ReadOnly",
 		"vsys 17 CallFailed", "vsys 18 TooManyWaiting", "vsys 19 MemoryBudget", "vsys 20 EventTooLarge",
-		"vsys 21 Reentrancy", "vsys 22 HeightNotYet", "vsys 23 NoLedger", "vsys 24 DiskQuota",
-		"token 1 UnknownToken", "token 2 TokenExists", "token 3 NotIssuer", "token 4 MaxSupply", "token 5 Invalid",
+		"vsys 21 Reentrancy", "vsys 22 HeightNotYet", "vsys 23 NoLedger", "vsys 24 DiskQuota", "vsys 25 NoVouchers",
+		"token 1 UnknownToken", "token 2 TokenExists", "token 3 NotIssuer", "token 4 MaxSupply", "token 5 Invalid", "token 6 NotVoucher",
 		"wasm 1 Unauthorized", "wasm 2 CodeNotFound", "wasm 3 ContractExists", "wasm 4 NotContract",
 		"db 1 Schema", "db 2 TableExists", "db 3 NoTable", "db 4 Unauthorized", "db 5 Duplicate",
 		"db 6 NotFound", "db 7 Row", "db 8 Query",
@@ -43,6 +43,14 @@ func TestResultCodesGolden(t *testing.T) {
 		"staking 4 NotMember", "staking 5 UnknownProposal", "staking 6 AlreadyVoted", "staking 7 LastValidator",
 		"staking 8 TotalPower", "staking 9 AlreadyCandidate", "staking 10 UnknownCandidate",
 		"staking 11 PubKeyInUse", "staking 12 UnknownLease", "staking 13 NotLessor",
+		"interchain 1 ClientNotFound", "interchain 2 ConsensusNotFound", "interchain 3 CounterpartyNotFound",
+		"interchain 4 Counterparty", "interchain 5 Unauthorized", "interchain 6 Timeout", "interchain 7 CommitmentMismatch",
+		"interchain 8 ClientNotActive", "interchain 9 BadClientState", "interchain 10 BadConsensusState",
+		"interchain 11 BadHeader", "interchain 12 TooLarge", "interchain 13 ChainID", "interchain 14 Height",
+		"interchain 15 TrustedValidators", "interchain 16 HeaderFuture", "interchain 17 InsufficientPower",
+		"interchain 18 Frozen", "interchain 19 Expired", "interchain 20 Misbehaviour", "interchain 21 NotMisbehaviour",
+		"interchain 22 Proof", "interchain 23 Substitute", "interchain 24 InvalidPacket", "interchain 25 InvalidPayload",
+		"interchain 26 InvalidAck", "interchain 27 TransferData", "interchain 28 TransferDenom", "interchain 29 TransferAck",
 	}
 	spaces := []string{Codespace}
 	for _, m := range moduleid.Contracts() {
@@ -98,7 +106,7 @@ func TestCodeOfEverySentinel(t *testing.T) {
 func TestEveryModuleSentinelHasACode(t *testing.T) {
 	dirs := map[string]string{"modules/token": moduleid.NameToken, "modules/wasm": moduleid.NameWasm,
 		"modules/database": moduleid.NameDatabase, "modules/billing": moduleid.NameBilling,
-		"modules/staking": moduleid.NameStaking, "core/router": Codespace}
+		"modules/staking": moduleid.NameStaking, "modules/interchain": moduleid.NameInterchain, "core/router": Codespace}
 	require.Len(t, dirs, len(moduleid.Contracts())+1, "a module's directory is missing from this test")
 	inTable := map[string]string{} // message → codespace
 	for _, c := range Codes {

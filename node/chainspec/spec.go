@@ -40,7 +40,7 @@ type Spec struct {
 	Name    string `json:"name" toml:"name"`
 	ChainID string `json:"chain_id,omitempty" toml:"chain_id"` // empty: Name
 	// Modules are the native modules the chain runs (token, wasm, db,
-	// billing, staking); empty: all. token is required.
+	// billing, staking, interchain); empty: all. token is required.
 	Modules       []string `json:"modules,omitempty" toml:"modules"`
 	Consensus     string   `json:"consensus,omitempty" toml:"consensus"` // poa (default) or spos
 	Validators    int      `json:"validators,omitempty" toml:"validators"`
