@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
@@ -118,10 +120,20 @@ func (c *Chain) Query(ctx context.Context, height int64, method string, args, ou
 	return c.queryAt(ctx, height, []*query{{method: method, args: args, out: out}})
 }
 
-// ClientInfo returns the state of client id on this chain.
+// ClientInfo returns the state of client id on this chain, its status
+// judged at the chain's latest block time (a read-only query has no
+// block time of its own, so the relayer passes it).
 func (c *Chain) ClientInfo(ctx context.Context, id string) (ClientInfo, error) {
+	st, err := c.vsys.Status(ctx)
+	if err != nil {
+		return ClientInfo{}, fmt.Errorf("%s: status: %w", c.Name, err)
+	}
+	return c.clientAt(ctx, id, st.LatestBlockTime)
+}
+
+func (c *Chain) clientAt(ctx context.Context, id string, now time.Time) (ClientInfo, error) {
 	var ci ClientInfo
-	return ci, c.Query(ctx, 0, "client", ClientArgs{ClientID: id}, &ci)
+	return ci, c.Query(ctx, 0, "client", ClientArgs{ClientID: id, Now: now.Unix()}, &ci)
 }
 
 // proofs proves keys at store version height in one batch.
@@ -154,3 +166,32 @@ func call(method string, args any) (tx.Call, error) {
 	}
 	return tx.Call{Contract: moduleAddress, Method: method, Args: b}, nil
 }
+
+// codeBadNonce is the JSON-RPC code of the app's bad nonce (-32000 minus
+// vsys code 4, docs/transactions.md): a tx of this key is still in the
+// mempool, such as one a relayer sent just before it was killed.
+const codeBadNonce = -32004
+
+// sendTx sends calls as the chain's key and waits for their block. A bad
+// nonce means an earlier tx of the key is in the mempool: it commits
+// within a block or two, so the send is retried a few times, a block
+// apart, before giving up.
+func (c *Chain) sendTx(ctx context.Context, calls []tx.Call) (*client.Sent, error) {
+	for attempt := 0; ; attempt++ {
+		sent, err := c.vsys.Send(ctx, c.Key, calls, client.SendOptions{})
+		var je *jsonrpc.Error
+		if err == nil || attempt == nonceRetries || !errors.As(err, &je) || je.Code != codeBadNonce {
+			return sent, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(nonceRetryPause):
+		}
+	}
+}
+
+const (
+	nonceRetries    = 20
+	nonceRetryPause = 250 * time.Millisecond
+)

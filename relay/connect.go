@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vsys/vsys/core/tx"
-	"github.com/vsys/vsys/rpc/client"
 )
 
 // ClientParams are a new client's trust parameters (07-tendermint's).
@@ -95,7 +94,7 @@ func sendOne(ctx context.Context, host *Chain, method string, args any) (json.Ra
 	if err != nil {
 		return nil, err
 	}
-	sent, err := host.vsys.Send(ctx, host.Key, []tx.Call{c}, client.SendOptions{})
+	sent, err := host.sendTx(ctx, []tx.Call{c})
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,11 @@ func (l *leg) checkClient(ci ClientInfo) error {
 // plan reads both chains and derives the round's work: nothing here is
 // remembered from an earlier round.
 func (l *leg) plan(ctx context.Context, cfg *Config) (*plan, error) {
-	ci, err := l.dst.ClientInfo(ctx, l.dstClient)
+	st, err := l.dst.vsys.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: status: %w", l.dst.Name, err)
+	}
+	ci, err := l.dst.clientAt(ctx, l.dstClient, st.LatestBlockTime)
 	if err != nil {
 		return nil, err
 	}
@@ -75,10 +79,6 @@ func (l *leg) plan(ctx context.Context, cfg *Config) (*plan, error) {
 				ErrNotConnected, l.dst.Name, l.dstClient, cp.ClientID, len(cp.MerklePrefix), l.srcClient)
 		}
 		l.prefix = cp.MerklePrefix[0]
-	}
-	st, err := l.dst.vsys.Status(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%s: status: %w", l.dst.Name, err)
 	}
 	snap, err := l.src.latestSnapshot(ctx)
 	if err != nil {

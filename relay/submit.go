@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vsys/vsys/core/tx"
-	"github.com/vsys/vsys/rpc/client"
 )
 
 // Stats count what a round did: packets with a SUCCESS result by kind,
@@ -81,7 +80,7 @@ func (l *leg) send(ctx context.Context, r *Relayer, up *tx.Call, items []item, s
 	for _, it := range items {
 		calls = append(calls, it.call)
 	}
-	sent, err := l.dst.vsys.Send(ctx, l.dst.Key, calls, client.SendOptions{})
+	sent, err := l.dst.sendTx(ctx, calls)
 	if err != nil {
 		return fmt.Errorf("%s: tx of %d calls: %w", l.dst.Name, len(calls), err)
 	}

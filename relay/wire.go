@@ -1,6 +1,9 @@
 package relay
 
 import (
+	"fmt"
+	"reflect"
+
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/modules/interchain/packet"
 )
@@ -138,7 +141,11 @@ const (
 // type: JSON to canonical bytes to the Go value, so a field the mirror
 // lacks or names differently is an error, not a zero.
 func readResult(js []byte, out any) error {
-	t, err := codec.TypeOf(out)
+	rt := reflect.TypeOf(out)
+	if rt == nil || rt.Kind() != reflect.Pointer {
+		return fmt.Errorf("read a result into %T: want a pointer", out)
+	}
+	t, err := codec.TypeOfReflect(rt.Elem())
 	if err != nil {
 		return err
 	}
