@@ -172,15 +172,16 @@ func call(method string, args any) (tx.Call, error) {
 // mempool, such as one a relayer sent just before it was killed.
 const codeBadNonce = -32004
 
-// sendTx sends calls as the chain's key and waits for their block. A bad
-// nonce means an earlier tx of the key is in the mempool: it commits
-// within a block or two, so the send is retried a few times, a block
-// apart, before giving up.
-func (c *Chain) sendTx(ctx context.Context, calls []tx.Call) (*client.Sent, error) {
+// sendTx sends calls as the chain's key (waiting for their block unless
+// o.NoWait). A bad nonce when the nonce is the account's means an earlier
+// tx of the key is in the mempool, such as one a relayer sent just before
+// it was killed: it commits within a block or two, so the send is
+// retried a few times, a block apart, before giving up.
+func (c *Chain) sendTx(ctx context.Context, calls []tx.Call, o client.SendOptions) (*client.Sent, error) {
 	for attempt := 0; ; attempt++ {
-		sent, err := c.vsys.Send(ctx, c.Key, calls, client.SendOptions{})
+		sent, err := c.vsys.Send(ctx, c.Key, calls, o)
 		var je *jsonrpc.Error
-		if err == nil || attempt == nonceRetries || !errors.As(err, &je) || je.Code != codeBadNonce {
+		if err == nil || o.Nonce != nil || attempt == nonceRetries || !errors.As(err, &je) || je.Code != codeBadNonce {
 			return sent, err
 		}
 		select {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 // ClientParams are a new client's trust parameters (07-tendermint's).
@@ -94,7 +95,7 @@ func sendOne(ctx context.Context, host *Chain, method string, args any) (json.Ra
 	if err != nil {
 		return nil, err
 	}
-	sent, err := host.sendTx(ctx, []tx.Call{c})
+	sent, err := host.sendTx(ctx, []tx.Call{c}, client.SendOptions{})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -119,8 +120,22 @@ func trustingPeriod(ci ClientInfo) (time.Duration, error) {
 // snapshot) and timeouts (dst's packets src never received, whose
 // timeout the snapshot's time has reached).
 func (l *leg) findWork(ctx context.Context, cfg *Config, p *plan) error {
-	version := p.snap.Version()
-	outgoing, err := l.src.pendingWindow(ctx, version, l.srcClient, cfg.Batch)
+	// The two halves read different things (src's packets and dst's
+	// receipts; dst's packets and src's acks): read them at once.
+	var recvErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		recvErr = l.findRecvs(ctx, cfg, p)
+	}()
+	ackErr := l.findReturns(ctx, cfg, p)
+	<-done
+	return errors.Join(recvErr, ackErr)
+}
+
+// findRecvs fills p.recvs.
+func (l *leg) findRecvs(ctx context.Context, cfg *Config, p *plan) error {
+	outgoing, err := l.src.pendingWindow(ctx, p.snap.Version(), l.srcClient, cfg.Batch)
 	if err != nil {
 		return err
 	}
@@ -138,13 +153,18 @@ func (l *leg) findWork(ctx context.Context, cfg *Config, p *plan) error {
 			p.recvs = append(p.recvs, pk)
 		}
 	}
+	return nil
+}
 
+// findReturns fills p.acks and p.timeouts.
+func (l *leg) findReturns(ctx context.Context, cfg *Config, p *plan) error {
+	version := p.snap.Version()
 	returning, err := l.dst.pendingWindow(ctx, 0, l.dstClient, cfg.Batch)
 	if err != nil {
 		return err
 	}
 	acks := make([]AckEntry, len(returning))
-	qs = make([]*query, len(returning))
+	qs := make([]*query, len(returning))
 	for i, pk := range returning {
 		qs[i] = &query{method: "acknowledgement", args: SeqArgs{ClientID: l.srcClient, Sequence: pk.Sequence}, out: &acks[i]}
 	}

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/vsys/vsys/core/tx"
 )
 
 // Config is a relayer between chains A and B.
@@ -19,8 +21,9 @@ type Config struct {
 	// Batch is how many pending packets a leg reads per round (the batch
 	// rule, select.go); 0: 200.
 	Batch int
-	// MaxCallsPerTx bounds one tx's calls (it is also split to stay under
-	// max_gas_per_tx); 0: 100.
+	// MaxCallsPerTx bounds one tx's packet calls (it is also split to
+	// stay under max_gas_per_tx); 0 or more than tx.MaxCalls-1 (room for
+	// the update): tx.MaxCalls-1.
 	MaxCallsPerTx int
 	// Interval is the pause after a round that found nothing; 0: 200 ms.
 	Interval time.Duration
@@ -39,8 +42,8 @@ func (c *Config) defaults() {
 	if c.Batch <= 0 {
 		c.Batch = 200
 	}
-	if c.MaxCallsPerTx <= 0 {
-		c.MaxCallsPerTx = 100
+	if c.MaxCallsPerTx <= 0 || c.MaxCallsPerTx > tx.MaxCalls-1 {
+		c.MaxCallsPerTx = tx.MaxCalls - 1
 	}
 	if c.Interval <= 0 {
 		c.Interval = 200 * time.Millisecond
@@ -84,7 +87,6 @@ func New(ctx context.Context, cfg Config) (*Relayer, error) {
 // chains with different keys). A *ClientError from either is returned
 // as is, so the caller stops the path; other errors are joined.
 func (r *Relayer) Round(ctx context.Context) (Stats, error) {
-	r.metrics.round()
 	var (
 		wg    sync.WaitGroup
 		stats [2]Stats
@@ -111,6 +113,7 @@ func (r *Relayer) Round(ctx context.Context) (Stats, error) {
 }
 
 func (r *Relayer) runLeg(ctx context.Context, l *leg) (Stats, error) {
+	began := time.Now()
 	p, err := l.plan(ctx, &r.cfg)
 	var ce *ClientError
 	if errors.As(err, &ce) {
@@ -128,6 +131,7 @@ func (r *Relayer) runLeg(ctx context.Context, l *leg) (Stats, error) {
 	if p.empty() && !p.refresh {
 		return Stats{}, nil
 	}
+	planned := time.Since(began)
 	up, items, err := l.calls(ctx, p)
 	if err != nil {
 		r.metrics.failed(l.dir)
@@ -136,23 +140,50 @@ func (r *Relayer) runLeg(ctx context.Context, l *leg) (Stats, error) {
 	if up == nil && len(items) == 0 {
 		return Stats{}, nil
 	}
+	proved := time.Since(began)
 	st, err := l.submit(ctx, r, up, items)
 	if err != nil {
 		r.metrics.failed(l.dir)
 		return st, fmt.Errorf("%s: %w", l.dir, err)
 	}
 	r.log.Info("relayed", "direction", l.dir, "height", p.snap.Height(), "recv", st.Recv, "ack", st.Ack,
-		"timeout", st.Timeout, "noop", st.Noop, "updates", st.Updates, "failed", st.Failed)
+		"timeout", st.Timeout, "noop", st.Noop, "updates", st.Updates, "failed", st.Failed,
+		"read", planned.Round(time.Millisecond), "proved", (proved - planned).Round(time.Millisecond),
+		"sent", (st.lastSent.Sub(began) - proved).Round(time.Millisecond), "took", time.Since(began).Round(time.Millisecond))
 	return st, nil
 }
 
 // Run relays until ctx ends (nil) or a client is expired or frozen (its
 // *ClientError, wrapping ErrClientExpired or ErrClientFrozen): such a
 // client takes no update, so retrying would loop forever. Other errors
-// (a node down, a tx refused) are logged and retried next round.
+// (a node down, a tx refused) are logged and retried. Each leg loops on
+// its own, so a leg busy with a backlog of receives does not hold back
+// the acknowledgements going the other way.
 func (r *Relayer) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	for _, l := range r.legs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.loop(ctx, l); err != nil {
+				cancel(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// loop runs one leg until ctx ends or its client stops the path.
+func (r *Relayer) loop(ctx context.Context, l *leg) error {
 	for ctx.Err() == nil {
-		st, err := r.Round(ctx)
+		r.metrics.round()
+		st, err := r.runLeg(ctx, l)
 		var ce *ClientError
 		switch {
 		case ctx.Err() != nil:
@@ -161,7 +192,7 @@ func (r *Relayer) Run(ctx context.Context) error {
 			r.log.Error("path stopped", "chain", ce.Chain, "client", ce.ClientID, "status", ce.Status, "err", err)
 			return err
 		case err != nil:
-			r.log.Warn("round failed; retrying", "err", err)
+			r.log.Warn("relay step failed; retrying", "direction", l.dir, "err", err)
 		}
 		if st.Packets()+st.Updates > 0 && err == nil {
 			continue // more may be waiting: no pause

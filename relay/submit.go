@@ -2,11 +2,15 @@ package relay
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/rpc"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 // Stats count what a round did: packets with a SUCCESS result by kind,
@@ -14,6 +18,8 @@ import (
 // and calls that failed (they are found again next round).
 type Stats struct {
 	Recv, Ack, Timeout, Noop, Updates, Failed int
+
+	lastSent time.Time // for the log: when the last tx went out
 }
 
 func (s *Stats) add(o Stats) {
@@ -28,51 +34,104 @@ func (s *Stats) add(o Stats) {
 // Packets is the number of packets the round moved.
 func (s Stats) Packets() int { return s.Recv + s.Ack + s.Timeout }
 
-// submit sends the leg's calls in as few txs as fit: at most
-// cfg.MaxCallsPerTx calls each, the update in the first. vsys txs are
-// all-or-nothing, so a tx whose estimate fails (over max_gas_per_tx, or
-// one call refused, such as a packet that timed out meanwhile) is split
-// in halves until the failing call stands alone; that one is counted as
-// failed and found again next round.
-func (l *leg) submit(ctx context.Context, r *Relayer, up *tx.Call, items []item) (Stats, error) {
-	var st Stats
-	if len(items) == 0 {
-		return st, l.send(ctx, r, up, nil, &st)
-	}
-	for start := 0; start < len(items); start += r.cfg.MaxCallsPerTx {
-		chunk := items[start:min(start+r.cfg.MaxCallsPerTx, len(items))]
-		if err := l.sendSplitting(ctx, r, up, chunk, &st); err != nil {
-			return st, err
-		}
-		up = nil // the first tx carried it
-	}
-	return st, nil
+// pipeline submits one leg's txs: the first (the client update and the
+// first calls) is waited for, since every later tx's estimate needs the
+// consensus state it stores; the rest go out back to back with
+// consecutive nonces, without waiting, and are waited for together, so
+// a backlog of many txs lands in as few blocks as the chain packs them.
+type pipeline struct {
+	l     *leg
+	r     *Relayer
+	nonce *uint64 // the next nonce once the first tx is in
+	sent  []sentTx
+	st    Stats
 }
 
-func (l *leg) sendSplitting(ctx context.Context, r *Relayer, up *tx.Call, items []item, st *Stats) error {
-	err := l.send(ctx, r, up, items, st)
+type sentTx struct {
+	hash  []byte
+	up    bool
+	items []item
+}
+
+// submit sends the leg's calls in txs of at most cfg.MaxCallsPerTx calls,
+// the update in the first. vsys txs are all-or-nothing, so a tx whose
+// estimate fails (over max_gas_per_tx, or one call refused, such as a
+// packet that timed out meanwhile) is split in halves until the failing
+// call stands alone; that one is counted as failed and found again next
+// round.
+func (l *leg) submit(ctx context.Context, r *Relayer, up *tx.Call, items []item) (Stats, error) {
+	p := &pipeline{l: l, r: r}
+	size := r.cfg.MaxCallsPerTx
+	first := items[:min(size, len(items))]
+	if err := p.split(ctx, up, first); err != nil {
+		return p.st, err
+	}
+	if err := p.wait(ctx); err != nil { // the first tx (and its update) is in
+		return p.st, err
+	}
+	var chunks [][]item
+	for start := len(first); start < len(items); start += size {
+		chunks = append(chunks, items[start:min(start+size, len(items))])
+	}
+	// The estimates are the slow part (each runs its calls on the node):
+	// run them at once, then send in order with consecutive nonces.
+	ests := make([]*rpc.Estimate, len(chunks))
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, parallelEstimates)
+	for i, c := range chunks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ests[i], errs[i] = p.estimate(ctx, nil, c)
+		}()
+	}
+	wg.Wait()
+	for i, c := range chunks {
+		err := errs[i]
+		if err == nil {
+			err = p.sendEstimated(ctx, nil, c, ests[i])
+		}
+		if err != nil && ctx.Err() == nil {
+			err = p.split(ctx, nil, c) // find the call that fails
+		}
+		if err != nil {
+			return p.st, err
+		}
+	}
+	return p.st, p.wait(ctx)
+}
+
+// parallelEstimates bounds the estimates a leg runs at once.
+const parallelEstimates = 4
+
+func (p *pipeline) split(ctx context.Context, up *tx.Call, items []item) error {
+	err := p.send(ctx, up, items)
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
 	if len(items) > 1 {
 		half := len(items) / 2
-		if err := l.sendSplitting(ctx, r, up, items[:half], st); err != nil {
+		if err := p.split(ctx, up, items[:half]); err != nil {
 			return err
 		}
-		return l.sendSplitting(ctx, r, nil, items[half:], st)
+		return p.split(ctx, nil, items[half:])
 	}
-	st.Failed++
-	r.metrics.failed(l.dir)
-	r.log.Warn("relay call failed; it is found again next round", "direction", l.dir, "kind", items[0].kind, "sequence", items[0].seq, "err", err)
+	p.st.Failed++
+	p.r.metrics.failed(p.l.dir)
+	if len(items) == 0 {
+		return err // the update alone: nothing after it can be proven
+	}
+	p.r.log.Warn("relay call failed; it is found again next round", "direction", p.l.dir, "kind", items[0].kind, "sequence", items[0].seq, "err", err)
 	if up != nil {
-		return l.send(ctx, r, up, nil, st) // the update alone, for the calls after it
+		return p.split(ctx, up, nil) // the update alone, for the calls after it
 	}
 	return nil
 }
 
-// send is one tx: the update (if any) and the items' calls, as the dst
-// chain's relayer key, waiting for its block.
-func (l *leg) send(ctx context.Context, r *Relayer, up *tx.Call, items []item, st *Stats) error {
+func txCalls(up *tx.Call, items []item) []tx.Call {
 	calls := make([]tx.Call, 0, len(items)+1)
 	if up != nil {
 		calls = append(calls, *up)
@@ -80,37 +139,89 @@ func (l *leg) send(ctx context.Context, r *Relayer, up *tx.Call, items []item, s
 	for _, it := range items {
 		calls = append(calls, it.call)
 	}
-	sent, err := l.dst.sendTx(ctx, calls)
+	return calls
+}
+
+// estimate simulates one tx on committed state, not after the txs still
+// in flight: those hold other packets, and the gas margin of
+// sendEstimated covers what they change in this one's costs (a first
+// write becoming an update is cheaper).
+func (p *pipeline) estimate(ctx context.Context, up *tx.Call, items []item) (*rpc.Estimate, error) {
+	calls := txCalls(up, items)
+	est, err := p.l.dst.vsys.Estimate(ctx, p.l.dst.Key.Public().(ed25519.PublicKey), calls)
 	if err != nil {
-		return fmt.Errorf("%s: tx of %d calls: %w", l.dst.Name, len(calls), err)
+		return nil, fmt.Errorf("%s: tx of %d calls: %w", p.l.dst.Name, len(calls), err)
 	}
-	if sent.Tx.Code != 0 {
-		return fmt.Errorf("%s: tx %x failed (%s code %d): %s", l.dst.Name, sent.Hash, sent.Tx.Codespace, sent.Tx.Code, sent.Tx.Log)
+	return est, nil
+}
+
+// send estimates and submits one tx (without waiting for its block).
+func (p *pipeline) send(ctx context.Context, up *tx.Call, items []item) error {
+	est, err := p.estimate(ctx, up, items)
+	if err != nil {
+		return err
 	}
-	res := sent.Tx.Results
-	if up != nil {
-		st.Updates++
-		res = res[min(1, len(res)):]
+	return p.sendEstimated(ctx, up, items, est)
+}
+
+func (p *pipeline) sendEstimated(ctx context.Context, up *tx.Call, items []item, est *rpc.Estimate) error {
+	calls := txCalls(up, items)
+	gas := est.GasUsed + est.GasUsed/10
+	sent, err := p.l.dst.sendTx(ctx, calls, client.SendOptions{NoWait: true, Nonce: p.nonce, GasLimit: gas})
+	if err != nil {
+		return fmt.Errorf("%s: tx of %d calls: %w", p.l.dst.Name, len(calls), err)
+	}
+	next := sent.Nonce + 1
+	p.nonce = &next
+	p.sent = append(p.sent, sentTx{hash: sent.Hash, up: up != nil, items: items})
+	p.st.lastSent = time.Now()
+	return nil
+}
+
+// wait waits for every tx sent and counts their results.
+func (p *pipeline) wait(ctx context.Context) error {
+	defer func() { p.sent = p.sent[:0] }()
+	for _, s := range p.sent {
+		res, err := p.l.dst.vsys.WaitTx(ctx, s.hash)
+		if err != nil {
+			return fmt.Errorf("%s: tx %x: %w", p.l.dst.Name, s.hash, err)
+		}
+		if res.Code != 0 {
+			// Estimated to succeed, failed in its block: the state moved in
+			// between (another relayer). Next round derives it again.
+			p.st.Failed += len(s.items)
+			p.r.metrics.failed(p.l.dir)
+			p.r.log.Warn("relay tx failed in its block", "direction", p.l.dir, "tx", fmt.Sprintf("%x", s.hash), "log", res.Log)
+			continue
+		}
+		p.count(s, res.Results)
+	}
+	return nil
+}
+
+func (p *pipeline) count(s sentTx, results []json.RawMessage) {
+	if s.up {
+		p.st.Updates++
+		results = results[min(1, len(results)):]
 	}
 	now := time.Now()
-	for i, it := range items {
+	for i, it := range s.items {
 		var out string
-		if i < len(res) {
-			_ = json.Unmarshal(res[i], &out)
+		if i < len(results) {
+			_ = json.Unmarshal(results[i], &out)
 		}
 		if out != resultSuccess {
-			st.Noop++
+			p.st.Noop++
 			continue
 		}
 		switch it.kind {
 		case kindRecv:
-			st.Recv++
+			p.st.Recv++
 		case kindAck:
-			st.Ack++
+			p.st.Ack++
 		case kindTimeout:
-			st.Timeout++
+			p.st.Timeout++
 		}
-		r.metrics.relayed(it.kind, l.dir, it.seq, now)
+		p.r.metrics.relayed(it.kind, p.l.dir, it.seq, now)
 	}
-	return nil
 }

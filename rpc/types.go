@@ -336,7 +336,7 @@ type ProveKeyRequest struct {
 type KeyProof struct {
 	Key     HexBytes  `json:"key"`
 	Value   *HexBytes `json:"value"`
-	Proof   HexBytes `json:"proof"`
-	AppHash HexBytes `json:"app_hash"`
-	Height  int64    `json:"height"`
+	Proof   HexBytes  `json:"proof"`
+	AppHash HexBytes  `json:"app_hash"`
+	Height  int64     `json:"height"`
 }

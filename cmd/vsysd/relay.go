@@ -19,6 +19,7 @@ import (
 
 	"github.com/vsys/vsys/core/keys"
 	"github.com/vsys/vsys/relay"
+	relaybench "github.com/vsys/vsys/relay/bench"
 )
 
 // relayCmd is `vsysd relay`: connect two chains and relay between them
@@ -120,7 +121,7 @@ func relayStartCmd() *cobra.Command {
 	f.StringVar(&cfg.AClient, "a-client", "", "A's client of B (the source client of A's packets)")
 	f.StringVar(&cfg.BClient, "b-client", "", "B's client of A")
 	f.IntVar(&cfg.Batch, "batch", 200, "pending packets read per direction and round: the newest half, the rest from the oldest")
-	f.IntVar(&cfg.MaxCallsPerTx, "max-calls-per-tx", 100, "calls per tx (a tx is also split to stay under max_gas_per_tx)")
+	f.IntVar(&cfg.MaxCallsPerTx, "max-calls-per-tx", 0, "packet calls per tx (0: as many as a tx takes; a tx is also split to stay under max_gas_per_tx)")
 	f.DurationVar(&cfg.Interval, "interval", 200*time.Millisecond, "pause after a round that found nothing")
 	f.DurationVar(&cfg.RecvMargin, "recv-margin", 3*time.Second, "leave a packet this close to its timeout to time out instead of receiving it")
 	f.StringVar(&metricsAddr, "metrics", "", "serve Prometheus metrics on this address (host:port, at /metrics)")
@@ -216,3 +217,40 @@ func relayKey(cmd *cobra.Command, home, name string) (ed25519.PrivateKey, error)
 	return k, nil
 }
 
+// benchRelayCmd is `vsysd bench relay`.
+func benchRelayCmd() *cobra.Command {
+	var o relaybench.Options
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "relay",
+		Short: "Packet round trip and packets/s of one relayer between two fresh chains",
+		Long: "Starts two fresh chains in this process, connects them and runs one relayer. Sends\n" +
+			"--round-trips transfers one at a time on A and times each from its send to its\n" +
+			"acknowledgement back on A; then sends a burst of --burst transfers from --senders accounts\n" +
+			"and times their receipt on B and acknowledgement on A (packets/s end to end).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Log = cmd.ErrOrStderr()
+			if verbose {
+				o.RelayLog = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			}
+			r, err := relaybench.Run(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			return emit(cmd, r, func() {
+				ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
+				printf(cmd, "%-8s %10s %10s %8s %10s %10s %10s %10s\n", "blocks", "rt p50", "rt p99", "burst", "sent", "received", "acked", "packets/s")
+				printf(cmd, "%-8s %10s %10s %8d %10s %10s %10s %10.0f\n", r.BlockInterval, ms(r.RoundTripP50), ms(r.RoundTripP99),
+					r.Burst, ms(r.BurstSent), ms(r.BurstReceived), ms(r.BurstAcked), r.PacketsPerSecond)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.DurationVar(&o.BlockInterval, "block-interval", time.Second, "both chains' block interval")
+	f.IntVar(&o.RoundTrips, "round-trips", 20, "packets sent one at a time for the round trip")
+	f.IntVar(&o.Burst, "burst", 1000, "packets of the throughput burst")
+	f.BoolVar(&verbose, "verbose", false, "print the relayer's lines (each round's work and timings)")
+	f.IntVar(&o.Senders, "senders", 20, "accounts the burst is sent from (one tx each, at most 64 transfers a tx)")
+	return cmd
+}

@@ -74,7 +74,7 @@ var rules = []rule{
 	// only through their RPCs and uses the interchain module's pure
 	// packages (packet, lightclient), never the app, the node, the VM or
 	// the module itself. Its bench (relay/bench) alone also starts nodes.
-	{pkgs: "relay/bench", allowed: []string{"relay", "node", "node/config", "core/...", "rpc/client", "modules/interchain/transfer"}},
+	{pkgs: "relay/bench", allowed: []string{"relay", "node", "node/config", "app/genesis", "core/...", "rpc/client", "modules/interchain/packet"}},
 	{pkgs: "relay/...", allowed: []string{"relay/...", "core/...", "rpc", "rpc/client", "rpc/jsonrpc", "modules/interchain/packet", "modules/interchain/lightclient"}},
 }
 
