@@ -397,6 +397,7 @@ func TestMethods(t *testing.T) {
 		require.Equal(t, "VSYS", gp.NativeToken)
 		require.Equal(t, codec.NewU128(1), gp.StoragePricePerByte)
 	})
+	t.Run("proveKey", func(t *testing.T) { testProveKey(t, c.with(t)) })
 	t.Run("without an app", func(t *testing.T) {
 		// The kvstore baseline: the chain-agnostic methods only.
 		hs := httptest.NewServer(server.New(server.Backend{Env: c.env}, 0))
