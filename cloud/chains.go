@@ -37,12 +37,18 @@ func (p *Plane) CreateChain(_ context.Context, req api.CreateRequest) (api.Chain
 	if d, err := time.ParseDuration(req.BlockInterval); err != nil || d < 0 {
 		return api.Chain{}, fmt.Errorf("%w: block_interval %q: want a duration such as \"1s\"", api.ErrBadParams, req.BlockInterval)
 	}
+	if req.DiskQuotaBytes < 0 {
+		return api.Chain{}, fmt.Errorf("%w: disk_quota_bytes %d: want 0 (cloud.toml's) or more", api.ErrBadParams, req.DiskQuotaBytes)
+	}
+	if req.DiskQuotaBytes == 0 {
+		req.DiskQuotaBytes = p.cfg.Limits.DiskQuotaBytes
+	}
 	cp, err := p.reserve(req.Name)
 	if err != nil {
 		return api.Chain{}, err
 	}
 	rec := state.Chain{Name: req.Name, ChainID: req.ChainID, Ports: cp, BlockInterval: req.BlockInterval,
-		Status: state.StatusRunning, CreatedAt: time.Now().UTC()}
+		Status: state.StatusRunning, CreatedAt: time.Now().UTC(), DiskQuotaBytes: req.DiskQuotaBytes}
 	if err := p.build(req, rec); err != nil {
 		p.release(req.Name)
 		return api.Chain{}, err
@@ -119,6 +125,9 @@ func (p *Plane) build(req api.CreateRequest, rec state.Chain) (err error) {
 	if err := createHome(filepath.Join(tmp, state.HomeDir), req, rec.Ports); err != nil {
 		return err
 	}
+	if err := setDiskQuota(filepath.Join(tmp, state.HomeDir), rec.DiskQuotaBytes, p.cfg.Limits.DiskCheckInterval); err != nil {
+		return fmt.Errorf("chain %s: %w", req.Name, err)
+	}
 	if err := state.SaveChainIn(tmp, rec); err != nil {
 		return err
 	}
@@ -164,8 +173,9 @@ func (p *Plane) ChainStatus(ctx context.Context, name string) (api.Chain, error)
 			info.Height = h
 		}
 		cancel()
-		u := p.usageOf(name, info.PID)
-		info.Usage = &api.Usage{CPUSeconds: u.CPUSeconds, RSSBytes: u.RSSBytes, RSSPeakBytes: u.RSSPeakBytes, DiskBytes: u.DiskBytes}
+		u := p.usageOf(ctx, name, info.PID, info.RPCAddr)
+		info.Usage = &api.Usage{CPUSeconds: u.CPUSeconds, RSSBytes: u.RSSBytes, RSSPeakBytes: u.RSSPeakBytes,
+			DiskBytes: u.DiskBytes, Txs: u.Txs, Blocks: u.Blocks}
 	}
 	return info, nil
 }
@@ -254,7 +264,7 @@ func (p *Plane) setStatus(name, status string) error {
 func (p *Plane) info(c state.Chain) api.Chain {
 	out := api.Chain{Name: c.Name, ChainID: c.ChainID, Status: c.Status, Restarts: c.Restarts, LastExit: c.LastExit,
 		RPCAddr: loopback(c.Ports.RPC), Ports: api.Ports(c.Ports), BlockInterval: c.BlockInterval,
-		Home: p.home.NodeHome(c.Name), CreatedAt: c.CreatedAt}
+		Home: p.home.NodeHome(c.Name), CreatedAt: c.CreatedAt, DiskQuotaBytes: c.DiskQuotaBytes}
 	if st, ok := p.sup.State(c.Name); ok && st.Running {
 		out.Running, out.PID, out.Adopted = true, st.PID, st.Adopted
 	}

@@ -2,6 +2,7 @@ package cloud_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -162,8 +164,8 @@ func height(addr string) int64 {
 	return h
 }
 
-// sendTx commits a transfer from the chain's dev account.
-func sendTx(t *testing.T, ch api.Chain) {
+// devKey is the chain's dev account key, from its node home's test keyring.
+func devKey(t *testing.T, ch api.Chain) ed25519.PrivateKey {
 	t.Helper()
 	kr, err := keys.Open(ch.Home, keys.BackendTest, nil)
 	if err != nil {
@@ -173,13 +175,26 @@ func sendTx(t *testing.T, ch api.Chain) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return key
+}
+
+// sendCalls sends calls from the chain's dev account and waits for the
+// commit.
+func sendCalls(t *testing.T, ch api.Chain, calls []tx.Call) (*client.Sent, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	return client.New(ch.RPCAddr).Send(ctx, devKey(t, ch), calls, client.SendOptions{})
+}
+
+// sendTx commits a transfer from the chain's dev account.
+func sendTx(t *testing.T, ch api.Chain) {
+	t.Helper()
 	args, err := codec.Marshal(token.SendArgs{Token: "VSYS", To: address.Derive("cloud", []byte("sink")), Amount: codec.NewU128(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
-	defer cancel()
-	sent, err := client.New(ch.RPCAddr).Send(ctx, key, []tx.Call{{Contract: token.Address, Method: "send", Args: args}}, client.SendOptions{})
+	sent, err := sendCalls(t, ch, []tx.Call{{Contract: token.Address, Method: "send", Args: args}})
 	if err != nil {
 		t.Fatalf("chain %s: send: %v", ch.Name, err)
 	}
@@ -445,7 +460,9 @@ func checkGatewayAndUsage(t *testing.T, c *api.Client, cfg state.Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Limits == "" || st.Usage == nil || st.Usage.RSSBytes <= 0 || st.Usage.DiskBytes <= 0 {
+	// alpha has committed a transfer by now.
+	if st.Limits == "" || st.Usage == nil || st.Usage.RSSBytes <= 0 || st.Usage.DiskBytes <= 0 ||
+		st.Usage.Txs < 1 || st.Usage.Blocks < 1 {
 		t.Errorf("status: limits %q usage %+v", st.Limits, st.Usage)
 	}
 	res, err := http.Get("http://" + cfg.Metrics.Address + "/metrics")
@@ -458,5 +475,8 @@ func checkGatewayAndUsage(t *testing.T, c *api.Client, cfg state.Config) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %s:\n%s", want, b)
 		}
+	}
+	if m := regexp.MustCompile(`(?m)^vsys_cloud_chain_txs_total\{chain="alpha"\} ([0-9.e+]+)$`).FindStringSubmatch(string(b)); m == nil || m[1] == "0" {
+		t.Errorf("metrics: alpha's txs_total should count its transfer: %v", m)
 	}
 }

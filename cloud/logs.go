@@ -28,7 +28,14 @@ func (p *Plane) Logs(_ context.Context, name string, lines int) (api.Logs, error
 		lines = defaultLogLines
 	}
 	lines = min(lines, maxLogLines)
-	got, err := tail(p.home.LogPath(name), lines)
+	path := p.home.LogPath(name)
+	got, err := tail(path, lines)
+	if err == nil && len(got) < lines {
+		// Just rotated: the rest is in the previous file.
+		var older []string
+		older, err = tail(path+".1", lines-len(got))
+		got = append(older, got...)
+	}
 	if err != nil {
 		return api.Logs{}, fmt.Errorf("chain %s: logs: %w", name, err)
 	}

@@ -40,3 +40,54 @@ func TestTail(t *testing.T) {
 		t.Errorf("missing file: %v %v", got, err)
 	}
 }
+
+// TestRotateLog: past max_bytes the log moves to .1 (older ones shift up,
+// the oldest beyond keep is dropped) and a writer holding the log open
+// with O_APPEND, as a node does, goes on writing from the start of the
+// truncated file.
+func TestRotateLog(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "node.log")
+	w, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	write := func(s string) {
+		if _, err := w.WriteString(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(p string) string {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return "<" + err.Error() + ">"
+		}
+		return string(b)
+	}
+	write("small\n")
+	if rotated, err := rotateLog(path, 1024, 2); err != nil || rotated {
+		t.Fatalf("under the limit: rotated %v, %v", rotated, err)
+	}
+	for gen := 1; gen <= 3; gen++ {
+		write(strings.Repeat(fmt.Sprintf("gen %d\n", gen), 300))
+		if rotated, err := rotateLog(path, 1024, 2); err != nil || !rotated {
+			t.Fatalf("gen %d: rotated %v, %v", gen, rotated, err)
+		}
+		if got := read(path); got != "" {
+			t.Fatalf("gen %d: log not truncated: %d bytes", gen, len(got))
+		}
+	}
+	write("after\n")
+	if got := read(path); got != "after\n" {
+		t.Errorf("an O_APPEND writer after the truncate: %q, want it at offset 0", got)
+	}
+	if got := read(path + ".1"); !strings.HasPrefix(got, "gen 3\n") || strings.Contains(got, "gen 2") {
+		t.Errorf(".1 should hold only gen 3, got %.20q…", got)
+	}
+	if got := read(path + ".2"); !strings.HasPrefix(got, "gen 2\n") || strings.Contains(got, "small") {
+		t.Errorf(".2 should hold only gen 2, got %.20q…", got)
+	}
+	if _, err := os.Stat(path + ".3"); err == nil {
+		t.Error("keep=2 left a .3")
+	}
+}

@@ -93,6 +93,7 @@ func TestCreateFailuresLeaveNothing(t *testing.T) {
 		{Name: "a", Modules: []string{"db"}}, // no token
 		{Name: "a", Params: map[string]string{"billing.nope": "1"}},
 		{Name: "a", Params: map[string]string{"billing.storage_price_per_byte": "cheap"}},
+		{Name: "a", DiskQuotaBytes: -1},
 	} {
 		if _, err := p.CreateChain(ctx, bad); !errors.Is(err, api.ErrBadParams) {
 			t.Fatalf("%+v: %v, want ErrBadParams", bad, err)

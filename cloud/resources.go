@@ -1,13 +1,16 @@
 package cloud
 
 import (
+	"context"
 	"fmt"
 	"os/exec"
 	"sync"
+	"time"
 
 	"github.com/vsys/vsys/cloud/limits"
 	"github.com/vsys/vsys/cloud/state"
 	"github.com/vsys/vsys/cloud/usage"
+	"github.com/vsys/vsys/rpc/client"
 )
 
 // limitHooks applies cloud.toml's [limits] to every chain node the
@@ -59,10 +62,18 @@ func (h *limitHooks) mode(name string) string {
 	return ""
 }
 
-// usageOf reads a running chain's process and disk usage; what cannot be
-// read stays zero (a node that just exited).
-func (p *Plane) usageOf(name string, pid int) usage.ChainUsage {
+// usageOf reads a running chain's process and disk usage and asks its
+// node (at rpcAddr, within a second) for its txs and height; what cannot
+// be read stays zero (a node that just exited).
+func (p *Plane) usageOf(ctx context.Context, name string, pid int, rpcAddr string) usage.ChainUsage {
 	u := usage.ChainUsage{Chain: name}
+	if rpcAddr != "" {
+		qctx, cancel := context.WithTimeout(ctx, time.Second)
+		if st, err := client.New(rpcAddr).Status(qctx); err == nil {
+			u.Txs, u.Blocks = st.TotalTxs, uint64(max(st.LatestHeight, 0))
+		}
+		cancel()
+	}
 	if pid > 0 {
 		if pr, err := usage.ReadProc(pid); err == nil {
 			u.Proc = pr

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vsys/vsys/app"
@@ -100,15 +101,17 @@ func TestDiskQuotaOnANode(t *testing.T) {
 	require.NoError(t, os.Remove(filler))
 	// The recheck above may have applied nonce 1 to the check state, so
 	// the tx admitted now is nonce 1 or, after it, nonce 2.
-	var last error
-	require.Eventually(t, func() bool {
+	// EventuallyWithT reports the last attempt's error itself: a message
+	// argument would be formatted once, before any attempt.
+	require.EventuallyWithT(t, func(c2 *assert.CollectT) {
+		var last error
 		for _, nonce := range []uint64{1, 2} {
 			if _, last = c.SendRawTransaction(ctx, signedSend(t, chainID, key, nonce)); last == nil {
-				return true
+				return
 			}
 		}
-		return false
-	}, 30*time.Second, 20*time.Millisecond, "below the quota again, txs are admitted (last error: %v)", &last)
+		assert.NoError(c2, last, "below the quota again, txs are admitted")
+	}, 30*time.Second, 20*time.Millisecond)
 }
 
 // TestTxRateLimitOnANode: with a rate of one tx per 1000 s and a burst of

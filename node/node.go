@@ -46,6 +46,11 @@ const (
 type Options struct {
 	App       AppKind   // default AppVsys
 	LogOutput io.Writer // default os.Stdout
+	// ExitOnPanic ends the process (status 2) on a panic in the app's
+	// consensus methods or CometBFT's consensus, instead of leaving it up
+	// with consensus stopped (guard.go): what `vsysd start` wants under a
+	// supervisor, never an in-process test node.
+	ExitOnPanic bool
 }
 
 // Node is a running vsys node.
@@ -182,9 +187,14 @@ func Start(home string, o Options) (_ *Node, err error) {
 		return nil, fmt.Errorf("load node key: %w", err)
 	}
 	pv := privval.LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
+	abciApp = guardApp(abciApp, logger.With("module", "vsys"), faultsFromEnv(home, logger), o.ExitOnPanic)
+	var cometLog log.Logger = stopAware{logger, &n.stopping}
+	if o.ExitOnPanic {
+		cometLog = exitOnFailure{cometLog}
+	}
 	n.Comet, err = cmtnode.NewNode(cfg, pv, nodeKey, proxy.NewLocalClientCreator(abciApp),
 		cmtnode.DefaultGenesisDocProviderFunc(cfg), n.trackDBs,
-		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), stopAware{logger, &n.stopping})
+		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), cometLog)
 	if err != nil {
 		return nil, fmt.Errorf("create CometBFT node: %w", err)
 	}

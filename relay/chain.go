@@ -137,14 +137,14 @@ func (c *Chain) clientAt(ctx context.Context, id string, now time.Time) (ClientI
 }
 
 // proofs proves keys at store version height in one batch.
-func (c *Chain) proofs(ctx context.Context, height int64, keys [][]byte) ([]rpc.KeyProof, error) {
-	out := make([]rpc.KeyProof, len(keys))
+func (c *Chain) proofs(ctx context.Context, height int64, keys [][]byte) ([]rpc.ProveResult, error) {
+	out := make([]rpc.ProveResult, len(keys))
 	for start := 0; start < len(keys); start += maxBatchRPC {
 		end := min(start+maxBatchRPC, len(keys))
 		elems := make([]jsonrpc.BatchElem, end-start)
 		for i := range elems {
 			elems[i] = jsonrpc.BatchElem{Method: rpc.MethodProveKey,
-				Params: []any{rpc.ProveKeyRequest{Key: keys[start+i], Height: rpc.Height(height)}}, Result: &out[start+i]}
+				Params: []any{rpc.ProveRequest{Key: keys[start+i], Height: rpc.Height(height)}}, Result: &out[start+i]}
 		}
 		if err := c.vsys.RPC().BatchCall(ctx, elems); err != nil {
 			return nil, fmt.Errorf("%s: proofs at height %d: %w", c.Name, height, err)

@@ -231,7 +231,7 @@ func (l *leg) calls(ctx context.Context, p *plan) (*tx.Call, []item, error) {
 		i++
 	}
 	for _, pk := range p.timeouts {
-		if proofs[i].Value != nil {
+		if len(proofs[i].Value) != 0 {
 			return nil, nil, fmt.Errorf("%s: receipt of %s/%d exists at version %d though no ack does", l.src.Name, pk.DestClient, pk.Sequence, version)
 		}
 		if err := add(kindTimeout, pk.Sequence, "timeout", TimeoutArgs{Packet: pk, ProofUnreceived: proofs[i].Proof, ProofHeight: ph}); err != nil {

@@ -60,7 +60,7 @@ var methods = [...]Method{
 	{MethodQueryTable, "one page of an index or range scan of a table", true},
 	{MethodGetBill, "what an address holds in state and has paid", true},
 	{MethodGasPrice, "the minimum gas price and the storage price per byte", true},
-	{MethodProveKey, "one IAVL key's value and an ICS23 proof of it (or of its absence) at a store version", true},
+	{MethodProveKey, "an ICS23 proof of any state key at a height, against that height's app hash (relayers)", true},
 }
 
 // Methods returns the table of the vsys_* methods, in the order of

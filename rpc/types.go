@@ -106,6 +106,11 @@ type Status struct {
 	NativeToken     string     `json:"native_token,omitempty"`
 	MinGasPrice     codec.U128 `json:"min_gas_price"`
 	MaxGasPerTx     uint64     `json:"max_gas_per_tx"`
+	// TotalTxs is the number of txs in the blocks up to TxsCountedHeight
+	// that this node stores (all of them unless it prunes); node-local,
+	// counted from the block store, so it is what a cloud bills by.
+	TotalTxs         uint64 `json:"total_txs"`
+	TxsCountedHeight int64  `json:"txs_counted_height"`
 }
 
 // Block is vsys_getBlock's result.
@@ -318,25 +323,4 @@ func DecodeProof(p *RowProof) (*ics23.CommitmentProof, error) {
 		return nil, fmt.Errorf("proof: %w", err)
 	}
 	return &cp, nil
-}
-
-// ProveKeyRequest is vsys_proveKey's parameter: a raw IAVL key (the
-// whole key, store prefix included) and the store version to prove it at
-// (0: the latest).
-type ProveKeyRequest struct {
-	Key    HexBytes `json:"key"`
-	Height Height   `json:"height"`
-}
-
-// KeyProof is vsys_proveKey's result. Value is null when the key is
-// absent, and Proof then shows its absence. Both are under AppHash, the
-// root after block Height, which block Height+1's header carries: a
-// light client verifies the proof against its consensus state at
-// Height+1.
-type KeyProof struct {
-	Key     HexBytes  `json:"key"`
-	Value   *HexBytes `json:"value"`
-	Proof   HexBytes  `json:"proof"`
-	AppHash HexBytes  `json:"app_hash"`
-	Height  int64     `json:"height"`
 }

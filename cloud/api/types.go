@@ -58,6 +58,10 @@ type CreateRequest struct {
 	// chain.heartbeat), so it costs almost nothing.
 	EmptyBlocks bool   `json:"empty_blocks,omitempty"`
 	Heartbeat   string `json:"heartbeat,omitempty"`
+	// DiskQuotaBytes is the bytes the chain's data directory may hold;
+	// over it the node refuses new txs (reads and blocks go on). 0:
+	// cloud.toml's limits.disk_quota_bytes.
+	DiskQuotaBytes int64 `json:"disk_quota_bytes,omitempty"`
 }
 
 // NameRequest names a chain (cloud_chainStatus, stop, start, delete).
@@ -106,6 +110,8 @@ type Chain struct {
 	// v2" or the fallback (GOMAXPROCS, GOMEMLIMIT, nice, rlimits); empty
 	// for a node this control plane adopted rather than started.
 	Limits string `json:"limits,omitempty"`
+	// DiskQuotaBytes is the node's disk quota, 0 for none.
+	DiskQuotaBytes int64 `json:"disk_quota_bytes,omitempty"`
 	// Usage is the node's usage, cloud_chainStatus only: the cloud's bill
 	// of this chain, beside the chain's own billing module.
 	Usage *Usage `json:"usage,omitempty"`
@@ -117,6 +123,8 @@ type Usage struct {
 	RSSBytes     int64   `json:"rss_bytes"`
 	RSSPeakBytes int64   `json:"rss_peak_bytes"`
 	DiskBytes    int64   `json:"disk_bytes"`
+	Txs          uint64  `json:"txs"`    // txs committed (the node's vsys_status total_txs)
+	Blocks       uint64  `json:"blocks"` // blocks committed (its height)
 }
 
 // Backend is what the server serves: the control plane.

@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 
 	"github.com/vsys/vsys/cloud"
 	"github.com/vsys/vsys/cloud/api"
-	"github.com/vsys/vsys/cloud/state"
 	"github.com/vsys/vsys/cloud/usage"
 )
 
@@ -51,34 +49,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	dir, err := os.MkdirTemp("", "vsys-bench-cloud-")
+	p, done, err := startCloud(o.Binary, "vsys-bench-cloud-", benchConfig(o.PortBase, o.Chains, o.BlockInterval), o.KeepHome)
 	if err != nil {
 		return nil, err
 	}
-	if !o.KeepHome {
-		defer os.RemoveAll(dir)
-	}
-	cfg := state.DefaultConfig()
-	cfg.API.Address = fmt.Sprintf("127.0.0.1:%d", o.PortBase)
-	cfg.Gateway.Address = fmt.Sprintf("127.0.0.1:%d", o.PortBase+1)
-	cfg.Ports = state.Ports{First: o.PortBase + 3, Last: o.PortBase + 3 + 3*o.Chains + 50}
-	cfg.MaxChains = o.Chains
-	cfg.Chain.BlockInterval = o.BlockInterval.String()
-	if err := state.SaveConfig(dir, cfg); err != nil {
-		return nil, err
-	}
-	p, err := cloud.Open(dir, cloud.Options{Binary: o.Binary})
-	if err != nil {
-		return nil, err
-	}
-	if err := p.Start(); err != nil {
-		return nil, err
-	}
-	defer func() { _ = p.Close(true) }()
+	defer done()
 
 	res := &Result{Timed: o.Timed, Chains: o.Chains}
 	if o.KeepHome {
-		res.Home = dir
+		res.Home = p.Home()
 	}
 	var firsts []time.Duration
 	start := time.Now()

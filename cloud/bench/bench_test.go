@@ -35,3 +35,26 @@ func TestRun(t *testing.T) {
 	}
 	t.Logf("create → first block %v; idle RSS %d MiB, CPU %.1f%%", r.FirstBlockP50, r.IdleRSSP50>>20, 100*r.IdleCPUP50)
 }
+
+// TestRunFaults: one round of each fault on real processes; chain A comes
+// back every time and each figure is there.
+func TestRunFaults(t *testing.T) {
+	base, err := testkit.ReservePortRange(3 + 3*2 + 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := bench.RunFaults(context.Background(), bench.FaultOptions{Binary: vsysdBin, Rounds: 1,
+		BlockInterval: 200 * time.Millisecond, PortBase: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Faults) != len(bench.Faults) || r.BaselineGapB <= 0 || r.LimitsMode == "" {
+		t.Fatalf("result: %+v", r)
+	}
+	for _, f := range r.Faults {
+		if f.Rounds != 1 || f.ExitP50 < 0 || f.BackP50 <= 0 || f.BackMax < f.BackP50 || f.BGapMax <= 0 || f.LastExit == "" {
+			t.Errorf("%s: %+v", f.Fault, f)
+		}
+		t.Logf("%s: exit %v after the injection, back %v after it, B's largest gap %v (%s)", f.Fault, f.ExitP50, f.BackP50, f.BGapMax, f.LastExit)
+	}
+}

@@ -51,6 +51,8 @@ type Chain struct {
 	LastExit      string     `json:"last_exit,omitempty"`
 	LastExitAt    time.Time  `json:"last_exit_at,omitzero"`
 	CreatedAt     time.Time  `json:"created_at"`
+	// DiskQuotaBytes is the quota written to the node's app.toml, 0: none.
+	DiskQuotaBytes int64 `json:"disk_quota_bytes,omitempty"`
 }
 
 // Home is a cloud home directory.

@@ -25,6 +25,13 @@ type Config struct {
 	MaxChains int      `toml:"max_chains" comment:"most chains this cloud hosts"`
 	Chain     Defaults `toml:"chain" comment:"defaults of a new chain"`
 	Restart   Restart  `toml:"restart" comment:"how a crashed chain node is restarted"`
+	Logs      Logs     `toml:"logs" comment:"rotation of each chain's node.log"`
+}
+
+// Logs configures node log rotation.
+type Logs struct {
+	MaxBytes int64 `toml:"max_bytes" comment:"node.log is rotated to node.log.1 past this size"`
+	Keep     int   `toml:"keep" comment:"rotated files kept (node.log.1 .. node.log.N)"`
 }
 
 // API configures the control API listener.
@@ -48,6 +55,10 @@ type Limits struct {
 	MemoryBytes  int64   `toml:"memory_bytes" comment:"memory ceiling per chain node; leave headroom, the fallback's RLIMIT_DATA counts thread stacks"`
 	Nice         int     `toml:"nice" comment:"nice value of chain nodes, 0..19"`
 	MaxOpenFiles uint64  `toml:"max_open_files" comment:"RLIMIT_NOFILE of chain nodes"`
+	// DiskQuotaBytes is each new chain's disk quota unless its create
+	// request names one; the node enforces it (app.toml [admission]).
+	DiskQuotaBytes    int64  `toml:"disk_quota_bytes" comment:"bytes a new chain's data directory may hold unless its create says otherwise; over it the node refuses new txs, reads still work; 0: no quota"`
+	DiskCheckInterval string `toml:"disk_check_interval" comment:"how often a chain node measures its data directory for the quota"`
 }
 
 // Ports is an inclusive port range.
@@ -80,11 +91,12 @@ func DefaultConfig() Config {
 	return Config{
 		API:       API{Address: "127.0.0.1:26600"},
 		Gateway:   Gateway{Address: "127.0.0.1:26610"},
-		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096},
+		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096, DiskCheckInterval: "10s"},
 		Ports:     Ports{First: 27000, Last: 28999},
 		MaxChains: 100,
 		Chain:     Defaults{BlockInterval: "1s", Heartbeat: "30s"},
 		Restart:   Restart{BackoffInitial: "250ms", BackoffMax: "30s", StableAfter: "60s", StopGrace: "10s"},
+		Logs:      Logs{MaxBytes: 16 << 20, Keep: 3},
 	}
 }
 
@@ -123,8 +135,17 @@ func (c Config) Validate() error {
 	if c.MaxChains < 1 {
 		return fmt.Errorf("max_chains %d: want at least 1", c.MaxChains)
 	}
+	if c.Logs.MaxBytes < 1<<10 || c.Logs.Keep < 1 {
+		return fmt.Errorf("logs: max_bytes %d, keep %d: want max_bytes >= 1024 and keep >= 1", c.Logs.MaxBytes, c.Logs.Keep)
+	}
 	if d, err := time.ParseDuration(c.Chain.BlockInterval); err != nil || d < 0 {
 		return fmt.Errorf("chain.block_interval %q: want a duration such as \"1s\"", c.Chain.BlockInterval)
+	}
+	if c.Limits.DiskQuotaBytes < 0 {
+		return fmt.Errorf("limits.disk_quota_bytes %d: want 0 (none) or more", c.Limits.DiskQuotaBytes)
+	}
+	if d, err := time.ParseDuration(c.Limits.DiskCheckInterval); err != nil || d <= 0 {
+		return fmt.Errorf("limits.disk_check_interval %q: want a positive duration such as \"10s\"", c.Limits.DiskCheckInterval)
 	}
 	_, err := c.Durations()
 	return err

@@ -142,11 +142,16 @@ func (s *Supervisor) spawn(p *proc) error {
 		return fmt.Errorf("chain %s: log: %w", p.spec.Name, err)
 	}
 	defer log.Close() // the child has its own descriptor
+	// Where this run's output starts, to find its crash cause in.
+	var offset int64
+	if fi, err := log.Stat(); err == nil {
+		offset = fi.Size()
+	}
 	cmd := exec.Command(s.o.Binary, "start", "--home", p.spec.Home)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if s.o.Hooks != nil {
-		if err := s.o.Hooks.BeforeStart(p.spec.Name, cmd); err != nil {
+		if err := guard("BeforeStart", func() error { return s.o.Hooks.BeforeStart(p.spec.Name, cmd) }); err != nil {
 			return fmt.Errorf("chain %s: before start: %w", p.spec.Name, err)
 		}
 	}
@@ -161,17 +166,29 @@ func (s *Supervisor) spawn(p *proc) error {
 	go func() {
 		err := cmd.Wait()
 		p.mu.Lock()
-		p.state.Running, p.state.LastExit = false, describeExit(err)
+		p.state.Running, p.state.LastExit = false, withCause(describeExit(err), p.spec.LogPath, offset)
 		p.mu.Unlock()
 		close(exit)
 	}()
 	s.o.OnEvent(Event{Name: p.spec.Name, Kind: Started, PID: cmd.Process.Pid, Restarts: p.restarts()})
 	if s.o.Hooks != nil {
-		if err := s.o.Hooks.AfterStart(p.spec.Name, cmd.Process.Pid); err != nil {
+		if err := guard("AfterStart", func() error { return s.o.Hooks.AfterStart(p.spec.Name, cmd.Process.Pid) }); err != nil {
 			s.o.OnEvent(Event{Name: p.spec.Name, Kind: Failed, PID: cmd.Process.Pid, Exit: "after start: " + err.Error()})
 		}
 	}
 	return nil
+}
+
+// guard runs a hook, turning its panic into an error: a hook is the
+// caller's code, and one chain's broken limits must fail that chain's
+// start, not kill the control plane and every other chain's supervision.
+func guard(hook string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s hook panicked: %v", hook, r)
+		}
+	}()
+	return fn()
 }
 
 // watchAdopted polls an adopted pid (not our child, so no wait) until

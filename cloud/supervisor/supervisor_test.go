@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -178,5 +179,53 @@ func TestAdoptAndStop(t *testing.T) {
 	b, err := os.ReadFile(sp.LogPath)
 	if err != nil || string(b) != "limit=1\n" {
 		t.Fatalf("log %q %v: the BeforeStart environment did not reach the node", b, err)
+	}
+}
+
+// panicHooks is a caller's hook with a bug.
+type panicHooks struct{ before bool }
+
+func (h panicHooks) BeforeStart(string, *exec.Cmd) error {
+	if h.before {
+		panic("limits bug")
+	}
+	return nil
+}
+
+func (h panicHooks) AfterStart(string, int) error {
+	if !h.before {
+		panic("limits bug")
+	}
+	return nil
+}
+
+// TestHookPanic: a hook that panics fails that chain's start (before the
+// process starts) or is reported (after it), and the supervisor goes on.
+func TestHookPanic(t *testing.T) {
+	ev := newEvents()
+	s := New(Options{Binary: script(t, "sleep 30"), Hooks: panicHooks{before: true}, OnEvent: ev.on,
+		StopGrace: time.Second, Backoff: Backoff{Initial: 10 * time.Millisecond, Max: time.Second, StableAfter: time.Second}})
+	_, err := s.Start(spec(t), 0)
+	if err == nil || !strings.Contains(err.Error(), "BeforeStart hook panicked: limits bug") {
+		t.Fatalf("start with a panicking BeforeStart: %v", err)
+	}
+	if _, ok := s.State("c"); ok {
+		t.Error("a failed start left the chain supervised")
+	}
+
+	ev = newEvents()
+	s = New(Options{Binary: script(t, "sleep 30"), Hooks: panicHooks{}, OnEvent: ev.on,
+		StopGrace: time.Second, Backoff: Backoff{Initial: 10 * time.Millisecond, Max: time.Second, StableAfter: time.Second}})
+	if _, err := s.Start(spec(t), 0); err != nil {
+		t.Fatal(err)
+	}
+	if e := ev.next(t, Failed); !strings.Contains(e.Exit, "AfterStart hook panicked") {
+		t.Errorf("failed event: %+v", e)
+	}
+	if st, ok := s.State("c"); !ok || !st.Running {
+		t.Errorf("the node should run on: %+v %v", st, ok)
+	}
+	if err := s.Stop("c"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 // start` processes in a temporary home.
 func benchCloudCmd() *cobra.Command {
 	var o bench.Options
+	var faults int
 	cmd := &cobra.Command{
 		Use:   "cloud",
 		Short: "Create → first block of --timed chains, then idle RSS and CPU of --chains chains in one cloud",
@@ -22,6 +23,9 @@ func benchCloudCmd() *cobra.Command {
 			bin, err := os.Executable()
 			if err != nil {
 				return err
+			}
+			if faults > 0 {
+				return runFaultsBench(cmd, bin, faults, o)
 			}
 			o.Binary, o.Log = bin, cmd.ErrOrStderr()
 			r, err := bench.Run(cmd.Context(), o)
@@ -44,5 +48,6 @@ func benchCloudCmd() *cobra.Command {
 	f.DurationVar(&o.Idle, "idle", 10*time.Second, "window the idle CPU is measured over")
 	f.IntVar(&o.PortBase, "port-base", 30000, "first port of the cloud (3 + 3 per chain + 50 spare)")
 	f.BoolVar(&o.KeepHome, "keep-home", false, "keep the temporary cloud home")
+	f.IntVar(&faults, "faults", 0, "instead: inject each node fault (kill -9, panic, oom) this many times into one of two chains; time to back and the other's largest block gap")
 	return cmd
 }

@@ -75,7 +75,7 @@ func startCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home, _ := cmd.Flags().GetString("home")
-			n, err := node.Start(home, node.Options{App: node.AppKind(appKind), LogOutput: cmd.ErrOrStderr()})
+			n, err := node.Start(home, node.Options{App: node.AppKind(appKind), LogOutput: cmd.ErrOrStderr(), ExitOnPanic: true})
 			if err != nil {
 				return err
 			}

@@ -32,7 +32,7 @@ func testnetCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.IntVar(&o.Validators, "validators", 4, "number of validators")
-	f.StringVar(&out, "output", "./testnet", "directory for the node homes")
+	f.StringVar(&out, "dir", "./testnet", "directory for the node homes (--output is the output format, as everywhere)")
 	f.StringVar(&o.ChainID, "chain-id", "vsys-testnet", "chain id")
 	f.IntVar(&o.BasePort, "base-port", 27000, "node i listens on base+10i (p2p), +1 (CometBFT RPC), +2 (JSON-RPC), +3 (metrics)")
 	f.StringVar(&o.BlockInterval, "block-interval", "1s", "pause between blocks")

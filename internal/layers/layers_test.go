@@ -59,6 +59,9 @@ type rule struct {
 var rules = []rule{
 	{pkgs: "core/...", allowed: []string{"core/..."}},
 	{pkgs: "vm/...", allowed: []string{"core/...", "vm/..."}},
+	// The light client is pure verification (docs/interchain.md): the
+	// codec and proof leaves, never the router or the store.
+	{pkgs: "modules/interchain/lightclient", allowed: []string{"core/codec", "core/proof"}},
 	{pkgs: "modules/...", allowed: []string{"core/...", "vm/...", "modules/..."}},
 	{pkgs: "app/...", denied: []string{"rpc/...", "node/...", "cmd/..."}},
 	{pkgs: "rpc", allowed: []string{"core/..."}},
@@ -115,6 +118,9 @@ func isKube(path string) bool {
 
 const clientPkg = mod + "rpc/client"
 
+// lctestPkg signs headers with made-up validators: tests only.
+const lctestPkg = "modules/interchain/lightclient/lctest"
+
 // violations lists every broken rule of pkgs, one line each.
 func violations(pkgs []pkg) []string {
 	var out []string
@@ -145,6 +151,9 @@ func violations(pkgs []pkg) []string {
 			}
 			if match(to, "internal/testkit/...") && !matchAny(from, "internal/...", "node/e2e") {
 				out = append(out, fmt.Sprintf("%s imports %s: the test kit is for tests (and node/e2e)", from, to))
+			}
+			if match(to, lctestPkg) && !match(from, "node/e2e") {
+				out = append(out, fmt.Sprintf("%s imports %s: the light client's test kit is for tests (and node/e2e)", from, to))
 			}
 			if r, ok := ruleFor(from); ok && !r.permits(to) {
 				out = append(out, fmt.Sprintf("%s imports %s: %s may import %s", from, to, r.pkgs, r.describe()))
@@ -280,6 +289,8 @@ func TestLayersCatchBreaks(t *testing.T) {
 		{"node/e2e imports manifests", pkg{ImportPath: mod + "node/e2e", Imports: []string{mod + "node/manifests"}}, "only cmd imports the manifest writer"},
 		{"client pulls k8s", pkg{ImportPath: clientPkg, Deps: []string{"k8s.io/apimachinery/pkg/runtime"}}, "depends on k8s.io/apimachinery/pkg/runtime"},
 		{"client pulls the store", pkg{ImportPath: clientPkg, Deps: []string{mod + "core/state"}}, "depends on " + mod + "core/state"},
+		{"light client imports the router", pkg{ImportPath: mod + "modules/interchain/lightclient", Imports: []string{mod + "core/router"}}, "lightclient imports core/router"},
+		{"a module imports lctest", pkg{ImportPath: mod + "modules/interchain", Imports: []string{mod + lctestPkg}}, "the light client's test kit is for tests"},
 	}
 	for _, c := range cases {
 		got := violations([]pkg{c.pkg})

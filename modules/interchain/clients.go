@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cometbft/cometbft/types"
+
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
@@ -195,6 +197,9 @@ func (m *Module) updateClient(ctx *router.Context, a UpdateClientArgs) (UpdateRe
 	if err != nil {
 		return UpdateResult{}, err
 	}
+	if err := chargeSignatures(ctx, h); err != nil {
+		return UpdateResult{}, err
+	}
 	trusted, err := c.consensusAt(cl.id, h.TrustedHeight)
 	if err != nil {
 		return UpdateResult{}, fmt.Errorf("trusted height: %w", err)
@@ -253,6 +258,9 @@ func (m *Module) submitMisbehaviour(ctx *router.Context, a MisbehaviourArgs) (Up
 	if err != nil {
 		return UpdateResult{}, err
 	}
+	if err := chargeSignatures(ctx, mb.Header1, mb.Header2); err != nil {
+		return UpdateResult{}, err
+	}
 	t1, err := c.consensusAt(cl.id, mb.Header1.TrustedHeight)
 	if err != nil {
 		return UpdateResult{}, fmt.Errorf("header 1 trusted height: %w", err)
@@ -269,6 +277,31 @@ func (m *Module) submitMisbehaviour(ctx *router.Context, a MisbehaviourArgs) (Up
 		return UpdateResult{}, err
 	}
 	return m.clientEvent(ctx, "client_misbehaviour", cl.id, cs.LatestHeight, lightclient.Frozen)
+}
+
+// chargeSignatures charges sig_verify for every signature light.Verify
+// may check, before it runs: each present commit signature, twice when
+// the update skips heights (once against the trusted set's trust level,
+// once against the header's own set). The header's bytes are paid as tx
+// bytes; the signatures are the work they ask for.
+func chargeSignatures(ctx *router.Context, hs ...*lightclient.Header) error {
+	var n uint64
+	for _, h := range hs {
+		if h == nil || h.SignedHeader == nil || h.SignedHeader.Commit == nil {
+			continue // malformed: Update refuses it without verifying
+		}
+		var present uint64
+		for _, s := range h.SignedHeader.Commit.Signatures {
+			if s.BlockIDFlag != types.BlockIDFlagAbsent {
+				present++
+			}
+		}
+		if h.Height() != h.TrustedHeight+1 {
+			present *= 2
+		}
+		n += present
+	}
+	return ctx.Env.Gas.Consume(n*ctx.Costs().SigVerify, "interchain header signatures")
 }
 
 // creator is who created client id.

@@ -17,7 +17,7 @@ var (
 	// ErrUnauthorized: register_counterparty by anyone but the client's
 	// creator, a recovery vote by a non-validator, or a payload sent from
 	// a port that is not the caller's.
-	ErrUnauthorized = errors.New("unauthorized")
+	ErrUnauthorized = errors.New("not authorized for this interchain action")
 	// ErrTimeout: a send whose timeout has passed or is more than 24 h
 	// ahead, a receive after the timeout, or a timeout before it.
 	ErrTimeout = errors.New("invalid timeout")

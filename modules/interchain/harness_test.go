@@ -40,7 +40,7 @@ var (
 func u(v uint64) codec.U128 { return codec.NewU128(v) }
 
 type chain struct {
-	t     *testing.T
+	t     testing.TB
 	id    string
 	store *state.Store
 	r     *router.Router
@@ -52,7 +52,7 @@ type chain struct {
 	trusted map[string]uint64
 }
 
-func newChain(t *testing.T, id string) *chain {
+func newChain(t testing.TB, id string) *chain {
 	t.Helper()
 	c := &chain{t: t, id: id, store: testkit.OpenStore(t), vals: lctest.NewValidators(id, 4, 10),
 		times: map[int64]time.Time{}, next: t0.Add(time.Second), trusted: map[string]uint64{}}
@@ -196,7 +196,7 @@ type link struct {
 	ab, ba string
 }
 
-func newLink(t *testing.T) *link {
+func newLink(t testing.TB) *link {
 	l := &link{a: newChain(t, "chain-a"), b: newChain(t, "chain-b")}
 	l.ab = l.a.createClientOf(l.b)
 	l.ba = l.b.createClientOf(l.a)

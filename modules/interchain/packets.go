@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/gas"
@@ -87,6 +88,9 @@ type AckEvent struct {
 	Success    bool
 	Error      string // why the receive failed; empty on success
 }
+
+// maxAckError bounds the reason an AckEvent gives.
+const maxAckError = 256
 
 func packetEvent(p packet.Packet) PacketEvent {
 	return PacketEvent{SourceClient: p.SourceClient, DestClient: p.DestClient, Sequence: p.Sequence, TimeoutTimestamp: p.TimeoutTimestamp}
@@ -236,6 +240,11 @@ func (m *Module) recvPacket(ctx *router.Context, a RecvPacketArgs) (string, erro
 			return "", appErr // out of gas ends the tx, as everywhere
 		}
 		ack, ev.Error = packet.Acknowledgement{AppAcks: [][]byte{packet.ErrorAck}}, appErr.Error()
+		if len(ev.Error) > maxAckError {
+			// The event must fit any chain's max_event_bytes, or the
+			// receive itself would fail on a long error.
+			ev.Error = strings.ToValidUTF8(ev.Error[:maxAckError], "")
+		}
 	}
 	if err := kv.Set(packet.AckKey(p.DestClient, p.Sequence), packet.CommitAck(ack)); err != nil {
 		return "", err
@@ -251,7 +260,10 @@ func (m *Module) recvPacket(ctx *router.Context, a RecvPacketArgs) (string, erro
 
 // outOfResources are the errors an application's failure must not turn
 // into an error acknowledgement: they end the whole tx, so that a
-// relayer cannot make a receive fail by giving it too little gas.
+// relayer cannot make a receive fail by starving it. Out of gas would
+// end it anyway (the meter stays empty, so writing the error
+// acknowledgement fails too: TestStarvedReceiveIsNoErrorAck); the wasm
+// memory budget of a call stack would not, once contracts receive.
 var outOfResources = []error{gas.ErrOutOfGas, router.ErrMemoryBudget}
 
 func isOutOfResources(err error) bool {

@@ -7,19 +7,22 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/vsys/vsys/core/address"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/router"
+	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/interchain"
 	"github.com/vsys/vsys/modules/interchain/lightclient"
 	"github.com/vsys/vsys/modules/interchain/packet"
+	"github.com/vsys/vsys/modules/interchain/transfer"
 )
 
-// refused checks that a call fails with want and leaves the state as it
-// was.
+// refused checks that a call by the relayer fails with want and leaves
+// the state as it was.
 func refused(t *testing.T, c *chain, want error, method string, args any) {
 	t.Helper()
-	before := c.dump()
-	_, err := c.call(relayer, method, args)
-	require.ErrorIs(t, err, want, method)
-	require.Equal(t, before, c.dump(), "%s changed state", method)
+	refusedBy(t, c, relayer, want, method, args)
 }
 
 // TestReplaysAreNoops: a packet received twice, or acknowledged twice,
@@ -170,10 +173,107 @@ func TestBadInputChangesNothing(t *testing.T) {
 	require.Equal(t, packet.FullKey(interchain.MerklePrefix()[0], packet.CommitmentKey(l.ab, seq)), e.Key)
 }
 
-func refusedBy(t *testing.T, c *chain, caller [20]byte, want error, method string, args any) {
+// refusedBy is refused for a call by caller.
+func refusedBy(t *testing.T, c *chain, caller address.Address, want error, method string, args any) {
 	t.Helper()
 	before := c.dump()
 	_, err := c.call(caller, method, args)
 	require.ErrorIs(t, err, want, method)
 	require.Equal(t, before, c.dump(), "%s changed state", method)
+}
+
+// TestRawPacketsAndForgedTransfers: a packet from an account's own port
+// goes A→B and its acknowledgement back like any packet; to a port no
+// application is bound to it gets the error acknowledgement. A payload
+// dressed as a transfer but sent from an account's port mints nothing:
+// only the transfer app's port speaks for it, and only the transfer
+// method sends from that port.
+func TestRawPacketsAndForgedTransfers(t *testing.T) {
+	l := newLink(t)
+	forged := transfer.PacketData{Denom: coin, Amount: "1000", Sender: alice.String(), Receiver: bob.String()}
+	payloads := []packet.Payload{
+		{SourcePort: alice.String(), DestPort: "counter", Version: "v1", Encoding: "application/json", Value: []byte(`{"add":1}`)},
+		{SourcePort: alice.String(), DestPort: "transfer", Version: transfer.Version, Encoding: transfer.EncodingJSON, Value: forged.Encode()},
+	}
+	for i, pl := range payloads {
+		var seq uint64
+		l.a.must(alice, "send_packet", interchain.SendPacketArgs{SourceClient: l.ab, TimeoutTimestamp: uint64(l.a.next.Add(time.Hour).Unix()),
+			Payloads: []packet.Payload{pl}}, &seq)
+		require.Equal(t, uint64(i+1), seq)
+		l.a.commit()
+		p := sent(l.a, l.ab, seq)
+		require.Equal(t, interchain.ResultSuccess, recv(l.a, l.b, l.ba, p))
+		var a interchain.AckEntry
+		l.b.query(interchain.Address, "acknowledgement", interchain.SeqArgs{ClientID: l.ba, Sequence: seq}, &a)
+		require.Equal(t, [][]byte{packet.ErrorAck}, a.Acknowledgement.AppAcks, pl.DestPort)
+		require.Equal(t, interchain.ResultSuccess, ack(l.a, l.b, l.ab, p))
+	}
+	require.True(t, l.b.supply(voucherOf(l.ba)).IsZero(), "the forged transfer minted nothing")
+	require.Empty(t, l.pending(l.a, l.ab))
+	var next uint64
+	l.a.query(interchain.Address, "next_sequence", interchain.ClientArgs{ClientID: l.ab}, &next)
+	require.Equal(t, uint64(3), next)
+}
+
+// TestUnreceivedAndUnacknowledged: the relayer's two questions — which
+// packets has B not received, which has A not seen completed — answered
+// from state as packets move.
+func TestUnreceivedAndUnacknowledged(t *testing.T) {
+	l := newLink(t)
+	p1 := l.transfer(alice, coin, 1, bob, true, 0)
+	p2 := l.transfer(alice, coin, 2, bob, true, 0)
+	seqs := interchain.SeqsArgs{Sequences: []uint64{1, 2, 3}}
+	ask := func(c *chain, method, client string) []uint64 {
+		a := seqs
+		a.ClientID = client
+		var out []uint64
+		c.query(interchain.Address, method, a, &out)
+		return out
+	}
+	require.Equal(t, []uint64{1, 2, 3}, ask(l.b, "unreceived", l.ba))
+	require.Equal(t, []uint64{1, 2}, ask(l.a, "unacknowledged", l.ab))
+	recv(l.a, l.b, l.ba, p2)
+	require.Equal(t, []uint64{1, 3}, ask(l.b, "unreceived", l.ba))
+	ack(l.a, l.b, l.ab, p2)
+	require.Equal(t, []uint64{1}, ask(l.a, "unacknowledged", l.ab))
+	recv(l.a, l.b, l.ba, p1)
+	ack(l.a, l.b, l.ab, p1)
+	require.Empty(t, ask(l.a, "unacknowledged", l.ab))
+	require.Equal(t, []uint64{3}, ask(l.b, "unreceived", l.ba))
+}
+
+// TestStarvedReceiveIsNoErrorAck: whatever gas a relayer gives a receive,
+// it either runs out of gas (and nothing happens) or delivers the packet
+// with a success acknowledgement — never an error acknowledgement that
+// would refund a packet the receiver could have taken.
+func TestStarvedReceiveIsNoErrorAck(t *testing.T) {
+	l := newLink(t)
+	p := l.transfer(alice, coin, 100, bob, true, 0)
+	h := l.b.updateClient(l.ba, l.a)
+	l.b.commit()
+	args := testkit.Marshal(t, interchain.RecvPacketArgs{Packet: p, ProofCommitment: l.a.prove(h, packet.CommitmentKey(l.ab, 1)), ProofHeight: h})
+	try := func(limit uint64) (*router.Env, state.KV, error) {
+		env := l.b.env(relayer, false)
+		env.Gas = gas.NewMeter(limit)
+		kv := state.NewCache(l.b.store.Working()) // thrown away: each try starts from the same state
+		_, err := l.b.r.Call(env, kv, relayer, interchain.Address, "recv_packet", args, nil)
+		return env, kv, err
+	}
+	env, _, err := try(200_000_000)
+	require.NoError(t, err)
+	full := env.Gas.Used()
+	limits := []uint64{full - 1, full}
+	for i := uint64(0); i < 40; i++ {
+		limits = append(limits, full*i/40)
+	}
+	for _, limit := range limits {
+		_, kv, err := try(limit)
+		if err != nil {
+			require.ErrorIs(t, err, gas.ErrOutOfGas, "at %d of %d gas", limit, full)
+			continue
+		}
+		b, err := router.StoreOf(kv, interchain.Address).Get(packet.AckKey(l.ba, 1))
+		require.NoError(t, err)
+		require.Equal(t, packet.CommitAck(packet.Acknowledgement{AppAcks: [][]byte{transfer.SuccessAck}}), b, "at %d of %d gas", limit, full)
+	}
 }

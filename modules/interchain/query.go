@@ -93,6 +93,12 @@ type PendingArgs struct {
 	Limit         uint64 // 0: 100; at most 1000
 }
 
+// SeqsArgs name some packets of a client, at most 1000.
+type SeqsArgs struct {
+	ClientID  string
+	Sequences []uint64
+}
+
 // DenomArgs name a denom of this chain.
 type DenomArgs struct{ Denom string }
 
@@ -184,6 +190,14 @@ func (m *Module) queries(c *native.Module) {
 		})
 	native.Method(c, "pending", "Packets a client sent that are not yet acknowledged or timed out, by sequence.", true,
 		func(ctx *router.Context, a PendingArgs) ([]packet.Packet, error) { return pending(ctx.Store(), a) })
+	native.Method(c, "unreceived", "Of the given sequences, those the destination client has no receipt for (ibc-go UnreceivedPackets): what a relayer still has to deliver.", true,
+		func(ctx *router.Context, a SeqsArgs) ([]uint64, error) {
+			return filterSeqs(ctx.Store(), a, func(seq uint64) []byte { return packet.ReceiptKey(a.ClientID, seq) }, false)
+		})
+	native.Method(c, "unacknowledged", "Of the given sequences, those the source client still holds a commitment for (ibc-go UnreceivedAcks): acknowledgements or timeouts still to relay.", true,
+		func(ctx *router.Context, a SeqsArgs) ([]uint64, error) {
+			return filterSeqs(ctx.Store(), a, func(seq uint64) []byte { return packet.CommitmentKey(a.ClientID, seq) }, true)
+		})
 	native.Method(c, "denom_trace", "The full path of a voucher denom (a native denom is its own path).", true,
 		func(ctx *router.Context, a DenomArgs) (string, error) {
 			d, err := transfer.Trace(transfer.Store(ctx.Store()), a.Denom)
@@ -193,6 +207,25 @@ func (m *Module) queries(c *native.Module) {
 		func(ctx *router.Context, a DenomArgs) (codec.U128, error) {
 			return transfer.TotalEscrow(transfer.Store(ctx.Store()), a.Denom)
 		})
+}
+
+// filterSeqs keeps the sequences whose key is present (want true) or
+// absent.
+func filterSeqs(kv state.KV, a SeqsArgs, key func(uint64) []byte, want bool) ([]uint64, error) {
+	if len(a.Sequences) > 1000 {
+		return nil, fmt.Errorf("%w: %d sequences, at most 1000", router.ErrBadArgs, len(a.Sequences))
+	}
+	out := []uint64{}
+	for _, seq := range a.Sequences {
+		ok, err := kv.Has(key(seq))
+		if err != nil {
+			return nil, err
+		}
+		if ok == want {
+			out = append(out, seq)
+		}
+	}
+	return out, nil
 }
 
 func pending(kv state.KV, a PendingArgs) ([]packet.Packet, error) {

@@ -11,9 +11,14 @@ import (
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/interchain"
+	"github.com/vsys/vsys/modules/interchain/lightclient"
+	"github.com/vsys/vsys/modules/interchain/lightclient/lctest"
 	"github.com/vsys/vsys/modules/interchain/packet"
 	"github.com/vsys/vsys/modules/interchain/transfer"
+	"github.com/vsys/vsys/modules/token"
 )
 
 // voucherOf is the voucher on the chain whose client is client for
@@ -107,4 +112,52 @@ func sum(a, b codec.U128) codec.U128 {
 		panic(err)
 	}
 	return s
+}
+
+// TestUserTokenTransfer: a user token is escrowed like the native coin
+// and becomes its own voucher on B, which goes home again.
+func TestUserTokenTransfer(t *testing.T) {
+	l := newLink(t)
+	tok := func(method string, args any) {
+		_, err := l.a.r.Call(l.a.env(alice, false), l.a.store.Working(), alice, token.Address, method, testkit.Marshal(t, args), nil)
+		require.NoError(t, err, method)
+	}
+	tok("create", token.CreateArgs{Symbol: "GOLD", Name: "Gold", Decimals: 2, MaxSupply: u(1000)})
+	tok("issue", token.IssueArgs{Token: "GOLD", Amount: u(500)})
+	l.a.commit()
+
+	p := l.transfer(alice, "GOLD", 30, bob, true, 0)
+	require.Equal(t, u(30), l.a.balance(transfer.EscrowAddress(l.ab), "GOLD"))
+	require.Equal(t, interchain.ResultSuccess, recv(l.a, l.b, l.ba, p))
+	h := sha256.Sum256([]byte("transfer/" + l.ba + "/GOLD"))
+	gold := "ibc/" + strings.ToUpper(hex.EncodeToString(h[:]))
+	require.Equal(t, u(30), l.b.balance(bob, gold))
+	require.Equal(t, interchain.ResultSuccess, ack(l.a, l.b, l.ab, p))
+
+	back := l.transfer(bob, gold, 30, alice, false, 0)
+	require.True(t, l.b.supply(gold).IsZero(), "burned on the way home")
+	require.Equal(t, interchain.ResultSuccess, recv(l.b, l.a, l.ab, back))
+	require.Equal(t, u(500), l.a.balance(alice, "GOLD"))
+	require.True(t, l.a.balance(transfer.EscrowAddress(l.ab), "GOLD").IsZero())
+}
+
+// TestHeaderSignaturesCostGas: an update pays sig_verify for each
+// signature it asks the light client to check; short of it, the update
+// runs out of gas and changes nothing.
+func TestHeaderSignaturesCostGas(t *testing.T) {
+	l := newLink(t)
+	hdr, err := lightclient.EncodeHeader(lctest.Header(l.b.block(l.b.height()), l.a.trusted[l.ab], l.b.vals))
+	require.NoError(t, err)
+	args := testkit.Marshal(t, interchain.UpdateClientArgs{ClientID: l.ab, Header: hdr})
+	before := l.a.dump()
+	env := l.a.env(relayer, false)
+	env.Gas = gas.NewMeter(l.a.r.Costs().SigVerify * 4) // the call's other costs come on top: not enough
+	_, err = l.a.r.Call(env, l.a.store.Working(), relayer, interchain.Address, "update_client", args, nil)
+	require.ErrorIs(t, err, gas.ErrOutOfGas)
+	require.Equal(t, before, l.a.dump())
+
+	env = l.a.env(relayer, false)
+	_, err = l.a.r.Call(env, l.a.store.Working(), relayer, interchain.Address, "update_client", args, nil)
+	require.NoError(t, err)
+	require.Greater(t, env.Gas.Used(), 4*l.a.r.Costs().SigVerify, "four signatures and the rest of the update")
 }

@@ -18,7 +18,7 @@ import (
 // their home chain. Once it exists it is a token like any other: send,
 // balance and burn work on it.
 
-// ErrNotVoucher: a voucher mint or burn of a denom that is not a
+// ErrNotVoucher is a voucher mint or burn of a denom that is not a
 // voucher's.
 var ErrNotVoucher = errors.New("not a voucher denom")
 

@@ -140,5 +140,11 @@ func (s Spec) appConfig() config.App {
 	c := config.Default()
 	c.Consensus.CreateEmptyBlocks = s.EmptyBlocks
 	c.Consensus.CreateEmptyBlocksInterval = s.Heartbeat
+	if s.EmptyBlocks {
+		// CometBFT waits for a tx up to create_empty_blocks_interval
+		// whenever it is set, empty blocks on or not: a heartbeat would
+		// turn "a block every interval" into one every heartbeat.
+		c.Consensus.CreateEmptyBlocksInterval = "0s"
+	}
 	return c
 }

@@ -97,6 +97,21 @@ func TestCreate(t *testing.T) {
 }
 
 // TestCreateRefusesLeavesNothing: each bad spec is refused with its
+
+// TestEmptyBlocksWithoutHeartbeat: empty blocks mean a block every
+// interval, so the heartbeat (CometBFT's create_empty_blocks_interval,
+// which makes it wait for txs whenever set) is off.
+func TestEmptyBlocksWithoutHeartbeat(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "busy")
+	res, err := chainspec.Create(dir, chainspec.Spec{Name: "busy", EmptyBlocks: true, Heartbeat: "30s"})
+	require.NoError(t, err)
+	cfg, err := node.LoadCometConfig(res.Nodes[0].Home)
+	require.NoError(t, err)
+	require.True(t, cfg.Consensus.CreateEmptyBlocks)
+	require.Zero(t, cfg.Consensus.CreateEmptyBlocksInterval)
+	require.False(t, cfg.Consensus.WaitForTxs())
+}
+
 // sentinel and a clear message, and the parent directory stays empty.
 func TestCreateRefusesLeavesNothing(t *testing.T) {
 	parent := t.TempDir()

@@ -265,14 +265,6 @@ func (c *Client) GetRow(ctx context.Context, req rpc.RowRequest) (*rpc.RowResult
 	return &r, c.rpc.Call(ctx, rpc.MethodGetRow, []any{req}, &r)
 }
 
-// ProveKey reads a raw IAVL key at store version height (0: the latest)
-// with an ICS23 proof of its value or absence (vsys_proveKey); the proof
-// is under the app hash that block height+1's header carries.
-func (c *Client) ProveKey(ctx context.Context, key []byte, height int64) (*rpc.KeyProof, error) {
-	var r rpc.KeyProof
-	return &r, c.rpc.Call(ctx, rpc.MethodProveKey, []any{rpc.ProveKeyRequest{Key: key, Height: rpc.Height(height)}}, &r)
-}
-
 // QueryTable reads one page of a table scan.
 func (c *Client) QueryTable(ctx context.Context, req rpc.QueryRequest) (*rpc.QueryResult, error) {
 	var r rpc.QueryResult

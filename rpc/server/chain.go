@@ -34,6 +34,9 @@ func (h *handlers) status(context.Context, json.RawMessage) (any, error) {
 	out := rpc.Status{ChainID: st.NodeInfo.Network, NodeID: string(st.NodeInfo.DefaultNodeID), Moniker: st.NodeInfo.Moniker,
 		Version: app.Version, LatestHeight: st.SyncInfo.LatestBlockHeight, LatestBlockTime: st.SyncInfo.LatestBlockTime,
 		LatestAppHash: rpc.HexBytes(st.SyncInfo.LatestAppHash), CatchingUp: st.SyncInfo.CatchingUp}
+	if h.txs != nil && h.Env.BlockStore != nil {
+		out.TotalTxs, out.TxsCountedHeight = h.txs.count(h.Env.BlockStore)
+	}
 	if h.App != nil {
 		p := h.App.Params()
 		out.NativeToken, out.MinGasPrice, out.MaxGasPerTx = h.App.NativeToken(), p.MinGasPrice, p.MaxGasPerTx

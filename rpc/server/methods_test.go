@@ -21,6 +21,7 @@ import (
 	"github.com/vsys/vsys/app"
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
+	"github.com/vsys/vsys/core/proof"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/internal/testkit"
@@ -193,6 +194,16 @@ func TestMethods(t *testing.T) {
 		require.GreaterOrEqual(t, st.LatestHeight, c.tableHeight+1)
 		require.NotZero(t, st.MaxGasPerTx)
 		require.Len(t, st.LatestAppHash, 32)
+		// total_txs is the sum of the stored blocks' txs.
+		var sum uint64
+		for h := int64(1); h <= st.TxsCountedHeight; h++ {
+			var b rpc.Block
+			c.ok(&b, "vsys_getBlock", h)
+			sum += uint64(b.NumTxs)
+		}
+		require.NotZero(t, st.TxsCountedHeight)
+		require.NotZero(t, sum, "the fixture chain has committed txs")
+		require.Equal(t, sum, st.TotalTxs)
 	})
 	t.Run("blockNumber and getBlock", func(t *testing.T) {
 		c := c.with(t)
@@ -376,6 +387,29 @@ func TestMethods(t *testing.T) {
 		c.invalidParams(`no column "size"`, "vsys_queryTable", map[string]any{"owner": c.dev.String(), "table": "items",
 			"filters": []map[string]any{{"column": "size", "op": "eq", "value": 1}}})
 	})
+	t.Run("proveKey", func(t *testing.T) {
+		c := c.with(t)
+		// carol's VSYS balance in the token module's store, at the send.
+		key := append(append(append(router.StorePrefix(token.Address), 'b'), c.carol[:]...), "VSYS"...)
+		var p rpc.ProveResult
+		c.ok(&p, "vsys_proveKey", map[string]any{"key": "0x" + hex.EncodeToString(key), "height": c.sendHeight})
+		require.Equal(t, c.sendHeight, p.Height)
+		w := codec.NewWriter(16)
+		w.U128(codec.NewU128(1234))
+		require.Equal(t, w.Bytes(), []byte(p.Value))
+		cp, err := rpc.DecodeProof(&rpc.RowProof{Proof: p.Proof})
+		require.NoError(t, err)
+		require.NoError(t, proof.Verify(p.AppHash, cp, key, p.Value))
+		require.Error(t, proof.Verify(p.AppHash, cp, key, []byte("other")))
+
+		absent, err := c.cl.ProveKey(context.Background(), append(key, 'X'), 0)
+		require.NoError(t, err)
+		require.Empty(t, absent.Value)
+		cp, err = rpc.DecodeProof(&rpc.RowProof{Proof: absent.Proof})
+		require.NoError(t, err)
+		require.NoError(t, proof.Verify(absent.AppHash, cp, append(key, 'X'), nil), "non-membership")
+		c.invalidParams("key of 0 bytes", "vsys_proveKey", map[string]any{"key": "0x"})
+	})
 	t.Run("getBill and gasPrice", func(t *testing.T) {
 		c := c.with(t)
 		var b rpc.Bill
@@ -397,7 +431,6 @@ func TestMethods(t *testing.T) {
 		require.Equal(t, "VSYS", gp.NativeToken)
 		require.Equal(t, codec.NewU128(1), gp.StoragePricePerByte)
 	})
-	t.Run("proveKey", func(t *testing.T) { testProveKey(t, c.with(t)) })
 	t.Run("without an app", func(t *testing.T) {
 		// The kvstore baseline: the chain-agnostic methods only.
 		hs := httptest.NewServer(server.New(server.Backend{Env: c.env}, 0))

@@ -8,38 +8,31 @@ import (
 	"github.com/vsys/vsys/rpc/jsonrpc"
 )
 
-// maxProveKeyBytes bounds the key vsys_proveKey takes: every key the
-// state writes is far shorter (a module prefix and a path), and the
-// bound keeps a hostile request from making the tree compare megabytes.
-const maxProveKeyBytes = 1024
+// maxProveKey bounds vsys_proveKey's key: the longest key the state
+// holds is far shorter.
+const maxProveKey = 1 << 10
 
-// proveKey is vsys_proveKey: a raw IAVL key at a store version, with an
-// ICS23 proof of its value or absence. It is the relayer's one read of
-// another chain's state: a light client there holds this chain's app
-// hash per height, and the app hash of header h is the root after block
-// h-1, so a relayer proves at version h-1 what it will verify at h.
+// proveKey is vsys_proveKey: an ICS23 proof of one raw key of the state
+// tree, what a relayer hands a counterparty's light client.
 func (h *handlers) proveKey(_ context.Context, raw json.RawMessage) (any, error) {
-	var req rpc.ProveKeyRequest
+	var req rpc.ProveRequest
 	if err := params(raw, 0, &req); err != nil {
 		return nil, err
 	}
-	if len(req.Key) == 0 || len(req.Key) > maxProveKeyBytes {
-		return nil, jsonrpc.InvalidParams("key of %d bytes: want 1 to %d", len(req.Key), maxProveKeyBytes)
+	if len(req.Key) == 0 || len(req.Key) > maxProveKey {
+		return nil, jsonrpc.InvalidParams("key of %d bytes: want 1 to %d", len(req.Key), maxProveKey)
 	}
-	hgt := int64(req.Height)
-	if hgt == 0 {
-		hgt = h.App.Store().Version()
+	_, hgt, err := h.App.View(int64(req.Height))
+	if err != nil {
+		return nil, appError(err)
 	}
 	p, err := h.prove(hgt, req.Key)
 	if err != nil {
 		return nil, err
 	}
-	out := rpc.KeyProof{Key: p.Key, Proof: p.Proof, Height: hgt}
-	if p.Value != nil {
-		out.Value = &p.Value
-	}
-	if out.AppHash, err = h.App.Store().HashAt(hgt); err != nil {
+	root, err := h.App.Store().HashAt(hgt)
+	if err != nil {
 		return nil, appError(err)
 	}
-	return out, nil
+	return rpc.ProveResult{Key: p.Key, Value: p.Value, Proof: p.Proof, Height: hgt, AppHash: root}, nil
 }

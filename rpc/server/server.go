@@ -35,7 +35,7 @@ func New(b Backend, maxBody int64) *jsonrpc.Server {
 	if maxBody > 0 {
 		s.SetMaxBodyBytes(maxBody)
 	}
-	impl := (&handlers{Backend: b, txRate: newTxBucket(b.TxsPerSecond, b.TxBurst)}).byMethod()
+	impl := (&handlers{Backend: b, txRate: newTxBucket(b.TxsPerSecond, b.TxBurst), txs: &txCounter{}}).byMethod()
 	for _, m := range rpc.Methods() {
 		if m.NeedsApp && b.App == nil {
 			continue
@@ -76,6 +76,7 @@ func (h *handlers) byMethod() map[string]jsonrpc.Handler {
 type handlers struct {
 	Backend
 	txRate *txBucket // nil: no rate limit
+	txs    *txCounter
 }
 
 // appError turns an app error into a JSON-RPC application error: code

@@ -28,20 +28,28 @@ func goldenHeader(t testing.TB) *lc.Header {
 	return lctest.Header(f.block(11, 5), 10, vals)
 }
 
-func TestHeaderEncodingGolden(t *testing.T) {
-	h := goldenHeader(t)
+// goldenParts is the golden header, its encoding, and the CometBFT
+// protobuf of its signed header and of its validator set (which is also
+// its trusted set).
+func goldenParts(t *testing.T) (h *lc.Header, enc, sh, vals []byte) {
+	t.Helper()
+	h = goldenHeader(t)
 	enc, err := lc.EncodeHeader(h)
 	require.NoError(t, err)
-
-	// ibc-go's Header: 1 signed_header, 2 validator_set, 3 trusted_height
-	// (Height{revision_height: 2}), 4 trusted_validators, each CometBFT
-	// message in CometBFT's own protobuf.
-	sh, err := h.SignedHeader.ToProto().Marshal()
+	sh, err = h.SignedHeader.ToProto().Marshal()
 	require.NoError(t, err)
 	vp, err := h.ValidatorSet.ToProto()
 	require.NoError(t, err)
-	vals, err := vp.Marshal()
+	vals, err = vp.Marshal()
 	require.NoError(t, err)
+	return h, enc, sh, vals
+}
+
+func TestHeaderEncodingGolden(t *testing.T) {
+	h, enc, sh, vals := goldenParts(t)
+	// ibc-go's Header: 1 signed_header, 2 validator_set, 3 trusted_height
+	// (Height{revision_height: 2}), 4 trusted_validators, each CometBFT
+	// message in CometBFT's own protobuf.
 	want := field(nil, 1, sh)
 	want = field(want, 2, vals)
 	want = field(want, 3, []byte{0x10, 10})
@@ -68,15 +76,7 @@ func TestHeaderEncodingGolden(t *testing.T) {
 }
 
 func TestDecodeHeaderRefuses(t *testing.T) {
-	h := goldenHeader(t)
-	enc, err := lc.EncodeHeader(h)
-	require.NoError(t, err)
-	sh, err := h.SignedHeader.ToProto().Marshal()
-	require.NoError(t, err)
-	vp, err := h.ValidatorSet.ToProto()
-	require.NoError(t, err)
-	vals, err := vp.Marshal()
-	require.NoError(t, err)
+	h, enc, sh, vals := goldenParts(t)
 
 	huge := lctest.NewValidators("many", lc.MaxValidators+1, 1)
 	manyHeader := *h

@@ -39,11 +39,24 @@ type Header struct {
 	TrustedValidators *types.ValidatorSet
 }
 
-// Height is the header's height.
-func (h *Header) Height() uint64 { return uint64(h.SignedHeader.Height) }
+// Height is the header's height (0 for a header without one).
+func (h *Header) Height() uint64 {
+	if !h.hasHeader() || h.SignedHeader.Height < 0 {
+		return 0
+	}
+	return uint64(h.SignedHeader.Height)
+}
 
-// ConsensusState is what the client stores for the header's height.
+func (h *Header) hasHeader() bool {
+	return h != nil && h.SignedHeader != nil && h.SignedHeader.Header != nil
+}
+
+// ConsensusState is what the client stores for the header's height (the
+// zero value for a header without one).
 func (h *Header) ConsensusState() ConsensusState {
+	if !h.hasHeader() {
+		return ConsensusState{}
+	}
 	return ConsensusState{
 		Timestamp:          h.SignedHeader.Time,
 		Root:               append([]byte(nil), h.SignedHeader.AppHash...),
@@ -56,7 +69,7 @@ func (h *Header) ConsensusState() ConsensusState {
 // for it, the trusted height is below it and not zero, and the validator
 // set hashes to the header's.
 func (h *Header) ValidateBasic() error {
-	if h == nil || h.SignedHeader == nil || h.SignedHeader.Header == nil || h.SignedHeader.Commit == nil {
+	if !h.hasHeader() || h.SignedHeader.Commit == nil {
 		return fmt.Errorf("%w: no signed header", ErrBadHeader)
 	}
 	if h.ValidatorSet == nil || h.TrustedValidators == nil {

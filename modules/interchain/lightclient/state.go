@@ -163,10 +163,18 @@ func ClientStatus(cs ClientState, latest ConsensusState, now time.Time) Status {
 	if cs.IsFrozen() {
 		return Frozen
 	}
-	if !latest.Timestamp.Add(cs.TrustingPeriod).After(now) {
+	if !ExpiresAt(cs, latest).After(now) {
 		return Expired
 	}
 	return Active
+}
+
+// ExpiresAt is when a client whose latest consensus state is latest
+// expires unless it is updated: latest.Timestamp + TrustingPeriod, the
+// horizon a relayer refreshes the client before (ClientStatus is Expired
+// from this instant on).
+func ExpiresAt(cs ClientState, latest ConsensusState) time.Time {
+	return latest.Timestamp.Add(cs.TrustingPeriod)
 }
 
 // checkActive returns ErrFrozen or ErrExpired unless the client is active.
@@ -198,10 +206,6 @@ func ValidateNew(cs ClientState, initial ConsensusState, now time.Time) error {
 	return checkActive(cs, initial, now)
 }
 
-// clientWire is ClientState's canonical encoding (core/codec): the same
-// fields, durations as i64 nanoseconds.
-type clientWire = ClientState
-
 // consensusWire is ConsensusState's canonical encoding: the timestamp as
 // i64 Unix nanoseconds (CometBFT times are nanosecond-precise).
 type consensusWire struct {
@@ -210,9 +214,10 @@ type consensusWire struct {
 	NextValidatorsHash []byte
 }
 
-// EncodeClientState is the canonical binary encoding of cs (core/codec).
+// EncodeClientState is the canonical binary encoding of cs (core/codec):
+// its fields in order, durations as i64 nanoseconds.
 func EncodeClientState(cs ClientState) []byte {
-	b, err := codec.Marshal(clientWire(cs))
+	b, err := codec.Marshal(cs)
 	if err != nil {
 		// Every field is of a codec type, so this cannot happen; keep
 		// the error visible rather than panicking.
@@ -223,7 +228,7 @@ func EncodeClientState(cs ClientState) []byte {
 
 // DecodeClientState decodes EncodeClientState's bytes.
 func DecodeClientState(b []byte) (ClientState, error) {
-	var cs clientWire
+	var cs ClientState
 	if err := codec.Unmarshal(b, &cs); err != nil {
 		return ClientState{}, fmt.Errorf("%w: decode: %w", ErrBadClientState, err)
 	}

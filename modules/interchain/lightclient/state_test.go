@@ -66,6 +66,8 @@ func TestClientStatus(t *testing.T) {
 	require.Equal(t, lc.Active, lc.ClientStatus(f.cs, f.trusted, t0.Add(time.Hour-time.Nanosecond)))
 	require.Equal(t, lc.Expired, lc.ClientStatus(f.cs, f.trusted, t0.Add(time.Hour)))
 	require.Equal(t, lc.Frozen, lc.ClientStatus(lc.Freeze(f.cs), f.trusted, f.now))
+	require.Equal(t, t0.Add(time.Hour), lc.ExpiresAt(f.cs, f.trusted))
+	require.Equal(t, lc.Expired, lc.ClientStatus(f.cs, f.trusted, lc.ExpiresAt(f.cs, f.trusted)))
 	require.Equal(t, lc.Frozen, lc.ClientStatus(lc.Freeze(f.cs), f.trusted, t0.Add(time.Hour)), "frozen outranks expired")
 	require.Equal(t, "Active Expired Frozen", strings.Join([]string{lc.Active.String(), lc.Expired.String(), lc.Frozen.String()}, " "))
 }

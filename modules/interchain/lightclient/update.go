@@ -121,6 +121,9 @@ type Neighbours struct {
 // not after the previous consensus state's or not before the next one's.
 // On ErrMisbehaviour the caller freezes the client (Freeze).
 func CheckForMisbehaviour(h *Header, n Neighbours) (duplicate bool, err error) {
+	if !h.hasHeader() {
+		return false, fmt.Errorf("%w: no signed header", ErrBadHeader)
+	}
 	c := h.ConsensusState()
 	if n.Existing != nil {
 		if n.Existing.Equal(c) {

@@ -1,9 +1,11 @@
 package lightclient_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
+	"github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
 
 	lc "github.com/vsys/vsys/modules/interchain/lightclient"
@@ -226,4 +228,34 @@ func TestUpdateChain(t *testing.T) {
 	require.ErrorIs(t, err, lc.ErrTrustedValidators)
 	_, _, err = lc.Update(cs, trusted, trusted, lctest.Header(b, 60, vals), f.now)
 	require.NoError(t, err)
+}
+
+// TestEmptyInputsAreErrors: missing parts are refused with a sentinel,
+// never a panic.
+func TestEmptyInputsAreErrors(t *testing.T) {
+	f := newFixture(t)
+	full := lctest.Header(f.block(11, 5), 10, f.vals)
+	for name, h := range map[string]*lc.Header{
+		"nil":               nil,
+		"empty":             {},
+		"no commit":         {SignedHeader: &types.SignedHeader{Header: full.SignedHeader.Header}, ValidatorSet: full.ValidatorSet, TrustedHeight: 10, TrustedValidators: full.TrustedValidators},
+		"no validators":     {SignedHeader: full.SignedHeader, TrustedHeight: 10, TrustedValidators: full.TrustedValidators},
+		"no trusted set":    {SignedHeader: full.SignedHeader, ValidatorSet: full.ValidatorSet, TrustedHeight: 10},
+		"no header in it":   {SignedHeader: &types.SignedHeader{Commit: full.SignedHeader.Commit}, ValidatorSet: full.ValidatorSet, TrustedHeight: 10, TrustedValidators: full.TrustedValidators},
+		"no trusted height": {SignedHeader: full.SignedHeader, ValidatorSet: full.ValidatorSet, TrustedValidators: full.TrustedValidators},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := lc.Update(f.cs, f.trusted, f.trusted, h, f.now)
+			require.Error(t, err)
+			require.True(t, errors.Is(err, lc.ErrBadHeader) || errors.Is(err, lc.ErrHeight), "%v", err)
+			_, err = lc.CheckMisbehaviour(f.cs, f.trusted, f.trusted, f.trusted, &lc.Misbehaviour{Header1: h, Header2: full}, f.now)
+			require.Error(t, err)
+		})
+	}
+	_, err := lc.CheckForMisbehaviour(nil, lc.Neighbours{})
+	require.ErrorIs(t, err, lc.ErrBadHeader)
+	_, err = lc.CheckMisbehaviour(f.cs, f.trusted, f.trusted, f.trusted, nil, f.now)
+	require.ErrorIs(t, err, lc.ErrNotMisbehaviour)
+	_, err = lc.EncodeMisbehaviour(nil)
+	require.ErrorIs(t, err, lc.ErrNotMisbehaviour)
 }

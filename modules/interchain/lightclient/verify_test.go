@@ -16,10 +16,9 @@ import (
 // state, two versions committed, and the consensus states a client would
 // hold for the headers carrying their roots (ProofHeight).
 type counterparty struct {
-	store          *state.Store
-	v1, v2         int64
-	cons1, cons2   lc.ConsensusState
-	present, other []byte
+	store        *state.Store
+	v1, v2       int64
+	cons1, cons2 lc.ConsensusState
 }
 
 func newCounterparty(t *testing.T, f fixture) counterparty {

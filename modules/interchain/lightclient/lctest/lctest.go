@@ -121,14 +121,16 @@ func Sign(b Block) *types.SignedHeader {
 	return &types.SignedHeader{Header: h, Commit: Commit(b, h)}
 }
 
-// Commit is a commit of h signed by b.Vals's b.Signers.
+// Commit is a commit of h signed by b.Vals's b.Signers (those of them
+// whose key it holds).
 func Commit(b Block, h *types.Header) *types.Commit {
 	hash := h.Hash()
 	parts := sha256.Sum256(hash)
 	id := types.BlockID{Hash: hash, PartSetHeader: types.PartSetHeader{Total: 1, Hash: parts[:]}}
 	sigs := make([]types.CommitSig, len(b.Vals.Set.Validators))
 	for i, val := range b.Vals.Set.Validators {
-		if b.Signers != nil && !b.Signers(i) {
+		key, ok := b.Vals.keys[string(val.Address)]
+		if !ok || b.Signers != nil && !b.Signers(i) {
 			sigs[i] = types.NewCommitSigAbsent()
 			continue
 		}
@@ -136,7 +138,7 @@ func Commit(b Block, h *types.Header) *types.Commit {
 			Type: cmtproto.PrecommitType, Height: h.Height, BlockID: id, Timestamp: h.Time,
 			ValidatorAddress: val.Address, ValidatorIndex: int32(i),
 		}
-		sig, err := b.Vals.keys[string(val.Address)].Sign(types.VoteSignBytes(h.ChainID, vote.ToProto()))
+		sig, err := key.Sign(types.VoteSignBytes(h.ChainID, vote.ToProto()))
 		if err != nil {
 			// ed25519 signing does not fail; an unsigned vote makes the
 			// test that used it fail visibly instead.

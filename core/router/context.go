@@ -1,6 +1,9 @@
 package router
 
-import "github.com/vsys/vsys/core/state"
+import (
+	"github.com/vsys/vsys/core/gas"
+	"github.com/vsys/vsys/core/state"
+)
 
 // Atomic runs fn as this call (same contract, caller and depth) on a
 // cache of the call's state: fn's writes and events are kept only if it
@@ -13,3 +16,8 @@ func (c *Context) Atomic(fn func(*Context) error) error {
 	_, err := c.router.run(state.NewCache(c.root), sub, func(ctx *Context) ([]byte, error) { return nil, fn(ctx) })
 	return err
 }
+
+// Costs is the gas schedule this call is charged by: a native module
+// charges work the store does not see (the interchain module's signature
+// checks) at the schedule's prices.
+func (c *Context) Costs() *gas.Costs { return &c.router.costs }
