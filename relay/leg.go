@@ -139,17 +139,28 @@ func (l *leg) findRecvs(ctx context.Context, cfg *Config, p *plan) error {
 	if err != nil {
 		return err
 	}
-	receipts := make([]Entry, len(outgoing))
-	qs := make([]*query, len(outgoing))
+	// One query for the lot: which of them dst has no receipt for (a
+	// packet received before, by any relayer, costs no gas as a NOOP).
+	seqs := make([]uint64, len(outgoing))
 	for i, pk := range outgoing {
-		qs[i] = &query{method: "receipt", args: SeqArgs{ClientID: l.dstClient, Sequence: pk.Sequence}, out: &receipts[i]}
+		seqs[i] = pk.Sequence
 	}
-	if err := l.dst.queryAt(ctx, 0, qs); err != nil {
-		return err
+	var unreceived []uint64
+	for start := 0; start < len(seqs); start += maxSeqsPerQuery {
+		var part []uint64
+		args := SeqsArgs{ClientID: l.dstClient, Sequences: seqs[start:min(start+maxSeqsPerQuery, len(seqs))]}
+		if err := l.dst.Query(ctx, 0, "unreceived", args, &part); err != nil {
+			return err
+		}
+		unreceived = append(unreceived, part...)
+	}
+	todo := make(map[uint64]bool, len(unreceived))
+	for _, s := range unreceived {
+		todo[s] = true
 	}
 	deadline := uint64(p.dstNow.Add(cfg.RecvMargin).Unix())
-	for i, pk := range outgoing {
-		if !receipts[i].Found && pk.TimeoutTimestamp > deadline {
+	for _, pk := range outgoing {
+		if todo[pk.Sequence] && pk.TimeoutTimestamp > deadline {
 			p.recvs = append(p.recvs, pk)
 		}
 	}
@@ -184,6 +195,9 @@ func (l *leg) findReturns(ctx context.Context, cfg *Config, p *plan) error {
 	}
 	return nil
 }
+
+// maxSeqsPerQuery is the module's bound on one unreceived query.
+const maxSeqsPerQuery = 1000
 
 // item is one packet call of a leg's tx.
 type item struct {

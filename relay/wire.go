@@ -40,6 +40,12 @@ type SeqArgs struct {
 	Sequence uint64
 }
 
+// SeqsArgs name some packets of a client (at most 1000).
+type SeqsArgs struct {
+	ClientID  string
+	Sequences []uint64
+}
+
 // Entry is one provable key and its value.
 type Entry struct {
 	Key   []byte

@@ -26,6 +26,7 @@ func TestWireMatchesModule(t *testing.T) {
 		{"counterparty", ClientArgs{}, Counterparty{}},
 		{"receipt", SeqArgs{}, Entry{}},
 		{"commitment", SeqArgs{}, Entry{}},
+		{"unreceived", SeqsArgs{}, []uint64{}},
 		{"acknowledgement", SeqArgs{}, AckEntry{}},
 		{"pending", PendingArgs{}, []packet.Packet{}},
 		{"create_client", CreateClientArgs{}, ""},
