@@ -3,17 +3,15 @@ package relay
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
-
-	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/moduleid"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/modules/interchain/lightclient/fetch"
 	"github.com/vsys/vsys/rpc"
 	"github.com/vsys/vsys/rpc/client"
 	"github.com/vsys/vsys/rpc/jsonrpc"
@@ -42,22 +40,20 @@ type Chain struct {
 	Endpoint
 	ChainID string
 	vsys    *client.Client
-	comet   *rpchttp.HTTP
-	maxGas  uint64
+	headers *fetch.Source // signed headers and validators, from CometBFT's RPC
 }
 
-// Dial connects to an endpoint and reads its chain id and gas limit.
+// Dial connects to an endpoint and reads its chain id.
 func Dial(ctx context.Context, e Endpoint) (*Chain, error) {
-	comet, err := rpchttp.NewWithTimeout(e.CometRPC, "/websocket", 10)
-	if err != nil {
-		return nil, fmt.Errorf("cometbft rpc %s: %w", e.CometRPC, err)
-	}
-	c := &Chain{Endpoint: e, vsys: client.New(e.RPC), comet: comet}
+	c := &Chain{Endpoint: e, vsys: client.New(e.RPC)}
 	st, err := c.vsys.Status(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", e.RPC, err)
 	}
-	c.ChainID, c.maxGas = st.ChainID, st.MaxGasPerTx
+	c.ChainID = st.ChainID
+	if c.headers, err = fetch.New(ctx, e.CometRPC, st.ChainID); err != nil {
+		return nil, err
+	}
 	if c.Name == "" {
 		c.Name = st.ChainID
 	}
@@ -77,7 +73,6 @@ type query struct {
 	method string
 	args   any
 	out    any // a pointer to a mirror type (wire.go)
-	raw    json.RawMessage
 }
 
 // queryAt runs qs at store version height (0: the latest) in one

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/modules/interchain/lightclient"
+	"github.com/vsys/vsys/modules/interchain/lightclient/fetch"
 	"github.com/vsys/vsys/rpc/client"
 )
 
@@ -64,12 +66,11 @@ func Connect(ctx context.Context, a, b *Chain, p ClientParams) (Connected, error
 
 // createClient creates on host a client of other and returns its id.
 func createClient(ctx context.Context, host, other *Chain, p ClientParams) (string, error) {
-	s, err := other.latestSnapshot(ctx)
+	cs, cons, err := other.headers.NewClient(ctx, 0, fetch.Params{TrustingPeriod: p.TrustingPeriod, UnbondingPeriod: p.UnbondingPeriod, MaxClockDrift: p.MaxClockDrift})
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("a client of %s: %w", other.Name, err)
 	}
-	cs, cons := clientStateOf(other.ChainID, s, p)
-	res, err := sendOne(ctx, host, "create_client", CreateClientArgs{ClientState: cs, ConsensusState: cons})
+	res, err := sendOne(ctx, host, "create_client", CreateClientArgs{ClientState: lightclient.EncodeClientState(cs), ConsensusState: lightclient.EncodeConsensusState(cons)})
 	if err != nil {
 		return "", fmt.Errorf("create a client of %s on %s: %w", other.ChainID, host.Name, err)
 	}

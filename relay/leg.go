@@ -81,16 +81,9 @@ func (l *leg) plan(ctx context.Context, cfg *Config) (*plan, error) {
 		}
 		l.prefix = cp.MerklePrefix[0]
 	}
-	snap, err := l.src.latestSnapshot(ctx)
+	snap, err := l.src.snapshotFor(ctx, ci.LatestHeight)
 	if err != nil {
 		return nil, err
-	}
-	if h := int64(ci.LatestHeight); h >= snap.Height() {
-		// The client is already at or past src's newest header (another
-		// relayer): prove at its height, which needs no update.
-		if snap, err = l.src.snapshot(ctx, &h); err != nil {
-			return nil, err
-		}
 	}
 	p := &plan{snap: snap, client: ci, dstNow: st.LatestBlockTime}
 	if err := l.findWork(ctx, cfg, p); err != nil {
@@ -102,7 +95,7 @@ func (l *leg) plan(ctx context.Context, cfg *Config) (*plan, error) {
 	}
 	// Judge the horizon by dst's block time, not this machine's clock:
 	// the client expires by the chain's time.
-	p.refresh = ci.LatestHeight < uint64(snap.Height()) && time.Unix(ci.ExpiresAt, 0).Sub(p.dstNow) < tp/3
+	p.refresh = snap.update != nil && time.Unix(ci.ExpiresAt, 0).Sub(p.dstNow) < tp/3
 	return p, nil
 }
 
@@ -253,12 +246,12 @@ func (l *leg) calls(ctx context.Context, p *plan) (*tx.Call, []item, error) {
 		}
 		i++
 	}
-	if p.client.LatestHeight >= uint64(p.snap.Height()) {
+	if p.snap.update == nil {
 		return nil, items, nil
 	}
-	header, err := l.src.updateHeader(ctx, p.snap, p.client.LatestHeight)
+	header, err := lightclient.EncodeHeader(p.snap.update)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: header %d: %w", l.src.Name, p.snap.Height(), err)
 	}
 	up, err := call("update_client", UpdateClientArgs{ClientID: l.dstClient, Header: header})
 	return &up, items, err

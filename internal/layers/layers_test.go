@@ -75,10 +75,10 @@ var rules = []rule{
 	{pkgs: "cloud/...", allowed: []string{"cloud/...", "node/...", "rpc/...", "core/...", "app/genesis", "internal/dirsize"}},
 	// The relayer sits above the Go client, below cmd: it reads chains
 	// only through their RPCs and uses the interchain module's pure
-	// packages (packet, lightclient), never the app, the node, the VM or
+	// packages (packet, lightclient and its fetch), never the app, the node, the VM or
 	// the module itself. Its bench (relay/bench) alone also starts nodes.
 	{pkgs: "relay/bench", allowed: []string{"relay", "node", "node/config", "app/genesis", "core/...", "rpc/client", "modules/interchain/packet"}},
-	{pkgs: "relay/...", allowed: []string{"relay/...", "core/...", "rpc", "rpc/client", "rpc/jsonrpc", "modules/interchain/packet", "modules/interchain/lightclient"}},
+	{pkgs: "relay/...", allowed: []string{"relay/...", "core/...", "rpc", "rpc/client", "rpc/jsonrpc", "modules/interchain/packet", "modules/interchain/lightclient", "modules/interchain/lightclient/fetch"}},
 }
 
 // clientDenied are the packages the Go client must not depend on, even
