@@ -173,7 +173,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- r.Run(rctx) }()
-	defer func() { stop(); _ = <-done }()
+	defer func() {
+		stop()
+		if err := <-done; err != nil {
+			fmt.Fprintf(o.Log, "relayer: %v\n", err)
+		}
+	}()
 
 	res := &Result{BlockInterval: o.BlockInterval, Burst: o.Burst}
 	m := &measure{a: a, b: b, ra: ca, conn: conn, native: mustNative(ctx, a.c)}
