@@ -41,16 +41,17 @@ type Chain struct {
 	ChainID string
 	vsys    *client.Client
 	headers *fetch.Source // signed headers and validators, from CometBFT's RPC
+	maxGas  uint64        // the chain's max_gas_per_tx
 }
 
-// Dial connects to an endpoint and reads its chain id.
+// Dial connects to an endpoint and reads its chain id and gas limit.
 func Dial(ctx context.Context, e Endpoint) (*Chain, error) {
 	c := &Chain{Endpoint: e, vsys: client.New(e.RPC)}
 	st, err := c.vsys.Status(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("status of %s: %w", e.RPC, err)
 	}
-	c.ChainID = st.ChainID
+	c.ChainID, c.maxGas = st.ChainID, st.MaxGasPerTx
 	if c.headers, err = fetch.New(ctx, e.CometRPC, st.ChainID); err != nil {
 		return nil, err
 	}

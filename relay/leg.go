@@ -21,6 +21,9 @@ type leg struct {
 	dstClient string // on dst, tracking src
 	prefix    []byte // src's merkle prefix, from dst's counterparty record
 	dir       string // "a->b": src to dst, for logs and metrics
+	// estimateAll: a tx sent without its own estimate ran out of gas;
+	// estimate every tx until a step goes through clean (submit.go).
+	estimateAll bool
 }
 
 // ackItem is an acknowledgement to prove back to the packet's source.

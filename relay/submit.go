@@ -43,8 +43,11 @@ type pipeline struct {
 	l     *leg
 	r     *Relayer
 	nonce *uint64 // the next nonce once the first tx is in
-	sent  []sentTx
-	st    Stats
+	// perCall is the first estimated tx's gas per packet call (its
+	// update's share included), for sendExtrapolated.
+	perCall uint64
+	sent    []sentTx
+	st      Stats
 }
 
 type sentTx struct {
@@ -72,6 +75,9 @@ func (l *leg) submit(ctx context.Context, r *Relayer, up *tx.Call, items []item)
 	var chunks [][]item
 	for start := len(first); start < len(items); start += size {
 		chunks = append(chunks, items[start:min(start+size, len(items))])
+	}
+	if err := p.sendExtrapolated(ctx, chunks); err != nil || len(chunks) == 0 || !p.l.estimateAll {
+		return p.st, err
 	}
 	// The estimates are the slow part (each runs its calls on the node):
 	// run them at once, then send in order with consecutive nonces.
@@ -101,8 +107,41 @@ func (l *leg) submit(ctx context.Context, r *Relayer, up *tx.Call, items []item)
 			return p.st, err
 		}
 	}
-	return p.st, p.wait(ctx)
+	err := p.wait(ctx)
+	if err == nil && p.st.Failed == 0 {
+		p.l.estimateAll = false // clean again: back to the fast path next step
+	}
+	return p.st, err
 }
+
+// sendExtrapolated is the fast path of a backlog: the txs after the
+// first are sent with the first one's gas per call (which includes the
+// update's share, so it is high), and a margin, instead of an estimate
+// each, which would run every call on the node once more. The calls are
+// alike (receives first, then acks, then timeouts); if a tx still runs
+// out of gas in its block, the leg estimates every tx from then on
+// (estimateAll) until a step goes through clean.
+func (p *pipeline) sendExtrapolated(ctx context.Context, chunks [][]item) error {
+	if p.l.estimateAll || p.perCall == 0 {
+		p.l.estimateAll = true
+		return nil
+	}
+	for _, c := range chunks {
+		gas := min(p.perCall*uint64(len(c))*extrapolationMargin/100, p.l.dst.maxGas)
+		if err := p.sendWithGas(ctx, nil, c, gas); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			if err := p.split(ctx, nil, c); err != nil {
+				return err
+			}
+		}
+	}
+	return p.wait(ctx)
+}
+
+// extrapolationMargin is the gas margin of sendExtrapolated, in percent.
+const extrapolationMargin = 130
 
 // parallelEstimates bounds the estimates a leg runs at once.
 const parallelEstimates = 4
@@ -161,12 +200,18 @@ func (p *pipeline) send(ctx context.Context, up *tx.Call, items []item) error {
 	if err != nil {
 		return err
 	}
+	if p.perCall == 0 && len(items) > 0 {
+		p.perCall = est.GasUsed / uint64(len(items))
+	}
 	return p.sendEstimated(ctx, up, items, est)
 }
 
 func (p *pipeline) sendEstimated(ctx context.Context, up *tx.Call, items []item, est *rpc.Estimate) error {
+	return p.sendWithGas(ctx, up, items, est.GasUsed+est.GasUsed/10)
+}
+
+func (p *pipeline) sendWithGas(ctx context.Context, up *tx.Call, items []item, gas uint64) error {
 	calls := txCalls(up, items)
-	gas := est.GasUsed + est.GasUsed/10
 	sent, err := p.l.dst.sendTx(ctx, calls, client.SendOptions{NoWait: true, Nonce: p.nonce, GasLimit: gas})
 	if err != nil {
 		return fmt.Errorf("%s: tx of %d calls: %w", p.l.dst.Name, len(calls), err)
@@ -190,6 +235,7 @@ func (p *pipeline) wait(ctx context.Context) error {
 			// Estimated to succeed, failed in its block: the state moved in
 			// between (another relayer). Next round derives it again.
 			p.st.Failed += len(s.items)
+			p.l.estimateAll = true
 			p.r.metrics.failed(p.l.dir)
 			p.r.log.Warn("relay tx failed in its block", "direction", p.l.dir, "tx", fmt.Sprintf("%x", s.hash), "log", res.Log)
 			continue
