@@ -31,6 +31,7 @@ type side struct {
 	c      *client.Client
 	dev    ed25519.PrivateKey
 	native string
+	home   string // the node's home (its validator key signs forks in tests)
 }
 
 // twoChains starts two real one-validator chains, "relay-a" and
@@ -41,7 +42,7 @@ func twoChains(t *testing.T) (a, b side) {
 		home := nodekit.InitHome(t, id, nil)
 		n := nodekit.Start(t, home)
 		s := side{ep: relay.Endpoint{Name: id, RPC: n.RPCAddr, CometRPC: home.CometRPC, Key: nodekit.DevKey(t, home)}, c: nodekit.Client(n)}
-		s.dev = s.ep.Key
+		s.dev, s.home = s.ep.Key, home.Dir
 		st, err := s.c.Status(t.Context())
 		require.NoError(t, err)
 		s.native = st.NativeToken

@@ -3,6 +3,7 @@ package relay_test
 import (
 	"context"
 	"math/rand/v2"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,6 +12,10 @@ import (
 
 	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/internal/testkit"
+	"github.com/vsys/vsys/modules/interchain"
+	"github.com/vsys/vsys/modules/interchain/lightclient"
+	"github.com/vsys/vsys/modules/interchain/lightclient/fetch"
+	"github.com/vsys/vsys/modules/interchain/lightclient/lctest"
 	"github.com/vsys/vsys/relay"
 )
 
@@ -159,6 +164,40 @@ func TestRelay(t *testing.T) {
 		require.Contains(t, err.Error(), "recover_client")
 		require.Equal(t, 0.0, gauge(t, reg, "vsys_relay_client_active", ce.ClientID))
 	})
+
+	t.Run("a frozen client stops the path", func(t *testing.T) { testFrozen(t, a, b) })
+}
+
+// testFrozen: misbehaviour signed with B's real validator key (B's real
+// header and a fork of it) freezes A's client of B; the relayer then
+// stops with ErrClientFrozen instead of retrying.
+func testFrozen(t *testing.T, a, b side) {
+	conn := connect(t, a, b, relay.DefaultClientParams)
+	reg := prometheus.NewRegistry()
+	r := newRelayer(t, a, b, conn, func(c *relay.Config) { c.Metrics = relay.NewMetrics(reg) })
+	ci, err := r.A.ClientInfo(t.Context(), conn.AClient)
+	require.NoError(t, err)
+	src, err := fetch.New(t.Context(), b.ep.CometRPC, "relay-b")
+	require.NoError(t, err)
+	latest, err := src.LatestHeight(t.Context())
+	require.NoError(t, err)
+	real, err := src.Header(t.Context(), latest, ci.LatestHeight)
+	require.NoError(t, err)
+	key, err := lctest.LoadKey(filepath.Join(b.home, "config", "priv_validator_key.json"))
+	require.NoError(t, err)
+	fork := *real
+	fork.SignedHeader = lctest.Fork(real.SignedHeader, lctest.WithKeys(real.ValidatorSet, key), []byte("forged"))
+	mb, err := lightclient.EncodeMisbehaviour(&lightclient.Misbehaviour{Header1: real, Header2: &fork})
+	require.NoError(t, err)
+	send(t, a, a.dev, mustCall(t, interchain.Address, "submit_misbehaviour", interchain.MisbehaviourArgs{ClientID: conn.AClient, Misbehaviour: mb}))
+
+	err = r.Run(t.Context())
+	require.ErrorIs(t, err, relay.ErrClientFrozen)
+	var ce *relay.ClientError
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, conn.AClient, ce.ClientID)
+	require.Equal(t, "relay-a", ce.Chain)
+	require.Equal(t, 0.0, gauge(t, reg, "vsys_relay_client_active", conn.AClient))
 }
 
 // gauge is the value of a gauge series of reg labelled client=id.
