@@ -52,10 +52,13 @@ type chain struct {
 	cometRPC string
 }
 
-func newChain(t *testing.T) *chain {
+func newChain(t *testing.T) *chain { t.Helper(); return newChainID(t, "e2e-chain") }
+
+// newChainID is newChain with another chain id (two chains, one test).
+func newChainID(t *testing.T, chainID string) *chain {
 	t.Helper()
 	c := &chain{t: t, home: t.TempDir(), rpc: testkit.FreeAddr(t), metrics: testkit.FreeAddr(t), cometRPC: testkit.FreeAddr(t)}
-	c.run("init", "--chain-id", "e2e-chain", "--block-interval", "200ms", "--rpc-addr", c.rpc,
+	c.run("init", "--chain-id", chainID, "--block-interval", "200ms", "--rpc-addr", c.rpc,
 		"--comet-rpc-laddr", "tcp://"+c.cometRPC, "--p2p-laddr", testkit.FreeTCPAddr(t), "--metrics-addr", c.metrics)
 	return c
 }

@@ -37,7 +37,7 @@ func rootCmd() *cobra.Command {
 	root.PersistentFlags().String("node", "", "JSON-RPC address of the node (default: the home's app.toml, else 127.0.0.1:8645)")
 	root.PersistentFlags().String("chain", "", "a chain of a vsys cloud, reached through its gateway (--gateway) at /NAME/; overrides --node")
 	root.PersistentFlags().String("gateway", "", "a vsys cloud's gateway address, for --chain (default: $VSYS_GATEWAY, else 127.0.0.1:26610)")
-	root.AddCommand(initCmd(), startCmd(), statusCmd(), keysCmd(), txCmd(), queryCmd(), benchCmd(), testnetCmd(), chainCmd(), cloudCmd())
+	root.AddCommand(initCmd(), startCmd(), statusCmd(), keysCmd(), txCmd(), queryCmd(), benchCmd(), testnetCmd(), chainCmd(), cloudCmd(), relayCmd())
 	strictGroups(root)
 	return root
 }

@@ -73,6 +73,12 @@ var rules = []rule{
 	// the app or the modules themselves (internal/dirsize measures a
 	// chain's disk, shared with the node's quota).
 	{pkgs: "cloud/...", allowed: []string{"cloud/...", "node/...", "rpc/...", "core/...", "app/genesis", "internal/dirsize"}},
+	// The relayer sits above the Go client, below cmd: it reads chains
+	// only through their RPCs and uses the interchain module's pure
+	// packages (packet, lightclient and its fetch), never the app, the node, the VM or
+	// the module itself. Its bench (relay/bench) alone also starts nodes.
+	{pkgs: "relay/bench", allowed: []string{"relay", "node", "node/config", "app/genesis", "core/...", "rpc/client", "modules/interchain/packet"}},
+	{pkgs: "relay/...", allowed: []string{"relay/...", "core/...", "rpc", "rpc/client", "rpc/jsonrpc", "modules/interchain/packet", "modules/interchain/lightclient", "modules/interchain/lightclient/fetch"}},
 }
 
 // clientDenied are the packages the Go client must not depend on, even
@@ -139,6 +145,9 @@ func violations(pkgs []pkg) []string {
 			}
 			if match(to, "cloud/...") && !matchAny(from, "cloud/...", "cmd/...") {
 				out = append(out, fmt.Sprintf("%s imports %s: only cmd imports the cloud, the layer above node", from, to))
+			}
+			if match(to, "relay/...") && !matchAny(from, "relay/...", "cmd/...") {
+				out = append(out, fmt.Sprintf("%s imports %s: only cmd imports the relayer, the layer above rpc/client", from, to))
 			}
 			if match(to, "internal/testkit/...") && !matchAny(from, "internal/...", "node/e2e") {
 				out = append(out, fmt.Sprintf("%s imports %s: the test kit is for tests (and node/e2e)", from, to))
@@ -267,6 +276,10 @@ func TestLayersCatchBreaks(t *testing.T) {
 		{"rpc/server imports cloud", pkg{ImportPath: mod + "rpc/server", Imports: []string{mod + "cloud/api"}}, "rpc/server imports cloud/api"},
 		{"cloud imports app", pkg{ImportPath: mod + "cloud", Imports: []string{mod + "app"}}, "cloud imports app: cloud/... may import only"},
 		{"cloud imports a module", pkg{ImportPath: mod + "cloud/state", Imports: []string{mod + "modules/token"}}, "cloud/state imports modules/token"},
+		{"relay imports the module", pkg{ImportPath: mod + "relay", Imports: []string{mod + "modules/interchain"}}, "relay imports modules/interchain: relay/..."},
+		{"relay imports node", pkg{ImportPath: mod + "relay", Imports: []string{mod + "node"}}, "relay imports node"},
+		{"node imports relay", pkg{ImportPath: mod + "node/bench", Imports: []string{mod + "relay"}}, "only cmd imports the relayer"},
+		{"relay imports app", pkg{ImportPath: mod + "relay", Imports: []string{mod + "app"}}, "relay imports app"},
 		{"app imports the kit", pkg{ImportPath: mod + "app", Imports: []string{mod + "internal/testkit"}}, "the test kit is for tests"},
 		{"client pulls wazero", pkg{ImportPath: clientPkg, Deps: []string{"github.com/tetratelabs/wazero/api"}}, "depends on github.com/tetratelabs/wazero/api"},
 		{"client pulls consensus", pkg{ImportPath: clientPkg, Deps: []string{"github.com/cometbft/cometbft/consensus"}}, "depends on github.com/cometbft/cometbft/consensus"},
@@ -295,6 +308,8 @@ func TestLayersCatchBreaks(t *testing.T) {
 		{ImportPath: mod + "cmd/vsysd", Imports: []string{mod + "node/manifests"}},
 		{ImportPath: mod + "cloud", Imports: []string{mod + "node", mod + "app/genesis", mod + "rpc/client", mod + "cloud/api"}},
 		{ImportPath: mod + "cmd/vsysd", Imports: []string{mod + "cloud"}},
+		{ImportPath: mod + "relay", Imports: []string{mod + "rpc/client", mod + "modules/interchain/lightclient", mod + "core/tx"}},
+		{ImportPath: mod + "relay/bench", Imports: []string{mod + "relay", mod + "node"}},
 	}
 	if got := violations(fine); len(got) != 0 {
 		t.Errorf("allowed imports reported: %q", got)

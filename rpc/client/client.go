@@ -139,6 +139,7 @@ type SendOptions struct {
 // Sent is the outcome of Send.
 type Sent struct {
 	Hash     []byte
+	Nonce    uint64 // the tx's nonce: the next tx of the key takes Nonce+1
 	Estimate *rpc.Estimate
 	Tx       *rpc.Transaction // nil with NoWait
 }
@@ -168,23 +169,14 @@ func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Ca
 	}
 	out := &Sent{}
 	if body.GasLimit == 0 {
-		// The node simulates with its own limits and ignores the probe's:
-		// no limit derived from the balance, which would hold coins the
-		// calls need (attached funds, deposits).
-		probe, err := tx.WithSignature(body, make([]byte, tx.SignatureLen))
+		est, err := c.estimate(ctx, body)
 		if err != nil {
 			return nil, err
-		}
-		est, err := c.EstimateGas(ctx, probe.Bytes())
-		if err != nil {
-			return nil, fmt.Errorf("estimate gas: %w", err)
-		}
-		if !est.OK {
-			return nil, fmt.Errorf("tx would fail (%s code %d): %s", est.Codespace, est.Code, est.Error)
 		}
 		out.Estimate = est
 		body.GasLimit = est.GasUsed
 	}
+	out.Nonce = body.Nonce
 	signed, err := tx.Sign(body, key)
 	if err != nil {
 		return nil, err
@@ -197,6 +189,44 @@ func (c *Client) Send(ctx context.Context, key ed25519.PrivateKey, calls []tx.Ca
 	}
 	out.Tx, err = c.WaitTx(ctx, out.Hash)
 	return out, err
+}
+
+// Estimate simulates calls as pub's account at its committed nonce and
+// the chain's minimum gas price, as Send does before it signs; an
+// estimate that is not OK is returned as an error. A caller sending
+// several txs back to back (explicit nonces, NoWait) estimates each this
+// way and sends it with the estimate as its gas limit: the node checks a
+// probe's nonce against committed state, not the mempool's.
+func (c *Client) Estimate(ctx context.Context, pub ed25519.PublicKey, calls []tx.Call) (*rpc.Estimate, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := c.GetAccount(ctx, address.FromPubKey(pub), 0)
+	if err != nil {
+		return nil, err
+	}
+	return c.estimate(ctx, tx.Body{ChainID: st.ChainID, PubKey: pub, Nonce: acc.Nonce, GasPrice: st.MinGasPrice, Calls: calls})
+}
+
+// estimate runs body as an unsigned probe (docs/transactions.md: its gas
+// limit is ignored, and neither it nor the signature changes the tx's
+// length). The node simulates with its own limits and ignores the
+// probe's: no limit derived from the balance, which would hold coins the
+// calls need (attached funds, deposits).
+func (c *Client) estimate(ctx context.Context, body tx.Body) (*rpc.Estimate, error) {
+	probe, err := tx.WithSignature(body, make([]byte, tx.SignatureLen))
+	if err != nil {
+		return nil, err
+	}
+	est, err := c.EstimateGas(ctx, probe.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("estimate gas: %w", err)
+	}
+	if !est.OK {
+		return nil, fmt.Errorf("tx would fail (%s code %d): %s", est.Codespace, est.Code, est.Error)
+	}
+	return est, nil
 }
 
 // Status returns the node's view of the chain.
