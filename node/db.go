@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"sync"
 
 	cmtdb "github.com/cometbft/cometbft-db"
 	cmtcfg "github.com/cometbft/cometbft/config"
@@ -16,10 +17,57 @@ import (
 // stopped and started in the same process would find it still locked.
 func (n *Node) trackDBs(ctx *cmtcfg.DBContext) (cmtdb.DB, error) {
 	db, err := openCometDB(ctx, n.Config.DB)
-	if err == nil {
-		n.cometDBs = append(n.cometDBs, db)
+	if err != nil {
+		return nil, err
 	}
-	return db, err
+	sd := &shutdownDB{DB: db}
+	n.cometDBs = append(n.cometDBs, sd)
+	return sd, nil
+}
+
+// shutdownDB is one of CometBFT's databases that, once closed, answers a
+// read as "not found" instead of with an error. CometBFT 0.38 closes its
+// block store in OnStop while a peer's queryMaj23Routine may still be in
+// its 2 s sleep; on waking it calls LoadCommit, and the block store
+// panics on the "leveldb: closed" error, taking the process down during
+// an orderly stop (seen in node/multihost's tests, several nodes in one
+// process). A gossip goroutine that finds nothing ends at its next check
+// of the reactor; nothing else reads after Stop.
+type shutdownDB struct {
+	cmtdb.DB
+	mu     sync.RWMutex // a read holds it shared, so Close waits for reads in flight
+	closed bool
+}
+
+// Get implements cmtdb.DB.
+func (d *shutdownDB) Get(key []byte) ([]byte, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return nil, nil
+	}
+	return d.DB.Get(key)
+}
+
+// Has implements cmtdb.DB.
+func (d *shutdownDB) Has(key []byte) (bool, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return false, nil
+	}
+	return d.DB.Has(key)
+}
+
+// Close implements cmtdb.DB; a second Close is a no-op.
+func (d *shutdownDB) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	return d.DB.Close()
 }
 
 // openCometDB opens one of CometBFT's databases. With [db] at its zero
