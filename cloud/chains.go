@@ -43,12 +43,19 @@ func (p *Plane) CreateChain(_ context.Context, req api.CreateRequest) (api.Chain
 	if req.DiskQuotaBytes == 0 {
 		req.DiskQuotaBytes = p.cfg.Limits.DiskQuotaBytes
 	}
+	if req.TxsPerSecond < 0 || req.TxBurst < 0 {
+		return api.Chain{}, fmt.Errorf("%w: txs_per_second %v, tx_burst %d: want 0 (cloud.toml's) or more", api.ErrBadParams, req.TxsPerSecond, req.TxBurst)
+	}
+	if req.TxsPerSecond == 0 {
+		req.TxsPerSecond, req.TxBurst = p.cfg.Limits.TxsPerSecond, p.cfg.Limits.TxBurst
+	}
 	cp, err := p.reserve(req.Name)
 	if err != nil {
 		return api.Chain{}, err
 	}
 	rec := state.Chain{Name: req.Name, ChainID: req.ChainID, Ports: cp, BlockInterval: req.BlockInterval,
-		Status: state.StatusRunning, CreatedAt: time.Now().UTC(), DiskQuotaBytes: req.DiskQuotaBytes}
+		Status: state.StatusRunning, CreatedAt: time.Now().UTC(), DiskQuotaBytes: req.DiskQuotaBytes,
+		TxsPerSecond: req.TxsPerSecond, TxBurst: req.TxBurst}
 	if err := p.build(req, rec); err != nil {
 		p.release(req.Name)
 		return api.Chain{}, err
@@ -125,7 +132,9 @@ func (p *Plane) build(req api.CreateRequest, rec state.Chain) (err error) {
 	if err := createHome(filepath.Join(tmp, state.HomeDir), req, rec.Ports); err != nil {
 		return err
 	}
-	if err := setDiskQuota(filepath.Join(tmp, state.HomeDir), rec.DiskQuotaBytes, p.cfg.Limits.DiskCheckInterval); err != nil {
+	adm := admission{DiskQuotaBytes: rec.DiskQuotaBytes, DiskCheckInterval: p.cfg.Limits.DiskCheckInterval,
+		TxsPerSecond: rec.TxsPerSecond, TxBurst: rec.TxBurst}
+	if err := setAdmission(filepath.Join(tmp, state.HomeDir), adm); err != nil {
 		return fmt.Errorf("chain %s: %w", req.Name, err)
 	}
 	if err := state.SaveChainIn(tmp, rec); err != nil {
@@ -174,7 +183,7 @@ func (p *Plane) ChainStatus(ctx context.Context, name string) (api.Chain, error)
 		}
 		cancel()
 		u := p.usageOf(ctx, name, info.PID, info.RPCAddr)
-		info.Usage = &api.Usage{CPUSeconds: u.CPUSeconds, RSSBytes: u.RSSBytes, RSSPeakBytes: u.RSSPeakBytes,
+		info.Usage = &api.Usage{CPUSeconds: u.CPUSeconds, RSSBytes: u.RSSBytes, RSSPeakBytes: u.RSSPeakBytes, PSSBytes: u.PSSBytes,
 			DiskBytes: u.DiskBytes, Txs: u.Txs, Blocks: u.Blocks}
 	}
 	return info, nil
@@ -264,7 +273,8 @@ func (p *Plane) setStatus(name, status string) error {
 func (p *Plane) info(c state.Chain) api.Chain {
 	out := api.Chain{Name: c.Name, ChainID: c.ChainID, Status: c.Status, Restarts: c.Restarts, LastExit: c.LastExit,
 		RPCAddr: loopback(c.Ports.RPC), Ports: api.Ports(c.Ports), BlockInterval: c.BlockInterval,
-		Home: p.home.NodeHome(c.Name), CreatedAt: c.CreatedAt, DiskQuotaBytes: c.DiskQuotaBytes}
+		Home: p.home.NodeHome(c.Name), CreatedAt: c.CreatedAt, DiskQuotaBytes: c.DiskQuotaBytes,
+		TxsPerSecond: c.TxsPerSecond, TxBurst: c.TxBurst}
 	if st, ok := p.sup.State(c.Name); ok && st.Running {
 		out.Running, out.PID, out.Adopted = true, st.PID, st.Adopted
 	}

@@ -278,39 +278,10 @@ func TestCloud(t *testing.T) {
 	})
 	sendTx(t, a)
 
-	// Kill the control plane: the chains keep serving.
-	before, err := c.ListChains(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cp.kill()
-	heights := map[string]int64{}
-	for _, ch := range before {
-		heights[ch.Name] = height(ch.RPCAddr)
-	}
-	for _, ch := range before {
-		waitFor(t, ch.Name+" serving without the control plane", func() (bool, string) {
-			h := height(ch.RPCAddr)
-			return h > heights[ch.Name], fmt.Sprintf("height %d, was %d", h, heights[ch.Name])
-		})
-	}
-	// Started again, it adopts both nodes.
-	cp = startControlPlane(t, dir)
-	c = apiClient(t, dir, cfg)
-	after, err := c.ListChains(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(after) != 2 {
-		t.Fatalf("after restart: %d chains", len(after))
-	}
-	for i, ch := range after {
-		if !ch.Adopted || ch.PID != before[i].PID {
-			t.Errorf("%s: adopted %v pid %d, want pid %d adopted", ch.Name, ch.Adopted, ch.PID, before[i].PID)
-		}
-		if h := height(ch.RPCAddr); h < heights[ch.Name] {
-			t.Errorf("%s: height %d below %d", ch.Name, h, heights[ch.Name])
-		}
+	// Kill the control plane: the chains keep serving; started again, it
+	// adopts both nodes.
+	c, after := killAndAdopt(t, dir, cfg, &cp, c, nil)
+	for _, ch := range after {
 		sendTx(t, ch)
 	}
 

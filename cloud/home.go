@@ -12,6 +12,7 @@ import (
 	"github.com/vsys/vsys/cloud/state"
 	"github.com/vsys/vsys/node"
 	"github.com/vsys/vsys/node/chainspec"
+	"github.com/vsys/vsys/node/config"
 )
 
 // specFile is the chain's spec with its defaults filled (chainspec's
@@ -40,11 +41,29 @@ func createHome(dir string, req api.CreateRequest, ports state.ChainPorts) error
 		}
 		return fmt.Errorf("chain %s: %w", req.Name, err)
 	}
+	if err := smallNode(res.Nodes[0].Home); err != nil {
+		return fmt.Errorf("chain %s: %w", req.Name, err)
+	}
 	if err := os.Rename(res.Nodes[0].Home, dir); err != nil {
 		return fmt.Errorf("chain %s: %w", req.Name, err)
 	}
 	if err := os.Rename(filepath.Join(scratch, chainspec.FileName), filepath.Join(filepath.Dir(dir), specFile)); err != nil {
 		return fmt.Errorf("chain %s: %w", req.Name, err)
+	}
+	return nil
+}
+
+// smallNode sizes a chain node's app.toml for a cloud of many mostly idle
+// chains (config.Small: small database buffers and mempool cache), all of
+// it node-local, so the chain's blocks and app hash are those of any other
+// node.
+func smallNode(home string) error {
+	c, err := config.Load(home)
+	if err != nil {
+		return fmt.Errorf("small node: %w", err)
+	}
+	if err := config.Save(home, config.Small(c)); err != nil {
+		return fmt.Errorf("small node: %w", err)
 	}
 	return nil
 }

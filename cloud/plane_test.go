@@ -94,6 +94,7 @@ func TestCreateFailuresLeaveNothing(t *testing.T) {
 		{Name: "a", Params: map[string]string{"billing.nope": "1"}},
 		{Name: "a", Params: map[string]string{"billing.storage_price_per_byte": "cheap"}},
 		{Name: "a", DiskQuotaBytes: -1},
+		{Name: "a", TxsPerSecond: -1},
 	} {
 		if _, err := p.CreateChain(ctx, bad); !errors.Is(err, api.ErrBadParams) {
 			t.Fatalf("%+v: %v, want ErrBadParams", bad, err)
@@ -187,9 +188,13 @@ func TestCreateWithModules(t *testing.T) {
 	dir := t.TempDir()
 	writeConfig(t, dir, 1+3, 10)
 	p := openPlane(t, dir, nil)
-	ch, err := p.CreateChain(ctx, api.CreateRequest{Name: "nodb", Modules: []string{"token", "wasm"}, BlockInterval: "100ms"})
+	ch, err := p.CreateChain(ctx, api.CreateRequest{Name: "nodb", Modules: []string{"token", "wasm"}, BlockInterval: "100ms",
+		TxsPerSecond: 0.01, TxBurst: 2})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if ch.TxsPerSecond != 0.01 || ch.TxBurst != 2 {
+		t.Errorf("the chain's record: tx rate %v burst %d", ch.TxsPerSecond, ch.TxBurst)
 	}
 	waitFor(t, "nodb first block", func() (bool, string) {
 		st, err := p.ChainStatus(ctx, "nodb")
@@ -201,6 +206,15 @@ func TestCreateWithModules(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, state.ChainsDir, "nodb", "spec.json")); err != nil {
 		t.Fatalf("the chain's spec record: %v", err)
+	}
+	// The node admits txs at the create's rate: past the burst of two,
+	// the third send is refused before the tx is even decoded.
+	for i := range 3 {
+		_, err := client.New(ch.RPCAddr).SendRawTransaction(ctx, []byte("not a tx"))
+		refused := err != nil && strings.Contains(err.Error(), "tx rate limit")
+		if refused != (i == 2) {
+			t.Fatalf("send %d: %v (refused by the rate limit: %v)", i+1, err, refused)
+		}
 	}
 }
 

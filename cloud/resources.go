@@ -15,21 +15,25 @@ import (
 
 // limitHooks applies cloud.toml's [limits] to every chain node the
 // supervisor starts: the environment before the start (GOMAXPROCS,
-// GOMEMLIMIT), then a cgroup or nice and rlimits on the running pid. It
-// remembers the mode each node got, for cloud status.
+// GOMEMLIMIT), the start itself with the timer slack, then a cgroup or
+// nice and rlimits on the running pid. It remembers the mode each node
+// got, for cloud status.
 type limitHooks struct {
-	cfg state.Limits
+	cfg   state.Limits
+	slack time.Duration // cfg.TimerSlack, checked by state.Config.Validate
 
 	mu    sync.Mutex
 	modes map[string]limits.Mode
 }
 
 func newLimitHooks(cfg state.Limits) *limitHooks {
-	return &limitHooks{cfg: cfg, modes: map[string]limits.Mode{}}
+	slack, _ := cfg.Slack() // validated with the rest of cloud.toml
+	return &limitHooks{cfg: cfg, slack: slack, modes: map[string]limits.Mode{}}
 }
 
 func (h *limitHooks) limits(name string) limits.Limits {
-	return limits.Limits{Name: name, CPUs: h.cfg.CPUs, MemoryBytes: h.cfg.MemoryBytes, Nice: h.cfg.Nice, MaxOpenFiles: h.cfg.MaxOpenFiles}
+	return limits.Limits{Name: name, CPUs: h.cfg.CPUs, MemoryBytes: h.cfg.MemoryBytes, Nice: h.cfg.Nice, MaxOpenFiles: h.cfg.MaxOpenFiles,
+		TimerSlack: h.slack}
 }
 
 // BeforeStart implements supervisor.Hooks.
@@ -40,6 +44,12 @@ func (h *limitHooks) BeforeStart(name string, cmd *exec.Cmd) error {
 	}
 	cmd.Env = append(cmd.Environ(), limits.Env(l)...)
 	return nil
+}
+
+// Start implements supervisor.Starter: the node starts with the timer
+// slack.
+func (h *limitHooks) Start(name string, cmd *exec.Cmd) error {
+	return limits.Start(cmd, h.limits(name).TimerSlack)
 }
 
 // AfterStart implements supervisor.Hooks.
@@ -57,6 +67,9 @@ func (h *limitHooks) mode(name string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if m, ok := h.modes[name]; ok {
+		if h.slack > 0 {
+			return m.String() + "; timer slack " + h.slack.String()
+		}
 		return m.String()
 	}
 	return ""

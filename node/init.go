@@ -179,7 +179,7 @@ func applyAppConfig(cfg *cmtcfg.Config, c config.App) error {
 	cfg.Instrumentation.Namespace = "cometbft"
 	// A single node accepts load far beyond CometBFT's defaults (5,000 txs).
 	cfg.Mempool.Size = 100_000
-	cfg.Mempool.CacheSize = 200_000
+	cfg.Mempool.CacheSize = c.Mempool.CacheSize
 	cfg.Mempool.MaxTxsBytes = 1 << 30
 	// The app's count of each sender's parked txs is rebuilt by recheck
 	// after every commit (app/mempool.go).

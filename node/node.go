@@ -70,17 +70,6 @@ type Node struct {
 	stopDisk  func()      // stops the disk quota's measurements; nil without a quota
 }
 
-// trackDBs hands CometBFT its databases and remembers them: CometBFT 0.38
-// never closes the tx indexer's, so a node stopped and started in the same
-// process would find it still locked.
-func (n *Node) trackDBs(ctx *cmtcfg.DBContext) (cmtdb.DB, error) {
-	db, err := cmtcfg.DefaultDBProvider(ctx)
-	if err == nil {
-		n.cometDBs = append(n.cometDBs, db)
-	}
-	return db, err
-}
-
 // LoadCometConfig reads <home>/config/config.toml over CometBFT's defaults.
 func LoadCometConfig(home string) (*cmtcfg.Config, error) {
 	v := viper.New()
@@ -155,7 +144,7 @@ func Start(home string, o Options) (_ *Node, err error) {
 		n.kv = kvstore.NewPersistentApplication(filepath.Join(home, "data", "kvstore"))
 		abciApp = n.kv
 	case AppVsys:
-		if n.store, err = state.Open(filepath.Join(home, "data", "vsys"), state.Options{}); err != nil {
+		if n.store, err = state.Open(filepath.Join(home, "data", "vsys"), stateOptions(appCfg)); err != nil {
 			return nil, fmt.Errorf("open state: %w", err)
 		}
 		var metrics *app.Metrics

@@ -19,6 +19,7 @@ import (
 	"github.com/vsys/vsys/internal/testkit/nodekit"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/node"
+	"github.com/vsys/vsys/node/config"
 	"github.com/vsys/vsys/rpc/client"
 )
 
@@ -101,7 +102,10 @@ func TestRestartResumes(t *testing.T) {
 }
 
 // TestFullNodeSameAppHash: a second, independent node fed the same blocks
-// over p2p (block sync) computes the same app hash at every height.
+// over p2p (block sync) computes the same app hash at every height, though
+// its node-local settings differ: it is sized like a cloud's chain node
+// (config.Small: small goleveldb buffers and caches, a small mempool
+// cache).
 func TestFullNodeSameAppHash(t *testing.T) {
 	homeA, _ := initHome(t, "two-nodes")
 	a := start(t, homeA)
@@ -114,6 +118,9 @@ func TestFullNodeSameAppHash(t *testing.T) {
 	}
 
 	homeB, _ := initHome(t, "two-nodes")
+	appB, err := config.Load(homeB)
+	require.NoError(t, err)
+	require.NoError(t, config.Save(homeB, config.Small(appB)))
 	require.NoError(t, copyFile(filepath.Join(homeA, "config", "genesis.json"), filepath.Join(homeB, "config", "genesis.json")))
 	cfgA, err := node.LoadCometConfig(homeA)
 	require.NoError(t, err)

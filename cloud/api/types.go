@@ -62,6 +62,11 @@ type CreateRequest struct {
 	// over it the node refuses new txs (reads and blocks go on). 0:
 	// cloud.toml's limits.disk_quota_bytes.
 	DiskQuotaBytes int64 `json:"disk_quota_bytes,omitempty"`
+	// TxsPerSecond and TxBurst are the chain's tx admission rate (a token
+	// bucket on vsys_sendRawTransaction); 0: cloud.toml's
+	// limits.txs_per_second and tx_burst.
+	TxsPerSecond float64 `json:"txs_per_second,omitempty"`
+	TxBurst      int     `json:"tx_burst,omitempty"`
 }
 
 // NameRequest names a chain (cloud_chainStatus, stop, start, delete).
@@ -112,6 +117,9 @@ type Chain struct {
 	Limits string `json:"limits,omitempty"`
 	// DiskQuotaBytes is the node's disk quota, 0 for none.
 	DiskQuotaBytes int64 `json:"disk_quota_bytes,omitempty"`
+	// TxsPerSecond and TxBurst are the node's tx admission rate, 0: none.
+	TxsPerSecond float64 `json:"txs_per_second,omitempty"`
+	TxBurst      int     `json:"tx_burst,omitempty"`
 	// Usage is the node's usage, cloud_chainStatus only: the cloud's bill
 	// of this chain, beside the chain's own billing module.
 	Usage *Usage `json:"usage,omitempty"`
@@ -122,6 +130,7 @@ type Usage struct {
 	CPUSeconds   float64 `json:"cpu_seconds"`
 	RSSBytes     int64   `json:"rss_bytes"`
 	RSSPeakBytes int64   `json:"rss_peak_bytes"`
+	PSSBytes     int64   `json:"pss_bytes"` // proportional set: RSS with shared pages split among their mappers
 	DiskBytes    int64   `json:"disk_bytes"`
 	Txs          uint64  `json:"txs"`    // txs committed (the node's vsys_status total_txs)
 	Blocks       uint64  `json:"blocks"` // blocks committed (its height)

@@ -30,14 +30,20 @@ type Result struct {
 	FirstBlockP50 time.Duration `json:"first_block_p50"`
 	FirstBlockMax time.Duration `json:"first_block_max"`
 	Chains        int           `json:"chains"`
-	CreateAll     time.Duration `json:"create_all"`     // creating all the chains, one after another
-	TotalRSS      int64         `json:"total_rss"`      // bytes, every node together, idle
-	IdleRSSP50    int64         `json:"idle_rss_p50"`   // bytes, one idle node
-	IdleRSSMax    int64         `json:"idle_rss_max"`   // bytes
-	IdleCPUP50    float64       `json:"idle_cpu_p50"`   // fraction of a core, one idle node
-	IdleCPUMax    float64       `json:"idle_cpu_max"`   // fraction of a core
-	LimitsMode    string        `json:"limits_mode"`    // how the nodes' limits are enforced
-	Home          string        `json:"home,omitempty"` // with KeepHome
+	CreateAll     time.Duration `json:"create_all"`       // creating all the chains, one after another
+	TotalRSS      int64         `json:"total_rss"`        // bytes, every node together, idle
+	IdleRSSP50    int64         `json:"idle_rss_p50"`     // bytes, one idle node
+	IdleRSSMax    int64         `json:"idle_rss_max"`     // bytes
+	TotalPrivate  int64         `json:"total_private"`    // bytes, every node's unshared memory (usage.Proc.PrivateBytes)
+	PrivateP50    int64         `json:"idle_private_p50"` // bytes, one idle node's unshared memory
+	PrivateMax    int64         `json:"idle_private_max"` // bytes
+	TotalPSS      int64         `json:"total_pss"`        // bytes, every node's proportional set (usage.Proc.PSSBytes): the memory they use together
+	PSSP50        int64         `json:"idle_pss_p50"`     // bytes, one idle node's share
+	PSSMax        int64         `json:"idle_pss_max"`     // bytes
+	IdleCPUP50    float64       `json:"idle_cpu_p50"`     // fraction of a core, one idle node
+	IdleCPUMax    float64       `json:"idle_cpu_max"`     // fraction of a core
+	LimitsMode    string        `json:"limits_mode"`      // how the nodes' limits are enforced
+	Home          string        `json:"home,omitempty"`   // with KeepHome
 }
 
 // Run creates a cloud, times Timed chains from create to first block,
@@ -92,7 +98,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	before := usageByChain(ctx, p)
 	time.Sleep(o.Idle)
 	after := usageByChain(ctx, p)
-	var rss []int64
+	var rss, private, pss []int64
 	var cpu []float64
 	for name, a := range after {
 		b, ok := before[name]
@@ -101,12 +107,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		rss = append(rss, a.RSSBytes)
 		res.TotalRSS += a.RSSBytes
+		private = append(private, a.PrivateBytes)
+		res.TotalPrivate += a.PrivateBytes
+		pss = append(pss, a.PSSBytes)
+		res.TotalPSS += a.PSSBytes
 		cpu = append(cpu, (a.CPUSeconds-b.CPUSeconds)/o.Idle.Seconds())
 	}
 	slices.Sort(rss)
 	slices.Sort(cpu)
+	slices.Sort(private)
+	slices.Sort(pss)
 	if len(rss) > 0 {
 		res.IdleRSSP50, res.IdleRSSMax = rss[len(rss)/2], rss[len(rss)-1]
+		res.PrivateP50, res.PrivateMax = private[len(private)/2], private[len(private)-1]
+		res.PSSP50, res.PSSMax = pss[len(pss)/2], pss[len(pss)-1]
 		res.IdleCPUP50, res.IdleCPUMax = cpu[len(cpu)/2], cpu[len(cpu)-1]
 	}
 	if st, err := p.ChainStatus(ctx, "c000"); err == nil {

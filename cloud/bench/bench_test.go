@@ -30,7 +30,8 @@ func TestRun(t *testing.T) {
 	if r.Timed != 1 || r.Chains != 2 || r.FirstBlockP50 <= 0 || r.FirstBlockMax < r.FirstBlockP50 {
 		t.Fatalf("first block: %+v", r)
 	}
-	if r.IdleRSSP50 <= 0 || r.TotalRSS < 2*r.IdleRSSP50/2 || r.IdleCPUMax < r.IdleCPUP50 || r.LimitsMode == "" {
+	if r.IdleRSSP50 <= 0 || r.TotalRSS < 2*r.IdleRSSP50/2 || r.IdleCPUMax < r.IdleCPUP50 || r.LimitsMode == "" ||
+		r.PSSP50 <= 0 || r.PSSMax > r.IdleRSSMax || r.TotalPSS > r.TotalRSS {
 		t.Fatalf("idle figures: %+v", r)
 	}
 	t.Logf("create → first block %v; idle RSS %d MiB, CPU %.1f%%", r.FirstBlockP50, r.IdleRSSP50>>20, 100*r.IdleCPUP50)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -29,6 +30,9 @@ type Limits struct {
 	// MaxOpenFiles is RLIMIT_NOFILE: sockets and files, which bounds the
 	// node's connections and database handles.
 	MaxOpenFiles uint64
+	// TimerSlack is how late the kernel may wake the node's timed waits
+	// (Start), in either mode.
+	TimerSlack time.Duration
 }
 
 // Mode is how limits are enforced.
@@ -122,6 +126,8 @@ func (l Limits) Validate() error {
 		return fmt.Errorf("%w: memory %d bytes", ErrBadLimits, l.MemoryBytes)
 	case l.Nice < 0 || l.Nice > 19:
 		return fmt.Errorf("%w: nice %d is outside 0..19", ErrBadLimits, l.Nice)
+	case l.TimerSlack < 0:
+		return fmt.Errorf("%w: timer slack %v", ErrBadLimits, l.TimerSlack)
 	}
 	return nil
 }

@@ -57,6 +57,8 @@ func helper(what string) int {
 			fs = append(fs, f)
 		}
 		fmt.Println("opened", len(fs))
+	case "slack":
+		fmt.Println(threadSlacks())
 	}
 	return 0
 }
@@ -70,6 +72,12 @@ type child struct {
 
 func startChild(t *testing.T, what string, l Limits) *child {
 	t.Helper()
+	return startChildWith(t, what, l, (*exec.Cmd).Start)
+}
+
+// startChildWith is startChild with start in place of cmd.Start.
+func startChildWith(t *testing.T, what string, l Limits, start func(*exec.Cmd) error) *child {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), helperEnv+"="+what), Env(l)...)
 	stdin, err := cmd.StdinPipe()
@@ -78,7 +86,7 @@ func startChild(t *testing.T, what string, l Limits) *child {
 	require.NoError(t, err)
 	c := &child{cmd: cmd, stdin: stdin, stdout: bufio.NewReader(out), stderr: &strings.Builder{}}
 	cmd.Stderr = c.stderr
-	require.NoError(t, cmd.Start())
+	require.NoError(t, start(cmd))
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	return c
 }

@@ -53,6 +53,10 @@ type Chain struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	// DiskQuotaBytes is the quota written to the node's app.toml, 0: none.
 	DiskQuotaBytes int64 `json:"disk_quota_bytes,omitempty"`
+	// TxsPerSecond and TxBurst are the admission rate written to the
+	// node's app.toml, 0: none.
+	TxsPerSecond float64 `json:"txs_per_second,omitempty"`
+	TxBurst      int     `json:"tx_burst,omitempty"`
 }
 
 // Home is a cloud home directory.

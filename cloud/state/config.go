@@ -59,6 +59,11 @@ type Limits struct {
 	// request names one; the node enforces it (app.toml [admission]).
 	DiskQuotaBytes    int64  `toml:"disk_quota_bytes" comment:"bytes a new chain's data directory may hold unless its create says otherwise; over it the node refuses new txs, reads still work; 0: no quota"`
 	DiskCheckInterval string `toml:"disk_check_interval" comment:"how often a chain node measures its data directory for the quota"`
+	// TxsPerSecond and TxBurst are each new chain's tx admission rate
+	// unless its create request names one; the node enforces it.
+	TxsPerSecond float64 `toml:"txs_per_second" comment:"txs a new chain's node admits per second (vsys_sendRawTransaction, a token bucket) unless its create says otherwise; 0: no limit"`
+	TxBurst      int     `toml:"tx_burst" comment:"txs admitted at once above the rate; 0: one second's worth"`
+	TimerSlack   string  `toml:"timer_slack" comment:"how late the kernel may wake a chain node's timed waits, to batch an idle node's wakeups (docs/cloud.md); 0s: the kernel's 50us"`
 }
 
 // Ports is an inclusive port range.
@@ -91,7 +96,7 @@ func DefaultConfig() Config {
 	return Config{
 		API:       API{Address: "127.0.0.1:26600"},
 		Gateway:   Gateway{Address: "127.0.0.1:26610"},
-		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096, DiskCheckInterval: "10s"},
+		Limits:    Limits{CPUs: 1, MemoryBytes: 1 << 30, MaxOpenFiles: 4096, DiskCheckInterval: "10s", TimerSlack: "20ms"},
 		Ports:     Ports{First: 27000, Last: 28999},
 		MaxChains: 100,
 		Chain:     Defaults{BlockInterval: "1s", Heartbeat: "30s"},
@@ -141,14 +146,32 @@ func (c Config) Validate() error {
 	if d, err := time.ParseDuration(c.Chain.BlockInterval); err != nil || d < 0 {
 		return fmt.Errorf("chain.block_interval %q: want a duration such as \"1s\"", c.Chain.BlockInterval)
 	}
+	if c.Limits.TxsPerSecond < 0 || c.Limits.TxBurst < 0 {
+		return fmt.Errorf("limits.txs_per_second %v, tx_burst %d: want 0 (none) or more", c.Limits.TxsPerSecond, c.Limits.TxBurst)
+	}
 	if c.Limits.DiskQuotaBytes < 0 {
 		return fmt.Errorf("limits.disk_quota_bytes %d: want 0 (none) or more", c.Limits.DiskQuotaBytes)
 	}
 	if d, err := time.ParseDuration(c.Limits.DiskCheckInterval); err != nil || d <= 0 {
 		return fmt.Errorf("limits.disk_check_interval %q: want a positive duration such as \"10s\"", c.Limits.DiskCheckInterval)
 	}
+	if _, err := c.Limits.Slack(); err != nil {
+		return err
+	}
 	_, err := c.Durations()
 	return err
+}
+
+// Slack parses TimerSlack; "" is 0, the kernel's default.
+func (l Limits) Slack() (time.Duration, error) {
+	if l.TimerSlack == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(l.TimerSlack)
+	if err != nil || d < 0 || d > time.Second {
+		return 0, fmt.Errorf("limits.timer_slack %q: want a duration from 0s to 1s, such as \"20ms\"", l.TimerSlack)
+	}
+	return d, nil
 }
 
 // LoadConfig reads DIR/cloud.toml over the defaults; a missing file is

@@ -25,7 +25,8 @@ func TestConfig(t *testing.T) {
 		t.Fatalf("round trip: %+v %v", got, err)
 	}
 	for _, bad := range []string{"max_chain = 3\n", "[ports]\nfirst = 5\nlast = 4\n", "[restart]\nstop_grace = \"0s\"\n",
-		"[limits]\ndisk_quota_bytes = -1\n", "[limits]\ndisk_check_interval = \"0s\"\n"} {
+		"[limits]\ndisk_quota_bytes = -1\n", "[limits]\ndisk_check_interval = \"0s\"\n",
+		"[limits]\ntimer_slack = \"soon\"\n", "[limits]\ntimer_slack = \"-1ms\"\n", "[limits]\ntimer_slack = \"2s\"\n"} {
 		if err := os.WriteFile(filepath.Join(dir, ConfigFile), []byte(bad), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -24,6 +24,13 @@ type Hooks interface {
 	AfterStart(name string, pid int) error
 }
 
+// Starter is implemented by Hooks that start the process themselves, in
+// place of cmd.Start (the limits' timer slack is set on the forking
+// thread).
+type Starter interface {
+	Start(name string, cmd *exec.Cmd) error
+}
+
 // Backoff is the restart delay policy.
 type Backoff struct {
 	Initial     time.Duration // first delay
@@ -155,7 +162,11 @@ func (s *Supervisor) spawn(p *proc) error {
 			return fmt.Errorf("chain %s: before start: %w", p.spec.Name, err)
 		}
 	}
-	if err := cmd.Start(); err != nil {
+	start := cmd.Start
+	if st, ok := s.o.Hooks.(Starter); ok {
+		start = func() error { return st.Start(p.spec.Name, cmd) }
+	}
+	if err := start(); err != nil {
 		return fmt.Errorf("chain %s: start node: %w", p.spec.Name, err)
 	}
 	exit := make(chan struct{})

@@ -16,6 +16,7 @@ const (
 	MetricCPUSeconds = "vsys_cloud_chain_cpu_seconds_total"
 	MetricRSS        = "vsys_cloud_chain_rss_bytes"
 	MetricRSSPeak    = "vsys_cloud_chain_rss_peak_bytes"
+	MetricPSS        = "vsys_cloud_chain_pss_bytes"
 	MetricDisk       = "vsys_cloud_chain_disk_bytes"
 	MetricTxs        = "vsys_cloud_chain_txs_total"
 	MetricBlocks     = "vsys_cloud_chain_blocks_total"
@@ -48,6 +49,8 @@ func NewCollector(chains func() []ChainUsage) *Collector {
 			func(u ChainUsage) float64 { return float64(u.RSSBytes) }),
 		m(MetricRSSPeak, "Peak resident memory (VmHWM) of the chain's node process.", prometheus.GaugeValue,
 			func(u ChainUsage) float64 { return float64(u.RSSPeakBytes) }),
+		m(MetricPSS, "Proportional memory of the chain's node process: private pages plus its share of pages shared with other nodes (the executable); the nodes' PSS adds up to the memory they use.", prometheus.GaugeValue,
+			func(u ChainUsage) float64 { return float64(u.PSSBytes) }),
 		m(MetricDisk, "Bytes of the chain's home directory.", prometheus.GaugeValue,
 			func(u ChainUsage) float64 { return float64(u.DiskBytes) }),
 		m(MetricTxs, "Transactions the chain has committed.", prometheus.CounterValue,

@@ -19,6 +19,17 @@ type Proc struct {
 	// RSSPeakBytes is the peak resident set (VmHWM) of the process's
 	// life.
 	RSSPeakBytes int64
+	// PrivateBytes is the part of the resident set no other process
+	// shares: anonymous and shmem pages (RssAnon + RssShmem), without the
+	// executable's file pages, which every chain node maps from one page
+	// cache and RSSBytes counts in full for each (docs/cloud.md).
+	PrivateBytes int64
+	// PSSBytes is the proportional set size (smaps_rollup's Pss): the
+	// private pages plus each shared page divided by the processes that
+	// map it, so the PSS of all chain nodes adds up to the memory they
+	// use together, which RSS, counting the shared executable in every
+	// node, overstates. 0 where the kernel has no smaps_rollup.
+	PSSBytes int64
 }
 
 // ErrNoProcess is the error of a pid that is not running (or not visible
@@ -39,7 +50,12 @@ func ReadProc(pid int) (Proc, error) {
 	if err != nil {
 		return Proc{}, procError(pid, err)
 	}
-	return Proc{CPUSeconds: st.CPUTime(), RSSBytes: int64(st.ResidentMemory()), RSSPeakBytes: int64(status.VmHWM)}, nil
+	out := Proc{CPUSeconds: st.CPUTime(), RSSBytes: int64(st.ResidentMemory()), RSSPeakBytes: int64(status.VmHWM),
+		PrivateBytes: int64(status.RssAnon + status.RssShmem)}
+	if r, err := p.ProcSMapsRollup(); err == nil {
+		out.PSSBytes = int64(r.Pss)
+	}
+	return out, nil
 }
 
 func procError(pid int, err error) error {

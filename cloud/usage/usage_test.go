@@ -75,6 +75,11 @@ func TestReadProc(t *testing.T) {
 	require.GreaterOrEqual(t, p.RSSPeakBytes, int64(64<<20), "%+v", p)
 	require.Positive(t, p.RSSBytes)
 	require.LessOrEqual(t, p.RSSBytes, p.RSSPeakBytes)
+	// The child maps the test binary, as this process does: those pages
+	// are split between the two in the PSS, counted whole in the RSS.
+	require.Positive(t, p.PSSBytes, "%+v", p)
+	require.Less(t, p.PSSBytes, p.RSSBytes, "%+v", p)
+	require.GreaterOrEqual(t, p.PSSBytes, p.PrivateBytes, "%+v", p)
 
 	require.NoError(t, stdin.Close())
 	require.NoError(t, cmd.Wait())
@@ -109,8 +114,8 @@ func TestDiskBytes(t *testing.T) {
 // would, with the values the control plane's function gives.
 func TestCollector(t *testing.T) {
 	rows := []ChainUsage{
-		{Chain: "a", Proc: Proc{CPUSeconds: 1.5, RSSBytes: 30 << 20, RSSPeakBytes: 40 << 20}, DiskBytes: 1000, Txs: 7, Blocks: 100},
-		{Chain: "b", Proc: Proc{CPUSeconds: 0.25, RSSBytes: 20 << 20, RSSPeakBytes: 25 << 20}, DiskBytes: 2000, Txs: 0, Blocks: 3},
+		{Chain: "a", Proc: Proc{CPUSeconds: 1.5, RSSBytes: 30 << 20, RSSPeakBytes: 40 << 20, PSSBytes: 10 << 20}, DiskBytes: 1000, Txs: 7, Blocks: 100},
+		{Chain: "b", Proc: Proc{CPUSeconds: 0.25, RSSBytes: 20 << 20, RSSPeakBytes: 25 << 20, PSSBytes: 5 << 20}, DiskBytes: 2000, Txs: 0, Blocks: 3},
 		{Chain: "a", DiskBytes: 9}, // a duplicate row is dropped
 	}
 	reg := prometheus.NewPedanticRegistry()
@@ -128,6 +133,10 @@ vsys_cloud_chain_cpu_seconds_total{chain="b"} 0.25
 # TYPE vsys_cloud_chain_disk_bytes gauge
 vsys_cloud_chain_disk_bytes{chain="a"} 1000
 vsys_cloud_chain_disk_bytes{chain="b"} 2000
+# HELP vsys_cloud_chain_pss_bytes Proportional memory of the chain's node process: private pages plus its share of pages shared with other nodes (the executable); the nodes' PSS adds up to the memory they use.
+# TYPE vsys_cloud_chain_pss_bytes gauge
+vsys_cloud_chain_pss_bytes{chain="a"} 1.048576e+07
+vsys_cloud_chain_pss_bytes{chain="b"} 5.24288e+06
 # HELP vsys_cloud_chain_rss_bytes Resident memory of the chain's node process.
 # TYPE vsys_cloud_chain_rss_bytes gauge
 vsys_cloud_chain_rss_bytes{chain="a"} 3.145728e+07

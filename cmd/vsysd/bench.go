@@ -88,6 +88,6 @@ func benchCmd() *cobra.Command {
 	f.IntVar(&o.Rows, "rows", 50, "with --app rows: rows each tx inserts")
 	f.IntVar(&o.Validators, "validators", 1, "run a network of this many validators (vsysd testnet) and load the first")
 	f.StringVar(&wasmToken, "wasm-token", "contracts/artifacts/token.wasm", "token contract for --app wasm (make contracts builds it)")
-	cmd.AddCommand(transfers, benchCloudCmd(), benchRelayCmd())
+	cmd.AddCommand(transfers, benchCloudCmd(), benchIsolationCmd(), benchRelayCmd())
 	return cmd
 }

@@ -38,6 +38,10 @@ func benchCloudCmd() *cobra.Command {
 				printf(cmd, "%d chains in one cloud (created in %v): total RSS %d MiB; per idle chain RSS median %d MiB (max %d), CPU median %.2f%% of a core (max %.2f%%); limits: %s\n",
 					r.Chains, r.CreateAll.Round(time.Millisecond), r.TotalRSS>>20, r.IdleRSSP50>>20, r.IdleRSSMax>>20,
 					100*r.IdleCPUP50, 100*r.IdleCPUMax, r.LimitsMode)
+				printf(cmd, "unshared memory (RSS without the executable's shared pages): total %d MiB, per idle chain median %d MiB (max %d)\n",
+					r.TotalPrivate>>20, r.PrivateP50>>20, r.PrivateMax>>20)
+				printf(cmd, "proportional set (PSS: shared pages split among the nodes mapping them): total %d MiB, per idle chain median %d MiB (max %d)\n",
+					r.TotalPSS>>20, r.PSSP50>>20, r.PSSMax>>20)
 			})
 		},
 	}

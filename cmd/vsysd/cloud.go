@@ -201,6 +201,8 @@ func cloudCreateCmd() *cobra.Command {
 	cmd.Flags().StringArrayVar(&params, "param", nil, "genesis parameter path=value, e.g. billing.storage_price_per_byte=2 (repeatable)")
 	cmd.Flags().BoolVar(&req.EmptyBlocks, "empty-blocks", false, "make a block every interval even when idle (default: blocks for txs, plus a heartbeat)")
 	cmd.Flags().StringVar(&req.Heartbeat, "heartbeat", "", "longest an idle chain goes without a block (default: cloud.toml's chain.heartbeat)")
+	cmd.Flags().Float64Var(&req.TxsPerSecond, "tx-rate", 0, "txs per second the chain's node admits (default: cloud.toml's limits.txs_per_second; 0 there: no limit)")
+	cmd.Flags().IntVar(&req.TxBurst, "tx-burst", 0, "txs admitted at once above --tx-rate (default: one second's worth)")
 	cmd.Flags().Int64Var(&req.DiskQuotaBytes, "disk-quota", 0, "bytes the chain's data directory may hold; over it new txs are refused (default: cloud.toml's limits.disk_quota_bytes)")
 	return cmd
 }
@@ -296,12 +298,15 @@ func printChain(cmd *cobra.Command, ch api.Chain) {
 	if ch.Limits != "" {
 		printf(cmd, "\nlimits      %s", ch.Limits)
 	}
+	if ch.TxsPerSecond > 0 {
+		printf(cmd, "\ntx rate     %g/s (burst %d)", ch.TxsPerSecond, ch.TxBurst)
+	}
 	if ch.DiskQuotaBytes > 0 {
 		printf(cmd, "\ndisk quota  %d bytes", ch.DiskQuotaBytes)
 	}
 	if u := ch.Usage; u != nil {
-		printf(cmd, "\nusage       cpu %.2f s, rss %d MiB (peak %d MiB), disk %d MiB, %d txs in %d blocks",
-			u.CPUSeconds, u.RSSBytes>>20, u.RSSPeakBytes>>20, u.DiskBytes>>20, u.Txs, u.Blocks)
+		printf(cmd, "\nusage       cpu %.2f s, rss %d MiB (peak %d MiB, pss %d MiB), disk %d MiB, %d txs in %d blocks",
+			u.CPUSeconds, u.RSSBytes>>20, u.RSSPeakBytes>>20, u.PSSBytes>>20, u.DiskBytes>>20, u.Txs, u.Blocks)
 	}
 	printf(cmd, "\nhome        %s\n", ch.Home)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
@@ -421,5 +422,43 @@ func must(tb testing.TB, err error) {
 	tb.Helper()
 	if err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// TestWriteBufferOption: Options.WriteBufferBytes reaches goleveldb. The
+// same 1 MiB of state, committed with the hash it always has, stays in the
+// memtable (no table file yet) under the default 4 MiB buffer and is
+// written out as tables under a 64 KiB one.
+func TestWriteBufferOption(t *testing.T) {
+	var hashes [][]byte
+	for _, c := range []struct {
+		buffer     int
+		wantTables bool
+	}{{0, false}, {64 << 10, true}} {
+		dir := t.TempDir()
+		s, err := Open(dir, Options{WriteBufferBytes: c.buffer, BlockCacheBytes: 1 << 20, OpenFiles: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := s.Working()
+		for i := range 256 {
+			must(t, w.Set([]byte(fmt.Sprintf("key-%04d", i)), bytes.Repeat([]byte{byte(i)}, 4096)))
+		}
+		h, _, err := s.Commit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hashes = append(hashes, h)
+		tables, err := filepath.Glob(filepath.Join(dir, "state.db", "*.ldb"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(tables) > 0; got != c.wantTables {
+			t.Errorf("write buffer %d: %d table files, want tables: %v", c.buffer, len(tables), c.wantTables)
+		}
+		must(t, s.Close())
+	}
+	if !bytes.Equal(hashes[0], hashes[1]) {
+		t.Fatalf("the write buffer changed the app hash: %x vs %x", hashes[0], hashes[1])
 	}
 }

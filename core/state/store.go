@@ -8,12 +8,21 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/iavl"
 	iavldb "github.com/cosmos/iavl/db"
+	"github.com/syndtr/goleveldb/leveldb/filter"
+	"github.com/syndtr/goleveldb/leveldb/opt"
 )
 
 // Options configure a Store.
 type Options struct {
 	CacheSize      int    // IAVL node cache entries; default 100,000
 	InitialVersion uint64 // first version of an empty tree; 0 or 1 = 1
+
+	// The goleveldb database's memory (Open only); 0 keeps goleveldb's
+	// default. They change when data reaches disk, never the tree or its
+	// hash.
+	WriteBufferBytes int // memtable size (default 4 MiB)
+	BlockCacheBytes  int // cache of table blocks (default 8 MiB)
+	OpenFiles        int // table files kept open (default 500)
 }
 
 // Store is the IAVL tree of one chain.
@@ -37,7 +46,13 @@ type Store struct {
 // Open opens (or creates) the goleveldb database "state" in dir and loads
 // its latest version.
 func Open(dir string, opts Options) (*Store, error) {
-	db, err := dbm.NewGoLevelDB("state", filepath.Clean(dir), nil)
+	// cosmos-db's NewGoLevelDB default (a bloom filter, which goleveldb
+	// lacks by default), with the sizes of opts.
+	lo := &opt.Options{
+		Filter:      filter.NewBloomFilter(10),
+		WriteBuffer: opts.WriteBufferBytes, BlockCacheCapacity: opts.BlockCacheBytes, OpenFilesCacheCapacity: opts.OpenFiles,
+	}
+	db, err := dbm.NewGoLevelDBWithOpts("state", filepath.Clean(dir), lo)
 	if err != nil {
 		return nil, fmt.Errorf("open state db in %s: %w", dir, err)
 	}

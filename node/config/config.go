@@ -20,6 +20,7 @@ type App struct {
 	Metrics   Metrics   `toml:"metrics"`
 	Mempool   Mempool   `toml:"mempool"`
 	Admission Admission `toml:"admission" comment:"node-local limits on new txs (a cloud sets them per chain); never consensus"`
+	DB        DB        `toml:"db" comment:"memory of the node's goleveldb databases (a cloud makes them small); never what they store"`
 }
 
 // Admission limits what the node admits: a tx rate at its JSON-RPC door
@@ -56,6 +57,7 @@ func (a Admission) check() error {
 type Mempool struct {
 	MaxParkedTxs   int   `toml:"max_parked_txs" comment:"txs one sender may have waiting for an earlier nonce"`
 	MaxParkedBytes int64 `toml:"max_parked_bytes" comment:"bytes of txs one sender may have waiting for an earlier nonce"`
+	CacheSize      int   `toml:"cache_size" comment:"hashes of recent txs CometBFT's mempool remembers so as not to check them twice; allocated at start; 0: none"`
 }
 
 // RPC configures the JSON-RPC server. Every limit has a default that is
@@ -155,7 +157,7 @@ func Default() App {
 		State:     State{KeepVersions: 0, TxCacheBytes: 128 << 20},
 		Log:       Log{Level: "vsys:info,*:error", Format: "plain"},
 		Metrics:   Metrics{Enabled: true, Address: "127.0.0.1:26660"},
-		Mempool:   Mempool{MaxParkedTxs: 16, MaxParkedBytes: 4 << 20},
+		Mempool:   Mempool{MaxParkedTxs: 16, MaxParkedBytes: 4 << 20, CacheSize: 200_000},
 		Admission: Admission{DiskCheckInterval: "10s"},
 	}
 }
@@ -202,6 +204,12 @@ func Load(home string) (App, error) {
 		return c, err
 	}
 	if err := c.Admission.check(); err != nil {
+		return c, err
+	}
+	if c.Mempool.CacheSize < 0 {
+		return c, fmt.Errorf("mempool.cache_size %d: want a number of txs (0: no cache)", c.Mempool.CacheSize)
+	}
+	if err := c.DB.check(); err != nil {
 		return c, err
 	}
 	return c, nil

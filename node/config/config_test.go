@@ -12,6 +12,7 @@ func TestSaveLoad(t *testing.T) {
 	c.Consensus.BlockInterval = "250ms"
 	c.RPC.Address = "127.0.0.1:1"
 	c.Admission = Admission{TxsPerSecond: 2.5, TxBurst: 10, DiskQuotaBytes: 1 << 30, DiskCheckInterval: "3s"}
+	c = Small(c)
 	if err := Save(home, c); err != nil {
 		t.Fatal(err)
 	}
@@ -21,6 +22,15 @@ func TestSaveLoad(t *testing.T) {
 	}
 	if got != c {
 		t.Fatalf("round trip: %+v != %+v", got, c)
+	}
+	// Small changes only the node's memory: [db] and the mempool cache.
+	small, def := Small(Default()), Default()
+	if small.DB == def.DB || small.Mempool.CacheSize >= def.Mempool.CacheSize {
+		t.Fatalf("Small: %+v", small)
+	}
+	small.DB, small.Mempool.CacheSize = def.DB, def.Mempool.CacheSize
+	if small != def {
+		t.Fatalf("Small changed more than [db] and mempool.cache_size: %+v", small)
 	}
 	if d, _ := got.BlockInterval(); d != 250*time.Millisecond {
 		t.Fatalf("interval %v", d)
@@ -41,6 +51,11 @@ func TestLoadRejects(t *testing.T) {
 		"negative tx rate":            "[admission]\ntxs_per_second = -1\n",
 		"negative quota":              "[admission]\ndisk_quota_bytes = -5\n",
 		"bad disk interval":           "[admission]\ndisk_check_interval = \"0s\"\n",
+		"negative mempool cache":      "[mempool]\ncache_size = -1\n",
+		"negative write buffer":       "[db]\nwrite_buffer_bytes = -1\n",
+		"tiny write buffer":           "[db]\nwrite_buffer_bytes = 4096\n",
+		"negative block cache":        "[db]\nblock_cache_bytes = -1\n",
+		"negative open files":         "[db]\nopen_files = -1\n",
 	}
 	for name, body := range cases {
 		home := t.TempDir()
