@@ -34,10 +34,8 @@ func (s *Stats) add(o Stats) {
 // Packets is the number of packets the round moved.
 func (s Stats) Packets() int { return s.Recv + s.Ack + s.Timeout }
 
-// pipeline submits one leg's txs: the first (the client update and the
-// first calls) is waited for, since every later tx's estimate needs the
-// consensus state it stores; the rest go out back to back with
-// consecutive nonces, without waiting, and are waited for together, so
+// pipeline submits one leg's txs back to back with consecutive nonces,
+// the first carrying the client update, and waits for them together, so
 // a backlog of many txs lands in as few blocks as the chain packs them.
 type pipeline struct {
 	l     *leg
@@ -69,14 +67,16 @@ func (l *leg) submit(ctx context.Context, r *Relayer, up *tx.Call, items []item)
 	if err := p.split(ctx, up, first); err != nil {
 		return p.st, err
 	}
-	if err := p.wait(ctx); err != nil { // the first tx (and its update) is in
-		return p.st, err
-	}
 	var chunks [][]item
 	for start := len(first); start < len(items); start += size {
 		chunks = append(chunks, items[start:min(start+size, len(items))])
 	}
-	if err := p.sendExtrapolated(ctx, chunks); err != nil || len(chunks) == 0 || !p.l.estimateAll {
+	// The fast path does not wait for the first tx: the others follow it
+	// with the next nonces, so they land after it, in its block or later.
+	if err := p.sendExtrapolated(ctx, chunks); err != nil || !p.l.estimateAll {
+		return p.st, err
+	}
+	if err := p.wait(ctx); err != nil { // the first tx (and its update) is in
 		return p.st, err
 	}
 	// The estimates are the slow part (each runs its calls on the node):
@@ -122,6 +122,9 @@ func (l *leg) submit(ctx context.Context, r *Relayer, up *tx.Call, items []item)
 // out of gas in its block, the leg estimates every tx from then on
 // (estimateAll) until a step goes through clean.
 func (p *pipeline) sendExtrapolated(ctx context.Context, chunks [][]item) error {
+	if len(chunks) == 0 {
+		return p.wait(ctx)
+	}
 	if p.l.estimateAll || p.perCall == 0 {
 		p.l.estimateAll = true
 		return nil
