@@ -67,11 +67,24 @@ type Event struct {
 	Delay    time.Duration // Exited and Failed: wait before the next start
 }
 
-// Spec is one chain to run.
+// Spec is one process to run: a chain node, or another vsysd command
+// (a relayer) given by Args.
 type Spec struct {
 	Name    string
 	Home    string // the node's home: vsysd start --home Home
 	LogPath string // stdout and stderr are appended here
+	// Args are the command's arguments after the binary; nil:
+	// NodeArgs(Home). A process is adopted only if its command line ends
+	// with them (MatchesArgs), so they must name something unique to it.
+	Args []string
+}
+
+// argv is the command's arguments.
+func (s Spec) argv() []string {
+	if s.Args != nil {
+		return s.Args
+	}
+	return NodeArgs(s.Home)
 }
 
 // State is what the supervisor knows of a chain's node now.
@@ -123,7 +136,7 @@ func (s *Supervisor) Start(spec Spec, adoptPID int) (adopted bool, err error) {
 	s.procs[spec.Name] = p
 	s.mu.Unlock()
 	// Outside the lock: spawn calls OnEvent, which may call back in.
-	if Matches(adoptPID, spec.Home) {
+	if MatchesArgs(adoptPID, spec.argv()) {
 		exit := make(chan struct{})
 		p.mu.Lock()
 		p.state = State{PID: adoptPID, Running: true, Adopted: true, StartedAt: time.Now()}
@@ -154,7 +167,7 @@ func (s *Supervisor) spawn(p *proc) error {
 	if fi, err := log.Stat(); err == nil {
 		offset = fi.Size()
 	}
-	cmd := exec.Command(s.o.Binary, "start", "--home", p.spec.Home)
+	cmd := exec.Command(s.o.Binary, p.spec.argv()...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if s.o.Hooks != nil {
@@ -205,7 +218,7 @@ func guard(hook string, fn func() error) (err error) {
 // watchAdopted polls an adopted pid (not our child, so no wait) until
 // it is gone.
 func watchAdopted(p *proc, pid int, exit chan struct{}) {
-	for Matches(pid, p.spec.Home) {
+	for MatchesArgs(pid, p.spec.argv()) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	p.mu.Lock()
