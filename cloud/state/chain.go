@@ -149,10 +149,18 @@ func (h Home) Commit(tmp, name string) error {
 	return nil
 }
 
-// RemoveLeftovers deletes the temp dirs of creations that a crash
-// interrupted.
+// RemoveLeftovers deletes the temp dirs of creations (of chains and of
+// relayers) that a crash interrupted.
 func (h Home) RemoveLeftovers() error {
-	base := filepath.Join(h.Dir, ChainsDir)
+	for _, dir := range []string{ChainsDir, RelayersDir} {
+		if err := removeLeftovers(filepath.Join(h.Dir, dir)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func removeLeftovers(base string) error {
 	entries, err := os.ReadDir(base)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
