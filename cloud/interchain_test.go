@@ -296,7 +296,7 @@ func found(t *testing.T, c *client.Client, method, clientID string, seq uint64) 
 		t.Fatal(err)
 	}
 	var e struct {
-		Found bool `json:"found"`
+		Found bool     `json:"found"`
 		Entry struct { // acknowledgement's: the entry and the ack
 			Found bool `json:"found"`
 		} `json:"entry"`
