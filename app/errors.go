@@ -193,6 +193,8 @@ var Codes = []CodeInfo{
 	{moduleid.NameInterchain, 27, "TransferData", transfer.ErrInvalidData, "invalid transfer packet data"},
 	{moduleid.NameInterchain, 28, "TransferDenom", transfer.ErrInvalidDenom, "invalid transfer denom"},
 	{moduleid.NameInterchain, 29, "TransferAck", transfer.ErrInvalidAck, "invalid transfer acknowledgement"},
+	{moduleid.NameInterchain, 30, "Callback", interchain.ErrCallback, "contract callback failed (an error acknowledgement or a contract_callback event, never a tx result)"},
+	{moduleid.NameInterchain, 31, "MemoHook", interchain.ErrMemoHook, "invalid memo hook (an error acknowledgement)"},
 }
 
 // ResultOf maps an error to its codespace and result code: the first row

@@ -51,6 +51,7 @@ func TestResultCodesGolden(t *testing.T) {
 		"interchain 18 Frozen", "interchain 19 Expired", "interchain 20 Misbehaviour", "interchain 21 NotMisbehaviour",
 		"interchain 22 Proof", "interchain 23 Substitute", "interchain 24 InvalidPacket", "interchain 25 InvalidPayload",
 		"interchain 26 InvalidAck", "interchain 27 TransferData", "interchain 28 TransferDenom", "interchain 29 TransferAck",
+		"interchain 30 Callback", "interchain 31 MemoHook",
 	}
 	spaces := []string{Codespace}
 	for _, m := range moduleid.Contracts() {

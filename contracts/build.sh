@@ -16,7 +16,7 @@ export RUSTC="${VSYS_RUSTC:-/usr/bin/rustc}"
 export RUSTDOC="${VSYS_RUSTDOC:-/usr/bin/rustdoc}"
 # The SDK uses #![feature(alloc_error_handler, panic_info_message)] on wasm32.
 export RUSTC_BOOTSTRAP=1
-CONTRACTS="counter token nft lock payment_channel adversarial registry escrow"
+CONTRACTS="counter token nft lock payment_channel adversarial registry escrow xcounter"
 export CARGO_TARGET_DIR="$PWD/target"
 # .cargo/config.toml sets wasm32 rustflags (64 KiB stack); RUSTFLAGS would
 # replace them, so it is cleared below.

@@ -9,7 +9,7 @@
 set -eu
 cd "$(dirname "$0")"
 DIR=${1:-artifacts}
-CONTRACTS="counter token nft lock payment_channel adversarial registry escrow"
+CONTRACTS="counter token nft lock payment_channel adversarial registry escrow xcounter"
 for t in wasm-validate wasm-objdump; do
 	command -v $t >/dev/null || { echo "check: $t not found (apt-get install wabt)" >&2; exit 1; }
 done

@@ -11,7 +11,7 @@
 # Usage: scripts/contracts-sha256.sh   (after scripts/install-rust.sh)
 set -eu
 cd "$(dirname "$0")/.."
-CONTRACTS="counter token nft lock payment_channel adversarial registry escrow"
+CONTRACTS="counter token nft lock payment_channel adversarial registry escrow xcounter"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sums() { (cd "$1" && for c in $CONTRACTS; do sha256sum "$c.wasm"; done); }

@@ -28,6 +28,8 @@ type Module struct {
 	*native.Module
 	apps     map[string]App // by port; looked up, never iterated
 	transfer transfer.App
+	// callbackGas bounds each contract callback (contracts.go).
+	callbackGas uint64
 }
 
 // TransferArgs are transfer's (ibc-go MsgTransfer in its v2 form): send
@@ -48,6 +50,7 @@ func New() *Module {
 	m := &Module{apps: map[string]App{}}
 	m.apps[transfer.PortID] = m.transfer
 	c := native.New(Name)
+	m.wireContracts(c) // contracts as apps, the memo hook (contracts.go, hooks.go)
 	for _, e := range []string{"create_client", "update_client", "client_misbehaviour", "recover_client"} {
 		native.EventType[ClientEvent](c, e)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/vsys/vsys/core/gas"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/core/state"
+	"github.com/vsys/vsys/modules/billing"
 	"github.com/vsys/vsys/modules/interchain/lightclient"
 	"github.com/vsys/vsys/modules/interchain/packet"
 	"github.com/vsys/vsys/modules/native"
@@ -216,7 +217,7 @@ func (m *Module) recvPacket(ctx *router.Context, a RecvPacketArgs) (string, erro
 		acks = acks[:0]
 		size := 0
 		for i, pl := range p.Payloads {
-			app, ok := m.apps[pl.DestPort]
+			app, ok := m.app(pl.DestPort)
 			if !ok {
 				return fmt.Errorf("payload %d: no application bound to port %q", i, pl.DestPort)
 			}
@@ -264,7 +265,8 @@ func (m *Module) recvPacket(ctx *router.Context, a RecvPacketArgs) (string, erro
 // end it anyway (the meter stays empty, so writing the error
 // acknowledgement fails too: TestStarvedReceiveIsNoErrorAck); the wasm
 // memory budget of a call stack would not, once contracts receive.
-var outOfResources = []error{gas.ErrOutOfGas, router.ErrMemoryBudget}
+var outOfResources = []error{gas.ErrOutOfGas, router.ErrMemoryBudget,
+	billing.ErrDeposit, billing.ErrQuota} // the signer's deposits for what apps write (contracts.go)
 
 func isOutOfResources(err error) bool {
 	for _, e := range outOfResources {
@@ -333,9 +335,9 @@ func (m *Module) acknowledge(ctx *router.Context, a AckArgs) (string, error) {
 		return "", err
 	}
 	for i, pl := range p.Payloads {
-		app, ok := m.apps[pl.SourcePort]
+		app, ok := m.app(pl.SourcePort)
 		if !ok {
-			continue // a contract's port: its on_ack entry point is not called yet
+			continue
 		}
 		appAck := packet.ErrorAck
 		if ack.Success() {
@@ -376,7 +378,7 @@ func (m *Module) timeout(ctx *router.Context, a TimeoutArgs) (string, error) {
 		return "", err
 	}
 	for i, pl := range p.Payloads {
-		if app, ok := m.apps[pl.SourcePort]; ok {
+		if app, ok := m.app(pl.SourcePort); ok {
 			if err := app.OnTimeout(ctx, p, pl); err != nil {
 				return "", fmt.Errorf("payload %d (%s) timeout: %w", i, pl.SourcePort, err)
 			}
