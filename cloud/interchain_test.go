@@ -17,9 +17,12 @@ import (
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/tx"
+	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/interchain"
 	"github.com/vsys/vsys/modules/interchain/transfer"
 	"github.com/vsys/vsys/modules/token"
+	"github.com/vsys/vsys/modules/wasm"
+	"github.com/vsys/vsys/rpc"
 	"github.com/vsys/vsys/rpc/client"
 )
 
@@ -32,7 +35,9 @@ import (
 // receiver's vouchers are the exact sum, nothing pending, A's escrow is
 // B's voucher supply). A packet whose timeout comes before the relayer
 // can deliver it times out and is refunded exactly. Vouchers go back
-// B→A and release the escrow. The control plane killed -9 and started
+// B→A and release the escrow. A's xcounter (contracts/xcounter) sends an
+// increment to B's, acknowledged back on A with B's new count. The
+// control plane killed -9 and started
 // again adopts the relayer (same pid). Amounts are in the user token, so
 // fees (paid in the native coin) do not blur the balances.
 func TestInterchainInOneCloud(t *testing.T) {
@@ -172,6 +177,36 @@ func TestInterchainInOneCloud(t *testing.T) {
 	}
 	checkSupply(sum(1, 2*n) - back)
 
+	// A contract message: A's xcounter sends an increment to B's, whose
+	// on_recv counts it and acknowledges with its new value, which A's
+	// on_ack records.
+	xa, xb := deploy(t, a, "xcounter"), deploy(t, b, "xcounter")
+	res := mustSend(t, a, devKey(t, a), moduleCall(t, xa, "increment", struct {
+		Client, Remote  string
+		By, TimeoutSecs uint64
+	}{r.AClient, xb.String(), 5, 600}))
+	var seq string
+	if err := json.Unmarshal(res[0], &seq); err != nil {
+		t.Fatalf("increment result %s: %v", res[0], err)
+	}
+	waitFor(t, "the increment acknowledged on A", func() (bool, string) {
+		var sent struct {
+			Status      uint8  `json:"status"`
+			RemoteValue string `json:"remote_value"`
+			Error       string `json:"error"`
+		}
+		readJSON(t, ca, xa.String(), "sent", map[string]any{"client": r.AClient, "sequence": seq}, &sent)
+		return sent.Status == 1 && sent.RemoteValue == "5", fmt.Sprintf("%+v", sent)
+	})
+	var stats struct {
+		Count    string `json:"count"`
+		Received string `json:"received"`
+	}
+	readJSON(t, cb, xb.String(), "get", map[string]any{}, &stats)
+	if stats.Count != "5" || stats.Received != "1" {
+		t.Fatalf("B's xcounter %+v: want count 5 from one packet", stats)
+	}
+
 	// The control plane killed -9 leaves the relayer running; started
 	// again it adopts it.
 	pid := relayerPID(t, c)
@@ -215,7 +250,7 @@ func killRelayers(t *testing.T, dir string) {
 	}
 }
 
-func mustSend(t *testing.T, ch api.Chain, key ed25519.PrivateKey, calls ...tx.Call) {
+func mustSend(t *testing.T, ch api.Chain, key ed25519.PrivateKey, calls ...tx.Call) []json.RawMessage {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
@@ -225,6 +260,40 @@ func mustSend(t *testing.T, ch api.Chain, key ed25519.PrivateKey, calls ...tx.Ca
 	}
 	if sent.Tx.Status != "ok" {
 		t.Fatalf("chain %s: tx %s: %s", ch.Name, sent.Tx.Status, sent.Tx.Log)
+	}
+	return sent.Tx.Results
+}
+
+// deploy uploads and instantiates a contract of contracts/artifacts on
+// ch from its dev key.
+func deploy(t *testing.T, ch api.Chain, artifact string) address.Address {
+	t.Helper()
+	res := mustSend(t, ch, devKey(t, ch), moduleCall(t, wasm.Address, "upload", wasm.UploadArgs{Code: testkit.Artifact(t, artifact)}))
+	var hash rpc.HexBytes
+	if err := json.Unmarshal(res[0], &hash); err != nil {
+		t.Fatalf("upload result %s: %v", res[0], err)
+	}
+	res = mustSend(t, ch, devKey(t, ch), moduleCall(t, wasm.Address, "instantiate", wasm.InstantiateArgs{CodeHash: hash, Label: artifact}))
+	var a string
+	if err := json.Unmarshal(res[0], &a); err != nil {
+		t.Fatalf("instantiate result %s: %v", res[0], err)
+	}
+	addr, err := address.Parse(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+// readJSON runs a read-only method and decodes its JSON result.
+func readJSON(t *testing.T, c *client.Client, contract, method string, args, out any) {
+	t.Helper()
+	res, err := c.Call(context.Background(), contract, method, args, 0)
+	if err != nil {
+		t.Fatalf("%s.%s: %v", contract, method, err)
+	}
+	if err := json.Unmarshal(res.Result, out); err != nil {
+		t.Fatalf("%s.%s: %s: %v", contract, method, res.Result, err)
 	}
 }
 
