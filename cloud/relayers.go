@@ -218,6 +218,17 @@ func (p *Plane) fundRelayer(ctx context.Context, c state.Chain, to address.Addre
 	return nil
 }
 
+// RelayerFinalErrors are the texts of the relayer's errors that no
+// restart can help (relay.ErrClientExpired and ErrClientFrozen, which
+// this layer does not import; cmd/vsysd's TestRelayerFinalErrors holds
+// them equal): a relayer that exits with one stays down, its last exit
+// saying which client, instead of being restarted forever.
+var RelayerFinalErrors = []string{"client expired", "client frozen"}
+
+func relayerExitFinal(exit string) bool {
+	return slices.ContainsFunc(RelayerFinalErrors, func(e string) bool { return strings.Contains(exit, "Error: "+e) })
+}
+
 // relayerSpec is the relayer's process: `vsysd relay start` with both
 // chains' addresses, its keyring and the recorded clients. Its --home is
 // its own directory, so its command line is unique to it (adoption).
@@ -232,7 +243,8 @@ func (p *Plane) relayerSpec(r state.Relayer) supervisor.Spec {
 	p.mu.Unlock()
 	args := append([]string{"relay", "start"}, relayerSides(p.home.RelayerHome(r.Name), chains)...)
 	args = append(args, "--a-client", r.AClient, "--b-client", r.BClient, "--metrics", loopback(r.MetricsPort))
-	return supervisor.Spec{Name: relayProcPrefix + r.Name, Home: p.home.RelayerHome(r.Name), LogPath: p.home.RelayLogPath(r.Name), Args: args}
+	return supervisor.Spec{Name: relayProcPrefix + r.Name, Home: p.home.RelayerHome(r.Name), LogPath: p.home.RelayLogPath(r.Name),
+		Args: args, Final: relayerExitFinal}
 }
 
 // reserveRelayer holds a relayer's name and allocates its metrics port
@@ -361,6 +373,10 @@ func (p *Plane) onRelayerEvent(name string, ev supervisor.Event) {
 		r.PID, r.LastExit, r.LastExitAt = 0, ev.Exit, time.Now().UTC()
 		r.Restarts++
 		p.logf("relayer %s: %s (see %s); restart %d in %v", name, ev.Exit, p.home.RelayLogPath(name), r.Restarts, ev.Delay)
+	case supervisor.Halted:
+		r.PID, r.LastExit, r.LastExitAt = 0, ev.Exit, time.Now().UTC()
+		p.logf("relayer %s: stopped for good: %s; its chain's validators recover the client (vsysd tx interchain recover-client), "+
+			"then a restart of the control plane starts the relayer again", name, ev.Exit)
 	case supervisor.Failed:
 		p.logf("relayer %s: %s", name, ev.Exit)
 		return

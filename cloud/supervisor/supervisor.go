@@ -54,6 +54,7 @@ const (
 	Started = "started" // a node process started (PID)
 	Adopted = "adopted" // a running node was adopted (PID)
 	Exited  = "exited"  // the node exited unasked (Exit); a restart follows
+	Halted  = "halted"  // it exited with an exit its Spec.Final calls final: no restart
 	Failed  = "failed"  // a start or a hook failed (Exit has the error)
 )
 
@@ -77,6 +78,12 @@ type Spec struct {
 	// NodeArgs(Home). A process is adopted only if its command line ends
 	// with them (MatchesArgs), so they must name something unique to it.
 	Args []string
+	// Final, if set, says an exit (as State.LastExit describes it, the
+	// cause from the log included) is final: the process is not
+	// restarted, since a restart would only fail the same way (a
+	// relayer whose client is frozen). It stays down until Stop and a
+	// new Start.
+	Final func(lastExit string) bool
 }
 
 // argv is the command's arguments.
@@ -253,6 +260,25 @@ func (p *proc) current() (pid int, exit chan struct{}, started time.Time) {
 	return p.state.PID, p.exit, p.state.StartedAt
 }
 
+// halted reports whether p's last exit is final by its spec, and if so
+// records it and reports the Halted event.
+func (s *Supervisor) halted(p *proc) bool {
+	if p.spec.Final == nil {
+		return false
+	}
+	p.mu.Lock()
+	ev := Event{Name: p.spec.Name, Kind: Halted, PID: p.state.PID, Exit: p.state.LastExit, Restarts: p.state.Restarts}
+	final := p.spec.Final(p.state.LastExit)
+	if final {
+		p.state.PID = 0
+	}
+	p.mu.Unlock()
+	if final {
+		s.o.OnEvent(ev)
+	}
+	return final
+}
+
 // run restarts p's node each time it exits, until p is stopped.
 func (s *Supervisor) run(p *proc, adopted bool) {
 	defer close(p.done)
@@ -272,6 +298,9 @@ func (s *Supervisor) run(p *proc, adopted bool) {
 		case <-p.stop: // exited because it was stopped
 			return
 		default:
+		}
+		if s.halted(p) {
+			return
 		}
 		if time.Since(started) >= s.o.Backoff.StableAfter {
 			delay = s.o.Backoff.Initial

@@ -278,3 +278,35 @@ func TestArgsSpec(t *testing.T) {
 		t.Fatalf("log %q: not started with its args", b)
 	}
 }
+
+// TestFinalExit: an exit the spec calls final is not restarted: the
+// Halted event carries the cause from the log (main's "Error: " line),
+// and Stop afterwards has nothing to signal.
+func TestFinalExit(t *testing.T) {
+	sp := spec(t)
+	sp.Final = func(exit string) bool { return strings.Contains(exit, "client frozen") }
+	ev := newEvents()
+	bin := script(t, `echo "Error: client frozen: client 07-tendermint-0 on a is Frozen" >&2; exit 1`)
+	s := New(Options{Binary: bin, OnEvent: ev.on, StopGrace: time.Second,
+		Backoff: Backoff{Initial: 10 * time.Millisecond, Max: time.Second, StableAfter: time.Second}})
+	if _, err := s.Start(sp, 0); err != nil {
+		t.Fatal(err)
+	}
+	h := ev.next(t, Halted)
+	if h.Exit != "exit status 1 (Error: client frozen: client 07-tendermint-0 on a is Frozen)" {
+		t.Fatalf("halted with %q", h.Exit)
+	}
+	if st, _ := s.State(sp.Name); st.Running || st.PID != 0 || st.Restarts != 0 {
+		t.Fatalf("state %+v: want down, not restarted", st)
+	}
+	if err := s.Stop(sp.Name); err != nil {
+		t.Fatal(err)
+	}
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	for _, e := range ev.got {
+		if e.Kind == Exited {
+			t.Fatalf("restart after a final exit: %+v", ev.got)
+		}
+	}
+}

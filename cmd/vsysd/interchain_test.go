@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/vsys/vsys/cloud"
 	"github.com/vsys/vsys/core/address"
 	"github.com/vsys/vsys/modules/interchain/transfer"
 	"github.com/vsys/vsys/relay"
@@ -106,4 +107,10 @@ func TestInterchainCLI(t *testing.T) {
 	require.Equal(t, "7\n", a.run("query", "interchain", "escrow", "VSYS"))
 	require.Contains(t, b.run("query", "token", "balance", bob, voucher, "-o", "json"), `"amount": "7"`)
 	require.Contains(t, b.run("query", "token", "supply", voucher, "-o", "json"), `"7"`, "vouchers outstanding = escrow")
+}
+
+// TestRelayerFinalErrors: the cloud keeps down a relayer that exits with
+// one of these, which it knows by text: they are the relayer's own.
+func TestRelayerFinalErrors(t *testing.T) {
+	require.Equal(t, []string{relay.ErrClientExpired.Error(), relay.ErrClientFrozen.Error()}, cloud.RelayerFinalErrors)
 }
