@@ -76,7 +76,7 @@ func TestInterchainCLI(t *testing.T) {
 		{[]string{"tx", "interchain", "transfer", conn.AClient, "nobody", "1", "--from", "dev"}, `"nobody" is neither an address`},
 		{[]string{"tx", "interchain", "transfer", conn.AClient, bob, "1", "--from", "dev", "--packet-timeout", "25h"}, "at most 24h"},
 		{[]string{"tx", "interchain", "register-counterparty", conn.AClient, conn.BClient, "--from", "dev"}, "already has a counterparty"},
-		{[]string{"tx", "interchain", "recover-client", conn.AClient, conn.AClient, "--from", "dev"}, "recover"},
+		{[]string{"tx", "interchain", "recover-client", conn.AClient, conn.AClient, "--from", "dev"}, "not a validator"},
 		{[]string{"query", "interchain", "packet", conn.AClient, "x"}, `SEQ "x"`},
 		{[]string{"query", "interchain", "client", "07-tendermint-9"}, "07-tendermint-9"},
 	} {
