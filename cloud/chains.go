@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/vsys/vsys/cloud/api"
@@ -134,13 +133,7 @@ func (p *Plane) build(req api.CreateRequest, rec state.Chain) (err error) {
 
 // ListChains lists the chains by name.
 func (p *Plane) ListChains(context.Context) ([]api.Chain, error) {
-	p.mu.Lock()
-	recs := make([]state.Chain, 0, len(p.chains))
-	for _, c := range p.chains {
-		recs = append(recs, *c)
-	}
-	p.mu.Unlock()
-	slices.SortFunc(recs, func(a, b state.Chain) int { return cmpString(a.Name, b.Name) })
+	recs := sortedRecords(p, p.chains, func(c state.Chain) string { return c.Name })
 	out := make([]api.Chain, len(recs))
 	for i, c := range recs {
 		out[i] = p.info(c)

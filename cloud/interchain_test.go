@@ -51,11 +51,11 @@ func TestInterchainInOneCloud(t *testing.T) {
 
 	chains := map[string]api.Chain{}
 	for _, name := range []string{"alpha", "beta"} {
-		ch, err := c.CreateChain(ctx, api.CreateRequest{Name: name})
-		if err != nil {
+		if _, err := c.CreateChain(ctx, api.CreateRequest{Name: name}); err != nil {
 			t.Fatalf("create %s: %v", name, err)
 		}
-		if ch, err = api.WaitFirstBlock(ctx, c, name, deadline); err != nil {
+		ch, err := api.WaitFirstBlock(ctx, c, name, deadline)
+		if err != nil {
 			t.Fatal(err)
 		}
 		chains[name] = ch

@@ -308,13 +308,7 @@ func (p *Plane) relayerOfLocked(chain string) (string, bool) {
 
 // ListRelayers lists the relayers by name.
 func (p *Plane) ListRelayers(context.Context) ([]api.Relayer, error) {
-	p.mu.Lock()
-	recs := make([]state.Relayer, 0, len(p.relayers))
-	for _, r := range p.relayers {
-		recs = append(recs, *r)
-	}
-	p.mu.Unlock()
-	slices.SortFunc(recs, func(a, b state.Relayer) int { return cmpString(a.Name, b.Name) })
+	recs := sortedRecords(p, p.relayers, func(r state.Relayer) string { return r.Name })
 	out := make([]api.Relayer, len(recs))
 	for i, r := range recs {
 		out[i] = p.relayerInfo(r)
@@ -344,13 +338,7 @@ func (p *Plane) DeleteRelayer(_ context.Context, name string) error {
 
 // startRelayers adopts or starts every relayer (Start).
 func (p *Plane) startRelayers() {
-	p.mu.Lock()
-	recs := make([]state.Relayer, 0, len(p.relayers))
-	for _, r := range p.relayers {
-		recs = append(recs, *r)
-	}
-	p.mu.Unlock()
-	for _, r := range recs {
+	for _, r := range sortedRecords(p, p.relayers, func(r state.Relayer) string { return r.Name }) {
 		if _, err := p.sup.Start(p.relayerSpec(r), r.PID); err != nil {
 			p.logf("relayer %s: %v", r.Name, err)
 		}
@@ -394,6 +382,19 @@ func (p *Plane) relayerInfo(r state.Relayer) api.Relayer {
 	if st, ok := p.sup.State(relayProcPrefix + r.Name); ok && st.Running {
 		out.Running, out.PID, out.Adopted = true, st.PID, st.Adopted
 	}
+	return out
+}
+
+// sortedRecords copies the records of m (a map of p's, read under p.mu),
+// sorted by name.
+func sortedRecords[R any](p *Plane, m map[string]*R, name func(R) string) []R {
+	p.mu.Lock()
+	out := make([]R, 0, len(m))
+	for _, r := range m {
+		out = append(out, *r)
+	}
+	p.mu.Unlock()
+	slices.SortFunc(out, func(a, b R) int { return cmpString(name(a), name(b)) })
 	return out
 }
 

@@ -2,13 +2,9 @@ package state
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 )
 
@@ -73,56 +69,32 @@ func SaveRelayerIn(dir string, r Relayer) error {
 // Relayers reads every relayer's record, sorted by name; directories
 // starting with "." (creations that never finished) are skipped.
 func (h Home) Relayers() ([]Relayer, error) {
-	base := filepath.Join(h.Dir, RelayersDir)
-	entries, err := os.ReadDir(base)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	names, err := recordDirs(filepath.Join(h.Dir, RelayersDir))
 	if err != nil {
 		return nil, fmt.Errorf("list relayers: %w", err)
 	}
 	var out []Relayer
-	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		path := filepath.Join(base, e.Name(), RelayerFile)
+	for _, n := range names {
+		path := filepath.Join(h.RelayerDir(n), RelayerFile)
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("relayer %s: %w", e.Name(), err)
+			return nil, fmt.Errorf("relayer %s: %w", n, err)
 		}
 		var r Relayer
 		if err := json.Unmarshal(b, &r); err != nil {
-			return nil, fmt.Errorf("relayer %s: parse %s: %w", e.Name(), path, err)
+			return nil, fmt.Errorf("relayer %s: parse %s: %w", n, path, err)
 		}
-		if r.Name != e.Name() {
-			return nil, fmt.Errorf("relayer %s: %s names %q", e.Name(), path, r.Name)
+		if r.Name != n {
+			return nil, fmt.Errorf("relayer %s: %s names %q", n, path, r.Name)
 		}
 		out = append(out, r)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
 // TempRelayerDir makes a hidden directory under relayers/ for a relayer
-// being created; CommitRelayer renames it into place, and
-// RemoveLeftovers deletes it after a crash.
-func (h Home) TempRelayerDir(name string) (string, error) {
-	base := filepath.Join(h.Dir, RelayersDir)
-	if err := os.MkdirAll(base, 0o700); err != nil {
-		return "", fmt.Errorf("relayers dir: %w", err)
-	}
-	dir, err := os.MkdirTemp(base, ".create-"+name+"-")
-	if err != nil {
-		return "", fmt.Errorf("relayer %s: %w", name, err)
-	}
-	return dir, nil
-}
+// being created; CommitRelayer renames it into place.
+func (h Home) TempRelayerDir(name string) (string, error) { return h.tempDir(RelayersDir, name) }
 
 // CommitRelayer renames a finished temp relayer dir to relayers/NAME.
-func (h Home) CommitRelayer(tmp, name string) error {
-	if err := os.Rename(tmp, h.RelayerDir(name)); err != nil {
-		return fmt.Errorf("relayer %s: %w", name, err)
-	}
-	return nil
-}
+func (h Home) CommitRelayer(tmp, name string) error { return commitDir(tmp, h.RelayerDir(name)) }
