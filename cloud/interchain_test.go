@@ -6,7 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -207,6 +210,27 @@ func TestInterchainInOneCloud(t *testing.T) {
 		t.Fatalf("B's xcounter %+v: want count 5 from one packet", stats)
 	}
 
+	// The relayer's metrics, and the CLI's view of it.
+	resp, err := http.Get("http://" + relayerOf(t, c).MetricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	for _, m := range []string{"vsys_relay_packets_total", `vsys_relay_client_expiry_seconds{chain="a",client="` + r.AClient + `"}`} {
+		if !strings.Contains(string(metrics), m) {
+			t.Fatalf("relayer metrics without %s:\n%s", m, metrics)
+		}
+	}
+	out, err := exec.Command(vsysdBin, "cloud", "relay", "list", "--home", dir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ab") || !strings.Contains(string(out), r.AClient) || !strings.Contains(string(out), "true") {
+		t.Fatalf("cloud relay list: %v\n%s", err, out)
+	}
+	out, err = exec.Command(vsysdBin, "cloud", "relay", "create", "ba", "--a", "beta", "--home", dir).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "--a and --b") {
+		t.Fatalf("cloud relay create without --b: %v\n%s", err, out)
+	}
+
 	// The control plane killed -9 leaves the relayer running; started
 	// again it adopts it.
 	pid := relayerPID(t, c)
@@ -228,14 +252,17 @@ func TestInterchainInOneCloud(t *testing.T) {
 	}
 }
 
-func relayerPID(t *testing.T, c *api.Client) int {
+// relayerOf is the cloud's one relayer, running.
+func relayerOf(t *testing.T, c *api.Client) api.Relayer {
 	t.Helper()
 	l, err := c.ListRelayers(context.Background())
 	if err != nil || len(l) != 1 || !l[0].Running {
 		t.Fatalf("relayers: %+v %v", l, err)
 	}
-	return l[0].PID
+	return l[0]
 }
+
+func relayerPID(t *testing.T, c *api.Client) int { t.Helper(); return relayerOf(t, c).PID }
 
 // killRelayers kills the relayer processes the cloud home records.
 func killRelayers(t *testing.T, dir string) {
