@@ -40,12 +40,13 @@ import (
 // can deliver it times out and is refunded exactly. Vouchers go back
 // B→A and release the escrow. A's xcounter (contracts/xcounter) sends an
 // increment to B's, acknowledged back on A with B's new count. The
-// control plane killed -9 and started
-// again adopts the relayer (same pid). Amounts are in the user token, so
-// fees (paid in the native coin) do not blur the balances.
+// control plane killed -9 and started again adopts the relayer (same
+// pid). A relayer whose client expired halts, saying so, and is not
+// restarted. Amounts are in the user token, so fees (paid in the native
+// coin) do not blur the balances.
 func TestInterchainInOneCloud(t *testing.T) {
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, 1+9, 2) // two chains' ports and the relayer's metrics port
+	cfg := writeConfig(t, dir, 1+9, 2) // two chains' ports and the relayers' metrics ports
 	var cp *controlPlane
 	t.Cleanup(func() { killRelayers(t, dir); killAll(t, dir, &cp) })
 	cp = startControlPlane(t, dir)
@@ -249,6 +250,30 @@ func TestInterchainInOneCloud(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); strings.Contains(string(b), dir) {
 		t.Fatalf("relayer pid %d alive after delete", pid) // a zombie's cmdline is empty
+	}
+
+	// A relayer whose client expired (its process stopped past the
+	// trusting period) halts, saying so, and is not restarted.
+	x, err := c.CreateRelayer(ctx, api.CreateRelayerRequest{Name: "short", A: "alpha", B: "beta", TrustingPeriod: "6s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(x.PID, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(7 * time.Second) // the trusting period passes on both chains with no update
+	if err := syscall.Kill(x.PID, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the relayer halted on the expired client", func() (bool, string) {
+		l, err := c.ListRelayers(ctx)
+		if err != nil || len(l) != 1 {
+			return false, fmt.Sprint(l, err)
+		}
+		return l[0].Halted && !l[0].Running && strings.Contains(l[0].LastExit, "client expired") && l[0].Restarts == 0, fmt.Sprintf("%+v", l[0])
+	})
+	if err := c.DeleteRelayer(ctx, "short"); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -382,6 +382,7 @@ func (p *Plane) relayerInfo(r state.Relayer) api.Relayer {
 	if st, ok := p.sup.State(relayProcPrefix + r.Name); ok && st.Running {
 		out.Running, out.PID, out.Adopted = true, st.PID, st.Adopted
 	}
+	out.Halted = !out.Running && relayerExitFinal(r.LastExit)
 	return out
 }
 

@@ -165,15 +165,19 @@ type Relayer struct {
 	BClient  string `json:"b_client"` // B's client of A
 	Address  string `json:"address"`  // the relayer's key on both chains
 	// MetricsAddr serves the relayer's Prometheus /metrics.
-	MetricsAddr string    `json:"metrics_addr"`
-	Running     bool      `json:"running"`
-	PID         int       `json:"pid,omitempty"`
-	Adopted     bool      `json:"adopted,omitempty"`
-	Restarts    int       `json:"restarts"`
-	LastExit    string    `json:"last_exit,omitempty"`
-	Home        string    `json:"home"` // its keyring home
-	Log         string    `json:"log"`  // its log file
-	CreatedAt   time.Time `json:"created_at"`
+	MetricsAddr string `json:"metrics_addr"`
+	Running     bool   `json:"running"`
+	PID         int    `json:"pid,omitempty"`
+	Adopted     bool   `json:"adopted,omitempty"`
+	Restarts    int    `json:"restarts"`
+	LastExit    string `json:"last_exit,omitempty"`
+	// Halted: it stopped on an expired or frozen client (LastExit says
+	// which) and is not restarted; the client needs its chain's
+	// validators (recover_client).
+	Halted    bool      `json:"halted,omitempty"`
+	Home      string    `json:"home"` // its keyring home
+	Log       string    `json:"log"`  // its log file
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Backend is what the server serves: the control plane.

@@ -46,7 +46,11 @@ func cloudRelayCmd() *cobra.Command {
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "NAME\tA\tA-CLIENT\tB\tB-CLIENT\tRUNNING\tPID\tRESTARTS\tMETRICS")
 				for _, r := range l {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%v\t%d\t%d\t%s\n", r.Name, r.A, r.AClient, r.B, r.BClient, r.Running, r.PID, r.Restarts, r.MetricsAddr)
+					running := fmt.Sprint(r.Running)
+					if r.Halted {
+						running = "halted"
+					}
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Name, r.A, r.AClient, r.B, r.BClient, running, r.PID, r.Restarts, r.MetricsAddr)
 				}
 				_ = w.Flush()
 			})
@@ -71,6 +75,9 @@ func printRelayer(cmd *cobra.Command, r api.Relayer) {
 	printf(cmd, "relayer     %s\nA           %s (chain id %s), client %s\nB           %s (chain id %s), client %s\n",
 		r.Name, r.A, r.AChainID, r.AClient, r.B, r.BChainID, r.BClient)
 	printf(cmd, "running     %v", r.Running)
+	if r.Halted {
+		printf(cmd, " (halted: a client needs recover-client, see the last exit)")
+	}
 	if r.PID != 0 {
 		printf(cmd, ", pid %d", r.PID)
 	}
