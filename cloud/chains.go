@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/vsys/vsys/cloud/api"
@@ -91,18 +90,7 @@ func (p *Plane) reserve(name string) (state.ChainPorts, error) {
 	if n := len(p.chains) + len(p.pending); n >= p.cfg.MaxChains {
 		return state.ChainPorts{}, fmt.Errorf("%w: %d of max_chains %d (cloud.toml)", api.ErrLimit, n, p.cfg.MaxChains)
 	}
-	used := map[int]bool{}
-	for _, c := range p.chains {
-		for _, port := range c.Ports.List() {
-			used[port] = true
-		}
-	}
-	for _, cp := range p.pending {
-		for _, port := range cp.List() {
-			used[port] = true
-		}
-	}
-	got, err := ports.Allocate(p.cfg.Ports.First, p.cfg.Ports.Last, portsPerChain, used)
+	got, err := ports.Allocate(p.cfg.Ports.First, p.cfg.Ports.Last, portsPerChain, p.usedPortsLocked())
 	if err != nil {
 		return state.ChainPorts{}, fmt.Errorf("%w: %w", api.ErrExhausted, err)
 	}
@@ -145,13 +133,7 @@ func (p *Plane) build(req api.CreateRequest, rec state.Chain) (err error) {
 
 // ListChains lists the chains by name.
 func (p *Plane) ListChains(context.Context) ([]api.Chain, error) {
-	p.mu.Lock()
-	recs := make([]state.Chain, 0, len(p.chains))
-	for _, c := range p.chains {
-		recs = append(recs, *c)
-	}
-	p.mu.Unlock()
-	slices.SortFunc(recs, func(a, b state.Chain) int { return cmpString(a.Name, b.Name) })
+	recs := sortedRecords(p, p.chains, func(c state.Chain) string { return c.Name })
 	out := make([]api.Chain, len(recs))
 	for i, c := range recs {
 		out[i] = p.info(c)
@@ -229,6 +211,10 @@ func (p *Plane) StartChain(ctx context.Context, name string) (api.Chain, error) 
 func (p *Plane) DeleteChain(_ context.Context, name string) error {
 	p.mu.Lock()
 	c, ok := p.chains[name]
+	if r, used := p.relayerOfLocked(name); ok && used {
+		p.mu.Unlock()
+		return fmt.Errorf("%w: chain %s is relayed by relayer %s; delete the relayer first", api.ErrInUse, name, r)
+	}
 	if ok {
 		delete(p.chains, name)
 		p.pending[name] = c.Ports

@@ -68,7 +68,7 @@ func rotateLog(path string, maxBytes int64, keep int) (bool, error) {
 }
 
 // rotateLogs runs until stop is closed, rotating every chain's node log
-// that has outgrown logs.max_bytes.
+// and every relayer's log that has outgrown logs.max_bytes.
 func (p *Plane) rotateLogs(stop <-chan struct{}) {
 	t := time.NewTicker(logRotateEvery)
 	defer t.Stop()
@@ -79,14 +79,17 @@ func (p *Plane) rotateLogs(stop <-chan struct{}) {
 		case <-t.C:
 		}
 		p.mu.Lock()
-		names := make([]string, 0, len(p.chains))
+		paths := make([]string, 0, len(p.chains)+len(p.relayers))
 		for name := range p.chains {
-			names = append(names, name)
+			paths = append(paths, p.home.LogPath(name))
+		}
+		for name := range p.relayers { // relay.log, rotated the same way
+			paths = append(paths, p.home.RelayLogPath(name))
 		}
 		p.mu.Unlock()
-		for _, name := range names {
-			if _, err := rotateLog(p.home.LogPath(name), p.cfg.Logs.MaxBytes, p.cfg.Logs.Keep); err != nil {
-				p.logf("chain %s: %v", name, err)
+		for _, path := range paths {
+			if _, err := rotateLog(path, p.cfg.Logs.MaxBytes, p.cfg.Logs.Keep); err != nil {
+				p.logf("%v", err)
 			}
 		}
 	}

@@ -51,9 +51,15 @@ type Plane struct {
 	log   io.Writer
 	sup   *supervisor.Supervisor
 
+	binary string // the vsysd the nodes and relayers run
+
 	mu      sync.Mutex
 	chains  map[string]*state.Chain
 	pending map[string]state.ChainPorts // being created or deleted: name and ports held
+	// relayers and pendingRelayers (being created: the metrics port held)
+	// are relayers.go's.
+	relayers        map[string]*state.Relayer
+	pendingRelayers map[string]int
 
 	apiAddr string
 	srv     *http.Server
@@ -98,6 +104,10 @@ func Open(dir string, o Options) (*Plane, error) {
 	if err != nil {
 		return nil, err
 	}
+	rels, err := home.Relayers()
+	if err != nil {
+		return nil, err
+	}
 	if o.Binary == "" {
 		if o.Binary, err = os.Executable(); err != nil {
 			return nil, fmt.Errorf("cloud: own executable: %w", err)
@@ -106,13 +116,17 @@ func Open(dir string, o Options) (*Plane, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	p := &Plane{home: home, cfg: cfg, token: token, log: o.Log, chains: map[string]*state.Chain{},
-		pending: map[string]state.ChainPorts{}, apiAddr: cfg.API.Address}
+	p := &Plane{home: home, cfg: cfg, token: token, log: o.Log, binary: o.Binary, chains: map[string]*state.Chain{},
+		pending: map[string]state.ChainPorts{}, relayers: map[string]*state.Relayer{}, pendingRelayers: map[string]int{},
+		apiAddr: cfg.API.Address}
 	if o.APIAddr != "" {
 		p.apiAddr = o.APIAddr
 	}
 	for i := range recs {
 		p.chains[recs[i].Name] = &recs[i]
+	}
+	for i := range rels {
+		p.relayers[rels[i].Name] = &rels[i]
 	}
 	p.gatewayAddr, p.metricsAddr = cfg.Gateway.Address, cfg.Metrics.Address
 	if o.GatewayAddr != "" {
@@ -166,6 +180,7 @@ func (p *Plane) Start() error {
 			p.logf("chain %s: %v", c.Name, err)
 		}
 	}
+	p.startRelayers()
 	ln, err := net.Listen("tcp", p.apiAddr)
 	if err != nil {
 		return fmt.Errorf("control API: listen on %s: %w", p.apiAddr, err)
@@ -325,6 +340,10 @@ func (p *Plane) spec(name string) supervisor.Spec {
 
 // onEvent records the supervisor's events in the chain's record.
 func (p *Plane) onEvent(ev supervisor.Event) {
+	if r, ok := relayerName(ev.Name); ok {
+		p.onRelayerEvent(r, ev)
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	c, ok := p.chains[ev.Name]

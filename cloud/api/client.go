@@ -102,3 +102,22 @@ func (c *Client) Logs(ctx context.Context, name string, lines int) (Logs, error)
 	var l Logs
 	return l, c.call(ctx, MethodLogs, LogsRequest{Name: name, Lines: lines}, &l)
 }
+
+// CreateRelayer connects two of the cloud's chains and starts a relayer
+// between them.
+func (c *Client) CreateRelayer(ctx context.Context, req CreateRelayerRequest) (Relayer, error) {
+	var r Relayer
+	return r, c.call(ctx, MethodCreateRelayer, req, &r)
+}
+
+// ListRelayers lists the relayers.
+func (c *Client) ListRelayers(ctx context.Context) ([]Relayer, error) {
+	var l []Relayer
+	return l, c.call(ctx, MethodListRelayers, nil, &l)
+}
+
+// DeleteRelayer stops a relayer and removes its directory (the clients
+// it made stay on the chains).
+func (c *Client) DeleteRelayer(ctx context.Context, name string) error {
+	return c.call(ctx, MethodDeleteRelayer, NameRequest{Name: name}, nil)
+}

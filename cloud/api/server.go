@@ -31,6 +31,17 @@ func NewHandler(b Backend, token string) http.Handler {
 		return map[string]string{"deleted": r.Name}, b.DeleteChain(ctx, r.Name)
 	})
 	register(s, MethodLogs, func(ctx context.Context, r LogsRequest) (any, error) { return b.Logs(ctx, r.Name, r.Lines) })
+	register(s, MethodCreateRelayer, func(ctx context.Context, r CreateRelayerRequest) (any, error) { return b.CreateRelayer(ctx, r) })
+	s.Register(MethodListRelayers, func(ctx context.Context, _ json.RawMessage) (any, error) {
+		l, err := b.ListRelayers(ctx)
+		if l == nil {
+			l = []Relayer{}
+		}
+		return l, wire(err)
+	})
+	register(s, MethodDeleteRelayer, func(ctx context.Context, r NameRequest) (any, error) {
+		return map[string]string{"deleted": r.Name}, b.DeleteRelayer(ctx, r.Name)
+	})
 	return &auth{token: []byte(token), next: s}
 }
 

@@ -15,6 +15,10 @@ const (
 	MethodStartChain  = "cloud_startChain"
 	MethodDeleteChain = "cloud_deleteChain"
 	MethodLogs        = "cloud_logs"
+
+	MethodCreateRelayer = "cloud_createRelayer"
+	MethodListRelayers  = "cloud_listRelayers"
+	MethodDeleteRelayer = "cloud_deleteRelayer"
 )
 
 // Sentinel errors of the control API; the server sends each with its own
@@ -27,6 +31,8 @@ var (
 	ErrLimit     = errors.New("chain limit reached")
 	ErrExhausted = errors.New("ports exhausted")
 	ErrBadParams = errors.New("bad parameters")
+	// ErrInUse refuses to delete a chain a relayer relays.
+	ErrInUse = errors.New("in use")
 )
 
 // codes are the JSON-RPC error codes of the sentinels, in the server-error
@@ -41,6 +47,7 @@ var codes = []struct {
 	{ErrLimit, -32013},
 	{ErrExhausted, -32014},
 	{ErrBadParams, -32015},
+	{ErrInUse, -32016},
 }
 
 // CreateRequest is cloud_createChain's parameter.
@@ -136,6 +143,43 @@ type Usage struct {
 	Blocks       uint64  `json:"blocks"` // blocks committed (its height)
 }
 
+// CreateRelayerRequest is cloud_createRelayer's parameter: a relayer
+// between chains A and B of the cloud, both with the interchain module.
+type CreateRelayerRequest struct {
+	Name string `json:"name"` // as a chain's name; relayers have their own names
+	A    string `json:"a"`
+	B    string `json:"b"`
+	// TrustingPeriod of the new clients (a duration; default 14 days,
+	// `vsysd relay connect`'s).
+	TrustingPeriod string `json:"trusting_period,omitempty"`
+}
+
+// Relayer is what the control API says of a relayer.
+type Relayer struct {
+	Name     string `json:"name"`
+	A        string `json:"a"`
+	B        string `json:"b"`
+	AChainID string `json:"a_chain_id"`
+	BChainID string `json:"b_chain_id"`
+	AClient  string `json:"a_client"` // A's client of B
+	BClient  string `json:"b_client"` // B's client of A
+	Address  string `json:"address"`  // the relayer's key on both chains
+	// MetricsAddr serves the relayer's Prometheus /metrics.
+	MetricsAddr string `json:"metrics_addr"`
+	Running     bool   `json:"running"`
+	PID         int    `json:"pid,omitempty"`
+	Adopted     bool   `json:"adopted,omitempty"`
+	Restarts    int    `json:"restarts"`
+	LastExit    string `json:"last_exit,omitempty"`
+	// Halted: it stopped on an expired or frozen client (LastExit says
+	// which) and is not restarted; the client needs its chain's
+	// validators (recover_client).
+	Halted    bool      `json:"halted,omitempty"`
+	Home      string    `json:"home"` // its keyring home
+	Log       string    `json:"log"`  // its log file
+	CreatedAt time.Time `json:"created_at"`
+}
+
 // Backend is what the server serves: the control plane.
 type Backend interface {
 	CreateChain(ctx context.Context, req CreateRequest) (Chain, error)
@@ -145,4 +189,7 @@ type Backend interface {
 	StartChain(ctx context.Context, name string) (Chain, error)
 	DeleteChain(ctx context.Context, name string) error
 	Logs(ctx context.Context, name string, lines int) (Logs, error)
+	CreateRelayer(ctx context.Context, req CreateRelayerRequest) (Relayer, error)
+	ListRelayers(ctx context.Context) ([]Relayer, error)
+	DeleteRelayer(ctx context.Context, name string) error
 }

@@ -103,38 +103,56 @@ func (h Home) LoadChain(name string) (Chain, error) {
 // Chains reads every chain's record, sorted by name. Directories whose
 // name starts with "." are creations that never finished and are skipped.
 func (h Home) Chains() ([]Chain, error) {
-	entries, err := os.ReadDir(filepath.Join(h.Dir, ChainsDir))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	names, err := recordDirs(filepath.Join(h.Dir, ChainsDir))
 	if err != nil {
 		return nil, fmt.Errorf("list chains: %w", err)
 	}
 	var out []Chain
-	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		c, err := h.LoadChain(e.Name())
+	for _, n := range names {
+		c, err := h.LoadChain(n)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// recordDirs lists the directories under base, by name, leaving out
+// those starting with "." (creations that never finished); none when
+// base does not exist.
+func recordDirs(base string) ([]string, error) {
+	entries, err := os.ReadDir(base)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
 	return out, nil
 }
 
 // TempChainDir makes a new hidden directory under chains/ for a chain
 // being created; Commit renames it into place.
-func (h Home) TempChainDir(name string) (string, error) {
-	base := filepath.Join(h.Dir, ChainsDir)
+func (h Home) TempChainDir(name string) (string, error) { return h.tempDir(ChainsDir, name) }
+
+// tempDir makes a hidden directory under sub/ for name being created;
+// RemoveLeftovers deletes it after a crash.
+func (h Home) tempDir(sub, name string) (string, error) {
+	base := filepath.Join(h.Dir, sub)
 	if err := os.MkdirAll(base, 0o700); err != nil {
-		return "", fmt.Errorf("chains dir: %w", err)
+		return "", fmt.Errorf("%s dir: %w", sub, err)
 	}
 	dir, err := os.MkdirTemp(base, ".create-"+name+"-")
 	if err != nil {
-		return "", fmt.Errorf("chain %s: %w", name, err)
+		return "", fmt.Errorf("%s %s: %w", sub, name, err)
 	}
 	return dir, nil
 }
@@ -142,17 +160,27 @@ func (h Home) TempChainDir(name string) (string, error) {
 // Commit renames a finished temp chain dir to chains/NAME. Rename fails
 // if chains/NAME exists and is not empty, so a racing create cannot
 // overwrite a chain.
-func (h Home) Commit(tmp, name string) error {
-	if err := os.Rename(tmp, h.ChainDir(name)); err != nil {
-		return fmt.Errorf("chain %s: %w", name, err)
+func (h Home) Commit(tmp, name string) error { return commitDir(tmp, h.ChainDir(name)) }
+
+func commitDir(tmp, dst string) error {
+	if err := os.Rename(tmp, dst); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(dst), err)
 	}
 	return nil
 }
 
-// RemoveLeftovers deletes the temp dirs of creations that a crash
-// interrupted.
+// RemoveLeftovers deletes the temp dirs of creations (of chains and of
+// relayers) that a crash interrupted.
 func (h Home) RemoveLeftovers() error {
-	base := filepath.Join(h.Dir, ChainsDir)
+	for _, dir := range []string{ChainsDir, RelayersDir} {
+		if err := removeLeftovers(filepath.Join(h.Dir, dir)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func removeLeftovers(base string) error {
 	entries, err := os.ReadDir(base)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil

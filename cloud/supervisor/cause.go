@@ -18,8 +18,9 @@ const maxCause = 200
 // crashCause finds why a node exited in what it wrote to its log from
 // offset on: the first line the Go runtime starts with "panic: " (a
 // panic, the node's own exit on one included) or "fatal error: " (out of
-// memory under an rlimit, a deadlock). It returns "" when there is none,
-// as for a signal or a clean error exit. It is best effort: output the
+// memory under an rlimit, a deadlock), or that vsysd's main starts with
+// "Error: " (the command returned an error: a relayer's stopped path). It
+// returns "" when there is none, as for a signal. It is best effort: output the
 // log rotation moved to node.log.1 is not read.
 func crashCause(path string, offset int64) string {
 	f, err := os.Open(path)
@@ -44,7 +45,7 @@ func crashCause(path string, offset int64) string {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Bytes()
-		if bytes.HasPrefix(line, []byte("panic: ")) || bytes.HasPrefix(line, []byte("fatal error: ")) {
+		if bytes.HasPrefix(line, []byte("panic: ")) || bytes.HasPrefix(line, []byte("fatal error: ")) || bytes.HasPrefix(line, []byte("Error: ")) {
 			if len(line) > maxCause {
 				line = line[:maxCause]
 			}

@@ -1,13 +1,14 @@
 // Package supervisor runs each chain node as its own `vsysd start --home
-// HOME` process and keeps it running.
+// HOME` process, and any other supervised vsysd command (a cloud's
+// relayers: Spec.Args), and keeps it running.
 //
 // A child runs in its own session (Setsid), with stdout and stderr going
 // straight to a log file, so it holds nothing of the control plane's: it
 // keeps serving when the control plane dies, and a signal to the control
 // plane's process group does not reach it. A control plane restarted
 // later adopts a child whose pid is alive and whose /proc/PID/cmdline is
-// `… start --home HOME` (a recycled pid of another program is not
-// adopted); an adopted process is not the supervisor's child, so its
+// `… start --home HOME`, or ends with the spec's Args (a recycled pid of
+// another program is not adopted); an adopted process is not the supervisor's child, so its
 // exit is noticed by polling rather than by wait.
 //
 // A node that exits without being asked to is restarted after a delay

@@ -4,15 +4,27 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 )
 
-// Matches reports whether pid is a live process running `start --home
-// home`: the check that an adopted pid is really that chain's node and
-// not a recycled pid. A zombie has an empty cmdline and does not match.
-func Matches(pid int, home string) bool {
-	if pid <= 0 {
+// NodeArgs are a chain node's arguments: `start --home home`.
+func NodeArgs(home string) []string { return []string{"start", "--home", home} }
+
+// Matches reports whether pid is a live chain node of home: MatchesArgs
+// with NodeArgs(home).
+func Matches(pid int, home string) bool { return MatchesArgs(pid, NodeArgs(home)) }
+
+// MatchesArgs reports whether pid is a live process whose command line
+// ends with args: the check that an adopted pid is really the process
+// the supervisor started (a chain node, a relayer) and not a recycled
+// pid. Only the end is compared, so a wrapper a hook put in front (a
+// binary path, nice, a shell) does not matter; args carry a path unique
+// to what they run (a home), so another process's do not end the same
+// way. A zombie has an empty cmdline and does not match.
+func MatchesArgs(pid int, args []string) bool {
+	if pid <= 0 || len(args) == 0 {
 		return false
 	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
@@ -22,17 +34,9 @@ func Matches(pid int, home string) bool {
 	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err != nil || zombie(stat) {
 		return false
 	}
-	args := strings.Split(string(bytes.TrimRight(b, "\x00")), "\x00")
-	var start bool
-	for i, a := range args {
-		if a == "start" {
-			start = true
-		}
-		if a == "--home="+home || (a == "--home" && i+1 < len(args) && args[i+1] == home) {
-			return start
-		}
-	}
-	return false
+	got := strings.Split(string(bytes.TrimRight(b, "\x00")), "\x00")
+	// got[0] is the program; what follows it must end with args.
+	return len(got) > len(args) && slices.Equal(got[len(got)-len(args):], args)
 }
 
 // zombie reports whether a /proc/PID/stat line is of a zombie or dead

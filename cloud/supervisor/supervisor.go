@@ -54,6 +54,7 @@ const (
 	Started = "started" // a node process started (PID)
 	Adopted = "adopted" // a running node was adopted (PID)
 	Exited  = "exited"  // the node exited unasked (Exit); a restart follows
+	Halted  = "halted"  // it exited with an exit its Spec.Final calls final: no restart
 	Failed  = "failed"  // a start or a hook failed (Exit has the error)
 )
 
@@ -67,11 +68,30 @@ type Event struct {
 	Delay    time.Duration // Exited and Failed: wait before the next start
 }
 
-// Spec is one chain to run.
+// Spec is one process to run: a chain node, or another vsysd command
+// (a relayer) given by Args.
 type Spec struct {
 	Name    string
 	Home    string // the node's home: vsysd start --home Home
 	LogPath string // stdout and stderr are appended here
+	// Args are the command's arguments after the binary; nil:
+	// NodeArgs(Home). A process is adopted only if its command line ends
+	// with them (MatchesArgs), so they must name something unique to it.
+	Args []string
+	// Final, if set, says an exit (as State.LastExit describes it, the
+	// cause from the log included) is final: the process is not
+	// restarted, since a restart would only fail the same way (a
+	// relayer whose client is frozen). It stays down until Stop and a
+	// new Start.
+	Final func(lastExit string) bool
+}
+
+// argv is the command's arguments.
+func (s Spec) argv() []string {
+	if s.Args != nil {
+		return s.Args
+	}
+	return NodeArgs(s.Home)
 }
 
 // State is what the supervisor knows of a chain's node now.
@@ -123,7 +143,7 @@ func (s *Supervisor) Start(spec Spec, adoptPID int) (adopted bool, err error) {
 	s.procs[spec.Name] = p
 	s.mu.Unlock()
 	// Outside the lock: spawn calls OnEvent, which may call back in.
-	if Matches(adoptPID, spec.Home) {
+	if MatchesArgs(adoptPID, spec.argv()) {
 		exit := make(chan struct{})
 		p.mu.Lock()
 		p.state = State{PID: adoptPID, Running: true, Adopted: true, StartedAt: time.Now()}
@@ -154,7 +174,7 @@ func (s *Supervisor) spawn(p *proc) error {
 	if fi, err := log.Stat(); err == nil {
 		offset = fi.Size()
 	}
-	cmd := exec.Command(s.o.Binary, "start", "--home", p.spec.Home)
+	cmd := exec.Command(s.o.Binary, p.spec.argv()...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if s.o.Hooks != nil {
@@ -205,7 +225,7 @@ func guard(hook string, fn func() error) (err error) {
 // watchAdopted polls an adopted pid (not our child, so no wait) until
 // it is gone.
 func watchAdopted(p *proc, pid int, exit chan struct{}) {
-	for Matches(pid, p.spec.Home) {
+	for MatchesArgs(pid, p.spec.argv()) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	p.mu.Lock()
@@ -240,6 +260,25 @@ func (p *proc) current() (pid int, exit chan struct{}, started time.Time) {
 	return p.state.PID, p.exit, p.state.StartedAt
 }
 
+// halted reports whether p's last exit is final by its spec, and if so
+// records it and reports the Halted event.
+func (s *Supervisor) halted(p *proc) bool {
+	if p.spec.Final == nil {
+		return false
+	}
+	p.mu.Lock()
+	ev := Event{Name: p.spec.Name, Kind: Halted, PID: p.state.PID, Exit: p.state.LastExit, Restarts: p.state.Restarts}
+	final := p.spec.Final(p.state.LastExit)
+	if final {
+		p.state.PID = 0
+	}
+	p.mu.Unlock()
+	if final {
+		s.o.OnEvent(ev)
+	}
+	return final
+}
+
 // run restarts p's node each time it exits, until p is stopped.
 func (s *Supervisor) run(p *proc, adopted bool) {
 	defer close(p.done)
@@ -259,6 +298,9 @@ func (s *Supervisor) run(p *proc, adopted bool) {
 		case <-p.stop: // exited because it was stopped
 			return
 		default:
+		}
+		if s.halted(p) {
+			return
 		}
 		if time.Since(started) >= s.o.Backoff.StableAfter {
 			delay = s.o.Backoff.Initial

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -227,5 +228,85 @@ func TestHookPanic(t *testing.T) {
 	}
 	if err := s.Stop("c"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestArgsSpec: a process given by its own arguments (a relayer's
+// `relay start --home …`), not a node's `start --home`, is started with
+// them, adopted by a second supervisor only with the same arguments,
+// and a node spec of the same home does not adopt it.
+func TestArgsSpec(t *testing.T) {
+	sp := spec(t)
+	sp.Args = []string{"relay", "start", "--home", sp.Home, "--a-client", "07-tendermint-0"}
+	ev := newEvents()
+	bin := script(t, `echo "args $*"; sleep 30`)
+	o := Options{Binary: bin, OnEvent: ev.on, StopGrace: time.Second,
+		Backoff: Backoff{Initial: 10 * time.Millisecond, Max: time.Second, StableAfter: time.Second}}
+	first := New(o)
+	if _, err := first.Start(sp, 0); err != nil {
+		t.Fatal(err)
+	}
+	pid := ev.next(t, Started).PID
+	for guard := time.Now().Add(20 * time.Second); !MatchesArgs(pid, sp.Args) && time.Now().Before(guard); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !MatchesArgs(pid, sp.Args) || Matches(pid, sp.Home) || MatchesArgs(pid, append(slices.Clone(sp.Args), "x")) {
+		t.Fatal("MatchesArgs: wrong answer for the process, a node of its home or longer args")
+	}
+	first.Detach()
+
+	second := New(o)
+	node := sp
+	node.Args = nil
+	if adopted, err := second.Start(node, pid); err != nil || adopted {
+		t.Fatalf("a node spec adopted the relayer: %v %v", adopted, err)
+	}
+	if err := second.Stop(node.Name); err != nil {
+		t.Fatal(err)
+	}
+	if adopted, err := second.Start(sp, pid); err != nil || !adopted {
+		t.Fatalf("adopt: %v %v", adopted, err)
+	}
+	if err := second.Stop(sp.Name); err != nil {
+		t.Fatal(err)
+	}
+	if MatchesArgs(pid, sp.Args) {
+		t.Fatal("alive after Stop")
+	}
+	b, _ := os.ReadFile(sp.LogPath)
+	if !strings.Contains(string(b), "args relay start --home "+sp.Home+" --a-client 07-tendermint-0") {
+		t.Fatalf("log %q: not started with its args", b)
+	}
+}
+
+// TestFinalExit: an exit the spec calls final is not restarted: the
+// Halted event carries the cause from the log (main's "Error: " line),
+// and Stop afterwards has nothing to signal.
+func TestFinalExit(t *testing.T) {
+	sp := spec(t)
+	sp.Final = func(exit string) bool { return strings.Contains(exit, "client frozen") }
+	ev := newEvents()
+	bin := script(t, `echo "Error: client frozen: client 07-tendermint-0 on a is Frozen" >&2; exit 1`)
+	s := New(Options{Binary: bin, OnEvent: ev.on, StopGrace: time.Second,
+		Backoff: Backoff{Initial: 10 * time.Millisecond, Max: time.Second, StableAfter: time.Second}})
+	if _, err := s.Start(sp, 0); err != nil {
+		t.Fatal(err)
+	}
+	h := ev.next(t, Halted)
+	if h.Exit != "exit status 1 (Error: client frozen: client 07-tendermint-0 on a is Frozen)" {
+		t.Fatalf("halted with %q", h.Exit)
+	}
+	if st, _ := s.State(sp.Name); st.Running || st.PID != 0 || st.Restarts != 0 {
+		t.Fatalf("state %+v: want down, not restarted", st)
+	}
+	if err := s.Stop(sp.Name); err != nil {
+		t.Fatal(err)
+	}
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	for _, e := range ev.got {
+		if e.Kind == Exited {
+			t.Fatalf("restart after a final exit: %+v", ev.got)
+		}
 	}
 }

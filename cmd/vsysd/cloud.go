@@ -35,7 +35,7 @@ func cloudCmd() *cobra.Command {
 	c.AddCommand(cloudStartCmd(), cloudCreateCmd(), cloudListCmd(),
 		cloudNameCmd("status", "Show a chain: process, ports, restarts, height", (*api.Client).ChainStatus),
 		cloudNameCmd("stop", "Stop a chain's node (it stays stopped until start)", (*api.Client).StopChain),
-		cloudDeleteCmd(), cloudLogsCmd())
+		cloudDeleteCmd(), cloudLogsCmd(), cloudRelayCmd())
 	return c
 }
 

@@ -150,7 +150,7 @@ func queryCmd() *cobra.Command {
 	for _, c := range append(append(append([]*cobra.Command{balance, account, call}, wasmq.Commands()...), dbq.Commands()...), billq.Commands()[0]) {
 		c.Flags().Int64Var(&height, "height", 0, "read state at this height (0: latest)")
 	}
-	cmd.AddCommand(tok, account, txq, call, block, abiq, wasmq, dbq, billq)
+	cmd.AddCommand(tok, account, txq, call, block, abiq, wasmq, dbq, billq, interchainQueryCmd(&height))
 	return cmd
 }
 

@@ -71,7 +71,7 @@ func txCmd() *cobra.Command {
 	for _, c := range append(tok.Commands(), call) {
 		addBaseUnitsFlag(c, "AMOUNT, MAX_SUPPLY and --funds are")
 	}
-	cmd.AddCommand(tok, call, wasmTxCmd(), dbTxCmd())
+	cmd.AddCommand(tok, call, wasmTxCmd(), dbTxCmd(), interchainTxCmd())
 	return cmd
 }
 
