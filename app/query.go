@@ -125,7 +125,7 @@ func (a *App) Simulate(ctx context.Context, raw []byte) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	block := router.Block{Height: h + 1, Time: time.Unix(0, a.lastTime.Load()).UTC(), ChainID: ci.chainID}
+	block := router.Block{Height: h + 1, Time: nextBlockTime(a.lastTime.Load(), time.Now()), ChainID: ci.chainID}
 	run := func(gasLimit, payFor uint64) (Outcome, error) {
 		a.beginQuery()
 		out, err := execTx(r, &ci, state.NewCache(kv), t, nil, block,
@@ -185,4 +185,19 @@ func (a *App) Account(height int64, addr address.Address) (Account, error) {
 		return Account{}, err
 	}
 	return Account{Address: addr, Nonce: nonce, Balances: bals, Height: h}, nil
+}
+
+// nextBlockTime is the time Simulate runs a tx at: that of the block that
+// would include it, which is after the last one and, on a chain that
+// makes blocks only when txs come (a cloud's idle chain), about now, not
+// the last block's time, which may be minutes old. A light client
+// checking a fresh header against "now" must not refuse in simulation
+// what the next block accepts. The wall clock is node-local here and
+// never reaches state: delivery runs at the header's time.
+func nextBlockTime(lastUnixNano int64, now time.Time) time.Time {
+	last := time.Unix(0, lastUnixNano)
+	if now.After(last) {
+		return now.UTC()
+	}
+	return last.UTC()
 }
