@@ -34,11 +34,11 @@ type Options struct {
 	// Rate, if positive, adds a sustained run after the burst: transfers
 	// offered at Rate a second for Window (default 30 s), from the senders
 	// in turn.
-	Rate   float64
-	Window time.Duration
-	Dir           string        // where the homes go; default a temp dir, removed after
-	Log           io.Writer     // progress; nil: none
-	RelayLog      *slog.Logger  // the relayer's own lines; nil: none
+	Rate     float64
+	Window   time.Duration
+	Dir      string       // where the homes go; default a temp dir, removed after
+	Log      io.Writer    // progress; nil: none
+	RelayLog *slog.Logger // the relayer's own lines; nil: none
 }
 
 // Result is what a run measured.

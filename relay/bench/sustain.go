@@ -160,7 +160,9 @@ func (m *measure) sample(ctx context.Context, first uint64) (sample, error) {
 	if err != nil {
 		return sample{}, err
 	}
-	h := st.LatestHeight
+	// The status's height can be a block ahead of the queryable store
+	// (CometBFT's view); the one before it is committed everywhere.
+	h := st.LatestHeight - 1
 	next, err := m.nextSequence(ctx, h)
 	if err != nil {
 		return sample{}, err
