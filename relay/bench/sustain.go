@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/vsys/vsys/core/address"
@@ -68,42 +67,25 @@ func (m *measure) sustain(ctx context.Context, o Options) (*Sustained, error) {
 		return nil, err
 	}
 	out := &Sustained{Rate: o.Rate, Window: o.Window}
-	var (
-		samples []sample
-		mu      sync.Mutex
-		sampErr error
-	)
-	sctx, stopSampling := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for t := time.NewTicker(time.Second); ; {
-			smp, err := m.sample(sctx, first)
-			mu.Lock()
-			if err != nil && sctx.Err() == nil {
-				sampErr = err
-			} else if err == nil {
-				samples = append(samples, smp)
-			}
-			mu.Unlock()
-			select {
-			case <-sctx.Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	// Two samples, at a third of the window and at its close, make the
+	// steady rate: counting the pending packets reads them all, so doing
+	// it often would load the node the figure is about.
 	start := time.Now()
+	steadyFrom := start.Add(o.Window / 3)
+	var from *sample
 	due := 0
 	for t := time.NewTicker(sustainTick); time.Since(start) < o.Window; <-t.C {
+		if from == nil && time.Now().After(steadyFrom) {
+			smp, err := m.sample(ctx, first)
+			if err != nil {
+				return nil, err
+			}
+			from = &smp
+		}
 		want := int(o.Rate * time.Since(start).Seconds())
 		for due < want && ctx.Err() == nil {
 			n := min(tx.MaxCalls, want-due)
 			if err := s.send(ctx, n); err != nil {
-				stopSampling()
-				wg.Wait()
 				return nil, err
 			}
 			due += n
@@ -111,24 +93,26 @@ func (m *measure) sustain(ctx context.Context, o Options) (*Sustained, error) {
 	}
 	closed := time.Now()
 	end, err := m.sample(ctx, first)
-	stopSampling()
-	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	if sampErr != nil {
-		return nil, sampErr
+	if from == nil {
+		return nil, fmt.Errorf("window %v too short to sample", o.Window)
 	}
 	out.Sent, out.Backlog = end.sent, end.pending
-	out.AckedPerSecond = steadyRate(samples, start.Add(o.Window/3))
+	out.AckedPerSecond = float64(end.acked()-from.acked()) / end.at.Sub(from.at).Seconds()
 	fmt.Fprintf(o.Log, "sustained %.0f/s for %v: %d sent, %.0f acked/s over the last two thirds, %d pending at the close\n",
 		o.Rate, o.Window, out.Sent, out.AckedPerSecond, out.Backlog)
-	for deadline := time.Now().Add(stallAfter); end.pending > 0; time.Sleep(poll) {
+	for deadline := time.Now().Add(stallAfter); ; time.Sleep(drainPoll) {
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%w: %d packets not acknowledged %v after the window", errStalled, end.pending, stallAfter)
+			return nil, fmt.Errorf("%w: packets still pending %v after the window", errStalled, stallAfter)
 		}
-		if end, err = m.sample(ctx, first); err != nil {
+		var page []packet.Packet
+		if err := m.ra.Query(ctx, 0, "pending", relay.PendingArgs{ClientID: m.conn.AClient, StartSequence: first, Limit: 1}, &page); err != nil {
 			return nil, err
+		}
+		if len(page) == 0 {
+			break
 		}
 	}
 	out.Drained = time.Since(closed)
@@ -136,21 +120,9 @@ func (m *measure) sustain(ctx context.Context, o Options) (*Sustained, error) {
 	return out, nil
 }
 
-// steadyRate is the acknowledgement rate between the first sample at or
-// after from and the last sample.
-func steadyRate(samples []sample, from time.Time) float64 {
-	for i, s := range samples {
-		if s.at.Before(from) {
-			continue
-		}
-		last := samples[len(samples)-1]
-		if i == len(samples)-1 {
-			return 0
-		}
-		return float64(last.acked()-s.acked()) / last.at.Sub(s.at).Seconds()
-	}
-	return 0
-}
+// drainPoll is how often the end of the drain is looked for (one packet
+// read each time).
+const drainPoll = 100 * time.Millisecond
 
 // sample counts, at A's latest height, the packets sent since sequence
 // first and those of them still pending.
