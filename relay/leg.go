@@ -24,6 +24,13 @@ type leg struct {
 	// estimateAll: a tx sent without its own estimate ran out of gas;
 	// estimate every tx until a step goes through clean (submit.go).
 	estimateAll bool
+	// recvFloor: every pending packet of src below it is known received
+	// on dst (hint.go); 0 after a start.
+	recvFloor uint64
+	// toAck holds packets the other leg received on this leg's src, for
+	// this leg to acknowledge (hint.go); feed is the other leg's toAck,
+	// filled by this leg's receives. Either may be nil.
+	toAck, feed *hints
 }
 
 // ackItem is an acknowledgement to prove back to the packet's source.
@@ -131,7 +138,7 @@ func (l *leg) findWork(ctx context.Context, cfg *Config, p *plan) error {
 
 // findRecvs fills p.recvs.
 func (l *leg) findRecvs(ctx context.Context, cfg *Config, p *plan) error {
-	outgoing, err := l.src.pendingWindow(ctx, p.snap.Version(), l.srcClient, cfg.Batch)
+	outgoing, oldest, err := l.src.pendingWindow(ctx, p.snap.Version(), l.srcClient, cfg.Batch, l.recvFloor)
 	if err != nil {
 		return err
 	}
@@ -154,6 +161,7 @@ func (l *leg) findRecvs(ctx context.Context, cfg *Config, p *plan) error {
 	for _, s := range unreceived {
 		todo[s] = true
 	}
+	l.recvFloor = raiseFloor(l.recvFloor, oldest, outgoing, todo)
 	deadline := uint64(p.dstNow.Add(cfg.RecvMargin).Unix())
 	for _, pk := range outgoing {
 		if todo[pk.Sequence] && pk.TimeoutTimestamp > deadline {
@@ -166,8 +174,11 @@ func (l *leg) findRecvs(ctx context.Context, cfg *Config, p *plan) error {
 // findReturns fills p.acks and p.timeouts.
 func (l *leg) findReturns(ctx context.Context, cfg *Config, p *plan) error {
 	version := p.snap.Version()
-	returning, err := l.dst.pendingWindow(ctx, 0, l.dstClient, cfg.Batch)
+	returning, _, err := l.dst.pendingWindow(ctx, 0, l.dstClient, cfg.Batch, 0)
 	if err != nil {
+		return err
+	}
+	if returning, err = l.withHints(ctx, version, returning); err != nil {
 		return err
 	}
 	acks := make([]AckEntry, len(returning))
@@ -200,6 +211,7 @@ type item struct {
 	kind string // recv, ack, timeout
 	seq  uint64
 	call tx.Call
+	recv *packet.Packet // the packet of a recv, for the other leg's hints
 }
 
 // calls turns a plan into its update (nil: none needed) and packet
@@ -232,6 +244,7 @@ func (l *leg) calls(ctx context.Context, p *plan) (*tx.Call, []item, error) {
 		if err := add(kindRecv, pk.Sequence, "recv_packet", RecvPacketArgs{Packet: pk, ProofCommitment: proofs[i].Proof, ProofHeight: ph}); err != nil {
 			return nil, nil, err
 		}
+		items[len(items)-1].recv = &p.recvs[i]
 		i++
 	}
 	for _, a := range p.acks {
