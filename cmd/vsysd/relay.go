@@ -258,6 +258,7 @@ func benchRelayCmd() *cobra.Command {
 	f.IntVar(&o.Burst, "burst", 1000, "packets of the throughput burst")
 	f.BoolVar(&verbose, "verbose", false, "print the relayer's lines (each round's work and timings)")
 	f.Float64Var(&o.Rate, "rate", 0, "then offer transfers at this many a second for --window and report the acknowledged rate (0: no sustained run)")
+	f.IntVar(&o.Batch, "batch", 0, "the relayer's --batch (0: --burst)")
 	f.DurationVar(&o.Window, "window", 30*time.Second, "how long the sustained run offers --rate")
 	f.IntVar(&o.Senders, "senders", 20, "accounts the burst is sent from (one tx each, at most 64 transfers a tx)")
 	return cmd

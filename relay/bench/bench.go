@@ -34,8 +34,10 @@ type Options struct {
 	// Rate, if positive, adds a sustained run after the burst: transfers
 	// offered at Rate a second for Window (default 30 s), from the senders
 	// in turn.
-	Rate     float64
-	Window   time.Duration
+	Rate   float64
+	Window time.Duration
+	// Batch is the relayer's --batch; default Burst.
+	Batch    int
 	Dir      string       // where the homes go; default a temp dir, removed after
 	Log      io.Writer    // progress; nil: none
 	RelayLog *slog.Logger // the relayer's own lines; nil: none
@@ -74,6 +76,9 @@ func (o *Options) defaults() {
 	}
 	if o.Senders <= 0 {
 		o.Senders = 20
+	}
+	if o.Batch <= 0 {
+		o.Batch = o.Burst
 	}
 	if o.Window <= 0 {
 		o.Window = 30 * time.Second
@@ -177,7 +182,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	fmt.Fprintf(o.Log, "connected %s (%s) and %s (%s)\n", conn.AChain, conn.AClient, conn.BChain, conn.BClient)
 	r, err := relay.New(ctx, relay.Config{A: a.ep, B: b.ep, AClient: conn.AClient, BClient: conn.BClient,
-		Batch: o.Burst, Interval: 50 * time.Millisecond, Log: o.RelayLog})
+		Batch: o.Batch, Interval: 50 * time.Millisecond, Log: o.RelayLog})
 	if err != nil {
 		return nil, err
 	}
