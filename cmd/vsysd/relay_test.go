@@ -74,15 +74,16 @@ func TestRelayKill9(t *testing.T) {
 
 	start := func() (*exec.Cmd, *bytes.Buffer) {
 		args := append([]string{"relay", "start", "--home", a.home, "--a-client", conn.AClient, "--b-client", conn.BClient,
-			"--max-calls-per-tx", "4"}, sides...)
+			"--max-calls-per-tx", "4", "--batch", "8"}, sides...)
 		cmd := exec.Command(vsysdBin, args...)
 		var log bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &log, &log
 		require.NoError(t, cmd.Start())
 		return cmd, &log
 	}
-	// Killed as soon as it has delivered something: with four calls a tx
-	// the burst spans many txs, so the kill lands mid-work.
+	// Killed as soon as it has delivered something: with eight packets a
+	// step (a step's txs land together, in one block) and four calls a tx,
+	// the burst spans several steps and txs, so the kill lands mid-work.
 	first, firstLog := start()
 	require.Eventually(t, func() bool { return received() > 0 }, time.Minute, 20*time.Millisecond, "nothing relayed:\n%s", firstLog)
 	require.NoError(t, first.Process.Signal(syscall.SIGKILL))
