@@ -24,6 +24,13 @@ type leg struct {
 	// estimateAll: a tx sent without its own estimate ran out of gas;
 	// estimate every tx until a step goes through clean (submit.go).
 	estimateAll bool
+	// recvFloor: every pending packet of src below it is known received
+	// on dst (hint.go); 0 after a start.
+	recvFloor uint64
+	// toAck holds packets the other leg received on this leg's src, for
+	// this leg to acknowledge (hint.go); feed is the other leg's toAck,
+	// filled by this leg's receives. Either may be nil.
+	toAck, feed *hints
 }
 
 // ackItem is an acknowledgement to prove back to the packet's source.
@@ -131,7 +138,7 @@ func (l *leg) findWork(ctx context.Context, cfg *Config, p *plan) error {
 
 // findRecvs fills p.recvs.
 func (l *leg) findRecvs(ctx context.Context, cfg *Config, p *plan) error {
-	outgoing, err := l.src.pendingWindow(ctx, p.snap.Version(), l.srcClient, cfg.Batch)
+	outgoing, oldest, err := l.src.pendingWindow(ctx, p.snap.Version(), l.srcClient, cfg.Batch, l.recvFloor)
 	if err != nil {
 		return err
 	}
@@ -141,19 +148,11 @@ func (l *leg) findRecvs(ctx context.Context, cfg *Config, p *plan) error {
 	for i, pk := range outgoing {
 		seqs[i] = pk.Sequence
 	}
-	var unreceived []uint64
-	for start := 0; start < len(seqs); start += maxSeqsPerQuery {
-		var part []uint64
-		args := SeqsArgs{ClientID: l.dstClient, Sequences: seqs[start:min(start+maxSeqsPerQuery, len(seqs))]}
-		if err := l.dst.Query(ctx, 0, "unreceived", args, &part); err != nil {
-			return err
-		}
-		unreceived = append(unreceived, part...)
+	todo, err := l.dst.unreceived(ctx, 0, l.dstClient, seqs)
+	if err != nil {
+		return err
 	}
-	todo := make(map[uint64]bool, len(unreceived))
-	for _, s := range unreceived {
-		todo[s] = true
-	}
+	l.recvFloor = raiseFloor(l.recvFloor, oldest, outgoing, todo)
 	deadline := uint64(p.dstNow.Add(cfg.RecvMargin).Unix())
 	for _, pk := range outgoing {
 		if todo[pk.Sequence] && pk.TimeoutTimestamp > deadline {
@@ -166,30 +165,66 @@ func (l *leg) findRecvs(ctx context.Context, cfg *Config, p *plan) error {
 // findReturns fills p.acks and p.timeouts.
 func (l *leg) findReturns(ctx context.Context, cfg *Config, p *plan) error {
 	version := p.snap.Version()
-	returning, err := l.dst.pendingWindow(ctx, 0, l.dstClient, cfg.Batch)
+	returning, _, err := l.dst.pendingWindow(ctx, 0, l.dstClient, cfg.Batch, 0)
 	if err != nil {
 		return err
 	}
-	acks := make([]AckEntry, len(returning))
-	qs := make([]*query, len(returning))
+	if returning, err = l.withHints(ctx, version, returning); err != nil {
+		return err
+	}
+	// One query says which src has not received at the snapshot (under
+	// load, the newest half of the window): those have no ack to read.
+	seqs := make([]uint64, len(returning))
 	for i, pk := range returning {
+		seqs[i] = pk.Sequence
+	}
+	notThere, err := l.src.unreceived(ctx, version, l.srcClient, seqs)
+	if err != nil {
+		return err
+	}
+	srcTime := uint64(p.snap.Time().Unix())
+	var received []packet.Packet
+	for _, pk := range returning {
+		switch {
+		case !notThere[pk.Sequence]:
+			received = append(received, pk)
+		case srcTime >= pk.TimeoutTimestamp:
+			// No receipt at the snapshot, whose time is past the timeout:
+			// src can never receive it now.
+			p.timeouts = append(p.timeouts, pk)
+		}
+	}
+	acks := make([]AckEntry, len(received))
+	qs := make([]*query, len(received))
+	for i, pk := range received {
 		qs[i] = &query{method: "acknowledgement", args: SeqArgs{ClientID: l.srcClient, Sequence: pk.Sequence}, out: &acks[i]}
 	}
 	if err := l.src.queryAt(ctx, version, qs); err != nil {
 		return err
 	}
-	srcTime := uint64(p.snap.Time().Unix())
-	for i, pk := range returning {
-		switch {
-		case acks[i].Entry.Found:
+	for i, pk := range received {
+		if acks[i].Entry.Found { // a receive writes both, so always
 			p.acks = append(p.acks, ackItem{p: pk, ack: acks[i].Acknowledgement})
-		case srcTime >= pk.TimeoutTimestamp:
-			// No ack means no receipt (recv writes both), and the snapshot's
-			// time is past the timeout, so src can never receive it now.
-			p.timeouts = append(p.timeouts, pk)
 		}
 	}
 	return nil
+}
+
+// unreceived is which of seqs the chain's client id has no receipt for
+// at store version height (0: the latest), one query per 1000.
+func (c *Chain) unreceived(ctx context.Context, height int64, id string, seqs []uint64) (map[uint64]bool, error) {
+	out := make(map[uint64]bool)
+	for start := 0; start < len(seqs); start += maxSeqsPerQuery {
+		var part []uint64
+		args := SeqsArgs{ClientID: id, Sequences: seqs[start:min(start+maxSeqsPerQuery, len(seqs))]}
+		if err := c.Query(ctx, height, "unreceived", args, &part); err != nil {
+			return nil, err
+		}
+		for _, s := range part {
+			out[s] = true
+		}
+	}
+	return out, nil
 }
 
 // maxSeqsPerQuery is the module's bound on one unreceived query.
@@ -200,6 +235,7 @@ type item struct {
 	kind string // recv, ack, timeout
 	seq  uint64
 	call tx.Call
+	recv *packet.Packet // the packet of a recv, for the other leg's hints
 }
 
 // calls turns a plan into its update (nil: none needed) and packet
@@ -232,6 +268,7 @@ func (l *leg) calls(ctx context.Context, p *plan) (*tx.Call, []item, error) {
 		if err := add(kindRecv, pk.Sequence, "recv_packet", RecvPacketArgs{Packet: pk, ProofCommitment: proofs[i].Proof, ProofHeight: ph}); err != nil {
 			return nil, nil, err
 		}
+		items[len(items)-1].recv = &p.recvs[i]
 		i++
 	}
 	for _, a := range p.acks {

@@ -80,6 +80,10 @@ func New(ctx context.Context, cfg Config) (*Relayer, error) {
 	r := &Relayer{cfg: cfg, A: a, B: b, log: cfg.Log, metrics: cfg.Metrics}
 	r.legs[0] = &leg{src: a, dst: b, srcClient: cfg.AClient, dstClient: cfg.BClient, dir: a.Name + "->" + b.Name}
 	r.legs[1] = &leg{src: b, dst: a, srcClient: cfg.BClient, dstClient: cfg.AClient, dir: b.Name + "->" + a.Name}
+	// A receive on B is acknowledged by the leg b->a (txs on A), and the
+	// other way round: each leg's receives are the other's hints.
+	r.legs[0].toAck, r.legs[1].toAck = &hints{}, &hints{}
+	r.legs[0].feed, r.legs[1].feed = r.legs[1].toAck, r.legs[0].toAck
 	return r, nil
 }
 

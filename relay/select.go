@@ -17,25 +17,27 @@ import (
 // the backlog's length, so a round's cost does not grow with it.
 
 // pendingWindow reads the pending packets of client id at version height:
-// the newest and the oldest, at most batch in all, in sequence order.
-func (c *Chain) pendingWindow(ctx context.Context, height int64, id string, batch int) ([]packet.Packet, error) {
+// the newest and the oldest from sequence from on, at most batch in all,
+// in sequence order. It also returns the oldest end as read, for the
+// receive floor (hint.go).
+func (c *Chain) pendingWindow(ctx context.Context, height int64, id string, batch int, from uint64) (window, oldest []packet.Packet, err error) {
 	var next uint64
 	if err := c.Query(ctx, height, "next_sequence", ClientArgs{ClientID: id}, &next); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	newStart := uint64(1)
+	newStart := max(from, 1)
 	if next > uint64(batch) {
-		newStart = next - uint64(batch)
+		newStart = max(newStart, next-uint64(batch))
 	}
-	var oldest, newest []packet.Packet
-	err := c.queryAt(ctx, height, []*query{
-		{method: "pending", args: PendingArgs{ClientID: id, StartSequence: 0, Limit: uint64(batch)}, out: &oldest},
+	var newest []packet.Packet
+	err = c.queryAt(ctx, height, []*query{
+		{method: "pending", args: PendingArgs{ClientID: id, StartSequence: from, Limit: uint64(batch)}, out: &oldest},
 		{method: "pending", args: PendingArgs{ClientID: id, StartSequence: newStart, Limit: uint64(batch)}, out: &newest},
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return selectBatch(oldest, newest, batch), nil
+	return selectBatch(oldest, newest, batch), oldest, nil
 }
 
 // selectBatch applies the batch rule to the oldest and the newest pending

@@ -243,12 +243,12 @@ func (p *pipeline) wait(ctx context.Context) error {
 			p.r.log.Warn("relay tx failed in its block", "direction", p.l.dir, "tx", fmt.Sprintf("%x", s.hash), "log", res.Log)
 			continue
 		}
-		p.count(s, res.Results)
+		p.count(s, res.Height, res.Results)
 	}
 	return nil
 }
 
-func (p *pipeline) count(s sentTx, results []json.RawMessage) {
+func (p *pipeline) count(s sentTx, height int64, results []json.RawMessage) {
 	if s.up {
 		p.st.Updates++
 		results = results[min(1, len(results)):]
@@ -266,6 +266,9 @@ func (p *pipeline) count(s sentTx, results []json.RawMessage) {
 		switch it.kind {
 		case kindRecv:
 			p.st.Recv++
+			if it.recv != nil {
+				p.l.feed.add(*it.recv, height)
+			}
 		case kindAck:
 			p.st.Ack++
 		case kindTimeout:

@@ -227,7 +227,9 @@ func benchRelayCmd() *cobra.Command {
 		Long: "Starts two fresh chains in this process, connects them and runs one relayer. Sends\n" +
 			"--round-trips transfers one at a time on A and times each from its send to its\n" +
 			"acknowledgement back on A; then sends a burst of --burst transfers from --senders accounts\n" +
-			"and times their receipt on B and acknowledgement on A (packets/s end to end).",
+			"and times their receipt on B and acknowledgement on A (packets/s end to end). With --rate,\n" +
+			"then offers transfers at that rate for --window and reports acknowledgements/s in the\n" +
+			"window's steady part and the backlog at its close.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Log = cmd.ErrOrStderr()
@@ -243,6 +245,10 @@ func benchRelayCmd() *cobra.Command {
 				printf(cmd, "%-8s %10s %10s %8s %10s %10s %10s %10s\n", "blocks", "rt p50", "rt p99", "burst", "sent", "received", "acked", "packets/s")
 				printf(cmd, "%-8s %10s %10s %8d %10s %10s %10s %10.0f\n", r.BlockInterval, ms(r.RoundTripP50), ms(r.RoundTripP99),
 					r.Burst, ms(r.BurstSent), ms(r.BurstReceived), ms(r.BurstAcked), r.PacketsPerSecond)
+				if s := r.Sustained; s != nil {
+					printf(cmd, "sustained: offered %.0f/s for %s, %d sent, acked %.0f/s (steady part), backlog %d at the close, drained in %s\n",
+						s.Rate, s.Window, s.Sent, s.AckedPerSecond, s.Backlog, ms(s.Drained))
+				}
 			})
 		},
 	}
@@ -251,6 +257,9 @@ func benchRelayCmd() *cobra.Command {
 	f.IntVar(&o.RoundTrips, "round-trips", 20, "packets sent one at a time for the round trip")
 	f.IntVar(&o.Burst, "burst", 1000, "packets of the throughput burst")
 	f.BoolVar(&verbose, "verbose", false, "print the relayer's lines (each round's work and timings)")
+	f.Float64Var(&o.Rate, "rate", 0, "then offer transfers at this many a second for --window and report the acknowledged rate (0: no sustained run)")
+	f.IntVar(&o.Batch, "batch", 0, "the relayer's --batch (0: --burst)")
+	f.DurationVar(&o.Window, "window", 30*time.Second, "how long the sustained run offers --rate")
 	f.IntVar(&o.Senders, "senders", 20, "accounts the burst is sent from (one tx each, at most 64 transfers a tx)")
 	return cmd
 }

@@ -74,7 +74,7 @@ func TestRelayKill9(t *testing.T) {
 
 	start := func() (*exec.Cmd, *bytes.Buffer) {
 		args := append([]string{"relay", "start", "--home", a.home, "--a-client", conn.AClient, "--b-client", conn.BClient,
-			"--max-calls-per-tx", "4"}, sides...)
+			"--max-calls-per-tx", "4", "--batch", "8"}, sides...)
 		cmd := exec.Command(vsysdBin, args...)
 		var log bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &log, &log

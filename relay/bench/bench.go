@@ -31,9 +31,16 @@ type Options struct {
 	RoundTrips    int           // packets sent one at a time; default 20
 	Burst         int           // packets of the throughput burst; default 1000
 	Senders       int           // accounts the burst is sent from, one tx each; default 20
-	Dir           string        // where the homes go; default a temp dir, removed after
-	Log           io.Writer     // progress; nil: none
-	RelayLog      *slog.Logger  // the relayer's own lines; nil: none
+	// Rate, if positive, adds a sustained run after the burst: transfers
+	// offered at Rate a second for Window (default 30 s), from the senders
+	// in turn.
+	Rate   float64
+	Window time.Duration
+	// Batch is the relayer's --batch; default Burst.
+	Batch    int
+	Dir      string       // where the homes go; default a temp dir, removed after
+	Log      io.Writer    // progress; nil: none
+	RelayLog *slog.Logger // the relayer's own lines; nil: none
 }
 
 // Result is what a run measured.
@@ -52,6 +59,9 @@ type Result struct {
 	// PacketsPerSecond is Burst over BurstAcked: packets carried both
 	// ways (recv on B, ack on A) per second by one relayer.
 	PacketsPerSecond float64 `json:"packets_per_second"`
+	// Sustained is the run at a steady offered rate (Options.Rate); nil
+	// without one.
+	Sustained *Sustained `json:"sustained,omitempty"`
 }
 
 func (o *Options) defaults() {
@@ -66,6 +76,12 @@ func (o *Options) defaults() {
 	}
 	if o.Senders <= 0 {
 		o.Senders = 20
+	}
+	if o.Batch <= 0 {
+		o.Batch = o.Burst
+	}
+	if o.Window <= 0 {
+		o.Window = 30 * time.Second
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
@@ -166,7 +182,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	fmt.Fprintf(o.Log, "connected %s (%s) and %s (%s)\n", conn.AChain, conn.AClient, conn.BChain, conn.BClient)
 	r, err := relay.New(ctx, relay.Config{A: a.ep, B: b.ep, AClient: conn.AClient, BClient: conn.BClient,
-		Batch: o.Burst, Interval: 50 * time.Millisecond, Log: o.RelayLog})
+		Batch: o.Batch, Interval: 50 * time.Millisecond, Log: o.RelayLog})
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +211,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	res.RoundTripP50, res.RoundTripP99 = percentile(sorted, 0.5), percentile(sorted, 0.99)
 	if err := m.burst(ctx, o, res); err != nil {
 		return nil, err
+	}
+	if o.Rate > 0 {
+		if res.Sustained, err = m.sustain(ctx, o); err != nil {
+			return nil, fmt.Errorf("sustained: %w", err)
+		}
 	}
 	return res, nil
 }

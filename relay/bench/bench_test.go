@@ -13,7 +13,8 @@ func TestRunSmall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two nodes")
 	}
-	r, err := Run(t.Context(), Options{BlockInterval: 100 * time.Millisecond, RoundTrips: 3, Burst: 30, Senders: 3, Dir: t.TempDir()})
+	r, err := Run(t.Context(), Options{BlockInterval: 100 * time.Millisecond, RoundTrips: 3, Burst: 30, Senders: 3,
+		Rate: 40, Window: 3 * time.Second, Dir: t.TempDir()})
 	require.NoError(t, err)
 	require.Len(t, r.RoundTrips, 3)
 	require.LessOrEqual(t, r.RoundTripP50, r.RoundTripP99)
@@ -21,6 +22,11 @@ func TestRunSmall(t *testing.T) {
 	require.Positive(t, r.BurstReceived)
 	require.GreaterOrEqual(t, r.BurstAcked, r.BurstReceived, "acknowledged after received")
 	require.InDelta(t, float64(r.Burst)/r.BurstAcked.Seconds(), r.PacketsPerSecond, 1e-9)
+	s := r.Sustained
+	require.NotNil(t, s)
+	require.Positive(t, s.Sent, "the sustained run's transfers committed")
+	require.LessOrEqual(t, s.Backlog, s.Sent)
+	require.Positive(t, s.AckedPerSecond, "acknowledgements came back during the window")
 }
 
 func TestPercentile(t *testing.T) {
