@@ -76,6 +76,12 @@ func Init(home string, o InitOptions) (InitResult, error) {
 		cfg.RPC.ListenAddress = o.CometRPCAddr
 	}
 	cfg.P2P.ListenAddress = "tcp://127.0.0.1:26656"
+	// vsys networks name their peers (persistent_peers, which testnet,
+	// chain create and chain hosts write), so peer exchange is off: a
+	// node keeps no address book routine, whose last save CometBFT's Stop
+	// does not wait for (it raced the removal of a stopped node's home).
+	// pex = true and seeds in config.toml turn discovery on.
+	cfg.P2P.PexReactor = false
 	cfg.RPC.PprofListenAddress = o.PprofAddr
 	if o.P2PAddr != "" {
 		cfg.P2P.ListenAddress = o.P2PAddr
