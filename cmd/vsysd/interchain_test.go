@@ -27,15 +27,7 @@ func TestInterchainCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two nodes and a relayer process")
 	}
-	a, b := newChainID(t, "iccli-a"), newChainID(t, "iccli-b")
-	a.start()
-	defer a.stop(syscall.SIGTERM)
-	b.start()
-	defer b.stop(syscall.SIGTERM)
-	sides := []string{"--a", a.rpc, "--a-comet", "http://" + a.cometRPC, "--b", b.rpc, "--b-comet", "http://" + b.cometRPC,
-		"--b-home", b.home, "--from", "dev", "--keyring-backend", "test"}
-	var conn relay.Connected
-	require.NoError(t, json.Unmarshal([]byte(a.run(append([]string{"relay", "connect", "-o", "json"}, sides...)...)), &conn))
+	a, b, sides, conn := connectedPair(t, "iccli")
 
 	out := a.run("query", "interchain", "clients")
 	require.Contains(t, out, conn.AClient)

@@ -31,16 +31,7 @@ func TestRelayKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two nodes and two relayer processes")
 	}
-	a, b := newChainID(t, "relay-cli-a"), newChainID(t, "relay-cli-b")
-	a.start()
-	defer a.stop(syscall.SIGTERM)
-	b.start()
-	defer b.stop(syscall.SIGTERM)
-	sides := []string{"--a", a.rpc, "--a-comet", "http://" + a.cometRPC, "--b", b.rpc, "--b-comet", "http://" + b.cometRPC,
-		"--b-home", b.home, "--from", "dev", "--keyring-backend", "test"}
-
-	var conn relay.Connected
-	require.NoError(t, json.Unmarshal([]byte(a.run(append([]string{"relay", "connect", "-o", "json"}, sides...)...)), &conn))
+	a, b, sides, conn := connectedPair(t, "relay-cli")
 	require.Equal(t, "relay-cli-b", conn.BChain)
 
 	kr, err := keys.Open(a.home, keys.BackendTest, nil)
@@ -106,4 +97,20 @@ func TestRelayKill9(t *testing.T) {
 	require.NoError(t, second.Wait(), "SIGINT stops the relayer cleanly:\n%s", secondLog)
 	require.True(t, strings.Contains(secondLog.String(), "stopped"), secondLog.String())
 	require.Equal(t, want, received(), "every packet exactly once")
+}
+
+// connectedPair starts two `vsysd start` processes, chains NAME-a and
+// NAME-b (stopped when the test ends), and connects them with `vsysd
+// relay connect`; sides are the relay commands' flags for the pair.
+func connectedPair(t *testing.T, name string) (a, b *chain, sides []string, conn relay.Connected) {
+	t.Helper()
+	a, b = newChainID(t, name+"-a"), newChainID(t, name+"-b")
+	a.start()
+	t.Cleanup(func() { a.stop(syscall.SIGTERM) })
+	b.start()
+	t.Cleanup(func() { b.stop(syscall.SIGTERM) })
+	sides = []string{"--a", a.rpc, "--a-comet", "http://" + a.cometRPC, "--b", b.rpc, "--b-comet", "http://" + b.cometRPC,
+		"--b-home", b.home, "--from", "dev", "--keyring-backend", "test"}
+	require.NoError(t, json.Unmarshal([]byte(a.run(append([]string{"relay", "connect", "-o", "json"}, sides...)...)), &conn))
+	return a, b, sides, conn
 }
