@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,6 +23,9 @@ import (
 	"github.com/vsys/vsys/core/tx"
 	"github.com/vsys/vsys/internal/testkit"
 	"github.com/vsys/vsys/modules/interchain"
+	"github.com/vsys/vsys/modules/interchain/lightclient"
+	"github.com/vsys/vsys/modules/interchain/lightclient/fetch"
+	"github.com/vsys/vsys/modules/interchain/lightclient/lctest"
 	"github.com/vsys/vsys/modules/interchain/transfer"
 	"github.com/vsys/vsys/modules/token"
 	"github.com/vsys/vsys/modules/wasm"
@@ -275,6 +279,79 @@ func TestInterchainInOneCloud(t *testing.T) {
 	if err := c.DeleteRelayer(ctx, "short"); err != nil {
 		t.Fatal(err)
 	}
+	testMisbehaviourInTheCloud(t, c, dir, a, b)
+}
+
+// testMisbehaviourInTheCloud: two conflicting headers of beta, the real
+// one and a fork signed in the test with beta's validator key (in the
+// cloud home), freeze alpha's client of beta; the cloud's relayer of
+// that pair halts saying so, and a transfer through the client is
+// refused.
+func testMisbehaviourInTheCloud(t *testing.T, c *api.Client, dir string, a, b api.Chain) {
+	ctx := context.Background()
+	r, err := c.CreateRelayer(ctx, api.CreateRelayerRequest{Name: "mb", A: "alpha", B: "beta"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ci struct { // interchain.ClientInfo in the ABI's JSON (u64 as strings)
+		Status       string `json:"status"`
+		LatestHeight uint64 `json:"latest_height,string"`
+		FrozenHeight uint64 `json:"frozen_height,string"`
+	}
+	readJSON(t, client.New(a.RPCAddr), "interchain", "client", map[string]any{"client_id": r.AClient, "now": "0"}, &ci)
+	src, err := fetch.New(ctx, fmt.Sprintf("http://127.0.0.1:%d", b.Ports.CometRPC), "beta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest, err := src.LatestHeight(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := src.Header(ctx, latest, ci.LatestHeight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := lctest.LoadKey(filepath.Join((state.Home{Dir: dir}).NodeHome("beta"), "config", "priv_validator_key.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fork := *real
+	fork.SignedHeader = lctest.Fork(real.SignedHeader, lctest.WithKeys(real.ValidatorSet, key), []byte("forged"))
+	mb, err := lightclient.EncodeMisbehaviour(&lightclient.Misbehaviour{Header1: real, Header2: &fork})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSend(t, a, devKey(t, a), icCall(t, "submit_misbehaviour", interchain.MisbehaviourArgs{ClientID: r.AClient, Misbehaviour: mb}))
+
+	readJSON(t, client.New(a.RPCAddr), "interchain", "client", map[string]any{"client_id": r.AClient, "now": "0"}, &ci)
+	if ci.Status != "Frozen" || ci.FrozenHeight == 0 {
+		t.Fatalf("alpha's client of beta after the misbehaviour: %+v", ci)
+	}
+	waitFor(t, "the relayer halted on the frozen client", func() (bool, string) {
+		for _, x := range mustList(t, c) {
+			if x.Name == "mb" {
+				return x.Halted && !x.Running && strings.Contains(x.LastExit, "frozen"), fmt.Sprintf("%+v", x)
+			}
+		}
+		return false, "no relayer mb"
+	})
+	cctx, cancel := context.WithTimeout(ctx, deadline)
+	defer cancel()
+	_, err = client.New(a.RPCAddr).Send(cctx, devKey(t, a), []tx.Call{icCall(t, "transfer", interchain.TransferArgs{SourceClient: r.AClient,
+		Denom: "VSYS", Amount: codec.NewU128(1), Receiver: address.Derive("after-freeze", nil).String(),
+		TimeoutTimestamp: uint64(time.Now().Add(time.Minute).Unix())})}, client.SendOptions{})
+	if err == nil || !strings.Contains(strings.ToLower(err.Error()), "frozen") {
+		t.Fatalf("a transfer through a frozen client: %v, want it refused", err)
+	}
+}
+
+func mustList(t *testing.T, c *api.Client) []api.Relayer {
+	t.Helper()
+	l, err := c.ListRelayers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 // relayerOf is the cloud's one relayer, running.
