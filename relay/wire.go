@@ -5,130 +5,49 @@ import (
 	"reflect"
 
 	"github.com/vsys/vsys/core/codec"
-	"github.com/vsys/vsys/modules/interchain/packet"
+	"github.com/vsys/vsys/modules/interchain/wire"
 )
 
-// The interchain module's method arguments and results, mirrored field by
-// field: a call's arguments are their canonical encoding, and a query's
-// JSON result is read back through the same type (readResult), so a
-// mirror that drifts from the module fails loudly. TestWireMatchesModule
-// compares each with the module's ABI.
+// The interchain module's method arguments and results are package
+// wire's, the very types the module's ABI is built from: a call's
+// arguments are their canonical encoding, and a query's JSON result is
+// read back through the same type (readResult). TestWireMatchesModule
+// checks that each is used with the method that takes it.
 
-// ClientArgs names a client; Now (Unix seconds, 0: the query's block
-// time) is when its status is judged.
-type ClientArgs struct {
-	ClientID string
-	Now      int64
-}
-
-// ClientInfo is a client's state and status, as the client query returns
-// it.
-type ClientInfo struct {
-	ClientID        string
-	ChainID         string
-	Status          string // Active, Expired or Frozen
-	LatestHeight    uint64
-	LatestTimestamp int64 // Unix nanoseconds
-	ExpiresAt       int64 // Unix seconds
-	FrozenHeight    uint64
-	ClientState     []byte
-}
-
-// SeqArgs name one packet of a client.
-type SeqArgs struct {
-	ClientID string
-	Sequence uint64
-}
-
-// SeqsArgs name some packets of a client (at most 1000).
-type SeqsArgs struct {
-	ClientID  string
-	Sequences []uint64
-}
-
-// Entry is one provable key and its value.
-type Entry struct {
-	Key   []byte
-	Value []byte
-	Found bool
-}
-
-// AckEntry is an acknowledgement's commitment and the acknowledgement.
-type AckEntry struct {
-	Entry           Entry
-	Acknowledgement packet.Acknowledgement
-}
-
-// PendingArgs page through a client's sent packets not yet acknowledged
-// or timed out.
-type PendingArgs struct {
-	ClientID      string
-	StartSequence uint64
-	Limit         uint64
-}
-
-// Counterparty is a client's registered counterparty.
-type Counterparty struct {
-	ClientID     string
-	MerklePrefix [][]byte
-}
-
-// CreateClientArgs are create_client's.
-type CreateClientArgs struct {
-	ClientState    []byte
-	ConsensusState []byte
-}
-
-// UpdateClientArgs are update_client's.
-type UpdateClientArgs struct {
-	ClientID string
-	Header   []byte
-}
-
-// UpdateResult is update_client's result.
-type UpdateResult struct {
-	Height uint64
-	Status string
-}
-
-// RegisterArgs are register_counterparty's.
-type RegisterArgs struct {
-	ClientID                 string
-	CounterpartyClientID     string
-	CounterpartyMerklePrefix [][]byte
-}
-
-// RecvPacketArgs are recv_packet's.
-type RecvPacketArgs struct {
-	Packet          packet.Packet
-	ProofCommitment []byte
-	ProofHeight     uint64
-}
-
-// AckArgs are acknowledge's.
-type AckArgs struct {
-	Packet          packet.Packet
-	Acknowledgement packet.Acknowledgement
-	ProofAcked      []byte
-	ProofHeight     uint64
-}
-
-// TimeoutArgs are timeout's.
-type TimeoutArgs struct {
-	Packet          packet.Packet
-	ProofUnreceived []byte
-	ProofHeight     uint64
-}
-
-// TransferArgs are transfer's (ICS-20): tests and the bench send with it.
-type TransferArgs struct {
-	SourceClient     string
-	Denom            string
-	Amount           codec.U128
-	Receiver         string
-	Memo             string
-	TimeoutTimestamp uint64
-}
+type (
+	// ClientArgs is wire.ClientArgs.
+	ClientArgs = wire.ClientArgs
+	// ClientInfo is wire.ClientInfo.
+	ClientInfo = wire.ClientInfo
+	// SeqArgs is wire.SeqArgs.
+	SeqArgs = wire.SeqArgs
+	// SeqsArgs is wire.SeqsArgs.
+	SeqsArgs = wire.SeqsArgs
+	// Entry is wire.Entry.
+	Entry = wire.Entry
+	// AckEntry is wire.AckEntry.
+	AckEntry = wire.AckEntry
+	// PendingArgs is wire.PendingArgs.
+	PendingArgs = wire.PendingArgs
+	// Counterparty is wire.Counterparty.
+	Counterparty = wire.Counterparty
+	// CreateClientArgs is wire.CreateClientArgs.
+	CreateClientArgs = wire.CreateClientArgs
+	// UpdateClientArgs is wire.UpdateClientArgs.
+	UpdateClientArgs = wire.UpdateClientArgs
+	// UpdateResult is wire.UpdateResult.
+	UpdateResult = wire.UpdateResult
+	// RegisterArgs is wire.RegisterArgs.
+	RegisterArgs = wire.RegisterArgs
+	// RecvPacketArgs is wire.RecvPacketArgs.
+	RecvPacketArgs = wire.RecvPacketArgs
+	// AckArgs is wire.AckArgs.
+	AckArgs = wire.AckArgs
+	// TimeoutArgs is wire.TimeoutArgs.
+	TimeoutArgs = wire.TimeoutArgs
+	// TransferArgs is wire.TransferArgs.
+	TransferArgs = wire.TransferArgs
+)
 
 // The results of recv_packet, acknowledge and timeout.
 const (

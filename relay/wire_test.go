@@ -11,9 +11,9 @@ import (
 	"github.com/vsys/vsys/modules/interchain/packet"
 )
 
-// TestWireMatchesModule: every mirror in wire.go has exactly the codec
-// type the module's ABI declares for the method it is used with, so a
-// field added, renamed or reordered in the module fails here, not on a
+// TestWireMatchesModule: every wire type the relayer uses has exactly the
+// codec type the module's ABI declares for the method it is used with, so
+// a relayer pairing a method with the wrong type fails here, not on a
 // live chain.
 func TestWireMatchesModule(t *testing.T) {
 	a := interchain.New().ABI()

@@ -78,7 +78,7 @@ var rules = []rule{
 	// packages (packet, lightclient and its fetch), never the app, the node, the VM or
 	// the module itself. Its bench (relay/bench) alone also starts nodes.
 	{pkgs: "relay/bench", allowed: []string{"relay", "node", "node/config", "app/genesis", "core/...", "rpc/client", "modules/interchain/packet"}},
-	{pkgs: "relay/...", allowed: []string{"relay/...", "core/...", "rpc", "rpc/client", "rpc/jsonrpc", "modules/interchain/packet", "modules/interchain/lightclient", "modules/interchain/lightclient/fetch"}},
+	{pkgs: "relay/...", allowed: []string{"relay/...", "core/...", "rpc", "rpc/client", "rpc/jsonrpc", "modules/interchain/packet", "modules/interchain/wire", "modules/interchain/lightclient", "modules/interchain/lightclient/fetch"}},
 }
 
 // clientDenied are the packages the Go client must not depend on, even

@@ -118,27 +118,6 @@ func prefixEnd(p []byte) []byte {
 	return end
 }
 
-// CreateClientArgs are create_client's: the encoded client state and the
-// consensus state at its latest height (lightclient.EncodeClientState,
-// EncodeConsensusState), which the creator trusts.
-type CreateClientArgs struct {
-	ClientState    []byte
-	ConsensusState []byte
-}
-
-// UpdateClientArgs are update_client's: a header (lightclient.EncodeHeader).
-type UpdateClientArgs struct {
-	ClientID string
-	Header   []byte
-}
-
-// UpdateResult says what an update did: the client's latest height and
-// status after it (Frozen when the header contradicted a stored one).
-type UpdateResult struct {
-	Height uint64
-	Status string
-}
-
 // MisbehaviourArgs are submit_misbehaviour's (lightclient.EncodeMisbehaviour).
 type MisbehaviourArgs struct {
 	ClientID     string

@@ -10,26 +10,6 @@ import (
 	"github.com/vsys/vsys/modules/native"
 )
 
-// Counterparty is ibc-go's v2 CounterpartyInfo: the client on the other
-// chain that tracks this chain, and the merkle prefix under which that
-// chain's packet paths are proven. A vsys counterparty's prefix is one
-// element, the store prefix of its interchain module
-// (router.StorePrefix of its address: 'c' ‖ address), since its app hash
-// is the root of one IAVL tree; the key proven is that element followed
-// by the path (ibc-go's BuildMerklePath).
-type Counterparty struct {
-	ClientID     string   `json:"client_id"`
-	MerklePrefix [][]byte `json:"merkle_prefix"`
-}
-
-// RegisterArgs are register_counterparty's (ibc-go
-// MsgRegisterCounterparty).
-type RegisterArgs struct {
-	ClientID                 string
-	CounterpartyClientID     string
-	CounterpartyMerklePrefix [][]byte
-}
-
 // CounterpartyEvent is emitted by register_counterparty.
 type CounterpartyEvent struct {
 	ClientID             string
@@ -45,8 +25,8 @@ func loadCounterparty(kv state.KV, id string) (Counterparty, error) {
 	return cp, err
 }
 
-// path is the key the counterparty's state holds path under.
-func (cp Counterparty) key(path []byte) []byte { return packet.FullKey(cp.MerklePrefix[0], path) }
+// keyOn is the key the counterparty's state holds path under.
+func keyOn(cp Counterparty, path []byte) []byte { return packet.FullKey(cp.MerklePrefix[0], path) }
 
 // registerCounterparty is creator-only and once, as in ibc-go.
 func (m *Module) registerCounterparty(ctx *router.Context, a RegisterArgs) (native.Empty, error) {

@@ -2,7 +2,6 @@ package interchain
 
 import (
 	"github.com/vsys/vsys/core/address"
-	"github.com/vsys/vsys/core/codec"
 	"github.com/vsys/vsys/core/moduleid"
 	"github.com/vsys/vsys/core/router"
 	"github.com/vsys/vsys/modules/interchain/packet"
@@ -30,18 +29,6 @@ type Module struct {
 	transfer transfer.App
 	// callbackGas bounds each contract callback (contracts.go).
 	callbackGas uint64
-}
-
-// TransferArgs are transfer's (ibc-go MsgTransfer in its v2 form): send
-// amount of denom, a symbol of this chain's ledger, to receiver on the
-// chain behind source client.
-type TransferArgs struct {
-	SourceClient     string
-	Denom            string
-	Amount           codec.U128
-	Receiver         string
-	Memo             string
-	TimeoutTimestamp uint64
 }
 
 // New builds the module with the transfer app bound to its port. The app

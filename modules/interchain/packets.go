@@ -47,32 +47,6 @@ type SendPacketArgs struct {
 	Payloads         []packet.Payload
 }
 
-// RecvPacketArgs are recv_packet's: the proof is of the packet's
-// commitment on the source chain, at proof height (the height of the
-// client's consensus state whose root it verifies against).
-type RecvPacketArgs struct {
-	Packet          packet.Packet
-	ProofCommitment []byte
-	ProofHeight     uint64
-}
-
-// AckArgs are acknowledge's: the acknowledgement the destination wrote
-// and a proof of its commitment there.
-type AckArgs struct {
-	Packet          packet.Packet
-	Acknowledgement packet.Acknowledgement
-	ProofAcked      []byte
-	ProofHeight     uint64
-}
-
-// TimeoutArgs are timeout's: a proof that the destination has no receipt
-// for the packet, at a height whose time is at or past the timeout.
-type TimeoutArgs struct {
-	Packet          packet.Packet
-	ProofUnreceived []byte
-	ProofHeight     uint64
-}
-
 // PacketEvent is emitted when a packet is sent, received, acknowledged
 // or timed out (the packet itself is in state: pending).
 type PacketEvent struct {
@@ -205,7 +179,7 @@ func (m *Module) recvPacket(ctx *router.Context, a RecvPacketArgs) (string, erro
 	if err != nil {
 		return "", err
 	}
-	key := cp.key(packet.CommitmentKey(p.SourceClient, p.Sequence))
+	key := keyOn(cp, packet.CommitmentKey(p.SourceClient, p.Sequence))
 	if err := lightclient.VerifyMembership(cl.cs, cl.latest, at, now(ctx), a.ProofCommitment, key, packet.CommitPacket(p)); err != nil {
 		return "", fmt.Errorf("packet commitment %s/%d at height %d: %w", p.SourceClient, p.Sequence, a.ProofHeight, err)
 	}
@@ -327,7 +301,7 @@ func (m *Module) acknowledge(ctx *router.Context, a AckArgs) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	key := cp.key(packet.AckKey(p.DestClient, p.Sequence))
+	key := keyOn(cp, packet.AckKey(p.DestClient, p.Sequence))
 	if err := lightclient.VerifyMembership(cl.cs, cl.latest, at, now(ctx), a.ProofAcked, key, packet.CommitAck(ack)); err != nil {
 		return "", fmt.Errorf("acknowledgement %s/%d at height %d: %w", p.DestClient, p.Sequence, a.ProofHeight, err)
 	}
@@ -370,7 +344,7 @@ func (m *Module) timeout(ctx *router.Context, a TimeoutArgs) (string, error) {
 	if done, err := sentCommitment(kv, p); err != nil || done {
 		return ResultNoop, err
 	}
-	key := cp.key(packet.ReceiptKey(p.DestClient, p.Sequence))
+	key := keyOn(cp, packet.ReceiptKey(p.DestClient, p.Sequence))
 	if err := lightclient.VerifyNonMembership(cl.cs, cl.latest, at, now(ctx), a.ProofUnreceived, key); err != nil {
 		return "", fmt.Errorf("receipt absence %s/%d at height %d: %w", p.DestClient, p.Sequence, a.ProofHeight, err)
 	}

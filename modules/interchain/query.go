@@ -19,35 +19,11 @@ import (
 // vsys_proveKey at the store version one below the client height it will
 // prove at (lightclient.ProofHeight).
 
-// ClientArgs name a client; Now (Unix seconds, 0: the query's block time)
-// is the time its status is judged at, since a read-only query at a past
-// height has no block time of its own.
-type ClientArgs struct {
-	ClientID string
-	Now      int64
-}
-
 // ClientsArgs page through the clients by creation order.
 type ClientsArgs struct {
 	Start uint64 // the number in the first client id to list
 	Limit uint64 // 0: 100
 	Now   int64
-}
-
-// ClientInfo is a client's state and status.
-type ClientInfo struct {
-	ClientID     string `json:"client_id"`
-	ChainID      string `json:"chain_id"`
-	Status       string `json:"status"` // Active, Expired or Frozen
-	LatestHeight uint64 `json:"latest_height"`
-	// LatestTimestamp is the counterparty's time at the latest height, in
-	// Unix nanoseconds; ExpiresAt (Unix seconds) is when the client
-	// expires unless updated: the relayer's refresh horizon.
-	LatestTimestamp int64  `json:"latest_timestamp"`
-	ExpiresAt       int64  `json:"expires_at"`
-	FrozenHeight    uint64 `json:"frozen_height"`
-	// ClientState is the encoded client state (lightclient.EncodeClientState).
-	ClientState []byte `json:"client_state"`
 }
 
 // ConsensusArgs name a client's consensus state at a height.
@@ -62,41 +38,6 @@ type ConsensusInfo struct {
 	Timestamp          int64  `json:"timestamp"` // Unix nanoseconds
 	Root               []byte `json:"root"`
 	NextValidatorsHash []byte `json:"next_validators_hash"`
-}
-
-// SeqArgs name one packet of a client.
-type SeqArgs struct {
-	ClientID string
-	Sequence uint64
-}
-
-// Entry is one provable key and its value (empty when absent: prove its
-// absence with the same key).
-type Entry struct {
-	Key   []byte `json:"key"`
-	Value []byte `json:"value"`
-	Found bool   `json:"found"`
-}
-
-// AckEntry is an acknowledgement: its provable commitment and the
-// acknowledgement itself, which acknowledge takes.
-type AckEntry struct {
-	Entry
-	Acknowledgement packet.Acknowledgement `json:"acknowledgement"`
-}
-
-// PendingArgs page through a client's packets that are sent and not yet
-// acknowledged or timed out.
-type PendingArgs struct {
-	ClientID      string
-	StartSequence uint64
-	Limit         uint64 // 0: 100; at most 1000
-}
-
-// SeqsArgs name some packets of a client, at most 1000.
-type SeqsArgs struct {
-	ClientID  string
-	Sequences []uint64
 }
 
 // DenomArgs name a denom of this chain.
